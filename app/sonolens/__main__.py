@@ -1,0 +1,5 @@
+"""`python -m sonolens` runs the command line."""
+
+from sonolens.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,220 @@
+"""``open_source(path) -> AudioSource``: checked opening, sequential blocks, random access.
+
+Samples are float32 in [-1, 1], shape (n_frames, n_channels), native rate, all channels.
+NaN/Inf samples become 0 and add a warning. Formats that do not seek sample-exactly
+(MP3, OGG, M4A...) are decoded once into a float32 memmap cache on first random access.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from sonolens.audio import pyav_decoder, soundfile_decoder
+from sonolens.audio.decode_cache import DecodeCache
+from sonolens.audio.info import AudioInfo
+from sonolens.audio.soundfile_decoder import DecodeStopped
+from sonolens.core.errors import AudioError
+
+BLOCK_FRAMES = 65536
+
+
+class AudioSource:
+    """An opened audio file. Use :func:`open_source`; close it (or use ``with``)."""
+
+    def __init__(self, info: AudioInfo, backend: str) -> None:
+        self.info = info
+        self.backend = backend  # "soundfile" or "pyav"
+        self._lock = threading.Lock()
+        self._cache: DecodeCache | None = None
+        self._nonfinite = 0
+        self._stopped: str | None = None
+        self._frames_decoded: int | None = None
+
+    # -- facts -------------------------------------------------------------------------
+    @property
+    def path(self) -> Path:
+        return self.info.path
+
+    @property
+    def samplerate(self) -> int:
+        return self.info.samplerate
+
+    @property
+    def channels(self) -> int:
+        return self.info.channels
+
+    @property
+    def frames(self) -> int:
+        """Frames known to be decodable (the header's promise until a full pass proves it)."""
+        return self._frames_decoded if self._frames_decoded is not None else self.info.frames
+
+    @property
+    def warnings(self) -> list[str]:
+        """Problems met so far, each a short sentence (no file name)."""
+        notes = []
+        if self._stopped is not None:
+            notes.append(self._stopped)
+        if self._nonfinite:
+            notes.append(f"{self._nonfinite} NaN/Inf samples replaced by 0")
+        return notes
+
+    # -- reading -----------------------------------------------------------------------
+    def blocks(self, blocksize: int = BLOCK_FRAMES, start: int = 0) -> Iterator[np.ndarray]:
+        """Sequential float32 (n, channels) blocks from ``start`` to the real end of the data."""
+        if self._cache is not None and self._cache.complete:
+            for first in range(start, self._cache.frames, blocksize):
+                yield self._sanitize(self._cache.read(first, first + blocksize))
+            return
+        decoder = soundfile_decoder if self.backend == "soundfile" else pyav_decoder
+        position = start
+        try:
+            for block in decoder.iter_blocks(self.path, start=start, blocksize=blocksize):
+                position += len(block)
+                yield self._sanitize(block)
+        except DecodeStopped as stop:
+            self._note_stop(position, stop.reason)
+        except (OSError, RuntimeError) as exc:
+            raise AudioError(self.path, f"cannot be read: {exc}") from exc
+        if start == 0:
+            self._frames_decoded = position
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Frames [start, stop) as float32 (n, channels); shorter at the end of the data."""
+        start = max(0, int(start))
+        stop = max(start, int(stop))
+        if self.info.frames_exact and self._stopped is None:
+            try:
+                return self._sanitize(soundfile_decoder.read_range(self.path, start, stop))
+            except RuntimeError as exc:
+                raise AudioError(self.path, f"cannot be read: {exc}") from exc
+        return self._sanitize(self._decoded().read(start, stop))
+
+    def read_all(self) -> np.ndarray:
+        """Every decodable frame as float32 (n_frames, n_channels)."""
+        parts = list(self.blocks())
+        if not parts:
+            return np.zeros((0, self.channels), dtype=np.float32)
+        return np.concatenate(parts)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._cache is not None:
+                self._cache.close()
+                self._cache = None
+
+    def __enter__(self) -> AudioSource:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- internals ---------------------------------------------------------------------
+    def _decoded(self) -> DecodeCache:
+        with self._lock:
+            if self._cache is None:
+                cache = DecodeCache(self.channels)
+                try:
+                    for block in self.blocks():
+                        cache.append(block)
+                    cache.finish()
+                except BaseException:
+                    cache.close()
+                    raise
+                self._cache = cache
+            return self._cache
+
+    def _sanitize(self, block: np.ndarray) -> np.ndarray:
+        if self.info.bit_depth is not None and not self.info.is_float:
+            return block  # integer PCM cannot hold NaN/Inf
+        finite = np.isfinite(block)
+        if not finite.all():
+            block = np.where(finite, block, np.float32(0.0))
+            self._nonfinite += int(finite.size - np.count_nonzero(finite))
+        return block
+
+    def _note_stop(self, position: int, reason: str) -> None:
+        rate = self.samplerate
+        promised = self.info.frames
+        if promised > position:
+            self._stopped = (
+                f"file ends early ({reason}): decoded {position / rate:.2f} s "
+                f"of {promised / rate:.2f} s"
+            )
+        else:
+            self._stopped = f"decoding stopped at {position / rate:.2f} s ({reason})"
+
+
+def open_source(path: str | os.PathLike[str]) -> AudioSource:
+    """Open ``path`` for reading, or raise :class:`AudioError` saying why not in plain words."""
+    file = Path(path)
+    _check_file(file)
+    errors: list[str] = []
+    try:
+        info = soundfile_decoder.probe(file)
+        backend = "soundfile"
+    except RuntimeError as exc:
+        errors.append(str(exc))
+        info, backend = _probe_pyav(file, errors), "pyav"
+    if info.channels <= 0:
+        raise AudioError(file, "the file declares zero audio channels")
+    if info.samplerate <= 0:
+        raise AudioError(file, "the file declares an invalid sample rate")
+    source = AudioSource(info, backend)
+    _check_decodable(source)
+    return source
+
+
+def _check_file(file: Path) -> None:
+    if not file.exists():
+        raise AudioError(file, "file not found")
+    if file.is_dir():
+        raise AudioError(file, "is a directory, not an audio file")
+    if not os.access(file, os.R_OK):
+        raise AudioError(file, "permission denied (the file is not readable)")
+    try:
+        size = file.stat().st_size
+    except OSError as exc:
+        raise AudioError(file, f"cannot be read: {exc.strerror or exc}") from exc
+    if size == 0:
+        raise AudioError(file, "file is empty (0 bytes)")
+
+
+def _probe_pyav(file: Path, errors: list[str]) -> AudioInfo:
+    import av
+
+    try:
+        return pyav_decoder.probe(file)
+    except pyav_decoder.NoAudioStream:
+        raise AudioError(file, "the file contains no audio stream") from None
+    except av.error.FFmpegError as exc:
+        if "channel count is zero" in " ".join(errors).lower():
+            raise AudioError(file, "the file declares zero audio channels") from None
+        if isinstance(exc, av.error.InvalidDataError):
+            raise AudioError(file, "not an audio file (format not recognised)") from None
+        raise AudioError(file, f"unsupported or unreadable audio ({exc.strerror})") from None
+    except (OSError, ValueError) as exc:
+        raise AudioError(file, f"not an audio file ({exc})") from None
+
+
+def _check_decodable(source: AudioSource) -> None:
+    """Decode the first block: catches codecs we cannot decode and files with no samples."""
+    try:
+        first = next(iter(source.blocks(blocksize=4096)), None)
+    except AudioError:
+        raise
+    except Exception as exc:  # a decoder failing outright on its first packet
+        raise AudioError(source.path, f"cannot be decoded: {exc}") from exc
+    if first is None or len(first) == 0:
+        if source.warnings:
+            raise AudioError(
+                source.path, f"corrupt or truncated: no audio could be decoded ({source.warnings[0]})"
+            )
+        raise AudioError(source.path, "the file contains no audio samples")
+    source._stopped = None  # the probe decode may stop early on purpose; full reads re-check
+    source._nonfinite = 0
+    source._frames_decoded = None

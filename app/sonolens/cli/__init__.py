@@ -1,0 +1,1 @@
+"""Command line: `sonolens extract` (and, later, the window, `dataset`, `render`)."""

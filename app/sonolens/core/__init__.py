@@ -1,0 +1,1 @@
+"""Errors, parameter dataclasses and names shared by every layer (numpy only, no Qt)."""

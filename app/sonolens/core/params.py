@@ -1,0 +1,134 @@
+"""Analysis parameters: one frozen dataclass whose defaults equal librosa's.
+
+Names follow librosa's glossary (``sr, n_fft, hop_length, win_length, window``...).
+``validate()`` raises :class:`ParameterError` naming the first bad parameter.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+from sonolens.core.errors import ParameterError
+
+#: Window names offered to users -> the name scipy.signal.get_window understands.
+WINDOWS: dict[str, str] = {
+    "hann": "hann",
+    "hamming": "hamming",
+    "blackman": "blackman",
+    "blackmanharris": "blackmanharris",
+    "rectangular": "boxcar",
+    "bartlett": "bartlett",
+    "flattop": "flattop",
+}
+
+
+@dataclass(frozen=True)
+class AnalysisParams:
+    """Everything that determines the numbers (defaults = librosa's defaults).
+
+    sr: analysis rate in Hz; None keeps the file's native rate (``librosa.load(sr=None)``).
+    channel: 0-based channel to analyse; None = mono mix (mean of channels, as librosa).
+    n_fft, hop_length, win_length (None = n_fft), window: STFT framing, in samples.
+    n_mels, fmin, fmax (Hz; None = sr/2): mel filterbank for mel spectrogram and MFCC.
+    n_mfcc: number of MFCC coefficients; roll_percent: spectral rolloff fraction;
+    p: spectral bandwidth order; contrast_fmin / contrast_bands: spectral contrast bands.
+    top_db: dB floor below the maximum used by ``power_to_db`` inside MFCC and contrast.
+    """
+
+    sr: int | None = None
+    channel: int | None = None
+    n_fft: int = 2048
+    hop_length: int = 512
+    win_length: int | None = None
+    window: str = "hann"
+    n_mels: int = 128
+    fmin: float = 0.0
+    fmax: float | None = None
+    n_mfcc: int = 20
+    roll_percent: float = 0.85
+    p: float = 2.0
+    contrast_fmin: float = 200.0
+    contrast_bands: int = 6
+    top_db: float = 80.0
+
+    def validate(self) -> AnalysisParams:
+        """Check every parameter that does not depend on the audio; return self."""
+        _positive_int("n_fft", self.n_fft, minimum=4)
+        _positive_int("hop_length", self.hop_length)
+        if self.win_length is not None:
+            _positive_int("win_length", self.win_length)
+            if self.win_length > self.n_fft:
+                raise ParameterError(
+                    f"win_length={self.win_length} must be <= n_fft={self.n_fft}"
+                )
+        if self.window not in WINDOWS:
+            raise ParameterError(
+                f"window={self.window!r} is not one of {', '.join(WINDOWS)}"
+            )
+        if self.sr is not None:
+            _positive_int("sr", self.sr, minimum=1)
+        if self.channel is not None:
+            _positive_int("channel", self.channel, minimum=0)
+        _positive_int("n_mels", self.n_mels)
+        _positive_int("n_mfcc", self.n_mfcc)
+        if self.n_mfcc > self.n_mels:
+            raise ParameterError(f"n_mfcc={self.n_mfcc} must be <= n_mels={self.n_mels}")
+        _finite("fmin", self.fmin, minimum=0.0)
+        if self.fmax is not None:
+            _finite("fmax", self.fmax, minimum=0.0)
+            if self.fmax <= self.fmin:
+                raise ParameterError(f"fmax={self.fmax} must be greater than fmin={self.fmin}")
+        _finite("roll_percent", self.roll_percent)
+        if not 0.0 < self.roll_percent < 1.0:
+            raise ParameterError(f"roll_percent={self.roll_percent} must lie in (0, 1)")
+        _finite("p", self.p)
+        if self.p <= 0:
+            raise ParameterError(f"p={self.p} must be positive")
+        _finite("contrast_fmin", self.contrast_fmin)
+        if self.contrast_fmin <= 0:
+            raise ParameterError(f"contrast_fmin={self.contrast_fmin} must be positive")
+        _positive_int("contrast_bands", self.contrast_bands)
+        _finite("top_db", self.top_db, minimum=0.0)
+        return self
+
+    def validate_for_rate(self, sr: int) -> None:
+        """Checks that need the analysis rate (Hz)."""
+        nyquist = sr / 2
+        if self.fmin >= nyquist:
+            raise ParameterError(f"fmin={self.fmin} Hz must be below Nyquist ({nyquist:g} Hz)")
+        if self.fmax is not None and self.fmax > nyquist:
+            raise ParameterError(f"fmax={self.fmax} Hz exceeds Nyquist ({nyquist:g} Hz)")
+
+    @property
+    def frame_length(self) -> int:
+        """Window length in samples (``win_length`` or ``n_fft``)."""
+        return self.win_length or self.n_fft
+
+    def replace(self, **changes: Any) -> AnalysisParams:
+        """A copy with ``changes`` applied and validated."""
+        return replace(self, **changes).validate()
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))
+
+
+def _positive_int(name: str, value: object, minimum: int = 1) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ParameterError(f"{name}={value!r} must be an integer")
+    if value < minimum:
+        raise ParameterError(f"{name}={value} must be >= {minimum}")
+
+
+def _finite(name: str, value: object, minimum: float | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ParameterError(f"{name}={value!r} must be a number")
+    if not math.isfinite(value):
+        raise ParameterError(f"{name}={value} must be finite")
+    if minimum is not None and value < minimum:
+        raise ParameterError(f"{name}={value} must be >= {minimum:g}")

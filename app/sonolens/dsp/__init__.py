@@ -1,0 +1,1 @@
+"""Pure numpy DSP: blocked STFT, spectrogram kinds and librosa-exact features (no Qt)."""

@@ -1,0 +1,286 @@
+"""Feature extraction in blocks: one STFT per block feeds every spectral feature.
+
+``extract_features(source, params)`` is a generator job: it yields :class:`Progress`
+after each block (a cancel checkpoint) and returns a :class:`FeatureTable`.
+
+Pass 1 (exact float64 FFT, as librosa): rms, zcr, centroid, bandwidth, rolloff, flatness,
+contrast peaks/valleys, the chroma tuning peaks and the maximum mel power.
+Global quantities are then fixed from pass 1's results: the tuning (librosa's median and
+histogram over all peaks) and the ``top_db`` floors of contrast and MFCC.
+Pass 2 (float32 FFT, only if chroma or MFCC are wanted) replays the analysis signal
+from a spool and computes chroma with that tuning and MFCC with that floor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.features import FEATURES, feature_columns
+from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
+from sonolens.dsp import spectral, timedomain
+from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
+from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
+from sonolens.dsp.parallel import ordered_map
+from sonolens.dsp.signal import analysis_chunks, check_channel
+from sonolens.dsp.spool import SignalSpool
+from sonolens.dsp.stft import power_block_fast, stft_block
+from sonolens.dsp.table import FeatureTable
+from sonolens.dsp.tuning import TuningPeaks
+from sonolens.dsp.windows import stft_window
+
+FRAMES_PER_BLOCK = 256
+_PASS1_ONLY = ("rms", "zero_crossing_rate", "spectral_centroid", "spectral_bandwidth",
+               "spectral_rolloff", "spectral_flatness", "spectral_contrast")
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """What to compute for one (params, sr) and the constant arrays every block shares."""
+
+    params: AnalysisParams
+    sr: int
+    features: tuple[str, ...]
+    window: np.ndarray
+    freqs: np.ndarray
+    bands: list[tuple[int, int, bool, int]]
+
+    @property
+    def second_pass(self) -> bool:
+        return "chroma" in self.features or "mfcc" in self.features
+
+    def wants(self, name: str) -> bool:
+        return name in self.features
+
+
+def make_plan(params: AnalysisParams, sr: int, features: Iterable[str] | None) -> _Plan:
+    """Validate ``params`` for ``sr`` and precompute windows, bin frequencies, bands."""
+    params.validate()
+    params.validate_for_rate(sr)
+    chosen = tuple(f for f in FEATURES if features is None or f in set(features))
+    freqs = fft_frequencies(sr=sr, n_fft=params.n_fft)
+    bands: list[tuple[int, int, bool, int]] = []
+    if "spectral_contrast" in chosen:
+        bands = spectral.contrast_bands(
+            freqs, sr=sr, fmin=params.contrast_fmin, n_bands=params.contrast_bands
+        )
+    window = stft_window(params.window, params.frame_length, params.n_fft)
+    return _Plan(params, sr, chosen, window, freqs, bands)
+
+
+def extract_features(
+    source: AudioSource, params: AnalysisParams | None = None,
+    features: Iterable[str] | None = None, *, workers: int = 2,
+) -> Generator[Progress, None, FeatureTable]:
+    """Per-frame features of ``source`` (see module doc). Yields Progress, returns the table."""
+    params = (params or AnalysisParams()).validate()
+    check_channel(params.channel, source.channels)
+    sr = params.sr or source.samplerate
+    plan = make_plan(params, sr, features)
+    expected = frame_count(
+        round(source.frames * sr / source.samplerate), n_fft=params.n_fft,
+        hop_length=params.hop_length,
+    )
+    total = expected * (2 if plan.second_pass else 1)
+    chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=sr,
+                             channel=params.channel)
+    spool = SignalSpool() if plan.second_pass else None
+    try:
+        first = _Pass1(plan)
+        blocks = _frame_blocks(spool.tee(chunks) if spool else chunks, plan)
+        for block, result in ordered_map(first.compute, blocks, workers=workers):
+            first.add(result)
+            yield Progress(min(block.start + block.n_frames, total), total, "analysing")
+        columns = first.columns()
+        tuning = None
+        if spool is not None:
+            second = _Pass2(plan, first)
+            tuning = second.tuning
+            done = first.n_frames
+            blocks = _frame_blocks(spool.replay(), plan)
+            for block, result in ordered_map(second.compute, blocks, workers=workers):
+                second.add(result)
+                yield Progress(min(done + block.start + block.n_frames, total), total, "chroma/mfcc")
+            columns.update(second.columns())
+    finally:
+        if spool is not None:
+            spool.close()
+    n_frames = first.n_frames
+    ordered = {name: columns[name] for name in _column_order(plan) if name in columns}
+    times = np.arange(n_frames) * params.hop_length / float(sr)
+    return FeatureTable(times, ordered, sr, params, tuning, source.warnings + first.notes)
+
+
+def run_to_end(job: Generator[Progress, None, Any]) -> Any:
+    """Drive a generator job to completion and return its result."""
+    while True:
+        try:
+            next(job)
+        except StopIteration as stop:
+            return stop.value
+
+
+def _frame_blocks(chunks: Iterable[np.ndarray], plan: _Plan) -> Iterator[FrameBlock]:
+    blocker = FrameBlocker(n_fft=plan.params.n_fft, hop_length=plan.params.hop_length,
+                           frames_per_block=FRAMES_PER_BLOCK)
+    for chunk in chunks:
+        yield from blocker.push(chunk)
+    yield from blocker.finish()
+
+
+def _column_order(plan: _Plan) -> list[str]:
+    names: list[str] = []
+    for feature in plan.features:
+        names += feature_columns(feature, n_mfcc=plan.params.n_mfcc,
+                                 contrast_bands=plan.params.contrast_bands)
+    return names
+
+
+class _Pass1:
+    """Exact-FFT features; ``compute`` runs on worker threads, ``add`` in block order."""
+
+    def __init__(self, plan: _Plan) -> None:
+        self.plan = plan
+        self.tuning = TuningPeaks(sr=plan.sr, n_fft=plan.params.n_fft)
+        self.mel_max = -np.inf
+        self.n_frames = 0
+        self.notes: list[str] = []
+        self._parts: dict[str, list[np.ndarray]] = {}
+
+    def compute(self, block: FrameBlock) -> dict[str, Any]:
+        plan, p = self.plan, self.plan.params
+        out: dict[str, Any] = {"n": block.n_frames}
+        if plan.wants("rms"):
+            out["rms"] = timedomain.rms(block)
+        if plan.wants("zero_crossing_rate"):
+            out["zero_crossing_rate"] = timedomain.zero_crossing_rate(block)
+        if not set(plan.features) - {"rms", "zero_crossing_rate"}:
+            return out
+        magnitude = np.abs(stft_block(block.frames(), plan.window))
+        power = magnitude**2
+        if plan.wants("spectral_centroid") or plan.wants("spectral_bandwidth"):
+            centroid, bandwidth = spectral.centroid_bandwidth(magnitude, plan.freqs, p=p.p)
+            out["spectral_centroid"], out["spectral_bandwidth"] = centroid, bandwidth
+        if plan.wants("spectral_rolloff"):
+            out["spectral_rolloff"] = spectral.rolloff(
+                magnitude, plan.freqs, roll_percent=p.roll_percent)
+        if plan.wants("spectral_flatness"):
+            out["spectral_flatness"] = spectral.flatness(power)
+        if plan.wants("spectral_contrast"):
+            out["spectral_contrast"] = spectral.contrast_peaks_valleys(magnitude, plan.bands)
+        if plan.wants("chroma"):
+            out["peaks"] = self.tuning.find(power)
+        if plan.wants("mfcc"):
+            mel = power @ _mel(plan).T
+            out["mel_max"] = float(mel.max())
+        return out
+
+    def add(self, result: dict[str, Any]) -> None:
+        for name in _PASS1_ONLY:
+            if name in result:
+                self._parts.setdefault(name, []).append(result[name])
+        if "peaks" in result:
+            self.tuning.add(result["peaks"])
+        if "mel_max" in result:
+            self.mel_max = max(self.mel_max, result["mel_max"])
+        self.n_frames += result["n"]
+
+    def columns(self) -> dict[str, np.ndarray]:
+        cols = {
+            k: np.concatenate(v) for k, v in self._parts.items() if k != "spectral_contrast"
+        }
+        if "spectral_contrast" in self._parts:
+            cols.update(self._contrast_columns())
+        return cols
+
+    def _contrast_columns(self) -> dict[str, np.ndarray]:
+        peaks = np.concatenate([pv[0] for pv in self._parts["spectral_contrast"]])
+        valleys = np.concatenate([pv[1] for pv in self._parts["spectral_contrast"]])
+        top_db = self.plan.params.top_db
+        db_peak = spectral.power_to_db_unclipped(peaks)
+        db_valley = spectral.power_to_db_unclipped(valleys)
+        spectral.clip_top_db(db_peak, top_db=top_db, maximum=float(db_peak.max()))
+        spectral.clip_top_db(db_valley, top_db=top_db, maximum=float(db_valley.max()))
+        contrast = db_peak - db_valley
+        wanted = self.plan.params.contrast_bands + 1
+        names = feature_columns("spectral_contrast", contrast_bands=wanted - 1)
+        if contrast.shape[1] < wanted:
+            nyquist = self.plan.sr / 2
+            self.notes.append(
+                f"spectral contrast: {wanted - contrast.shape[1]} band(s) above Nyquist "
+                f"({nyquist:g} Hz) left empty"
+            )
+        return {
+            name: contrast[:, k] if k < contrast.shape[1] else np.full(len(contrast), np.nan)
+            for k, name in enumerate(names)
+        }
+
+
+class _Pass2:
+    """Chroma (with the estimated tuning) and MFCC (with the global top_db floor)."""
+
+    def __init__(self, plan: _Plan, first: _Pass1) -> None:
+        self.plan = plan
+        p = plan.params
+        self.tuning = first.tuning.estimate() if plan.wants("chroma") else None
+        self.chroma_fb = (
+            chroma_filterbank(sr=plan.sr, n_fft=p.n_fft, tuning=self.tuning)
+            if self.tuning is not None else None
+        )
+        self.mel_floor = (
+            10.0 * np.log10(max(1e-10, first.mel_max)) - p.top_db if plan.wants("mfcc") else None
+        )
+        self.dct = _dct_matrix(p.n_mels, p.n_mfcc)
+        self._chroma: list[np.ndarray] = []
+        self._mfcc: list[np.ndarray] = []
+
+    def compute(self, block: FrameBlock) -> dict[str, np.ndarray]:
+        power = power_block_fast(block.frames(), self.plan.window)
+        out = {}
+        if self.chroma_fb is not None:
+            raw = power @ self.chroma_fb.T
+            peak = raw.max(axis=1, keepdims=True)
+            out["chroma"] = raw / np.where(peak < np.finfo(np.float32).tiny, 1.0, peak)
+        if self.mel_floor is not None:
+            db = 10.0 * np.log10(np.maximum(1e-10, power @ _mel(self.plan).T))
+            np.maximum(db, self.mel_floor, out=db)
+            out["mfcc"] = db.astype(np.float64) @ self.dct.T
+        return out
+
+    def add(self, result: dict[str, np.ndarray]) -> None:
+        if "chroma" in result:
+            self._chroma.append(result["chroma"])
+        if "mfcc" in result:
+            self._mfcc.append(result["mfcc"])
+
+    def columns(self) -> dict[str, np.ndarray]:
+        cols: dict[str, np.ndarray] = {}
+        p = self.plan.params
+        if self._chroma:
+            chroma = np.concatenate(self._chroma)
+            for k, name in enumerate(feature_columns("chroma")):
+                cols[name] = chroma[:, k].astype(np.float64)
+        if self._mfcc:
+            mfcc = np.concatenate(self._mfcc)
+            for k, name in enumerate(feature_columns("mfcc", n_mfcc=p.n_mfcc)):
+                cols[name] = mfcc[:, k]
+        return cols
+
+
+def _mel(plan: _Plan) -> np.ndarray:
+    p = plan.params
+    return mel_filterbank(sr=plan.sr, n_fft=p.n_fft, n_mels=p.n_mels, fmin=p.fmin, fmax=p.fmax)
+
+
+def _dct_matrix(n_in: int, n_out: int) -> np.ndarray:
+    """Orthonormal DCT-II rows (n_out, n_in), float64: ``scipy.fft.dct(norm='ortho')``."""
+    k = np.arange(n_out)[:, np.newaxis]
+    n = np.arange(n_in)[np.newaxis, :]
+    basis = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
+    basis[0] /= np.sqrt(2.0)
+    return basis

@@ -1,0 +1,99 @@
+"""Chroma tuning, as ``librosa.estimate_tuning(S=power)`` but gathered block by block.
+
+Pass 1 keeps only the spectral peaks (pitch, magnitude) that librosa's ``piptrack`` finds
+between 150 Hz and 4 kHz; :func:`estimate` then applies librosa's global median threshold
+and histogram. Peak arithmetic repeats librosa's float32/float64 steps so the tuning is equal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sonolens.dsp.filterbanks import pitch_tuning
+
+FMIN = 150.0
+FMAX = 4000.0
+THRESHOLD = 0.1
+
+
+class TuningPeaks:
+    """Collects piptrack peaks of successive power blocks (n_frames, n_bins) float32."""
+
+
+    def __init__(self, *, sr: float, n_fft: int) -> None:
+        self.sr = sr
+        self.n_fft = n_fft
+        freqs = np.fft.rfftfreq(n_fft, 1.0 / sr)
+        fmax = min(FMAX, float(sr) / 2)
+        inside = np.flatnonzero((freqs >= FMIN) & (freqs < fmax))
+        self._lo = int(inside[0]) if len(inside) else 0
+        self._hi = int(inside[-1]) + 1 if len(inside) else 0
+        self._n_bins = len(freqs)
+        self._pitches: list[np.ndarray] = []
+        self._mags: list[np.ndarray] = []
+
+    def add(self, found: tuple[np.ndarray, np.ndarray] | None) -> None:
+        """Keep the (pitches, mags) that :meth:`find` returned for one block."""
+        if found is not None:
+            self._pitches.append(found[0])
+            self._mags.append(found[1])
+
+    def find(self, power: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """Peaks of one block of power spectra: float32 (pitches Hz, mags), or None.
+
+        Pure (thread-safe); pass the result to :meth:`add` in block order.
+        """
+        if self._hi <= self._lo:
+            return None
+        lo = max(self._lo - 1, 0)
+        hi = min(self._hi + 1, self._n_bins)
+        band = power[:, lo:hi]  # the search range plus one neighbour each side
+        ref = THRESHOLD * power.max(axis=1, keepdims=True)
+        masked = band * (band > ref)
+        centre = slice(self._lo - lo, self._hi - lo)
+        mid = masked[:, centre]
+        left = _neighbour(masked, centre, -1)
+        right = _neighbour(masked, centre, +1)
+        is_peak = (mid > left) & (mid >= right)
+        rows, cols = np.nonzero(is_peak)
+        if len(rows) == 0:
+            return None
+        bins = cols + self._lo
+        s0 = power[rows, bins]
+        sl = power[rows, bins - 1]
+        sr_ = power[rows, np.minimum(bins + 1, self._n_bins - 1)]
+        # librosa's parabolic-interpolation stencil (numba promotes to float64)
+        a = (sr_ + sl).astype(np.float64) - 2 * s0.astype(np.float64)
+        b = (sr_ - sl).astype(np.float64) / 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            shift = np.where(np.abs(b) >= np.abs(a), 0.0, -b / a).astype(np.float32)
+        avg = (sr_ - sl) / 2.0  # np.gradient's interior formula, float32
+        dskew = 0.5 * avg * shift
+        pitches = ((bins + shift) * float(self.sr) / self.n_fft).astype(np.float32)
+        return pitches, (s0 + dskew).astype(np.float32)
+
+    def estimate(self) -> float:
+        """librosa's tuning estimate (fraction of a semitone, resolution 0.01)."""
+        if not self._pitches:
+            return 0.0
+        pitches = np.concatenate(self._pitches)
+        mags = np.concatenate(self._mags)
+        keep = pitches > 0
+        if not keep.any():
+            return 0.0
+        threshold = np.median(mags[keep])
+        return pitch_tuning(pitches[(mags >= threshold) & keep])
+
+
+def _neighbour(masked: np.ndarray, centre: slice, step: int) -> np.ndarray:
+    start = centre.start + step
+    stop = centre.stop + step
+    if start < 0:  # first searched bin is bin 0: librosa's stencil never marks it
+        out = np.full((masked.shape[0], stop - start), np.inf, dtype=masked.dtype)
+        out[:, 1:] = masked[:, 0:stop]
+        return out
+    if stop > masked.shape[1]:  # last bin: librosa compares only with its left neighbour
+        out = np.full((masked.shape[0], stop - start), -np.inf, dtype=masked.dtype)
+        out[:, :-1] = masked[:, start:]
+        return out
+    return masked[:, start:stop]

@@ -1,0 +1,1 @@
+"""Writers for results: CSV tables (atomic: temp file + rename)."""
