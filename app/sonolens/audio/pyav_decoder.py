@@ -27,9 +27,9 @@ def probe(path: Path) -> AudioInfo:
         channels = int(stream.codec_context.channels or 0)
         frames = 0
         if stream.duration is not None and stream.time_base is not None:
-            frames = int(round(float(stream.duration * stream.time_base) * rate))
+            frames = round(float(stream.duration * stream.time_base) * rate)
         elif container.duration is not None:
-            frames = int(round(container.duration / 1_000_000 * rate))
+            frames = round(container.duration / 1_000_000 * rate)
         fmt = container.format.name.split(",")[0].upper()
         if fmt == "MOV":
             fmt = "M4A/MP4"

@@ -9,6 +9,7 @@ import numpy as np
 import soundfile as sf
 
 from sonolens.audio.info import AudioInfo
+from sonolens.audio.quiet import quiet_native_stderr
 
 #: Formats whose header frame count and seeking we trust (sample-exact random access).
 EXACT_FORMATS = frozenset({"WAV", "WAVEX", "W64", "AIFF", "AIFC", "CAF", "RF64", "AU", "FLAC"})
@@ -26,7 +27,8 @@ class DecodeStopped(Exception):
 
 def probe(path: Path) -> AudioInfo:
     """Header facts; raises ``sf.LibsndfileError`` when libsndfile cannot read the file."""
-    info = sf.info(str(path))
+    with quiet_native_stderr():
+        info = sf.info(str(path))
     return AudioInfo(
         path=path,
         samplerate=int(info.samplerate),
@@ -45,30 +47,44 @@ def iter_blocks(path: Path, *, start: int = 0, blocksize: int = 65536) -> Iterat
     ends the iteration with :class:`DecodeStopped` after every decodable frame was yielded
     (a failing block is retried in smaller pieces to keep what precedes the damage).
     """
-    with sf.SoundFile(str(path)) as handle:
+    handle = _open(path)
+    try:
         if start:
             handle.seek(start)
         position = start
         size = blocksize
         while True:
             try:
-                block = handle.read(size, dtype="float32", always_2d=True)
-            except RuntimeError as exc:  # LibsndfileError and libsndfile internal errors
-                if size > _SMALLEST_RETRY and handle.seekable():
-                    size //= 4
+                with quiet_native_stderr():
+                    block = handle.read(size, dtype="float32", always_2d=True)
+            except RuntimeError as exc:
+                if size <= _SMALLEST_RETRY:
+                    raise DecodeStopped(position, _reason(exc)) from exc
+                size //= 4  # retry smaller pieces from a fresh handle: keep what precedes damage
+                handle.close()
+                handle = _open(path)
+                try:
                     handle.seek(position)
-                    continue
-                raise DecodeStopped(position, _reason(exc)) from exc
+                except RuntimeError:
+                    raise DecodeStopped(position, _reason(exc)) from exc
+                continue
             if len(block) == 0:
                 return
             position += len(block)
             yield block
             size = blocksize
+    finally:
+        handle.close()
+
+
+def _open(path: Path) -> sf.SoundFile:
+    with quiet_native_stderr():
+        return sf.SoundFile(str(path))
 
 
 def read_range(path: Path, start: int, stop: int) -> np.ndarray:
     """Frames [start, stop) as float32 (n, channels); fewer if the file ends first."""
-    with sf.SoundFile(str(path)) as handle:
+    with quiet_native_stderr(), sf.SoundFile(str(path)) as handle:
         handle.seek(start)
         return handle.read(stop - start, dtype="float32", always_2d=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -82,12 +83,17 @@ class AudioSource:
             raise AudioError(self.path, f"cannot be read: {exc}") from exc
         if start == 0:
             self._frames_decoded = position
+            if self._stopped is None and position < self.info.frames:
+                self._note_stop(position, "fewer samples than the header promises")
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as float32 (n, channels); shorter at the end of the data."""
         start = max(0, int(start))
         stop = max(start, int(stop))
         if self.info.frames_exact and self._stopped is None:
+            stop = min(stop, self.info.frames)
+            if start >= stop:
+                return np.zeros((0, self.channels), dtype=np.float32)
             try:
                 return self._sanitize(soundfile_decoder.read_range(self.path, start, stop))
             except RuntimeError as exc:
@@ -203,18 +209,31 @@ def _probe_pyav(file: Path, errors: list[str]) -> AudioInfo:
 
 def _check_decodable(source: AudioSource) -> None:
     """Decode the first block: catches codecs we cannot decode and files with no samples."""
+    blocks = source.blocks(blocksize=4096)
     try:
-        first = next(iter(source.blocks(blocksize=4096)), None)
+        first = next(blocks, None)
     except AudioError:
         raise
     except Exception as exc:  # a decoder failing outright on its first packet
         raise AudioError(source.path, f"cannot be decoded: {exc}") from exc
+    finally:
+        blocks.close()
     if first is None or len(first) == 0:
         if source.warnings:
-            raise AudioError(
-                source.path, f"corrupt or truncated: no audio could be decoded ({source.warnings[0]})"
-            )
+            cause = source.warnings[0]
+            raise AudioError(source.path, f"corrupt or truncated: no audio decoded ({cause})")
         raise AudioError(source.path, "the file contains no audio samples")
+    if source.info.frames_exact and not _tail_readable(source):
+        source.info = replace(source.info, frames_exact=False)
     source._stopped = None  # the probe decode may stop early on purpose; full reads re-check
     source._nonfinite = 0
     source._frames_decoded = None
+
+
+def _tail_readable(source: AudioSource) -> bool:
+    """A truncated FLAC promises frames it cannot deliver: check the last one decodes."""
+    last = source.info.frames - 1
+    try:
+        return len(soundfile_decoder.read_range(source.path, last, last + 1)) == 1
+    except RuntimeError:
+        return False

@@ -105,7 +105,8 @@ def extract_features(
             blocks = _frame_blocks(spool.replay(), plan)
             for block, result in ordered_map(second.compute, blocks, workers=workers):
                 second.add(result)
-                yield Progress(min(done + block.start + block.n_frames, total), total, "chroma/mfcc")
+                finished = min(done + block.start + block.n_frames, total)
+                yield Progress(finished, total, "chroma and MFCC")
             columns.update(second.columns())
     finally:
         if spool is not None:

@@ -7,6 +7,8 @@ Each function equals librosa's ``feature.spectral_*(S=...)`` on the same magnitu
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 
 _TINY32 = np.finfo(np.float32).tiny
@@ -63,7 +65,7 @@ def contrast_bands(freqs: np.ndarray, *, sr: float, fmin: float, n_bands: int):
     octa[1:] = fmin * (2.0 ** np.arange(0, n_bands + 1))
     fitting = int(np.sum(octa[:-1] < 0.5 * sr)) - 1  # index of the last band that fits
     bands = []
-    for k, (f_low, f_high) in enumerate(zip(octa[:-1], octa[1:], strict=True)):
+    for k, (f_low, f_high) in enumerate(itertools.pairwise(octa)):
         if k > fitting:
             break
         current = np.logical_and(freqs >= f_low, freqs <= f_high)

@@ -14,7 +14,9 @@ class SignalSpool:
     """Write float32 chunks once (:meth:`tee`), read them back any number of times."""
 
     def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=_IN_MEMORY_BYTES, prefix="sonolens-")
+        self._file = tempfile.SpooledTemporaryFile(  # noqa: SIM115 - closed by close()
+            max_size=_IN_MEMORY_BYTES, prefix="sonolens-"
+        )
         self.samples = 0
 
     def tee(self, chunks: Iterable[np.ndarray]) -> Iterator[np.ndarray]:

@@ -1,0 +1,1 @@
+"""workers layer (see DESIGN §3); filled by the window issue."""
