@@ -117,6 +117,8 @@ def write_test_wav(path: Path, seconds: float, *, seed: int = 1234, block_s: flo
             block = np.clip(np.concatenate(pending), -1.0, 1.0)
             out.write(block)
             written += len(block)
+    with path.open("rb+") as handle:  # flush now, not while a measured run reads it
+        os.fsync(handle.fileno())
     return written
 
 
