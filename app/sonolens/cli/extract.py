@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from sonolens.cli.options import add_analysis_options, features_from_args, params_from_args
@@ -57,7 +56,3 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     rows = sum(t.n_frames for _, t in tables)
     reporter.info(f"wrote {rows} frames x {len(tables[0][1].names)} features to {args.output}")
     return 1 if len(tables) < len(inputs) else 0
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit("use: sonolens extract")
