@@ -89,6 +89,24 @@ def test_pitch_tuning_equals_librosa():
     assert filterbanks.pitch_tuning(freqs) == librosa.pitch_tuning(freqs)
 
 
+@pytest.mark.parametrize("seed", range(20))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_tuning_histogram_bins_equal_numpy_histogram(seed, dtype):
+    """Binning peak by peak (as the engine does, per block) picks np.histogram's bins."""
+    rng = np.random.default_rng(seed)
+    deviation = rng.choice(np.linspace(-0.5, 0.5, 101), 300) + rng.normal(0, 1e-9, 300)
+    freqs = 440.0 * 2 ** (rng.integers(-30, 30, 300) / 12 + deviation / 12)
+    freqs = np.concatenate([freqs, rng.uniform(20, 8000, 300), [0.0, -1.0]]).astype(dtype)
+    bins = filterbanks.tuning_bins(freqs)
+    positive = freqs > 0
+    assert (bins[~positive] == -1).all()
+    residual = np.mod(12 * filterbanks.hz_to_octs(freqs[positive]), 1.0)
+    residual[residual >= 0.5] -= 1.0
+    counts, _ = np.histogram(residual, filterbanks.tuning_edges())
+    np.testing.assert_array_equal(np.bincount(bins[positive], minlength=100), counts)
+    assert filterbanks.pitch_tuning(freqs) == librosa.pitch_tuning(freqs)
+
+
 def test_tuning_estimate_equals_librosa():
     from sonolens.dsp.tuning import TuningPeaks
 

@@ -192,16 +192,18 @@ class _Pass1:
         self.n_frames += result["n"]
 
     def columns(self) -> dict[str, np.ndarray]:
-        cols = {
-            k: np.concatenate(v) for k, v in self._parts.items() if k != "spectral_contrast"
-        }
+        cols = {}
+        for name in [k for k in self._parts if k != "spectral_contrast"]:
+            cols[name] = np.concatenate(self._parts.pop(name))  # frees the blocks as it goes
         if "spectral_contrast" in self._parts:
             cols.update(self._contrast_columns())
         return cols
 
     def _contrast_columns(self) -> dict[str, np.ndarray]:
-        peaks = np.concatenate([pv[0] for pv in self._parts["spectral_contrast"]])
-        valleys = np.concatenate([pv[1] for pv in self._parts["spectral_contrast"]])
+        blocks = self._parts.pop("spectral_contrast")
+        peaks = np.concatenate([pv[0] for pv in blocks])
+        valleys = np.concatenate([pv[1] for pv in blocks])
+        del blocks
         top_db = self.plan.params.top_db
         db_peak = spectral.power_to_db_unclipped(peaks)
         db_valley = spectral.power_to_db_unclipped(valleys)
@@ -264,12 +266,16 @@ class _Pass2:
         p = self.plan.params
         if self._chroma:
             chroma = np.concatenate(self._chroma)
+            self._chroma.clear()
             for k, name in enumerate(feature_columns("chroma")):
                 cols[name] = chroma[:, k].astype(np.float64)
+            del chroma
         if self._mfcc:
             mfcc = np.concatenate(self._mfcc)
+            self._mfcc.clear()
             for k, name in enumerate(feature_columns("mfcc", n_mfcc=p.n_mfcc)):
-                cols[name] = mfcc[:, k]
+                cols[name] = np.ascontiguousarray(mfcc[:, k])
+            del mfcc
         return cols
 
 

@@ -109,12 +109,39 @@ def _normalize_l2_columns(wts: np.ndarray) -> np.ndarray:
 
 def pitch_tuning(frequencies: np.ndarray, *, resolution: float = 0.01, bins_per_octave: int = 12):
     """Most common deviation (fraction of a bin) of ``frequencies`` from A440 tuning."""
-    frequencies = np.atleast_1d(frequencies)
-    frequencies = frequencies[frequencies > 0]
-    if not np.any(frequencies):
-        return 0.0
-    residual = np.mod(bins_per_octave * hz_to_octs(frequencies), 1.0)
+    bins = tuning_bins(np.atleast_1d(frequencies), resolution=resolution,
+                       bins_per_octave=bins_per_octave)
+    return tuning_from_bins(bins[bins >= 0], resolution=resolution)
+
+
+def tuning_edges(resolution: float = 0.01) -> np.ndarray:
+    """Edges of librosa's tuning histogram over [-0.5, 0.5] (float64)."""
+    return np.linspace(-0.5, 0.5, int(np.ceil(1.0 / resolution)) + 1)
+
+
+def tuning_bins(
+    frequencies: np.ndarray, *, resolution: float = 0.01, bins_per_octave: int = 12
+) -> np.ndarray:
+    """Histogram bin (int16) of each frequency's deviation from A440; -1 where freq <= 0.
+
+    Element-wise, so blocks can be binned separately: the same bins ``np.histogram`` picks.
+    """
+    out = np.full(frequencies.shape, -1, dtype=np.int16)
+    positive = frequencies > 0
+    if not positive.any():
+        return out
+    residual = np.mod(bins_per_octave * hz_to_octs(frequencies[positive]), 1.0)
     residual[residual >= 0.5] -= 1.0
-    bins = np.linspace(-0.5, 0.5, int(np.ceil(1.0 / resolution)) + 1)
-    counts, tuning = np.histogram(residual, bins)
-    return float(tuning[np.argmax(counts)])
+    edges = tuning_edges(resolution)
+    index = np.searchsorted(edges, residual, side="right") - 1
+    out[positive] = np.clip(index, 0, len(edges) - 2)
+    return out
+
+
+def tuning_from_bins(bins: np.ndarray, *, resolution: float = 0.01) -> float:
+    """The left edge of the fullest histogram bin (librosa's ``pitch_tuning`` result)."""
+    if len(bins) == 0:
+        return 0.0
+    edges = tuning_edges(resolution)
+    counts = np.bincount(bins, minlength=len(edges) - 1)
+    return float(edges[np.argmax(counts)])

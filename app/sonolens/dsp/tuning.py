@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonolens.dsp.filterbanks import pitch_tuning
+from sonolens.dsp.filterbanks import tuning_bins, tuning_from_bins
 
 FMIN = 150.0
 FMAX = 4000.0
@@ -29,17 +29,17 @@ class TuningPeaks:
         self._lo = int(inside[0]) if len(inside) else 0
         self._hi = int(inside[-1]) + 1 if len(inside) else 0
         self._n_bins = len(freqs)
-        self._pitches: list[np.ndarray] = []
+        self._bins: list[np.ndarray] = []  # int16 histogram bin per peak (-1: no pitch)
         self._mags: list[np.ndarray] = []
 
     def add(self, found: tuple[np.ndarray, np.ndarray] | None) -> None:
-        """Keep the (pitches, mags) that :meth:`find` returned for one block."""
+        """Keep the (histogram bins, mags) that :meth:`find` returned for one block."""
         if found is not None:
-            self._pitches.append(found[0])
+            self._bins.append(found[0])
             self._mags.append(found[1])
 
     def find(self, power: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
-        """Peaks of one block of power spectra: float32 (pitches Hz, mags), or None.
+        """Peaks of one block of power spectra: (int16 tuning bins, float32 mags), or None.
 
         Pure (thread-safe); pass the result to :meth:`add` in block order.
         """
@@ -70,19 +70,22 @@ class TuningPeaks:
         avg = (sr_ - sl) / 2.0  # np.gradient's interior formula, float32
         dskew = 0.5 * avg * shift
         pitches = ((bins + shift) * float(self.sr) / self.n_fft).astype(np.float32)
-        return pitches, (s0 + dskew).astype(np.float32)
+        return tuning_bins(pitches), (s0 + dskew).astype(np.float32)
 
     def estimate(self) -> float:
-        """librosa's tuning estimate (fraction of a semitone, resolution 0.01)."""
-        if not self._pitches:
+        """librosa's tuning estimate (fraction of a semitone, resolution 0.01).
+
+        Peaks at or above the median magnitude of all pitched peaks vote in the histogram.
+        """
+        if not self._bins:
             return 0.0
-        pitches = np.concatenate(self._pitches)
+        bins = np.concatenate(self._bins)
         mags = np.concatenate(self._mags)
-        keep = pitches > 0
+        keep = bins >= 0
         if not keep.any():
             return 0.0
         threshold = np.median(mags[keep])
-        return pitch_tuning(pitches[(mags >= threshold) & keep])
+        return tuning_from_bins(bins[(mags >= threshold) & keep])
 
 
 def _neighbour(masked: np.ndarray, centre: slice, step: int) -> np.ndarray:
