@@ -26,13 +26,53 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def build_window_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sonolens",
+        description="Open the Sonolens window. Subcommands: "
+                    + ", ".join(SUBCOMMANDS) + " (see `sonolens COMMAND --help`).",
+    )
+    parser.add_argument("audio", nargs="?", metavar="AUDIO", help="audio file to open")
+    parser.add_argument("--demo", action="store_true", help="open the bundled demo sound")
+    parser.add_argument("--screenshot", metavar="PNG",
+                        help="wait until every view is drawn, save the window as PNG, exit")
+    parser.add_argument("--version", action="version", version=f"sonolens {__version__}")
+    return parser
+
+
+def run_window_command(argv: list[str]) -> int:
+    args = build_window_parser().parse_args(argv)
+    path = args.audio
+    if args.demo:
+        from sonolens.resources import demo_sound
+
+        path = str(demo_sound())
+    if path is not None and args.screenshot is not None:
+        from sonolens.audio.source import open_source
+
+        open_source(path).close()  # fail fast, before any window, with a one-line error
+    from sonolens.ui.app import run_window
+
+    return run_window(path, screenshot=args.screenshot)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
-    if not any(a in SUBCOMMANDS for a in argv) and not {"-h", "--help", "--version"} & set(argv):
-        print("sonolens: error: the window is not part of this version yet; "
-              "use `sonolens extract AUDIO -o OUT.csv` (see `sonolens --help`)", file=sys.stderr)
-        return 2
+    first = next((a for a in argv if not a.startswith("-")), None)
+    window_mode = first not in SUBCOMMANDS and not {"--version"} & set(argv)
+    if window_mode and ("-h" in argv or "--help" in argv) and first is None:
+        parser.print_help()
+        print()
+        build_window_parser().print_help()
+        return 0
+    reporter = Reporter(quiet="-q" in argv or "--quiet" in argv)
+    if window_mode:
+        try:
+            return run_window_command([a for a in argv if a not in ("-q", "--quiet")])
+        except SonolensError as exc:
+            reporter.error(str(exc))
+            return 1
     args = parser.parse_args(argv)
     reporter = Reporter(quiet=args.quiet)
     try:

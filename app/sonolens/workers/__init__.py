@@ -1,1 +1,22 @@
-"""workers layer (see DESIGN §3); filled by the window issue."""
+"""workers layer (see DESIGN §3): QtCore only; ``JobRunner`` runs generator jobs on QThreads.
+
+``JobRunner`` is re-exported lazily so that ``sonolens.workers.jobs`` (plain generators)
+can be imported without loading Qt.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sonolens.workers.runner import JobRunner
+
+__all__ = ["JobRunner"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "JobRunner":
+        from sonolens.workers.runner import JobRunner
+
+        return JobRunner
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,69 @@
+"""How results are shown (not what is computed): one frozen dataclass, defaults here only."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from sonolens.core.errors import ParameterError
+
+SPECTROGRAM_KINDS: dict[str, str] = {  # kind -> label
+    "magnitude": "Linear magnitude",
+    "power": "Power",
+    "db": "dB",
+    "mel_db": "Mel dB",
+}
+FREQUENCY_SCALES: dict[str, str] = {"linear": "Linear", "log": "Log", "mel": "Mel"}
+COLORMAPS: tuple[str, ...] = ("magma", "inferno", "viridis", "gray", "coolwarm")
+LOWER_VIEWS: dict[str, str] = {
+    "features": "RMS / ZCR / flatness",
+    "mfcc": "MFCC",
+    "chroma": "Chroma",
+    "contrast": "Spectral contrast",
+}
+OVERLAYS: dict[str, str] = {  # overlay -> legend label
+    "spectral_centroid": "Centroid",
+    "spectral_rolloff": "Rolloff",
+    "spectral_bandwidth": "Bandwidth (centroid ± bw/2)",
+}
+
+
+@dataclass(frozen=True)
+class ViewSettings:
+    """Display choices. ``db_range``: dB shown below the maximum (colour levels).
+
+    ``waveform_channel``: 0-based channel drawn in the waveform, None = every channel.
+    ``overlays``: feature curves drawn over the spectrogram (keys of :data:`OVERLAYS`).
+    """
+
+    kind: str = "db"
+    freq_scale: str = "linear"
+    colormap: str = "magma"
+    db_range: float = 80.0
+    overlays: frozenset[str] = frozenset({"spectral_centroid"})
+    lower_view: str = "features"
+    waveform_channel: int | None = None
+
+    def validate(self) -> ViewSettings:
+        for name, value, allowed in (
+            ("kind", self.kind, SPECTROGRAM_KINDS),
+            ("freq_scale", self.freq_scale, FREQUENCY_SCALES),
+            ("colormap", self.colormap, COLORMAPS),
+            ("lower_view", self.lower_view, LOWER_VIEWS),
+        ):
+            if value not in allowed:
+                raise ParameterError(f"{name}={value!r} is not one of {', '.join(allowed)}")
+        if not 1.0 <= float(self.db_range) <= 200.0:
+            raise ParameterError(f"db_range={self.db_range} must lie in [1, 200] dB")
+        unknown = set(self.overlays) - set(OVERLAYS)
+        if unknown:
+            raise ParameterError(f"overlays: unknown {', '.join(sorted(unknown))}")
+        return self
+
+    def replace(self, **changes: Any) -> ViewSettings:
+        return replace(self, **changes).validate()
+
+    def as_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["overlays"] = sorted(self.overlays)
+        return data

@@ -1,0 +1,193 @@
+"""Waveform min/max pyramid: the waveform is drawn from bins, never from millions of points.
+
+Level L holds, per bin of ``base * 4**L`` samples, the min and max of every channel and of
+the mono mix (mean of the channels per sample, as ``librosa.to_mono``), at the file's
+native rate. Levels stop at the first one with <= 2048 bins.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Generator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.progress import Progress
+
+FANOUT = 4
+COARSEST_BINS = 2048
+
+ReadFrames = Callable[[int, int], np.ndarray]
+
+
+def level_count(n_frames: int, base: int) -> int:
+    """Levels 0..L-1 so that level L-1 has <= COARSEST_BINS bins of base * 4**(L-1) frames."""
+    levels = 1
+    while math.ceil(n_frames / (base * FANOUT ** (levels - 1))) > COARSEST_BINS:
+        levels += 1
+    return levels
+
+
+@dataclass
+class WaveformEnvelope:
+    """A (possibly still growing) min/max pyramid of an audio file.
+
+    levels[L]: float32 (capacity_L, channels + 1, 2); [..., c, 0] min, [..., c, 1] max;
+    channel index ``channels`` is the mono mix. ``filled[L]``: bins of level L that are
+    final. ``n_frames``: audio frames read so far. A reader on another thread reads
+    ``filled`` before ``levels`` (the writer replaces arrays only by larger copies and
+    publishes a new ``filled`` list after writing).
+    """
+
+    samplerate: int
+    channels: int
+    base: int = 64
+    levels: list[np.ndarray] = field(default_factory=list)
+    filled: list[int] = field(default_factory=list)
+    n_frames: int = 0
+    complete: bool = False
+    _pending: np.ndarray | None = field(default=None, repr=False)
+
+    @classmethod
+    def allocate(cls, samplerate: int, channels: int, expected_frames: int, base: int = 64
+                 ) -> WaveformEnvelope:
+        """An empty pyramid sized for ``expected_frames`` frames."""
+        if base < 1:
+            raise ValueError(f"base={base} must be >= 1")
+        n_levels = level_count(max(1, expected_frames), base)
+        levels = [
+            np.zeros((max(1, math.ceil(expected_frames / (base * FANOUT**level))),
+                      channels + 1, 2), dtype=np.float32)
+            for level in range(n_levels)
+        ]
+        return cls(samplerate, channels, base, levels, [0] * n_levels)
+
+    def bin_frames(self, level: int) -> int:
+        """Samples per bin at ``level``."""
+        return self.base * FANOUT**level
+
+    @property
+    def duration(self) -> float:
+        """Seconds read so far."""
+        return self.n_frames / float(self.samplerate)
+
+    # -- reading -----------------------------------------------------------------------
+    def envelope(
+        self, t0: float, t1: float, max_points: int, channel: int | None = None,
+        read: ReadFrames | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(times s float64 (n,), mins float32 (n,), maxs float32 (n,)) for [t0, t1] s.
+
+        ``channel`` None = the mix. Uses the coarsest level with >= max_points bins in
+        range (else the finest). If ``read(start, stop) -> float32 (n, channels)`` is given
+        and the range holds < 2 * max_points samples, returns the samples themselves
+        (mins == maxs) at their own times.
+        """
+        filled = list(self.filled)  # before levels: see the class doc
+        levels = self.levels
+        column = self.channels if channel is None else int(channel)
+        if channel is not None and not 0 <= column < self.channels:
+            raise ValueError(f"channel={channel} does not exist ({self.channels} channel(s))")
+        sr = float(self.samplerate)
+        s0 = max(0, math.floor(t0 * sr))
+        s1 = min(math.ceil(t1 * sr) + 1, self.n_frames)
+        empty = np.zeros(0, dtype=np.float32)
+        if s1 <= s0:
+            return np.zeros(0), empty, empty
+        if read is not None and s1 - s0 < 2 * max_points:
+            samples = np.asarray(read(s0, s1), dtype=np.float32)
+            if channel is None:
+                if samples.shape[1] == 1:
+                    values = np.ascontiguousarray(samples[:, 0])
+                else:
+                    values = samples.mean(axis=1, dtype=np.float32)
+            else:
+                values = np.ascontiguousarray(samples[:, column])
+            times = (s0 + np.arange(len(values))) / sr
+            return times, values, values.copy()
+        level = 0
+        for candidate in range(len(levels) - 1, -1, -1):
+            if (s1 - s0) / self.bin_frames(candidate) >= max_points:
+                level = candidate
+                break
+        size = self.bin_frames(level)
+        b0 = s0 // size
+        b1 = min(math.ceil(s1 / size), filled[level])
+        if b1 <= b0:
+            return np.zeros(0), empty, empty
+        bins = levels[level][b0:b1, column]
+        starts = np.arange(b0, b1) * size
+        centres = (starts + np.minimum(starts + size, max(self.n_frames, 1))) / 2.0
+        return centres / sr, bins[:, 0].copy(), bins[:, 1].copy()
+
+    # -- writing (the computing thread only) -------------------------------------------
+    def append(self, block: np.ndarray) -> None:
+        """Add float32 (n, channels) samples."""
+        block = np.asarray(block, dtype=np.float32)
+        if block.ndim != 2 or block.shape[1] != self.channels:
+            raise ValueError(f"expected (n, {self.channels}) samples, got {block.shape}")
+        if self.channels == 1:
+            mix = block[:, :1]
+        else:
+            mix = block.mean(axis=1, dtype=np.float32)[:, np.newaxis]
+        samples = np.concatenate((block, mix), axis=1)
+        if self._pending is not None and len(self._pending):
+            samples = np.concatenate((self._pending, samples))
+        whole = len(samples) // self.base * self.base
+        self._pending = samples[whole:].copy()
+        self.n_frames += len(block)
+        # channel-major so each min/max runs over contiguous memory (~5x faster)
+        finest = np.ascontiguousarray(samples[:whole].T).reshape(self.channels + 1, -1, self.base)
+        bins = np.stack((finest.min(axis=2).T, finest.max(axis=2).T), axis=-1)
+        self._update(bins, final=False)
+
+    def finish(self) -> None:
+        """Close the last partial bins of every level; mark the envelope complete."""
+        tail = np.zeros((0, self.channels + 1, 2), dtype=np.float32)
+        if self._pending is not None and len(self._pending):
+            pending = self._pending
+            tail = np.stack((pending.min(axis=0), pending.max(axis=0)), axis=-1)[np.newaxis]
+        self._pending = None
+        self._update(tail, final=True)
+        self.complete = True
+
+    def _update(self, finest: np.ndarray, *, final: bool) -> None:
+        filled = list(self.filled)
+        filled[0] = self._write(0, filled[0], finest)
+        for level in range(1, len(self.levels)):
+            below, done = filled[level - 1], filled[level]
+            stop = math.ceil(below / FANOUT) if final else below // FANOUT
+            if stop <= done:
+                continue
+            source = self.levels[level - 1][done * FANOUT : min(below, stop * FANOUT)]
+            starts = np.arange(0, (stop - done) * FANOUT, FANOUT)
+            mins = np.minimum.reduceat(source[..., 0], starts, axis=0)
+            maxs = np.maximum.reduceat(source[..., 1], starts, axis=0)
+            filled[level] = self._write(level, done, np.stack((mins, maxs), axis=-1))
+        self.filled = filled
+
+    def _write(self, level: int, start: int, bins: np.ndarray) -> int:
+        stop = start + len(bins)
+        array = self.levels[level]
+        if stop > len(array):
+            grown = np.zeros((max(stop, len(array) * 5 // 4 + 1), *array.shape[1:]),
+                             dtype=np.float32)
+            grown[:start] = array[:start]
+            self.levels[level] = array = grown
+        array[start:stop] = bins
+        return stop
+
+
+def compute_envelope(
+    source: AudioSource, *, base: int = 64
+) -> Generator[Progress, None, WaveformEnvelope]:
+    """The min/max pyramid of ``source``; yields Progress(partial=envelope) per block."""
+    env = WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames, base)
+    expected = source.frames
+    for block in source.blocks():
+        env.append(block)
+        yield Progress(env.n_frames, max(expected, env.n_frames), "waveform", partial=env)
+    env.finish()
+    return env

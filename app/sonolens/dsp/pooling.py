@@ -1,0 +1,31 @@
+"""Choosing and max-pooling the frames a view can show (pure numpy, for drawing)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+
+def visible_frames(n_frames: int, frame_dt: float, t0: float, t1: float) -> tuple[int, int]:
+    """Frames [first, stop) whose spans [(t-0.5)dt, (t+0.5)dt] overlap [t0, t1] (seconds)."""
+    if n_frames <= 0 or frame_dt <= 0:
+        return 0, 0
+    first = max(0, math.floor(t0 / frame_dt - 0.5))
+    stop = min(n_frames, math.ceil(t1 / frame_dt + 0.5) + 1)
+    return (first, stop) if stop > first else (0, 0)
+
+
+def max_pool_columns(matrix: np.ndarray, max_columns: int) -> tuple[np.ndarray, int]:
+    """Max over groups of ``factor`` columns of (n_rows, n) so at most ``max_columns`` remain.
+
+    Returns (pooled float32 (n_rows, ceil(n / factor)) C-contiguous, factor). The last
+    group may be shorter. Max (not mean) keeps short events visible when zoomed out.
+    """
+    n = matrix.shape[1]
+    factor = max(1, math.ceil(n / max(1, max_columns)))
+    if factor == 1:
+        return np.ascontiguousarray(matrix, dtype=np.float32), 1
+    starts = np.arange(0, n, factor)
+    pooled = np.maximum.reduceat(matrix, starts, axis=1)
+    return np.ascontiguousarray(pooled, dtype=np.float32), factor

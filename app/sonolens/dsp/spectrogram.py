@@ -1,0 +1,312 @@
+"""The spectrogram kinds the window shows, computed in blocks, equal to librosa.
+
+Per frame (same ``y`` as librosa.load, exact float64 FFT rounded to complex64):
+
+- ``magnitude``: ``np.abs(librosa.stft(y, center=True))``
+- ``power``: magnitude**2
+- ``db``: ``librosa.amplitude_to_db(magnitude, ref=1.0, amin=1e-5, top_db=None)``
+- ``mel_db``: ``librosa.power_to_db(melspectrogram(S=power, ...), ref=1.0, amin=1e-10,
+  top_db=None)``
+
+No global reference (``ref=1.0``, no ``top_db``): every block is final when computed, so
+the view can show it at once. The colour range is chosen by the view.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.errors import ParameterError
+from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
+from sonolens.core.view_settings import SPECTROGRAM_KINDS
+from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
+from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
+from sonolens.dsp.parallel import ordered_map
+from sonolens.dsp.signal import analysis_chunks, check_channel
+from sonolens.dsp.stft import stft_block
+from sonolens.dsp.windows import stft_window
+
+SPECTROGRAM_UNITS: dict[str, str] = {
+    "magnitude": "amplitude",
+    "power": "power",
+    "db": "dB",
+    "mel_db": "dB",
+}
+FRAMES_PER_BLOCK = 256
+_AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
+_AMIN_POWER = 1e-10  # librosa.power_to_db default
+
+
+@dataclass(frozen=True)
+class SpectrogramPlan:
+    """One kind at one rate: the constant arrays every block shares.
+
+    freqs: (n_rows,) Hz, ascending: FFT bin frequencies, or mel band centres for mel_db.
+    """
+
+    kind: str
+    sr: int
+    params: AnalysisParams
+    window: np.ndarray
+    freqs: np.ndarray
+    mel: np.ndarray | None
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.freqs)
+
+    def compute(self, block: FrameBlock) -> np.ndarray:
+        """float32 (n_frames, n_rows) values of the block's frames (time-major)."""
+        magnitude = np.abs(stft_block(block.frames(), self.window))
+        if self.kind == "magnitude":
+            return magnitude
+        power = np.square(magnitude, out=magnitude)
+        if self.kind == "power":
+            return power
+        if self.kind == "db":  # amplitude_to_db squares, then power_to_db(amin=amin**2)
+            return 10.0 * np.log10(np.maximum(_AMIN_AMPLITUDE**2, power))
+        assert self.mel is not None
+        mel = power @ self.mel.T
+        return 10.0 * np.log10(np.maximum(_AMIN_POWER, mel))
+
+
+def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> SpectrogramPlan:
+    """Validate ``params`` and ``kind`` for ``sr`` (Hz) and precompute window and rows."""
+    params.validate()
+    params.validate_for_rate(sr)
+    if kind not in SPECTROGRAM_KINDS:
+        raise ParameterError(f"kind={kind!r} is not one of {', '.join(SPECTROGRAM_KINDS)}")
+    window = stft_window(params.window, params.frame_length, params.n_fft)
+    mel = None
+    if kind == "mel_db":
+        fmax = float(sr) / 2 if params.fmax is None else float(params.fmax)
+        mel = mel_filterbank(sr=sr, n_fft=params.n_fft, n_mels=params.n_mels,
+                             fmin=params.fmin, fmax=params.fmax)
+        freqs = mel_frequencies(params.n_mels + 2, fmin=params.fmin, fmax=fmax)[1:-1]
+    else:
+        freqs = fft_frequencies(sr=sr, n_fft=params.n_fft)
+    freqs = np.asarray(freqs, dtype=np.float64)
+    freqs.setflags(write=False)
+    return SpectrogramPlan(kind, sr, params, window, freqs, mel)
+
+
+def expected_frames(source: AudioSource, params: AnalysisParams, sr: int) -> int:
+    """Frames the file should give at ``sr`` (from the header's frame count)."""
+    n_samples = round(source.frames * sr / source.samplerate)
+    return frame_count(n_samples, n_fft=params.n_fft, hop_length=params.hop_length)
+
+
+def spectrogram_blocks(
+    source: AudioSource, plan: SpectrogramPlan, *, workers: int = 2
+) -> Iterator[tuple[int, np.ndarray]]:
+    """``(first_frame, values (n, n_rows) float32)`` per block, in order; close() cancels."""
+    p = plan.params
+    chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=plan.sr,
+                             channel=p.channel)
+    blocks = _frame_blocks(chunks, n_fft=p.n_fft, hop_length=p.hop_length)
+    with contextlib.closing(ordered_map(plan.compute, blocks, workers=workers)) as results:
+        for block, values in results:
+            yield block.start, values
+
+
+def _frame_blocks(chunks: Iterable[np.ndarray], *, n_fft: int, hop_length: int
+                  ) -> Iterator[FrameBlock]:
+    blocker = FrameBlocker(n_fft=n_fft, hop_length=hop_length, frames_per_block=FRAMES_PER_BLOCK)
+    for chunk in chunks:
+        yield from blocker.push(chunk)
+    yield from blocker.finish()
+
+
+@dataclass
+class Spectrogram:
+    """A (possibly still growing) spectrogram, time-major, max-pooled in time if large.
+
+    values: float32 (capacity, n_rows) C-contiguous; rows ``values[:filled]`` are final.
+    Stored column c is the max over frames [c*k, min((c+1)*k, n_frames)), k =
+    ``frames_per_column``; frame t is centred at t*hop_length/sr s and spans a hop.
+    Readers on another thread read ``filled`` *before* ``values`` (the writer fills the
+    array, then raises ``filled``; it only ever replaces ``values`` by a larger copy).
+    """
+
+    kind: str
+    sr: int
+    hop_length: int
+    params: AnalysisParams
+    freqs: np.ndarray
+    values: np.ndarray
+    frames_per_column: int = 1
+    n_frames: int = 0
+    filled: int = 0
+    complete: bool = False
+    _pending: np.ndarray | None = field(default=None, repr=False)
+
+    # -- facts -------------------------------------------------------------------------
+    @property
+    def unit(self) -> str:
+        return SPECTROGRAM_UNITS[self.kind]
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.freqs)
+
+    @property
+    def frame_seconds(self) -> float:
+        """Seconds between frames (hop_length / sr)."""
+        return self.hop_length / float(self.sr)
+
+    @property
+    def duration(self) -> float:
+        """Seconds covered by the frames computed so far: n_frames * hop_length / sr."""
+        return self.n_frames * self.frame_seconds
+
+    @property
+    def times(self) -> np.ndarray:
+        """Centre time (s, float64) of each filled stored column (filled,)."""
+        k, n = self.frames_per_column, self.filled
+        first = np.arange(n) * k
+        last = np.minimum(first + k, self.n_frames) - 1
+        return (first + last) * self.hop_length / (2.0 * self.sr)  # k=1: frames_to_time
+
+    # -- reading -----------------------------------------------------------------------
+    def image(self, t0: float, t1: float, max_columns: int
+              ) -> tuple[np.ndarray, tuple[float, float]]:
+        """Columns overlapping [t0, t1] s, max-pooled to <= max_columns, and their x span.
+
+        Returns (float32 (n_rows, n_cols) C-contiguous, (x0, x1) seconds). Image column i
+        covers exactly [x0 + i*w, x0 + (i+1)*w), w = (x1 - x0) / n_cols; pooling groups are
+        whole and aligned to multiples of the pooling factor (stable while panning), so the
+        span may reach past [t0, t1] by up to a column on each side, and the last column
+        at the end of the data may be drawn a little wider than the data it holds.
+        No filled column in range: an (n_rows, 0) array and (t0, t0).
+        """
+        filled = self.filled  # before values: see the class doc
+        values = self.values
+        k, dt = self.frames_per_column, self.frame_seconds
+        if filled == 0 or max_columns < 1:
+            return np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
+        u0, u1 = t0 / dt + 0.5, t1 / dt + 0.5  # frame t spans [t, t+1) in these units
+        first_frame = math.floor(u0)
+        last_frame = max(first_frame, math.ceil(u1) - 1)
+        c0 = max(0, first_frame // k)
+        c1 = min(last_frame // k + 1, filled)
+        if c1 <= c0:
+            return np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
+        factor = max(1, math.ceil((c1 - c0) / max_columns))
+        while math.ceil((c1 - (c0 // factor) * factor) / factor) > max_columns:
+            factor += 1
+        c0 = (c0 // factor) * factor  # whole groups aligned to multiples of the factor
+        c1 = min(math.ceil(c1 / factor) * factor, filled)
+        image = np.ascontiguousarray(max_pool_rows(values[c0:c1], factor).T, dtype=np.float32)
+        width = factor * k * dt
+        x0 = (c0 * k - 0.5) * dt
+        return image, (x0, x0 + image.shape[1] * width)
+
+    def value_at(self, t: float, hz: float) -> float:
+        """The stored value nearest to time ``t`` s and frequency ``hz`` (NaN if none)."""
+        filled = self.filled
+        values = self.values
+        if filled == 0 or not (math.isfinite(t) and math.isfinite(hz)):
+            return math.nan
+        frame = max(0, round(t / self.frame_seconds))
+        column = min(frame // self.frames_per_column, filled - 1)
+        right = int(np.clip(np.searchsorted(self.freqs, hz), 1, max(1, self.n_rows - 1)))
+        row = right
+        if self.n_rows == 1:
+            row = 0
+        elif abs(self.freqs[right - 1] - hz) <= abs(self.freqs[right] - hz):
+            row = right - 1
+        return float(values[column, row])
+
+    # -- writing (the computing thread only) -------------------------------------------
+    def append(self, block: np.ndarray) -> None:
+        """Add float32 (n, n_rows) values of the next n frames (pooled when k > 1)."""
+        k = self.frames_per_column
+        n_new = len(block)
+        if k > 1:
+            if self._pending is not None and len(self._pending):
+                block = np.concatenate((self._pending, block))
+            groups = len(block) // k
+            self._pending = block[groups * k :].copy()
+            block = max_pool_rows(block[: groups * k], k)
+        self._write(block)
+        self.n_frames += n_new
+
+    def finish(self) -> None:
+        """Store the last partial pooled column; mark the spectrogram complete."""
+        if self._pending is not None and len(self._pending):
+            self._write(self._pending.max(axis=0, keepdims=True))
+        self._pending = None
+        self.complete = True
+
+    def _write(self, columns: np.ndarray) -> None:
+        start, stop = self.filled, self.filled + len(columns)
+        if stop > len(self.values):
+            grown = np.empty((max(stop, len(self.values) * 5 // 4 + 1), self.n_rows),
+                             dtype=np.float32)
+            grown[:start] = self.values[:start]
+            self.values = grown
+        self.values[start:stop] = columns
+        self.filled = stop
+
+
+def max_pool_rows(data: np.ndarray, factor: int) -> np.ndarray:
+    """Max over groups of ``factor`` consecutive rows of (n, m): (ceil(n / factor), m).
+
+    The last group may be shorter. (A reshape is ~10x faster than np.maximum.reduceat
+    along axis 0.)
+    """
+    if factor == 1:
+        return data
+    whole = len(data) // factor
+    pooled = data[: whole * factor].reshape(whole, factor, *data.shape[1:]).max(axis=1)
+    if whole * factor < len(data):
+        tail = data[whole * factor :].max(axis=0, keepdims=True)
+        pooled = np.concatenate((pooled, tail))
+    return pooled
+
+
+def pooling_factor(n_frames: int, n_rows: int, max_bytes: int) -> int:
+    """Smallest k with ceil(n_frames / k) * n_rows * 4 <= max_bytes (n_frames if none)."""
+    per_column = n_rows * 4
+    if n_frames * per_column <= max_bytes:
+        return 1
+    k = min(max(1, math.ceil(n_frames * per_column / max(1, max_bytes))), n_frames)
+    while k < n_frames and math.ceil(n_frames / k) * per_column > max_bytes:
+        k += 1
+    return k
+
+
+def compute_spectrogram(
+    source: AudioSource, params: AnalysisParams | None = None, kind: str = "db", *,
+    max_bytes: int = 256 * 2**20, workers: int = 2,
+) -> Generator[Progress, None, Spectrogram]:
+    """The ``kind`` spectrogram of ``source``; yields Progress(partial=spectrogram) per block.
+
+    Stores full resolution unless that exceeds ``max_bytes``; then the smallest whole
+    ``frames_per_column`` that fits (max-pooled; for dB kinds the dB values are pooled).
+    """
+    params = (params or AnalysisParams()).validate()
+    check_channel(params.channel, source.channels)
+    sr = params.sr or source.samplerate
+    plan = make_spectrogram_plan(params, kind, sr)
+    expected = max(1, expected_frames(source, params, sr))
+    k = pooling_factor(expected, plan.n_rows, max_bytes)
+    spec = Spectrogram(
+        kind=kind, sr=sr, hop_length=params.hop_length, params=params, freqs=plan.freqs,
+        values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
+        frames_per_column=k,
+    )
+    with contextlib.closing(spectrogram_blocks(source, plan, workers=workers)) as blocks:
+        for _start, values in blocks:
+            spec.append(values)
+            total = max(expected, spec.n_frames)
+            yield Progress(spec.n_frames, total, "spectrogram", partial=spec)
+    spec.finish()
+    return spec

@@ -1,0 +1,114 @@
+"""Full-resolution spectrogram export as an ``np.load``-compatible .npz, memory flat.
+
+Keys: ``times`` (n_frames,) s, ``freqs`` (n_rows,) Hz, ``values`` float32
+(n_rows, n_frames) (librosa's layout; stored Fortran-ordered, as librosa's own arrays,
+so frames stream to disk one block after another), ``kind``, ``unit``, ``sr``,
+``hop_length``, ``params`` (JSON of ``AnalysisParams.as_dict()``).
+
+Blocks are appended to an anonymous temp file beside the target (deleted by the OS
+even if the process dies), then copied into an uncompressed zip written atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Generator
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.errors import OutputError
+from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
+from sonolens.dsp.signal import check_channel
+from sonolens.dsp.spectrogram import (
+    SPECTROGRAM_UNITS,
+    expected_frames,
+    make_spectrogram_plan,
+    spectrogram_blocks,
+)
+from sonolens.export.atomic import atomic_write
+
+_COPY_BYTES = 16 * 2**20
+
+
+def export_spectrogram_npz(
+    source: AudioSource, params: AnalysisParams | None, kind: str,
+    path: str | os.PathLike[str], *, workers: int = 2,
+) -> Generator[Progress, None, Path]:
+    """Write the ``kind`` spectrogram of ``source`` to ``path`` (.npz); returns the path.
+
+    Yields Progress after each block and each copied chunk (cancel checkpoints: closing
+    the generator removes every temp file and leaves an existing ``path`` untouched).
+    Raises :class:`OutputError` when the file cannot be written.
+    """
+    params = (params or AnalysisParams()).validate()
+    check_channel(params.channel, source.channels)
+    sr = params.sr or source.samplerate
+    plan = make_spectrogram_plan(params, kind, sr)
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{target}: folder {folder} does not exist")
+    expected = max(1, expected_frames(source, params, sr))
+    total = 2 * expected  # compute, then copy into the zip
+    try:
+        spill = tempfile.TemporaryFile(prefix=f".{target.name}.", suffix=".values", dir=folder)  # noqa: SIM115
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})") from exc
+    with spill, contextlib.closing(spectrogram_blocks(source, plan, workers=workers)) as blocks:
+        n_frames = 0
+        for _start, values in blocks:
+            _write(spill, values, target)
+            n_frames += len(values)
+            yield Progress(n_frames, max(total, 2 * n_frames), "spectrogram")
+        total = 2 * n_frames
+        meta = {
+            "times": np.arange(n_frames) * params.hop_length / float(sr),
+            "freqs": np.asarray(plan.freqs, dtype=np.float64),
+            "kind": np.array(kind),
+            "unit": np.array(SPECTROGRAM_UNITS[kind]),
+            "sr": np.array(sr),
+            "hop_length": np.array(params.hop_length),
+            "params": np.array(json.dumps(params.as_dict(), sort_keys=True)),
+        }
+        with atomic_write(target, "wb") as handle, zipfile.ZipFile(
+            handle, "w", compression=zipfile.ZIP_STORED, allowZip64=True
+        ) as archive:
+            for name, array in meta.items():
+                with archive.open(f"{name}.npy", "w") as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+            header = io.BytesIO()
+            np.lib.format.write_array_header_1_0(header, {
+                "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                "fortran_order": True,
+                "shape": (plan.n_rows, n_frames),
+            })
+            frame_bytes = plan.n_rows * 4
+            with archive.open("values.npy", "w", force_zip64=True) as member:
+                member.write(header.getvalue())
+                spill.seek(0)
+                copied = 0
+                while True:
+                    chunk = spill.read(max(frame_bytes, _COPY_BYTES // frame_bytes * frame_bytes))
+                    if not chunk:
+                        break
+                    member.write(chunk)
+                    copied += len(chunk) // frame_bytes
+                    yield Progress(n_frames + copied, total, "writing")
+    return target
+
+
+def _write(spill: IO[bytes], values: np.ndarray, target: Path) -> None:
+    """Append time-major float32 frames (n, n_rows) to the spill file."""
+    try:
+        spill.write(np.ascontiguousarray(values, dtype=np.float32).tobytes())
+    except OSError as exc:
+        raise OutputError(f"{target}: write failed ({exc.strerror or exc})") from exc

@@ -1,0 +1,136 @@
+"""The open recording and everything computed from it (GUI thread only; QtCore).
+
+Setters follow DESIGN §9: return if unchanged -> mutate -> invalidate -> emit one signal.
+Results arrive from workers with the token they were started with; a result whose token
+no longer matches (another file, other parameters) is dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.params import AnalysisParams
+from sonolens.core.view_settings import ViewSettings
+
+
+@dataclass(frozen=True)
+class Token:
+    """What a job was computed for: the document generation, params and (optional) kind."""
+
+    generation: int
+    params: AnalysisParams
+    kind: str = ""
+
+
+class Document(QObject):
+    """State of the window: the source, parameters, display settings and results."""
+
+    audio_changed = Signal()  # a new source (or none): every result was cleared
+    params_changed = Signal()  # analysis parameters edited: results are stale
+    view_changed = Signal(object)  # previous ViewSettings
+    features_changed = Signal()  # a FeatureTable landed
+    spectrogram_changed = Signal()  # a (possibly partial) Spectrogram landed
+    envelope_changed = Signal()  # a (possibly partial) WaveformEnvelope landed
+    warnings_changed = Signal()
+
+    def __init__(self, params: AnalysisParams | None = None,
+                 view: ViewSettings | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = 0
+        self.source: AudioSource | None = None
+        self.params = params or AnalysisParams()
+        self.view = view or ViewSettings()
+        self.features: Any = None  # dsp.table.FeatureTable
+        self.spectrogram: Any = None  # dsp.spectrogram.Spectrogram
+        self.envelope: Any = None  # dsp.envelope.WaveformEnvelope
+        self.warnings: list[str] = []
+
+    # -- facts ---------------------------------------------------------------------------
+    @property
+    def analysis_sr(self) -> int | None:
+        if self.source is None:
+            return None
+        return self.params.sr or self.source.samplerate
+
+    @property
+    def duration(self) -> float:
+        if self.source is None:
+            return 0.0
+        return self.source.frames / float(self.source.samplerate)
+
+    def token(self, kind: str = "") -> Token:
+        return Token(self.generation, self.params, kind)
+
+    def is_current(self, token: object) -> bool:
+        if not isinstance(token, Token):
+            return False
+        if token.generation != self.generation or token.params != self.params:
+            return False
+        return token.kind in ("", self.view.kind)
+
+    # -- setters -------------------------------------------------------------------------
+    def set_source(self, source: AudioSource | None) -> None:
+        """Replace the open recording (the previous one is closed)."""
+        if source is self.source:
+            return
+        previous = self.source
+        self.source = source
+        self.generation += 1
+        self.features = self.spectrogram = self.envelope = None
+        self.warnings = list(source.warnings) if source is not None else []
+        if source is not None and self.params.channel is not None \
+                and self.params.channel >= source.channels:
+            self.params = self.params.replace(channel=None)
+        if previous is not None:
+            previous.close()
+        self.audio_changed.emit()
+
+    def set_params(self, params: AnalysisParams) -> None:
+        """New analysis parameters; the old results stay drawn until new ones land."""
+        if params == self.params:
+            return
+        self.params = params.validate()
+        self.params_changed.emit()
+
+    def set_view(self, view: ViewSettings) -> None:
+        if view == self.view:
+            return
+        previous, self.view = self.view, view.validate()
+        self.view_changed.emit(previous)
+
+    # -- results from workers ------------------------------------------------------------
+    def accept_features(self, table: Any, token: object) -> bool:
+        if not self.is_current(token):
+            return False
+        self.features = table
+        self._merge_warnings(getattr(table, "warnings", []))
+        self.features_changed.emit()
+        return True
+
+    def accept_spectrogram(self, spectrogram: Any, token: object) -> bool:
+        if not self.is_current(token):
+            return False
+        self.spectrogram = spectrogram
+        self.spectrogram_changed.emit()
+        return True
+
+    def accept_envelope(self, envelope: Any, token: object) -> bool:
+        if not isinstance(token, Token) or token.generation != self.generation:
+            return False
+        self.envelope = envelope
+        self.envelope_changed.emit()
+        return True
+
+    def _merge_warnings(self, notes: list[str]) -> None:
+        fresh = [n for n in notes if n not in self.warnings]
+        if fresh:
+            self.warnings += fresh
+            self.warnings_changed.emit()
+
+    def close(self) -> None:
+        if self.source is not None:
+            self.source.close()

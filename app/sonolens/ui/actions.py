@@ -1,0 +1,51 @@
+"""Every QAction of the window, with its shortcut, in one place (DESIGN §9)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+@dataclass
+class Actions:
+    open: QAction
+    open_demo: QAction
+    export_features: QAction
+    export_image: QAction
+    export_matrix: QAction
+    quit: QAction
+    cancel: QAction
+    zoom_fit: QAction
+    zoom_in: QAction
+    zoom_out: QAction
+    show_settings: QAction
+
+
+def make_actions(parent: QWidget) -> Actions:
+    def action(text: str, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+        act = QAction(text, parent)
+        if shortcut is not None:
+            act.setShortcut(QKeySequence(shortcut))
+        if tip:
+            act.setStatusTip(tip)
+        parent.addAction(act)
+        return act
+
+    return Actions(
+        open=action("&Open…", QKeySequence.StandardKey.Open, "Open an audio file"),
+        open_demo=action("Open &Demo Sound", None, "Open the bundled demo recording"),
+        export_features=action("Export &Features (CSV)…", "Ctrl+E",
+                               "Per-frame features as CSV, as `sonolens extract` writes"),
+        export_image=action("Export Spectrogram &Image (PNG)…", "Ctrl+Shift+E",
+                            "The spectrogram with axes and colorbar as PNG"),
+        export_matrix=action("Export Spectrogram &Matrix (NPZ)…", None,
+                             "times, freqs and values at full resolution, with parameters"),
+        quit=action("&Quit", QKeySequence.StandardKey.Quit),
+        cancel=action("&Cancel Analysis", "Ctrl+.", "Stop the running analysis"),
+        zoom_fit=action("Zoom to &Fit", "Ctrl+0"),
+        zoom_in=action("Zoom &In", QKeySequence.StandardKey.ZoomIn),
+        zoom_out=action("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
+        show_settings=action("&Settings Panel", "Ctrl+,"),
+    )

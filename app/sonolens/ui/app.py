@@ -1,0 +1,83 @@
+"""Starting the window: ``sonolens [AUDIO] [--demo] [--screenshot PNG]``."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+SCREENSHOT_TIMEOUT_S = 600.0
+_POLL_MS = 50
+
+
+def run_window(path: str | None, *, screenshot: str | None = None) -> int:
+    """Open the window (on ``path`` if given); with ``screenshot`` save it when drawn, exit."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    from sonolens.ui.main_window import MainWindow
+
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Sonolens")
+    app.setOrganizationName("Sonolens")
+    window = MainWindow()
+    window.show()
+    status = {"code": 0}
+
+    if screenshot is not None:
+        if path is None:
+            print("error: --screenshot needs an audio file (or --demo)", file=sys.stderr)
+            return 2
+        _arm_screenshot(window, Path(screenshot), status)
+    if path is not None:
+        window.open_path(path)
+    app.exec()
+    return status["code"]
+
+
+def _arm_screenshot(window, target: Path, status: dict) -> None:
+    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from sonolens.core.errors import SonolensError
+    from sonolens.ui.render import write_png
+
+    clock = QElapsedTimer()
+    clock.start()
+    timer = QTimer(window)
+
+    def finish(code: int, message: str = "") -> None:
+        timer.stop()
+        if message:
+            print(message, file=sys.stderr)
+        status["code"] = code
+        window.close()
+        QApplication.quit()
+
+    def failed(path: str, message: str) -> None:
+        finish(1, f"error: {message}")
+
+    def poll() -> None:
+        if clock.elapsed() > SCREENSHOT_TIMEOUT_S * 1000:
+            finish(1, "error: timed out waiting for the analysis to finish")
+        elif window.is_settled():
+            try:
+                from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+
+                data = QByteArray()
+                buffer = QBuffer(data)
+                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+                window.grab().save(buffer, "PNG")
+                write_png(target, bytes(data.data()))
+            except SonolensError as exc:
+                finish(1, f"error: {exc}")
+                return
+            finish(0)
+
+    window.coordinator.open_failed.connect(failed)
+    window.coordinator.analysis_failed.connect(lambda key, message: failed(key, message))
+    timer.timeout.connect(poll)
+    timer.start(_POLL_MS)

@@ -1,0 +1,172 @@
+"""File > Export: features CSV, spectrogram PNG and spectrogram matrix NPZ.
+
+Dialogs pick the path; the ``*_to(path)`` methods do the work (tests call them directly).
+CSV and NPZ are written on a worker (atomic: temp file + rename); a failure shows a
+message and leaves any existing file untouched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QSpinBox
+
+from sonolens.core.errors import SonolensError
+from sonolens.core.progress import Progress
+from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
+
+if TYPE_CHECKING:
+    from sonolens.ui.main_window import MainWindow
+
+KEY_EXPORT = "export"
+
+
+def _write_csv_job(path: Path, label: str, table) -> Generator[Progress, None, Path]:
+    from sonolens.export.csv_table import write_feature_csv
+
+    yield Progress(0, 1, "writing CSV")
+    write_feature_csv(path, [(label, table)], file_column=False)
+    return path
+
+
+class Exporter(QObject):
+    """Export actions of one MainWindow."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.last_saved: Path | None = None
+        window.runner.finished.connect(self._on_runner_finished)
+        window.runner.failed.connect(self._on_runner_failed)
+
+    # -- dialogs -------------------------------------------------------------------------
+    def on_export_features(self) -> None:
+        path = self._ask_path("Export features", ".csv", "CSV (*.csv)")
+        if path is not None:
+            self.export_features_to(path)
+
+    def on_export_image(self) -> None:
+        path = self._ask_path("Export spectrogram image", ".png", "PNG image (*.png)")
+        if path is None:
+            return
+        view = self.window.spectrogram_view
+        size = ask_image_size(self.window, (max(view.width(), 800), max(view.height(), 400)))
+        if size is not None:
+            self.export_image_to(path, size)
+
+    def on_export_matrix(self) -> None:
+        path = self._ask_path("Export spectrogram matrix", ".npz", "NumPy archive (*.npz)")
+        if path is not None:
+            self.export_matrix_to(path)
+
+    def _ask_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
+        if not self._ready(need_features=suffix == ".csv"):
+            return None
+        source = self.window.document.source
+        assert source is not None
+        folder = Path(self.window.settings.last_folder() or source.path.parent)
+        suggestion = str(folder / (source.path.stem + suffix))
+        name, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, file_filter)
+        if not name:
+            return None
+        path = Path(name)
+        if path.suffix.lower() != suffix:
+            path = path.with_name(path.name + suffix)
+        self.window.settings.set_last_folder(path.parent)
+        return path
+
+    def _ready(self, *, need_features: bool = False, need_spectrogram: bool = False) -> bool:
+        doc = self.window.document
+        if doc.source is None:
+            self.window.show_error("Nothing to export", "Open a sound first.")
+            return False
+        if need_features and doc.features is None:
+            self.window.show_error("Nothing to export yet",
+                                   "The features are still being computed; try again when "
+                                   "the progress bar is gone.")
+            return False
+        if need_spectrogram and (doc.spectrogram is None or self.window.runner.is_busy(
+                "spectrogram")):
+            self.window.show_error("Nothing to export yet",
+                                   "The spectrogram is still being computed.")
+            return False
+        return True
+
+    # -- work ----------------------------------------------------------------------------
+    def export_features_to(self, path: str | Path) -> None:
+        """Write the per-frame features (as `sonolens extract`) on a worker."""
+        if not self._ready(need_features=True):
+            return
+        doc = self.window.document
+        table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]
+        target = Path(path)
+        self.window.runner.submit(KEY_EXPORT, lambda: _write_csv_job(target, label, table),
+                                  token=target)
+
+    def export_matrix_to(self, path: str | Path) -> None:
+        """Write the full-resolution spectrogram of the current kind as .npz on a worker."""
+        if not self._ready():
+            return
+        from sonolens.export.npz import export_spectrogram_npz
+
+        doc = self.window.document
+        source, params, kind, target = doc.source, doc.params, doc.view.kind, Path(path)
+        self.window.runner.submit(
+            KEY_EXPORT, lambda: export_spectrogram_npz(source, params, kind, target),
+            token=target)
+
+    def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
+        """Render and write the spectrogram PNG (GUI thread: drawing needs it)."""
+        if not self._ready(need_spectrogram=True):
+            return False
+        doc = self.window.document
+        try:
+            write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size))
+        except SonolensError as exc:
+            self.window.show_error("Export failed", str(exc))
+            return False
+        self._saved(Path(path))
+        return True
+
+    def _saved(self, path: Path) -> None:
+        self.last_saved = path
+        self.window.statusBar().showMessage(f"Saved {path}", 8000)
+
+    def _on_runner_finished(self, key: str, result: object, token: object) -> None:
+        if key == KEY_EXPORT and isinstance(token, Path):
+            self._saved(token)
+
+    def _on_runner_failed(self, key: str, message: str, token: object) -> None:
+        if key == KEY_EXPORT:
+            self.window.show_error("Export failed", message)
+
+    def open_folder(self) -> None:
+        if self.last_saved is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_saved.parent)))
+
+
+def ask_image_size(parent, default: tuple[int, int]) -> tuple[int, int] | None:
+    """A small dialog with width and height in pixels."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle("Image size")
+    form = QFormLayout(dialog)
+    spins = []
+    for label, value in (("Width (px)", default[0]), ("Height (px)", default[1])):
+        spin = QSpinBox()
+        spin.setRange(MIN_SIZE, MAX_SIZE)
+        spin.setValue(int(value))
+        spin.setObjectName(label.split()[0].lower())
+        form.addRow(label, spin)
+        spins.append(spin)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    form.addRow(buttons)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return spins[0].value(), spins[1].value()

@@ -1,0 +1,338 @@
+"""The main window: waveform, spectrogram and a lower feature view on one time axis.
+
+Owns the Document, the JobRunner and the AnalysisCoordinator; views only read the
+Document. Everything slow runs on the runner's QThreads; this file only wires and shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+)
+
+from sonolens.model.document import Document
+from sonolens.model.settings import Settings
+from sonolens.ui.actions import Actions, make_actions
+from sonolens.ui.exports import Exporter
+from sonolens.ui.settings_panel import SettingsPanel
+from sonolens.ui.views.feature_plot import FeaturePlot
+from sonolens.ui.views.matrix_view import MatrixView
+from sonolens.ui.views.spectrogram_view import SpectrogramView
+from sonolens.ui.views.waveform_view import WaveformView
+from sonolens.workers.analysis import ANALYSIS_KEYS, AnalysisCoordinator
+from sonolens.workers.runner import JobRunner
+
+AUDIO_FILTER = ("Audio files (*.wav *.wave *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff *.aifc "
+                "*.m4a *.mp4 *.aac *.caf *.w64 *.rf64 *.au *.snd);;All files (*)")
+
+
+class MainWindow(QMainWindow):
+    """Sonolens' window. ``open_path`` opens a file; ``is_settled`` says all is drawn."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        super().__init__()
+        self.setWindowTitle("Sonolens")
+        self.setAcceptDrops(True)
+        self.settings = settings or Settings()
+        self.document = Document(self.settings.params(), self.settings.view(), parent=self)
+        self.runner = JobRunner(parent=self)
+        self.coordinator = AnalysisCoordinator(self.document, self.runner, parent=self)
+        self.actions: Actions = make_actions(self)
+        self.last_error = ""  # the last message shown to the user (tests read it)
+        self._message_box: QMessageBox | None = None
+        self._closed = False
+
+        self._build_views()
+        self._build_settings_dock()
+        self._build_status_bar()
+        self.exporter = Exporter(self)
+        self._build_menus()
+        self._connect()
+        self._apply_view()
+        self.resize(1280, 820)
+        geometry, state = self.settings.geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+
+    # -- construction --------------------------------------------------------------------
+    def _build_views(self) -> None:
+        self.waveform = WaveformView()
+        self.spectrogram_view = SpectrogramView()
+        self.feature_plot = FeaturePlot()
+        self.matrix_view = MatrixView()
+        self.lower = QStackedWidget()
+        self.lower.addWidget(self.feature_plot)
+        self.lower.addWidget(self.matrix_view)
+        for view in (self.spectrogram_view, self.feature_plot, self.matrix_view):
+            view.plot.setXLink(self.waveform.plot)
+        self.feature_plot.show_time_label(True)
+        self.matrix_view.show_time_label(True)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.waveform)
+        splitter.addWidget(self.spectrogram_view)
+        splitter.addWidget(self.lower)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setStretchFactor(2, 2)
+        splitter.setChildrenCollapsible(False)
+        self.splitter = splitter
+        self.setCentralWidget(splitter)
+
+    def _build_settings_dock(self) -> None:
+        self.settings_panel = SettingsPanel(self.document.params, self.document.view)
+        dock = QDockWidget("Settings", self)
+        dock.setObjectName("settings_dock")
+        dock.setWidget(self.settings_panel)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        self.settings_dock = dock
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.info_label = QLabel("Open a sound: File > Open (Ctrl+O) or drop a file here")
+        self.warning_label = QLabel("")
+        self.warning_label.setStyleSheet("color: #d08000;")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setMaximumWidth(180)
+        self.progress.setTextVisible(True)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setToolTip("Stop the running analysis (Ctrl+.)")
+        bar.addWidget(self.info_label, 1)
+        bar.addWidget(self.warning_label)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        self._set_busy(False)
+
+    def _build_menus(self) -> None:
+        a = self.actions
+        file_menu = self.menuBar().addMenu("&File")
+        file_menu.addAction(a.open)
+        self.recent_menu = file_menu.addMenu("Open &Recent")
+        file_menu.addAction(a.open_demo)
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("&Export")
+        export_menu.addAction(a.export_features)
+        export_menu.addAction(a.export_image)
+        export_menu.addAction(a.export_matrix)
+        file_menu.addSeparator()
+        file_menu.addAction(a.quit)
+        view_menu = self.menuBar().addMenu("&View")
+        view_menu.addAction(a.zoom_fit)
+        view_menu.addAction(a.zoom_in)
+        view_menu.addAction(a.zoom_out)
+        view_menu.addSeparator()
+        view_menu.addAction(self.settings_dock.toggleViewAction())
+        analysis_menu = self.menuBar().addMenu("&Analysis")
+        analysis_menu.addAction(a.cancel)
+        self._fill_recent_menu()
+
+    def _connect(self) -> None:
+        a, doc = self.actions, self.document
+        a.open.triggered.connect(self._on_open_triggered)
+        a.open_demo.triggered.connect(self.open_demo)
+        a.quit.triggered.connect(self.close)
+        a.cancel.triggered.connect(self.cancel_analysis)
+        a.zoom_fit.triggered.connect(self.zoom_fit)
+        a.zoom_in.triggered.connect(lambda: self._zoom(0.5))
+        a.zoom_out.triggered.connect(lambda: self._zoom(2.0))
+        a.export_features.triggered.connect(self.exporter.on_export_features)
+        a.export_image.triggered.connect(self.exporter.on_export_image)
+        a.export_matrix.triggered.connect(self.exporter.on_export_matrix)
+        self.cancel_button.clicked.connect(self.cancel_analysis)
+        doc.audio_changed.connect(self._on_document_audio_changed)
+        doc.view_changed.connect(self._on_document_view_changed)
+        doc.features_changed.connect(self._on_document_features_changed)
+        doc.spectrogram_changed.connect(self._on_document_spectrogram_changed)
+        doc.envelope_changed.connect(self._on_document_envelope_changed)
+        doc.warnings_changed.connect(self._show_warnings)
+        self.settings_panel.params_edited.connect(doc.set_params)
+        self.settings_panel.view_edited.connect(doc.set_view)
+        self.coordinator.open_failed.connect(self._on_coordinator_open_failed)
+        self.coordinator.analysis_failed.connect(self._on_coordinator_analysis_failed)
+        self.runner.progressed.connect(self._on_runner_progressed)
+        self.runner.busy_changed.connect(self._set_busy)
+
+    # -- opening -------------------------------------------------------------------------
+    def open_path(self, path: str | Path) -> None:
+        """Open ``path`` on a worker; the current file stays until the new one is ready."""
+        self.info_label.setText(f"Opening {Path(path).name}…")
+        self.coordinator.open_file(path)
+
+    def open_demo(self) -> None:
+        from sonolens.resources import demo_sound
+
+        self.open_path(demo_sound())
+
+    def _on_open_triggered(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open audio file",
+                                              self.settings.last_folder(), AUDIO_FILTER)
+        if path:
+            self.open_path(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for path in recent:
+            action = self.recent_menu.addAction(Path(path).name)
+            action.setToolTip(path)
+            action.setData(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_path(p))
+        if recent:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear Recent", self._clear_recent)
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self._fill_recent_menu()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if files:
+            event.acceptProposedAction()
+            self.open_path(files[0])
+
+    # -- document events -----------------------------------------------------------------
+    def _on_document_audio_changed(self) -> None:
+        source = self.document.source
+        for view in (self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view):
+            view.clear_data()
+        if source is None:
+            return
+        self.settings.add_recent(source.path)
+        self._fill_recent_menu()
+        self.setWindowTitle(f"{source.path.name} — Sonolens")
+        self.info_label.setText(source.info.describe())
+        self.settings_panel.set_audio(source.samplerate, source.channels)
+        self.settings_panel.set_values(self.document.params, self.document.view)
+        self._show_warnings()
+        self.zoom_fit()
+
+    def _on_document_view_changed(self, _previous: object) -> None:
+        self._apply_view()
+        self.settings.set_view(self.document.view)
+
+    def _apply_view(self) -> None:
+        view = self.document.view
+        self.spectrogram_view.set_view(view)
+        self.waveform.set_channel(view.waveform_channel)
+        if view.lower_view == "features":
+            self.lower.setCurrentWidget(self.feature_plot)
+        else:
+            self.matrix_view.set_kind(view.lower_view, view.colormap)
+            self.lower.setCurrentWidget(self.matrix_view)
+
+    def _on_document_features_changed(self) -> None:
+        features = self.document.features
+        self.spectrogram_view.set_features(features)
+        self.feature_plot.set_features(features)
+        self.matrix_view.set_features(features)
+        self.settings.set_params(self.document.params)
+
+    def _on_document_spectrogram_changed(self) -> None:
+        self.spectrogram_view.set_spectrogram(self.document.spectrogram)
+
+    def _on_document_envelope_changed(self) -> None:
+        source = self.document.source
+        read = source.read if source is not None and source.info.frames_exact else None
+        self.waveform.set_envelope(self.document.envelope, read=read)
+
+    def _show_warnings(self) -> None:
+        notes = self.document.warnings
+        self.warning_label.setText(("⚠ " + "; ".join(notes)) if notes else "")
+        self.warning_label.setToolTip("\n".join(notes))
+
+    # -- workers -------------------------------------------------------------------------
+    def _on_runner_progressed(self, key: str, fraction: float, stage: str) -> None:
+        self.progress.setValue(int(fraction * 1000))
+        self.progress.setFormat(f"{stage or key} %p%")
+
+    def _set_busy(self, busy: bool) -> None:
+        self.progress.setVisible(busy)
+        self.cancel_button.setVisible(busy)
+        self.actions.cancel.setEnabled(busy)
+        if not busy:
+            self.progress.setValue(0)
+
+    def cancel_analysis(self) -> None:
+        for key in ANALYSIS_KEYS:
+            self.runner.cancel(key)
+        self.runner.cancel("open")
+        self.statusBar().showMessage("Analysis cancelled", 4000)
+
+    def _on_coordinator_open_failed(self, path: str, message: str) -> None:
+        if self.document.source is not None:
+            self.info_label.setText(self.document.source.info.describe())
+        else:
+            self.info_label.setText("Open a sound: File > Open (Ctrl+O) or drop a file here")
+        self.show_error("Cannot open file", message)
+
+    def _on_coordinator_analysis_failed(self, key: str, message: str) -> None:
+        self.show_error("Analysis failed", message)
+
+    def show_error(self, title: str, message: str) -> None:
+        """A window-modal message box that does not block the event loop."""
+        self.last_error = message
+        box = QMessageBox(QMessageBox.Icon.Warning, title, message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._message_box = box
+        box.open()
+
+    # -- zoom ----------------------------------------------------------------------------
+    def zoom_fit(self) -> None:
+        duration = self.document.duration
+        if duration > 0:
+            self.waveform.plot.getViewBox().setLimits(xMin=-0.02 * duration,
+                                                      xMax=duration * 1.02)
+            self.waveform.plot.setXRange(0.0, duration, padding=0)
+
+    def _zoom(self, factor: float) -> None:
+        (t0, t1), _ = self.waveform.plot.getViewBox().viewRange()
+        centre, half = (t0 + t1) / 2, (t1 - t0) / 2 * factor
+        self.waveform.plot.setXRange(centre - half, centre + half, padding=0)
+
+    # -- state ---------------------------------------------------------------------------
+    def is_settled(self) -> bool:
+        """True when a file is open, no job runs and every view has drawn the results."""
+        doc = self.document
+        if doc.source is None or self.runner.is_busy():
+            return False
+        spec = doc.spectrogram
+        views = (self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view)
+        if any(view.redraw_pending for view in views):
+            return False
+        return (doc.features is not None and spec is not None and doc.envelope is not None
+                and self.spectrogram_view.drawn_filled == spec.filled and self.waveform.drawn)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed:
+            self._closed = True
+            self.settings.set_window(self.saveGeometry(), self.saveState())
+            self.settings.set_params(self.document.params)
+            self.settings.set_view(self.document.view)
+            self.settings.sync()
+            self.runner.shutdown()
+            self.document.close()
+        super().closeEvent(event)
+

@@ -1,0 +1,78 @@
+"""Pictures of the views as PNG: the window's export and ``sonolens render`` share this.
+
+A view widget is laid out offscreen at the requested size (never shown on screen),
+drawn over the whole duration, grabbed, and written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtWidgets import QApplication, QWidget
+
+from sonolens.core.errors import OutputError
+from sonolens.core.view_settings import ViewSettings
+from sonolens.export.atomic import atomic_write
+from sonolens.ui.views.matrix_view import MatrixView
+from sonolens.ui.views.spectrogram_view import SpectrogramView
+
+MIN_SIZE, MAX_SIZE = 64, 16384
+
+
+def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int]) -> bytes:
+    """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px."""
+    widget = SpectrogramView()
+    widget.set_view(view)
+    widget.set_spectrogram(spectrogram)
+    widget.set_features(features)
+    widget.show_time_label(True)
+    duration = spectrogram.n_frames * spectrogram.hop_length / float(spectrogram.sr)
+    return _grab(widget, size, duration)
+
+
+def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int]) -> bytes:
+    """PNG bytes of the MFCC / chroma / contrast view of ``features``."""
+    widget = MatrixView()
+    widget.set_kind(kind, view.colormap)
+    widget.set_features(features)
+    widget.show_time_label(True)
+    times = features.times
+    step = float(times[1] - times[0]) if len(times) > 1 else 0.0
+    return _grab(widget, size, float(times[-1]) + step / 2 if len(times) else 1.0)
+
+
+def write_png(path: str | os.PathLike[str], data: bytes) -> None:
+    with atomic_write(path, "wb") as handle:
+        handle.write(data)
+
+
+def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
+    width, height = (int(v) for v in size)
+    if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
+        raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    widget.resize(width, height)
+    widget.show()
+    try:
+        QApplication.processEvents()
+        widget.plot.getViewBox().setLimits(xMin=None, xMax=None)
+        widget.plot.setXRange(0.0, max(duration, 1e-3), padding=0)
+        QApplication.processEvents()
+        widget.redraw()
+        return _png_bytes(widget)
+    finally:
+        widget.dispose()
+        widget.close()
+        widget.deleteLater()
+
+
+def _png_bytes(widget: QWidget) -> bytes:
+    pixmap = widget.grab()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if not pixmap.save(buffer, "PNG"):
+        raise OutputError("could not encode the image as PNG")
+    buffer.close()
+    return bytes(data.data())

@@ -1,0 +1,50 @@
+"""Time-series features (RMS, ZCR, flatness) on the shared time axis."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+
+from sonolens.ui.views.layout import TimeView
+
+FEATURE_CURVES = {  # column -> (legend label, colour)
+    "rms": ("RMS", "#4fc3f7"),
+    "zero_crossing_rate": ("Zero-crossing rate", "#ffb74d"),
+    "spectral_flatness": ("Flatness", "#81c784"),
+}
+
+
+class FeaturePlot(TimeView):
+    """Curves clipped to the view and peak-downsampled by pyqtgraph."""
+
+    def __init__(self) -> None:
+        super().__init__(y_label="Value")
+        self.set_right_item(None)
+        self.legend = self.plot.addLegend(offset=(-8, 8))
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for name, (label, color) in FEATURE_CURVES.items():
+            curve = self.plot.plot(pen=pg.mkPen(color, width=1.2), name=label)
+            curve.setClipToView(True)
+            curve.setDownsampling(auto=True, method="peak")
+            self.curves[name] = curve
+        self.features = None
+
+    def set_features(self, features) -> None:
+        self.features = features
+        top = 0.0
+        for name, curve in self.curves.items():
+            if features is not None and name in features.columns and features.n_frames:
+                values = features.columns[name]
+                curve.setData(features.times, values)
+                top = max(top, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
+            else:
+                curve.setData([], [])
+        # fixed y range: autoranging an empty plot makes a NaN range that blanks every
+        # x-linked view
+        self.plot.setYRange(0.0, max(top * 1.05, 1e-3), padding=0)
+
+    def clear_data(self) -> None:
+        self.set_features(None)
+
+    def redraw(self) -> None:
+        """Curves redraw themselves (clip-to-view); nothing to do."""

@@ -1,0 +1,70 @@
+"""Base of every time-axis view: a PlotItem that redraws its visible range, lined up.
+
+Each view keeps a fixed left-axis width and a fixed right column (the colorbar, or an
+empty spacer) so the plot areas of all views share the same x pixels.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+
+LEFT_AXIS_WIDTH = 64  # px: labels like "10k" plus the axis title
+RIGHT_COLUMN_WIDTH = 84  # px: the colorbar column (empty for views without one)
+REDRAW_DELAY_MS = 10  # coalesces bursts of range changes into one redraw
+
+
+class TimeView(pg.GraphicsLayoutWidget):
+    """A plot on the shared time axis; subclasses implement :meth:`redraw`."""
+
+    def __init__(self, *, y_label: str, left_axis: pg.AxisItem | None = None) -> None:
+        super().__init__()
+        self.ci.layout.setContentsMargins(2, 2, 2, 2)
+        self.ci.layout.setHorizontalSpacing(4)
+        axes = {"left": left_axis} if left_axis is not None else {}
+        self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes)
+        self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        self.plot.setLabel("left", y_label)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.getViewBox().setMouseEnabled(x=True, y=False)
+        self.plot.getViewBox().setLimits(xMin=-0.5)
+        self.right_column: pg.GraphicsWidget | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(REDRAW_DELAY_MS)
+        self._timer.timeout.connect(self.redraw)
+        self.plot.getViewBox().sigXRangeChanged.connect(self.schedule_redraw)
+        self.plot.getViewBox().sigResized.connect(self.schedule_redraw)
+
+    def set_right_item(self, item: pg.GraphicsWidget | None) -> None:
+        """Put ``item`` (a colorbar) in the right column, or a blank spacer if None."""
+        if self.right_column is not None:
+            self.removeItem(self.right_column)
+        self.right_column = item if item is not None else pg.LabelItem("")
+        self.addItem(self.right_column, row=0, col=1)
+        self.ci.layout.setColumnFixedWidth(1, RIGHT_COLUMN_WIDTH)
+
+    def show_time_label(self, shown: bool) -> None:
+        self.plot.setLabel("bottom", "Time (s)" if shown else None)
+
+    def dispose(self) -> None:
+        """Stop pending redraws (before the widget is deleted)."""
+        self._timer.stop()
+        self._timer.timeout.disconnect(self.redraw)
+
+    def schedule_redraw(self) -> None:
+        self._timer.start()
+
+    @property
+    def redraw_pending(self) -> bool:
+        return self._timer.isActive()
+
+    def visible_span(self) -> tuple[float, float, int]:
+        """(t0, t1) seconds shown and the plot width in pixels."""
+        (t0, t1), _ = self.plot.getViewBox().viewRange()
+        width = max(16, int(self.plot.getViewBox().width()))
+        return float(t0), float(t1), width
+
+    def redraw(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError

@@ -1,0 +1,103 @@
+"""MFCC, chroma and spectral-contrast matrices as images with labelled rows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from sonolens.core.features import PITCH_CLASSES
+from sonolens.dsp.pooling import max_pool_columns, visible_frames
+from sonolens.ui.colormaps import colormap
+from sonolens.ui.views.layout import TimeView
+
+MATRICES = {  # lower view -> (column prefix, y label, colorbar unit, colormap)
+    "mfcc": ("mfcc_", "MFCC", "coefficient", "coolwarm"),
+    "chroma": ("chroma_", "Pitch class", "energy (max = 1)", None),
+    "contrast": ("spectral_contrast_", "Contrast band", "dB", None),
+}
+
+
+class MatrixView(TimeView):
+    """One feature family as an image: rows = coefficients/pitch classes/bands."""
+
+    def __init__(self) -> None:
+        super().__init__(y_label="MFCC")
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAutoDownsample(False)
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(0, 1), width=16, colorMap=colormap("magma"),
+                                        interactive=False, colorMapMenu=False)
+        self.colorbar.setImageItem(self.image)
+        self.set_right_item(self.colorbar)
+        self.kind = "mfcc"
+        self.palette = "magma"
+        self.features = None
+        self.matrix: np.ndarray | None = None  # (n_rows, n_frames)
+        self.row_names: list[str] = []
+        self._levels = (0.0, 1.0)
+
+    def set_kind(self, kind: str, palette: str) -> None:
+        if (kind, palette) == (self.kind, self.palette):
+            return
+        self.kind, self.palette = kind, palette
+        self._rebuild()
+
+    def set_features(self, features) -> None:
+        self.features = features
+        self._rebuild()
+
+    def clear_data(self) -> None:
+        self.features = None
+        self.matrix = None
+        self.image.clear()
+
+    def _rebuild(self) -> None:
+        prefix, label, unit, fixed_map = MATRICES[self.kind]
+        self.plot.setLabel("left", label)
+        self.colorbar.setColorMap(colormap(fixed_map or self.palette))
+        self.colorbar.axis.setLabel(unit)
+        features = self.features
+        names = [n for n in (features.columns if features is not None else {})
+                 if n.startswith(prefix)]
+        if not names:
+            self.matrix = None
+            self.image.clear()
+            return
+        matrix = np.stack([np.asarray(features.columns[n], dtype=np.float32) for n in names])
+        self.matrix = np.nan_to_num(matrix, nan=0.0)
+        self.row_names = names
+        chroma = self.kind == "chroma"
+        labels = list(PITCH_CLASSES) if chroma else [n[len(prefix) :] for n in names]
+        ticks = [(k + 0.5, text) for k, text in enumerate(labels)]
+        self.plot.getAxis("left").setTicks([ticks])
+        self.plot.getViewBox().setLimits(yMin=0, yMax=len(names))
+        self.plot.setYRange(0, len(names), padding=0)
+        finite = self.matrix
+        if self.kind == "mfcc":
+            # coefficient 1 is the level (large, negative); scale the colours to the rest
+            rest = finite[1:] if len(finite) > 1 else finite
+            bound = float(np.percentile(np.abs(rest), 99)) if rest.size else 1.0
+            self._levels = (-bound, bound)
+        elif self.kind == "chroma":
+            self._levels = (0.0, 1.0)
+        else:
+            self._levels = (0.0, float(np.max(finite)) if finite.size else 1.0)
+        self.colorbar.setLevels(self._levels)
+        self.schedule_redraw()
+
+    def redraw(self) -> None:
+        if self.matrix is None or self.features is None:
+            return
+        times = self.features.times
+        dt = float(times[1] - times[0]) if len(times) > 1 else 1.0
+        t0, t1, width = self.visible_span()
+        first, stop = visible_frames(self.matrix.shape[1], dt, t0, t1)
+        if stop <= first:
+            return
+        pooled, factor = max_pool_columns(self.matrix[:, first:stop], width)
+        x0 = (first - 0.5) * dt
+        x1 = x0 + pooled.shape[1] * factor * dt
+        x1 = min(x1, (stop - 0.5) * dt)
+        self.image.setImage(pooled, autoLevels=False, levels=self._levels)
+        self.image.setRect(QRectF(x0, 0, x1 - x0, self.matrix.shape[0]))

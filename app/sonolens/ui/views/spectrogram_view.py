@@ -1,0 +1,228 @@
+"""The spectrogram image with a colorbar and feature overlays, on a chosen frequency scale.
+
+Only the visible time range is drawn: ``Spectrogram.image`` max-pools it to the plot's
+pixel width, a RowMap resamples its rows onto the frequency axis (linear/log/mel), and
+the ImageItem gets a row-major float32 array with fixed levels and an exact ``setRect``.
+Overlays are features in Hz mapped through the same scale (``FrequencyScale.to_axis``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF
+
+from sonolens.core.view_settings import OVERLAYS, ViewSettings
+from sonolens.dsp.scales import FrequencyScale, RowMap
+from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
+from sonolens.ui.colormaps import colormap
+from sonolens.ui.views.frequency_axis import FrequencyAxis
+from sonolens.ui.views.layout import TimeView
+
+OVERLAY_COLORS = {
+    "spectral_centroid": "#00e5ff",
+    "spectral_rolloff": "#b2ff59",
+    "spectral_bandwidth": "#ffffff",
+}
+_MAX_DISPLAY_ROWS = 1024
+_MIN_DISPLAY_ROWS = 256
+
+
+class SpectrogramView(TimeView):
+    """Draws ``document.spectrogram`` and the centroid/rolloff/bandwidth overlays."""
+
+    def __init__(self) -> None:
+        self.axis = FrequencyAxis("left")
+        super().__init__(y_label="Frequency (Hz)", left_axis=self.axis)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setAutoDownsample(False)  # we pool with max ourselves
+        self.plot.addItem(self.image)
+        self.colorbar = pg.ColorBarItem(values=(-80, 0), width=16, colorMap=colormap("magma"),
+                                        interactive=False, colorMapMenu=False)
+        self.colorbar.setImageItem(self.image)
+        self.set_right_item(self.colorbar)
+        self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
+                                          brush=pg.mkBrush(0, 0, 0, 140))
+        self.curves: dict[str, pg.PlotDataItem] = {}
+        for name in ("spectral_centroid", "spectral_rolloff"):
+            curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1.5),
+                                    name=OVERLAYS[name])
+            self._tune_curve(curve)
+            self.curves[name] = curve
+        band_pen = pg.mkPen(OVERLAY_COLORS["spectral_bandwidth"], width=1,
+                            style=pg.QtCore.Qt.PenStyle.DashLine)
+        self.band_low = pg.PlotDataItem(pen=band_pen)
+        self.band_high = pg.PlotDataItem(pen=band_pen, name=OVERLAYS["spectral_bandwidth"])
+        for curve in (self.band_low, self.band_high):
+            self._tune_curve(curve)
+        self.band_fill = pg.FillBetweenItem(self.band_low, self.band_high,
+                                            brush=pg.mkBrush(255, 255, 255, 40))
+        self.spectrogram = None
+        self.features = None
+        self.view = ViewSettings()
+        self.scale: FrequencyScale | None = None
+        self._rowmap: RowMap | None = None
+        self._rowmap_key: tuple | None = None
+        self._max_value = -np.inf
+        self._max_filled = 0
+        self._shown_overlays: set[str] = set()
+        self.drawn_filled = -1  # columns of the spectrogram that the image shows
+
+    # -- inputs --------------------------------------------------------------------------
+    def set_view(self, view: ViewSettings) -> None:
+        self.view = view
+        self.colorbar.setColorMap(colormap(view.colormap))
+        self._update_scale()
+        self._update_overlays()
+        self.schedule_redraw()
+
+    def set_spectrogram(self, spectrogram) -> None:
+        if spectrogram is not self.spectrogram:
+            self._max_value, self._max_filled = -np.inf, 0
+        self.spectrogram = spectrogram
+        self._update_max()
+        self._update_scale()
+        self.schedule_redraw()
+
+    def set_features(self, features) -> None:
+        self.features = features
+        self._update_overlays()
+
+    def clear_data(self) -> None:
+        self.spectrogram = None
+        self.features = None
+        self.image.clear()
+        self.drawn_filled = -1
+        self._max_value, self._max_filled = -np.inf, 0
+        self._update_overlays()
+
+    # -- geometry ------------------------------------------------------------------------
+    def _update_scale(self) -> None:
+        spec = self.spectrogram
+        if spec is None:
+            return
+        p = spec.params
+        fmax = p.fmax if p.fmax is not None else spec.sr / 2
+        scale = FrequencyScale.for_view(self.view.freq_scale, sr=spec.sr, n_fft=p.n_fft,
+                                        fmin=p.fmin, fmax=fmax)
+        if scale != self.scale:
+            self.scale = scale
+            self.axis.set_scale(scale)
+            lo, hi = scale.axis_range
+            self.plot.getViewBox().setLimits(yMin=lo, yMax=hi)
+            self.plot.setYRange(lo, hi, padding=0)
+            self._update_overlays()
+
+    def _row_map(self) -> RowMap:
+        spec, scale = self.spectrogram, self.scale
+        assert spec is not None and scale is not None
+        inside = int(np.count_nonzero((spec.freqs >= scale.fmin) & (spec.freqs <= scale.fmax)))
+        n_rows = min(_MAX_DISPLAY_ROWS, max(_MIN_DISPLAY_ROWS, inside))
+        key = (id(spec.freqs), len(spec.freqs), scale, n_rows)
+        if key != self._rowmap_key:
+            self._rowmap = RowMap.build(spec.freqs, scale, n_rows)
+            self._rowmap_key = key
+        assert self._rowmap is not None
+        return self._rowmap
+
+    def _update_max(self) -> None:
+        """Track the running maximum over newly filled columns only (cheap per partial)."""
+        spec = self.spectrogram
+        if spec is None or spec.filled <= self._max_filled:
+            return
+        fresh = spec.values[self._max_filled : spec.filled]
+        if fresh.size:
+            self._max_value = max(self._max_value, float(np.max(fresh)))
+        self._max_filled = spec.filled
+
+    @property
+    def is_db(self) -> bool:
+        spec = self.spectrogram
+        return spec is not None and SPECTROGRAM_UNITS[spec.kind] == "dB"
+
+    @property
+    def unit_label(self) -> str:
+        """The colorbar's unit: dB kinds are drawn relative to the file's maximum."""
+        if self.spectrogram is None:
+            return ""
+        return "dB (re max)" if self.is_db else SPECTROGRAM_UNITS[self.spectrogram.kind]
+
+    def levels(self) -> tuple[float, float]:
+        """Colour levels in the stored values' unit (dB kinds: the range below the max)."""
+        top = self._max_value if np.isfinite(self._max_value) else 0.0
+        if self.is_db:
+            return top - self.view.db_range, top
+        return 0.0, top if top > 0 else 1.0
+
+    # -- drawing -------------------------------------------------------------------------
+    def redraw(self) -> None:
+        spec = self.spectrogram
+        if spec is None or self.scale is None or spec.filled == 0:
+            return
+        t0, t1, width = self.visible_span()
+        array, (x0, x1) = spec.image(t0, t1, width)
+        if array.size == 0:
+            return
+        display = self._row_map().apply(array)
+        lo, hi = self.levels()
+        if self.is_db:  # shown relative to the file's maximum, as specshow(ref=np.max)
+            display -= np.float32(hi)
+            lo, hi = lo - hi, 0.0
+        self.image.setImage(display, autoLevels=False, levels=(lo, hi))
+        self.colorbar.setLevels((lo, hi))
+        self.colorbar.axis.setLabel(self.unit_label)
+        a0, a1 = self.scale.axis_range
+        self.image.setRect(QRectF(x0, a0, x1 - x0, a1 - a0))
+        self.drawn_filled = spec.filled
+
+    def _update_overlays(self) -> None:
+        wanted = set(self.view.overlays) if self.features is not None else set()
+        columns = self.features.columns if self.features is not None else {}
+        wanted = {name for name in wanted if name in columns or (
+            name == "spectral_bandwidth" and "spectral_centroid" in columns)}
+        if "spectral_bandwidth" in wanted and "spectral_bandwidth" not in columns:
+            wanted.discard("spectral_bandwidth")
+        self._show_items(wanted)
+        if not wanted or self.scale is None:
+            return
+        times = self.features.times
+        to_axis = self.scale.to_axis
+        for name in ("spectral_centroid", "spectral_rolloff"):
+            if name in wanted:
+                self.curves[name].setData(times, to_axis(columns[name]))
+        if "spectral_bandwidth" in wanted:
+            centre = columns["spectral_centroid"]
+            half = columns["spectral_bandwidth"] / 2.0
+            low = np.clip(centre - half, self.scale.fmin, self.scale.fmax)
+            high = np.clip(centre + half, self.scale.fmin, self.scale.fmax)
+            self.band_low.setData(times, to_axis(low))
+            self.band_high.setData(times, to_axis(high))
+
+    def overlay_items(self) -> dict[str, pg.PlotDataItem]:
+        """Overlay curve per shown feature (bandwidth: its upper edge)."""
+        items = {n: c for n, c in self.curves.items() if n in self._shown_overlays}
+        if "spectral_bandwidth" in self._shown_overlays:
+            items["spectral_bandwidth"] = self.band_high
+        return items
+
+    def _show_items(self, wanted: set[str]) -> None:
+        if wanted == self._shown_overlays:
+            return
+        for name in self._shown_overlays - wanted:
+            for item in self._items_of(name):
+                self.plot.removeItem(item)
+        for name in sorted(wanted - self._shown_overlays):
+            for item in self._items_of(name):
+                self.plot.addItem(item)
+        self._shown_overlays = set(wanted)
+
+    def _items_of(self, name: str) -> list[pg.GraphicsObject]:
+        if name == "spectral_bandwidth":
+            return [self.band_fill, self.band_low, self.band_high]
+        return [self.curves[name]]
+
+    @staticmethod
+    def _tune_curve(curve: pg.PlotDataItem) -> None:
+        curve.setClipToView(True)
+        curve.setDownsampling(auto=True, method="peak")
+        curve.setZValue(10)

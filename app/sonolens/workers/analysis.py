@@ -1,0 +1,120 @@
+"""Keeps the Document's results in step with its source, parameters and view (QtCore only).
+
+Listens to the Document and submits jobs to the JobRunner under fixed keys; a newer
+submit under a key cancels the older job, and results carry a Token the Document checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+
+from sonolens.core.view_settings import ViewSettings
+from sonolens.model.document import Document, Token
+from sonolens.workers import jobs
+from sonolens.workers.runner import JobRunner
+
+KEY_OPEN = "open"
+KEY_ENVELOPE = "envelope"
+KEY_FEATURES = "features"
+KEY_SPECTROGRAM = "spectrogram"
+ANALYSIS_KEYS = (KEY_ENVELOPE, KEY_FEATURES, KEY_SPECTROGRAM)
+
+
+class AnalysisCoordinator(QObject):
+    """Runs open / envelope / features / spectrogram jobs for one Document."""
+
+    open_failed = Signal(str, str)  # path, one-line message
+    analysis_failed = Signal(str, str)  # key, one-line message
+
+    def __init__(self, document: Document, runner: JobRunner,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.runner = runner
+        self._opening: str | None = None
+        document.audio_changed.connect(self._on_document_audio_changed)
+        document.params_changed.connect(self._on_document_params_changed)
+        document.view_changed.connect(self._on_document_view_changed)
+        runner.finished.connect(self._on_runner_finished)
+        runner.partial.connect(self._on_runner_partial)
+        runner.failed.connect(self._on_runner_failed)
+
+    def open_file(self, path: str | Path) -> None:
+        """Open ``path`` on a worker; the document changes only if it opens."""
+        self._opening = str(path)
+        self.runner.submit(KEY_OPEN, lambda: jobs.open_job(path), token=str(path))
+
+    def recompute(self) -> None:
+        """Start every analysis of the current source again (cancelling running ones)."""
+        self._submit_envelope()
+        self._submit_features()
+        self._submit_spectrogram()
+
+    # -- submitting ----------------------------------------------------------------------
+    def _submit_envelope(self) -> None:
+        source = self.document.source
+        if source is not None:
+            self.runner.submit(KEY_ENVELOPE, lambda: jobs.envelope_job(source),
+                               token=self.document.token())
+
+    def _submit_features(self) -> None:
+        source, params = self.document.source, self.document.params
+        if source is not None:
+            self.runner.submit(KEY_FEATURES, lambda: jobs.features_job(source, params),
+                               token=self.document.token())
+
+    def _submit_spectrogram(self) -> None:
+        source, params = self.document.source, self.document.params
+        kind = self.document.view.kind
+        if source is not None:
+            self.runner.submit(KEY_SPECTROGRAM,
+                               lambda: jobs.spectrogram_job(source, params, kind),
+                               token=self.document.token(kind))
+
+    # -- document events -----------------------------------------------------------------
+    def _on_document_audio_changed(self) -> None:
+        for key in ANALYSIS_KEYS:
+            self.runner.cancel(key)
+        self.recompute()
+
+    def _on_document_params_changed(self) -> None:
+        self._submit_features()
+        self._submit_spectrogram()
+
+    def _on_document_view_changed(self, previous: ViewSettings) -> None:
+        if previous.kind != self.document.view.kind:
+            self._submit_spectrogram()
+
+    # -- runner events -------------------------------------------------------------------
+    def _on_runner_finished(self, key: str, result: object, token: object) -> None:
+        if key == KEY_OPEN:
+            self._opening = None
+            self.document.set_source(result)  # type: ignore[arg-type]
+        elif key == KEY_ENVELOPE:
+            self.document.accept_envelope(result, token)
+        elif key == KEY_FEATURES:
+            self.document.accept_features(result, token)
+        elif key == KEY_SPECTROGRAM:
+            self.document.accept_spectrogram(result, token)
+
+    def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
+        if key == KEY_ENVELOPE:
+            self.document.accept_envelope(payload, token)
+        elif key == KEY_SPECTROGRAM:
+            self.document.accept_spectrogram(payload, token)
+
+    def _on_runner_failed(self, key: str, message: str, token: object) -> None:
+        if key == KEY_OPEN:
+            self._opening = None
+            self.open_failed.emit(str(token), message)
+        elif self._still_current(key, token):
+            self.analysis_failed.emit(key, message)
+
+    def _still_current(self, key: str, token: object) -> bool:
+        if not isinstance(token, Token):
+            return False
+        if key == KEY_ENVELOPE:
+            return token.generation == self.document.generation
+        return self.document.is_current(token)

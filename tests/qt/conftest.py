@@ -1,0 +1,74 @@
+"""Fixtures for window tests: isolated settings, a main window that always shuts down."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+
+@pytest.fixture
+def settings_path(tmp_path: Path) -> Path:
+    return tmp_path / "settings" / "sonolens.ini"
+
+
+@pytest.fixture
+def make_main_window(qtbot, settings_path: Path) -> Iterator[Callable[..., object]]:
+    """Build MainWindow instances on isolated settings; every one is closed afterwards."""
+    import pyqtgraph as pg
+
+    from sonolens.model.settings import Settings
+    from sonolens.ui.main_window import MainWindow
+
+    pg.setConfigOptions(useOpenGL=False, imageAxisOrder="row-major")
+    windows: list[MainWindow] = []
+
+    def make() -> MainWindow:
+        window = MainWindow(Settings(settings_path))
+        qtbot.addWidget(window)
+        window.resize(1100, 760)
+        window.show()
+        windows.append(window)
+        return window
+
+    yield make
+    for window in windows:
+        window.close()
+
+
+@pytest.fixture
+def fail_on_unhandled_exceptions(monkeypatch) -> Iterator[list[BaseException]]:
+    """Record exceptions reaching Qt's event loop (sys.excepthook); the test asserts none."""
+    seen: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda t, e, tb: seen.append(e))
+    yield seen
+    assert not seen, f"exception reached the event loop: {seen[0]!r}"
+
+
+def write_tone(path: Path, *, freq: float = 1000.0, seconds: float = 2.0, sr: int = 22050,
+               channels: int = 1, amplitude: float = 0.5) -> Path:
+    t = np.arange(int(seconds * sr)) / sr
+    y = (amplitude * np.sin(2 * np.pi * freq * t)).astype(np.float32)
+    data = np.stack([y * (1 - 0.3 * c) for c in range(channels)], axis=1)
+    sf.write(path, data, sr, subtype="PCM_16")
+    return path
+
+
+def write_rich(path: Path, *, seconds: float = 3.0, sr: int = 22050) -> Path:
+    """Harmonic tone with vibrato over noise: every feature is non-trivial."""
+    rng = np.random.default_rng(7)
+    t = np.arange(int(seconds * sr)) / sr
+    f0 = 220 * (1 + 0.01 * np.sin(2 * np.pi * 5 * t))
+    phase = 2 * np.pi * np.cumsum(f0) / sr
+    y = sum(np.sin(k * phase) / k for k in range(1, 7)) * 0.3
+    y = y + 0.02 * rng.standard_normal(len(t))
+    sf.write(path, y.astype(np.float32), sr, subtype="FLOAT")
+    return path
+
+
+def wait_settled(qtbot, window, timeout: int = 30000) -> None:
+    qtbot.waitUntil(window.is_settled, timeout=timeout)

@@ -1,0 +1,286 @@
+"""The main window driven as a person would: open, look, change settings, export, close."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QImage
+
+from sonolens.audio.source import open_source
+from sonolens.core.params import AnalysisParams
+from sonolens.dsp.engine import extract_features, run_to_end
+from tests.qt.conftest import wait_settled, write_rich, write_tone
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    return write_tone(tmp_path / "tone 1k.wav", freq=1000.0, seconds=2.0)
+
+
+@pytest.fixture
+def rich(tmp_path: Path) -> Path:
+    return write_rich(tmp_path / "rich.wav")
+
+
+def _open(qtbot, window, path: Path) -> None:
+    window.open_path(path)
+    wait_settled(qtbot, window)
+
+
+def test_open_shows_file_facts_and_draws_every_view(qtbot, make_main_window, tmp_path,
+                                                     fail_on_unhandled_exceptions):
+    path = write_tone(tmp_path / "stereo.wav", channels=2, seconds=1.5, sr=44100)
+    window = make_main_window()
+    _open(qtbot, window, path)
+    text = window.info_label.text()
+    for fact in ("stereo.wav", "44100 Hz", "2 ch", "16-bit", "1.50 s"):
+        assert fact in text
+    assert window.windowTitle().startswith("stereo.wav")
+    assert window.spectrogram_view.image.image is not None
+    assert len(window.waveform.curves) >= 2  # one per channel
+    assert window.feature_plot.curves["rms"].xData is not None
+    assert not window.progress.isVisible()
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
+def test_tone_brightest_row_sits_at_its_frequency(qtbot, make_main_window, tone, scale):
+    window = make_main_window()
+    _open(qtbot, window, tone)
+    window.document.set_view(window.document.view.replace(freq_scale=scale, kind="db"))
+    wait_settled(qtbot, window)
+    view = window.spectrogram_view
+    view.redraw()
+    image = view.image.image  # (rows, columns), row 0 at the bottom of the rect
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    row = int(np.argmax(image.mean(axis=1)))
+    row_height = rect.height() / image.shape[0]
+    y = rect.top() + (row + 0.5) * row_height
+    hz = float(view.scale.from_axis(np.array([y]))[0])
+    lo = float(view.scale.from_axis(np.array([y - row_height]))[0])
+    hi = float(view.scale.from_axis(np.array([y + row_height]))[0])
+    bin_hz = window.document.source.samplerate / window.document.params.n_fft
+    assert lo - bin_hz <= 1000.0 <= hi + bin_hz, (scale, hz)
+    # axis orientation: higher rows are higher frequencies
+    assert view.scale.from_axis(np.array([rect.bottom()]))[0] > hz
+
+
+@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
+def test_overlays_are_features_mapped_through_the_scale(qtbot, make_main_window, rich, scale):
+    window = make_main_window()
+    overlays = frozenset({"spectral_centroid", "spectral_rolloff", "spectral_bandwidth"})
+    window.document.set_view(window.document.view.replace(freq_scale=scale, overlays=overlays))
+    _open(qtbot, window, rich)
+    view = window.spectrogram_view
+    table = window.document.features
+    items = view.overlay_items()
+    assert set(items) == set(overlays)
+    to_axis = view.scale.to_axis
+    np.testing.assert_allclose(items["spectral_centroid"].yData,
+                               to_axis(table.columns["spectral_centroid"]))
+    np.testing.assert_allclose(items["spectral_rolloff"].yData,
+                               to_axis(table.columns["spectral_rolloff"]))
+    upper = np.clip(table.columns["spectral_centroid"] + table.columns["spectral_bandwidth"] / 2,
+                    view.scale.fmin, view.scale.fmax)
+    np.testing.assert_allclose(items["spectral_bandwidth"].yData, to_axis(upper))
+    legend = [label.text for _, label in view.legend.items]
+    assert {"Centroid", "Rolloff"} <= set(legend)
+    # toggling one off removes its curve and legend entry
+    window.document.set_view(window.document.view.replace(
+        overlays=frozenset({"spectral_rolloff"})))
+    assert set(view.overlay_items()) == {"spectral_rolloff"}
+    assert [label.text for _, label in view.legend.items] == ["Rolloff"]
+
+
+def test_settings_edit_recomputes_on_workers(qtbot, make_main_window, rich):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    old_frames = window.document.features.n_frames
+    panel = window.settings_panel
+    with qtbot.waitSignal(window.document.params_changed, timeout=3000):
+        panel.findChild(object, "hop_length").setValue(256)
+    wait_settled(qtbot, window)
+    assert window.document.params.hop_length == 256
+    assert window.document.features.params.hop_length == 256
+    assert window.document.features.n_frames == pytest.approx(2 * old_frames, abs=2)
+    assert window.document.spectrogram.hop_length == 256
+
+
+def test_stale_work_is_dropped_only_latest_lands(qtbot, make_main_window, tmp_path, rich):
+    long_file = write_rich(tmp_path / "long.wav", seconds=40.0)
+    window = make_main_window()
+    window.open_path(long_file)
+    qtbot.waitUntil(lambda: window.document.source is not None, timeout=10000)
+    window.open_path(rich)  # A is being analysed; B replaces it
+    wait_settled(qtbot, window)
+    assert window.document.source.path == rich
+    assert window.document.features.n_frames == window.document.spectrogram.n_frames
+    expected = run_to_end(extract_features(open_source(rich), AnalysisParams()))
+    assert window.document.features.n_frames == expected.n_frames
+    # params: A then B quickly -> only B's results land
+    doc = window.document
+    doc.set_params(doc.params.replace(n_fft=1024))
+    doc.set_params(doc.params.replace(n_fft=512))
+    wait_settled(qtbot, window)
+    assert doc.features.params.n_fft == 512
+    assert doc.spectrogram.params.n_fft == 512
+
+
+def test_open_failure_shows_message_and_keeps_document(qtbot, make_main_window, tmp_path, rich,
+                                                       fail_on_unhandled_exceptions):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    bad = tmp_path / "not audio.wav"
+    bad.write_bytes(b"this is text, not a RIFF file" * 20)
+    window.open_path(bad)
+    qtbot.waitUntil(lambda: window.last_error != "", timeout=10000)
+    assert "not audio.wav" in window.last_error
+    assert "\n" not in window.last_error
+    assert window.document.source.path == rich
+    assert window.document.features is not None
+    assert "rich.wav" in window.info_label.text()
+
+
+def test_export_features_csv_equals_extract(qtbot, make_main_window, rich, tmp_path):
+    from sonolens.cli.main import main
+
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    out = tmp_path / "gui.csv"
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        window.exporter.export_features_to(out)
+    assert main(["-q", "extract", str(rich), "-o", str(tmp_path / "cli.csv")]) == 0
+    gui, cli = pd.read_csv(out), pd.read_csv(tmp_path / "cli.csv")
+    assert list(gui.columns) == list(cli.columns)
+    np.testing.assert_array_equal(gui.to_numpy(), cli.to_numpy())
+
+
+def test_export_image_png_at_chosen_size(qtbot, make_main_window, rich, tmp_path):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    out = tmp_path / "spec.png"
+    assert window.exporter.export_image_to(out, (900, 420))
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (900, 420)
+    # not blank: the image area has many distinct colours
+    pixels = {image.pixel(x, y) for x in range(100, 800, 37) for y in range(40, 380, 29)}
+    assert len(pixels) > 20
+
+
+def test_export_matrix_npz_round_trips(qtbot, make_main_window, rich, tmp_path):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    out = tmp_path / "spec.npz"
+    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+        window.exporter.export_matrix_to(out)
+    data = np.load(out)
+    spec = window.document.spectrogram
+    assert data["values"].shape == (len(spec.freqs), spec.n_frames)
+    np.testing.assert_allclose(data["values"].T, spec.values[: spec.filled], rtol=1e-6,
+                               atol=1e-6)
+    assert str(data["kind"]) == window.document.view.kind
+
+
+def test_unwritable_export_folder_gives_message_and_loses_nothing(qtbot, make_main_window,
+                                                                  rich, tmp_path):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    missing = tmp_path / "no such folder" / "x.csv"
+    with qtbot.waitSignal(window.runner.failed, timeout=10000):
+        window.exporter.export_features_to(missing)
+    assert "does not exist" in window.last_error
+    assert window.document.features is not None
+    existing = tmp_path / "keep.png"
+    existing.write_bytes(b"old")
+    assert not window.exporter.export_image_to(existing, (10, 10))  # bad size
+    assert existing.read_bytes() == b"old"
+
+
+def test_lower_views_and_chroma_row_labels(qtbot, make_main_window, rich):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    for lower, rows in (("chroma", 12), ("mfcc", 20), ("contrast", 7)):
+        window.document.set_view(window.document.view.replace(lower_view=lower))
+        assert window.lower.currentWidget() is window.matrix_view
+        wait_settled(qtbot, window)
+        assert window.matrix_view.matrix.shape[0] == rows
+        assert window.matrix_view.image.image is not None
+    window.document.set_view(window.document.view.replace(lower_view="chroma"))
+    ticks = window.matrix_view.plot.getAxis("left")._tickLevels[0]
+    assert [text for _, text in ticks] == ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#",
+                                           "A", "A#", "B"]
+    window.document.set_view(window.document.view.replace(lower_view="features"))
+    assert window.lower.currentWidget() is window.feature_plot
+
+
+def test_spectrogram_kinds_and_units(qtbot, make_main_window, rich):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    for kind, unit in (("magnitude", "amplitude"), ("power", "power"),
+                       ("mel_db", "dB (re max)"), ("db", "dB (re max)")):
+        window.document.set_view(window.document.view.replace(kind=kind))
+        wait_settled(qtbot, window)
+        assert window.document.spectrogram.kind == kind
+        window.spectrogram_view.redraw()
+        assert window.spectrogram_view.colorbar.axis.labelText == unit
+    lo, hi = window.spectrogram_view.levels()
+    assert hi - lo == pytest.approx(window.document.view.db_range)
+
+
+def test_drop_and_recent_files_open(qtbot, make_main_window, rich, tone):
+    window = make_main_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(rich))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    wait_settled(qtbot, window)
+    assert window.document.source.path == rich
+    _open(qtbot, window, tone)
+    paths = [a.data() for a in window.recent_menu.actions() if a.data()]
+    assert paths[:2] == [str(tone.resolve()), str(rich.resolve())]
+    next(a for a in window.recent_menu.actions() if a.data() == str(rich.resolve())).trigger()
+    wait_settled(qtbot, window)
+    assert window.document.source.path.resolve() == rich.resolve()
+
+
+def test_settings_are_remembered(qtbot, make_main_window, rich):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    view = window.document.view.replace(colormap="viridis", freq_scale="log", db_range=60.0,
+                                        overlays=frozenset({"spectral_rolloff"}))
+    window.document.set_view(view)
+    window.document.set_params(window.document.params.replace(n_fft=1024))
+    wait_settled(qtbot, window)
+    window.close()
+    again = make_main_window()
+    assert again.document.view == view
+    assert again.document.params.n_fft == 1024
+    assert again.settings_panel.view() == view
+    assert again.settings.recent_files()[0] == str(rich.resolve())
+
+
+def test_close_during_analysis_is_clean(qtbot, make_main_window, tmp_path,
+                                        fail_on_unhandled_exceptions):
+    long_file = write_rich(tmp_path / "long.wav", seconds=60.0)
+    window = make_main_window()
+    window.open_path(long_file)
+    qtbot.waitUntil(lambda: window.document.source is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.runner.is_busy("features"), timeout=5000)
+    window.close()
+    assert not window.runner.is_busy()
+
+
+def test_cancel_stops_analysis(qtbot, make_main_window, tmp_path):
+    long_file = write_rich(tmp_path / "long.wav", seconds=60.0)
+    window = make_main_window()
+    window.open_path(long_file)
+    qtbot.waitUntil(lambda: window.runner.is_busy("features"), timeout=10000)
+    assert window.cancel_button.isVisible()
+    window.cancel_button.click()
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
+    assert window.document.features is None
+    assert not window.cancel_button.isVisible()
