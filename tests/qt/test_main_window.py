@@ -284,3 +284,24 @@ def test_cancel_stops_analysis(qtbot, make_main_window, tmp_path):
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
     assert window.document.features is None
     assert not window.cancel_button.isVisible()
+
+
+def test_waveform_lanes_per_channel_one_channel_and_mix(qtbot, make_main_window, tmp_path):
+    path = write_tone(tmp_path / "stereo.wav", channels=2, seconds=1.0, amplitude=0.5)
+    window = make_main_window()
+    _open(qtbot, window, path)
+    wave = window.waveform
+    assert wave.lanes() == [0, 1]
+    tops = [float(np.max(c.yData)) for c in wave.curves[:2]]
+    # lane 0 (left, amplitude 0.5) sits one lane above lane 1 (right, 0.35)
+    assert tops[0] == pytest.approx(0.5 + wave.lane_offset(0, 2), abs=0.01)
+    assert tops[1] == pytest.approx(0.35 + wave.lane_offset(1, 2), abs=0.01)
+    for choice, lanes, peak in ((-1, [None], 0.425), (1, [1], 0.35)):
+        window.document.set_view(window.document.view.replace(waveform_channel=choice))
+        wait_settled(qtbot, window)
+        assert wave.lanes() == lanes
+        assert float(np.max(wave.curves[0].yData)) == pytest.approx(peak, abs=0.01)
+        assert wave.curves[1].yData is None or len(wave.curves[1].yData) == 0
+    combo = window.settings_panel.findChild(object, "waveform_channel")
+    assert [combo.itemText(i) for i in range(combo.count())] == ["All channels", "Mix (mean)",
+                                                                  "1", "2"]

@@ -199,7 +199,7 @@ def test_channel_choices_follow_set_audio(panel, qtbot):
     panel.set_audio(48000, 6)
     assert [channel.itemText(i) for i in range(channel.count())] == [
         "Mix (mean)", "1", "2", "3", "4", "5", "6"]
-    assert [waveform.itemData(i) for i in range(waveform.count())] == [None, 0, 1, 2, 3, 4, 5]
+    assert [waveform.itemData(i) for i in range(waveform.count())] == [None, -1, 0, 1, 2, 3, 4, 5]
     assert channel.isEnabled()
     assert _combo(panel, "sr").itemText(0) == "Native (48000 Hz)"
     with qtbot.waitSignal(panel.params_edited, timeout=2000) as blocker:

@@ -21,6 +21,7 @@ LOWER_VIEWS: dict[str, str] = {
     "chroma": "Chroma",
     "contrast": "Spectral contrast",
 }
+WAVEFORM_MIX = -1
 OVERLAYS: dict[str, str] = {  # overlay -> legend label
     "spectral_centroid": "Centroid",
     "spectral_rolloff": "Rolloff",
@@ -32,7 +33,8 @@ OVERLAYS: dict[str, str] = {  # overlay -> legend label
 class ViewSettings:
     """Display choices. ``db_range``: dB shown below the maximum (colour levels).
 
-    ``waveform_channel``: 0-based channel drawn in the waveform, None = every channel.
+    ``waveform_channel``: 0-based channel drawn in the waveform, None = every channel (one
+    lane each), :data:`WAVEFORM_MIX` (-1) = the mono mix (mean of the channels).
     ``overlays``: feature curves drawn over the spectrogram (keys of :data:`OVERLAYS`).
     """
 
@@ -55,6 +57,8 @@ class ViewSettings:
                 raise ParameterError(f"{name}={value!r} is not one of {', '.join(allowed)}")
         if not 1.0 <= float(self.db_range) <= 200.0:
             raise ParameterError(f"db_range={self.db_range} must lie in [1, 200] dB")
+        if self.waveform_channel is not None and int(self.waveform_channel) < WAVEFORM_MIX:
+            raise ParameterError(f"waveform_channel={self.waveform_channel} must be >= -1")
         unknown = set(self.overlays) - set(OVERLAYS)
         if unknown:
             raise ParameterError(f"overlays: unknown {', '.join(sorted(unknown))}")

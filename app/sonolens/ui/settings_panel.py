@@ -35,6 +35,7 @@ from sonolens.core.view_settings import (
     LOWER_VIEWS,
     OVERLAYS,
     SPECTROGRAM_KINDS,
+    WAVEFORM_MIX,
     ViewSettings,
 )
 
@@ -82,13 +83,20 @@ def _select(combo: QComboBox, value: object, label: str | None = None) -> None:
     combo.setCurrentIndex(index)
 
 
-def _fill_channels(combo: QComboBox, none_label: str, count: int, current: int | None) -> None:
-    """Offer ``none_label`` (None) then "1".."count" (0-based data); keep ``current`` if it fits."""
+def _fill_channels(combo: QComboBox, none_label: str, count: int, current: int | None,
+                   *, mix: bool = False) -> None:
+    """Offer ``none_label`` (None), [a mix item (-1)], then "1".."count" (0-based data).
+
+    Keeps ``current`` if the file has it.
+    """
     combo.clear()
     combo.addItem(none_label, None)
+    if mix and count > 1:
+        combo.addItem(MIX_LABEL, WAVEFORM_MIX)
     for channel in range(count if count > 1 else 0):
         combo.addItem(str(channel + 1), channel)
-    _select(combo, current if current is not None and current < combo.count() - 1 else None)
+    keep = current is not None and combo.findData(current) >= 0
+    _select(combo, current if keep else None)
     combo.setEnabled(combo.count() > 1)
 
 
@@ -174,7 +182,7 @@ class SettingsPanel(QWidget):
             _fill_channels(self._channel, MIX_LABEL, channels, self._channel.currentData())
             _fill_channels(
                 self._waveform_channel, ALL_CHANNELS_LABEL, channels,
-                self._waveform_channel.currentData(),
+                self._waveform_channel.currentData(), mix=True,
             )
             self._update_rate_ranges()
         try:
@@ -359,8 +367,9 @@ class SettingsPanel(QWidget):
             box.setChecked(key in view.overlays)
         _select(self._lower_view, view.lower_view)
         channel = view.waveform_channel
-        _select(self._waveform_channel, channel,
-                ALL_CHANNELS_LABEL if channel is None else str(channel + 1))
+        label = ALL_CHANNELS_LABEL if channel is None else (
+            MIX_LABEL if channel == WAVEFORM_MIX else str(channel + 1))
+        _select(self._waveform_channel, channel, label)
         self._waveform_channel.setEnabled(self._waveform_channel.count() > 1)
 
     def _show_error(self, message: str | None) -> None:

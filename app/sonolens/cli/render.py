@@ -1,0 +1,262 @@
+"""`sonolens render AUDIO... -o OUT`: the window's spectrogram image export, headless.
+
+Draws with the same code as File > Export > Spectrogram Image (``ui.render``), on an
+offscreen Qt platform when there is no display. Qt is imported only inside :func:`run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sonolens.cli.options import FEATURE_ALIASES, add_analysis_options, params_from_args
+from sonolens.cli.report import Reporter, progress_bar
+from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
+from sonolens.core.params import AnalysisParams
+from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
+
+#: --kind -> spectrogram kind of the engine (the other kinds are feature matrices).
+SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel": "mel_db"}
+#: --kind -> (matrix view kind, the feature it draws).
+MATRIX_KINDS = {"mfcc": ("mfcc", "mfcc"), "chroma": ("chroma", "chroma"),
+                "contrast": ("contrast", "spectral_contrast")}
+KINDS = (*SPECTROGRAM_KINDS, *MATRIX_KINDS)
+#: File suffixes picked up when an input is a directory (as the window's Open dialog).
+AUDIO_SUFFIXES = frozenset({
+    ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc",
+    ".m4a", ".mp4", ".aac", ".caf", ".w64", ".rf64", ".au", ".snd",
+})
+DEFAULT_SIZE = (1200, 500)
+
+
+@dataclass(frozen=True)
+class Job:
+    """One input file and the PNG it becomes."""
+
+    source: Path
+    target: Path
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "render", help="spectrogram image(s) to PNG, as the window exports them",
+        description="Draw the spectrogram (or MFCC / chroma / contrast) image of each AUDIO "
+                    "as the window's File > Export > Spectrogram Image does, without a window. "
+                    "One AUDIO: -o is the PNG. Several AUDIO or a directory: -o is a folder "
+                    "and each file becomes <stem>.png there (sub-folders mirrored).",
+        conflict_handler="resolve",
+    )
+    parser.add_argument("audio", nargs="*", type=Path, help="audio files or directories")
+    parser.add_argument("-o", "--output", type=Path, required=True,
+                        help="PNG file (one input) or folder (several inputs / a directory)")
+    parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
+    g = parser.add_argument_group("image")
+    g.add_argument("--kind", default="db", choices=KINDS,
+                   help="what to draw (linear = magnitude, mel = mel dB; default db)")
+    g.add_argument("--scale", default="linear", choices=tuple(FREQUENCY_SCALES),
+                   help="frequency axis of spectrogram kinds (default linear)")
+    g.add_argument("--colormap", default=ViewSettings.colormap, choices=COLORMAPS)
+    g.add_argument("--db-range", type=float, default=ViewSettings.db_range,
+                   help="dB shown below the maximum (default %(default)s)")
+    g.add_argument("--overlays", default="none",
+                   help="comma-separated: centroid, rolloff, bandwidth; or none (default) / all")
+    g.add_argument("--width", type=int, default=DEFAULT_SIZE[0], help="pixels (default 1200)")
+    g.add_argument("--height", type=int, default=DEFAULT_SIZE[1], help="pixels (default 500)")
+    add_analysis_options(parser)
+    # extract's --features has no meaning here: hide it (and refuse it in run).
+    parser.add_argument("--features", default=None, help=argparse.SUPPRESS)
+    parser.set_defaults(run=run)
+
+
+def overlays_from_text(text: str) -> frozenset[str]:
+    """Parse --overlays into keys of :data:`OVERLAYS`; raises ParameterError."""
+    if text.strip().lower() in ("", "none"):
+        return frozenset()
+    if text.strip().lower() == "all":
+        return frozenset(OVERLAYS)
+    chosen = set()
+    for raw in text.split(","):
+        name = raw.strip().lower()
+        if not name:
+            continue
+        name = FEATURE_ALIASES.get(name, name)
+        if name not in OVERLAYS:
+            raise ParameterError(
+                f"overlays: unknown overlay {raw.strip()!r} (choose from centroid, rolloff, "
+                "bandwidth, or none)")
+        chosen.add(name)
+    return frozenset(chosen)
+
+
+def view_from_args(args: argparse.Namespace) -> ViewSettings:
+    """The display settings the window would have; raises ParameterError."""
+    overlays = overlays_from_text(args.overlays)
+    if overlays and args.kind in MATRIX_KINDS:
+        raise ParameterError(f"overlays apply to spectrogram kinds, not kind={args.kind!r}")
+    lower_view = MATRIX_KINDS[args.kind][0] if args.kind in MATRIX_KINDS else "features"
+    kind = SPECTROGRAM_KINDS.get(args.kind, "db")
+    return ViewSettings(kind=kind, freq_scale=args.scale, colormap=args.colormap,
+                        db_range=args.db_range, overlays=overlays,
+                        lower_view=lower_view).validate()
+
+
+def is_folder_mode(inputs: list[Path]) -> bool:
+    """Several inputs or a directory: -o names a folder."""
+    return len(inputs) > 1 or any(p.is_dir() for p in inputs)
+
+
+def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
+    """Pair inputs with PNG paths; returns (jobs, errors about inputs that give none)."""
+    if not is_folder_mode(inputs):
+        source = inputs[0]
+        target = output / f"{source.stem}.png" if output.is_dir() else output
+        return [Job(source, target)], []
+    jobs: list[Job] = []
+    errors: list[str] = []
+    taken: dict[Path, Path] = {}
+    for item in inputs:
+        if item.is_dir():
+            found = list(_audio_files(item))
+            if not found:
+                errors.append(f"{item}: no audio files in this directory")
+            pairs = [(f, output / f.relative_to(item).with_suffix(".png")) for f in found]
+        else:
+            pairs = [(item, output / f"{item.stem}.png")]
+        for source, target in pairs:
+            if target in taken:
+                errors.append(f"{source}: {target} is already written for {taken[target]}")
+                continue
+            taken[target] = source
+            jobs.append(Job(source, target))
+    return jobs, errors
+
+
+def _audio_files(folder: Path) -> Iterator[Path]:
+    for path in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
+        if not hidden and path.suffix.lower() in AUDIO_SUFFIXES and path.is_file():
+            yield path
+
+
+def _drive(job: Any, label: str, reporter: Reporter) -> Any:
+    from sonolens.dsp.engine import run_to_end
+
+    if reporter.interactive:
+        return progress_bar(job, label, enabled=True)
+    return run_to_end(job)
+
+
+def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
+    """Features the overlays need (the bandwidth band is drawn around the centroid)."""
+    wanted = set(overlays)
+    if "spectral_bandwidth" in wanted:
+        wanted.add("spectral_centroid")
+    return tuple(sorted(wanted))
+
+
+def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
+                size: tuple[int, int], reporter: Reporter) -> bytes:
+    """PNG bytes of one file (Qt must be set up); raises SonolensError."""
+    from sonolens.audio import open_source
+    from sonolens.dsp.engine import extract_features
+    from sonolens.dsp.spectrogram import compute_spectrogram
+    from sonolens.ui.render import matrix_png, spectrogram_png
+
+    with open_source(path) as source:
+        if matrix is not None:
+            feature = MATRIX_KINDS[matrix][1]
+            features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
+            data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size)
+        else:
+            spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
+                                 reporter)
+            features = None
+            if view.overlays:
+                job = extract_features(source, params, _overlay_features(view.overlays))
+                features = _drive(job, f"{path.name} (overlays)", reporter)
+            data = spectrogram_png(spectrogram, features, view, size)
+        for note in source.warnings:
+            reporter.warning(f"{path}: {note}")
+    return data
+
+
+def _setup_qt() -> None:
+    """A QApplication for offscreen drawing, configured as the window configures pyqtgraph."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    if QApplication.instance() is None:
+        app = QApplication(["sonolens"])
+        app.setApplicationName("Sonolens")
+        app.setOrganizationName("Sonolens")
+
+
+def _flush_deleted() -> None:
+    """Delete the widgets ``ui.render`` scheduled for deletion (no event loop runs here)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    from sonolens.resources import demo_sound
+
+    if args.features is not None:
+        raise ParameterError("--features does not apply to render (see --kind, --overlays)")
+    params = params_from_args(args)
+    view = view_from_args(args)
+    matrix = args.kind if args.kind in MATRIX_KINDS else None
+    size = (int(args.width), int(args.height))
+    inputs = list(args.audio) + ([demo_sound()] if args.demo else [])
+    if not inputs:
+        reporter.usage("render needs at least one AUDIO file or directory (or --demo)")
+        return 2
+    _setup_qt()
+    from sonolens.ui.render import MAX_SIZE, MIN_SIZE, write_png
+
+    for name, value in (("width", size[0]), ("height", size[1])):
+        if not MIN_SIZE <= value <= MAX_SIZE:
+            raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    folder_mode = is_folder_mode(inputs)
+    if folder_mode:
+        _make_folder(args.output)
+    jobs, problems = plan_jobs(inputs, args.output)
+    for message in problems:
+        reporter.error(message)
+    failed = len(problems)
+    written = 0
+    for job in jobs:
+        try:
+            data = render_file(job.source, params, view, matrix, size, reporter)
+            if folder_mode:
+                _make_folder(job.target.parent)
+            write_png(job.target, data)
+        except (AudioError, OutputError) as exc:  # their messages name the file
+            reporter.error(str(exc))
+            failed += 1
+        except SonolensError as exc:
+            reporter.error(f"{job.source}: {exc}")
+            failed += 1
+        else:
+            written += 1
+        finally:
+            _flush_deleted()
+    if written:
+        where = jobs[0].target if len(jobs) == 1 else args.output
+        reporter.info(f"wrote {written} image{'s' if written != 1 else ''} "
+                      f"({size[0]}x{size[1]} px) to {where}")
+    return 1 if failed else 0
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"{folder}: cannot create the folder ({exc.strerror or exc})") from exc
