@@ -129,3 +129,14 @@ def test_warning_for_nan_samples(tmp_path, capsys):
     assert main(["extract", str(path), "-o", str(tmp_path / "o.csv")]) == 0
     assert "warning:" in capsys.readouterr().err
     assert np.isfinite(pd.read_csv(tmp_path / "o.csv").to_numpy()).all()
+
+
+def test_output_file_has_normal_permissions(wav, tmp_path):
+    out = tmp_path / "perm.csv"
+    assert main(["-q", "extract", str(wav), "-o", str(out)]) == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~umask
+    out.chmod(0o640)  # replacing a file keeps its permissions
+    assert main(["-q", "extract", str(wav), "-o", str(out)]) == 0
+    assert out.stat().st_mode & 0o777 == 0o640

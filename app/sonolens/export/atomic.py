@@ -29,6 +29,7 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> Ite
         raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})") from exc
     tmp = Path(tmp_name)
     try:
+        os.chmod(tmp, _final_mode(target))  # mkstemp makes 0600; users expect a normal file
         with os.fdopen(fd, mode, **kwargs) as handle:
             yield handle
             handle.flush()
@@ -40,3 +41,22 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> Ite
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _final_mode(target: Path) -> int:
+    """The replaced file's permissions, or 0666 minus the umask for a new file."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process umask, read without changing it (os.umask would race other threads)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022

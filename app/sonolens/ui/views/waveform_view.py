@@ -78,8 +78,8 @@ class WaveformView(TimeView):
                     "mix" if channel is None else str(channel + 1))
                 ticks.append((offset, f"{label}  0"))
             else:
-                ticks.append((offset, "0"))
-            ticks += [(offset + 1.0, "1"), (offset - 1.0, "-1")]
+                ticks += [(offset, "0"), (offset + 1.0, "1"), (offset - 1.0, "-1"),
+                          (offset + 0.5, "0.5"), (offset - 0.5, "-0.5")]
         self.plot.getAxis("left").setTicks([ticks, []])
         lo, hi = -1.05, (count - 1) * LANE_HEIGHT + 1.05
         self.plot.getViewBox().setLimits(yMin=lo, yMax=hi)

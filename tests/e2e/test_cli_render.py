@@ -1,0 +1,140 @@
+"""`sonolens render`: the window's spectrogram export, headless, for one file or many."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from sonolens.cli.main import main
+from tests.e2e import cli_env, distinct_colours, load_rgb, png_size, run_cli, write_chirp
+
+
+@pytest.fixture
+def wav(tmp_path) -> Path:
+    return write_chirp(tmp_path / "chirp.wav")
+
+
+def plot_area(pixels: np.ndarray) -> np.ndarray:
+    """The middle of the image: inside the plot, away from axes and colorbar."""
+    height, width = pixels.shape[:2]
+    return pixels[int(height * 0.1): int(height * 0.85), int(width * 0.1): int(width * 0.85)]
+
+
+def test_one_file_gives_one_png_of_the_requested_size(wav, tmp_path):
+    out = tmp_path / "spec.png"
+    # no QT_QPA_PLATFORM and no display: render must pick the offscreen platform itself
+    result = run_cli("render", str(wav), "-o", str(out), "--width", "900", "--height", "420",
+                     "--overlays", "centroid,rolloff,bandwidth", env=cli_env())
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr and "error" not in result.stderr
+    assert png_size(out) == (900, 420)
+    assert distinct_colours(plot_area(load_rgb(out))) > 100, "the image looks blank"
+    assert not list(tmp_path.glob(".spec.png*")), "temp file left behind"
+
+
+def test_default_size(wav, tmp_path):
+    out = tmp_path / "default.png"
+    assert main(["render", str(wav), "-o", str(out), "-q"]) == 0
+    assert png_size(out) == (1200, 500)
+
+
+@pytest.mark.parametrize("kind,scale,min_colours", [
+    ("db", "linear", 100),
+    ("mel", "mel", 100),
+    ("linear", "log", 20),
+    ("power", "linear", 5),
+    ("mfcc", "linear", 20),
+    ("chroma", "linear", 20),
+    ("contrast", "linear", 20),
+])
+def test_every_kind(wav, tmp_path, kind, scale, min_colours):
+    out = tmp_path / f"{kind}.png"
+    code = main(["render", str(wav), "-o", str(out), "--kind", kind, "--scale", scale,
+                 "--width", "480", "--height", "240", "--n-fft", "1024", "-q"])
+    assert code == 0
+    assert png_size(out) == (480, 240)
+    assert distinct_colours(plot_area(load_rgb(out))) > min_colours
+
+
+def test_folder_mirrors_tree_and_skips_bad_files(tmp_path):
+    root = tmp_path / "sounds"
+    write_chirp(root / "a.wav")
+    write_chirp(root / "sub" / "b.flac", seed=1)
+    bad = root / "sub" / "broken.wav"
+    bad.write_bytes(os.urandom(3000))
+    (root / "notes.txt").write_text("not audio, not even tried\n")
+    out = tmp_path / "images"
+    result = run_cli("render", str(root), "-o", str(out), "--width", "320", "--height", "200")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {bad}:"), result.stderr
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert written == ["a.png", "sub/b.png"]
+    assert {png_size(p) for p in out.rglob("*.png")} == {(320, 200)}
+
+
+def test_several_files_go_into_a_folder(tmp_path, capsys):
+    a = write_chirp(tmp_path / "in" / "one.wav")
+    b = write_chirp(tmp_path / "in" / "two.ogg", seed=2)
+    out = tmp_path / "out"
+    assert main(["render", str(a), str(b), "-o", str(out), "--kind", "mel"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["one.png", "two.png"]
+    assert "error" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,needle", [
+    (["--n-fft", "0"], "n_fft=0"),
+    (["--width", "10"], "width=10"),
+    (["--overlays", "pitch"], "overlays"),
+    (["--db-range", "0"], "db_range"),
+])
+def test_bad_parameter_is_a_usage_error(wav, tmp_path, args, needle):
+    out = tmp_path / "never.png"
+    result = run_cli("render", str(wav), "-o", str(out), *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and needle in lines[0], result.stderr
+    assert not out.exists()
+
+
+def test_missing_input_is_one_error_line(tmp_path):
+    missing = tmp_path / "nope.wav"
+    result = run_cli("render", str(missing), "-o", str(tmp_path / "x.png"))
+    assert result.returncode == 1
+    assert result.stderr.strip().splitlines() == [f"error: {missing}: file not found"]
+
+
+def test_same_image_as_the_window_export(wav, tmp_path, qapp):
+    """Pixel-for-pixel what ``ui.render.spectrogram_png`` (File > Export) draws."""
+    import pyqtgraph as pg
+
+    from sonolens.audio import open_source
+    from sonolens.core.params import AnalysisParams
+    from sonolens.core.view_settings import ViewSettings
+    from sonolens.dsp.engine import extract_features, run_to_end
+    from sonolens.dsp.spectrogram import compute_spectrogram
+    from sonolens.ui.render import spectrogram_png
+
+    out = tmp_path / "cli.png"
+    result = run_cli("render", str(wav), "-o", str(out), "--kind", "db", "--scale", "log",
+                     "--colormap", "viridis", "--db-range", "60", "--overlays",
+                     "centroid,bandwidth", "--n-fft", "1024", "--hop-length", "256",
+                     "--width", "640", "--height", "300")
+    assert result.returncode == 0, result.stderr
+
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    params = AnalysisParams(n_fft=1024, hop_length=256)
+    view = ViewSettings(kind="db", freq_scale="log", colormap="viridis", db_range=60.0,
+                        overlays=frozenset({"spectral_centroid", "spectral_bandwidth"}))
+    with open_source(wav) as source:
+        spectrogram = run_to_end(compute_spectrogram(source, params, "db"))
+        features = run_to_end(extract_features(source, params))  # all, as the window has
+    expected = spectrogram_png(spectrogram, features, view, (640, 300))
+    got, want = load_rgb(out), load_rgb(expected)
+    assert got.shape == want.shape == (300, 640, 3)
+    differing = int(np.count_nonzero(np.any(got != want, axis=2)))
+    assert differing == 0, f"{differing} pixels differ from the window's export"
