@@ -20,7 +20,8 @@ class FeaturePlot(TimeView):
     def __init__(self) -> None:
         super().__init__(y_label="Value")
         self.set_right_item(None)
-        self.legend = self.plot.addLegend(offset=(-8, 8))
+        self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
+                                          brush=pg.mkBrush(0, 0, 0, 160))
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name, (label, color) in FEATURE_CURVES.items():
             curve = self.plot.plot(pen=pg.mkPen(color, width=1.2), name=label)
