@@ -305,3 +305,16 @@ def test_waveform_lanes_per_channel_one_channel_and_mix(qtbot, make_main_window,
     combo = window.settings_panel.findChild(object, "waveform_channel")
     assert [combo.itemText(i) for i in range(combo.count())] == ["All channels", "Mix (mean)",
                                                                   "1", "2"]
+
+
+def test_fmax_cuts_the_view(qtbot, make_main_window, rich):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    window.document.set_params(window.document.params.replace(fmax=4000.0))
+    wait_settled(qtbot, window)
+    view = window.spectrogram_view
+    assert view.scale.fmax == 4000.0
+    (_, _), (y0, y1) = view.plot.getViewBox().viewRange()
+    assert y1 == pytest.approx(view.scale.to_axis(np.array([4000.0]))[0])
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    assert rect.bottom() == pytest.approx(y1)  # the image ends at fmax, too
