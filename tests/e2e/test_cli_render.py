@@ -37,26 +37,21 @@ def test_one_file_gives_one_png_of_the_requested_size(wav, tmp_path):
 
 def test_default_size(wav, tmp_path):
     out = tmp_path / "default.png"
-    assert main(["render", str(wav), "-o", str(out), "-q"]) == 0
+    assert main(["-q", "render", str(wav), "-o", str(out)]) == 0
     assert png_size(out) == (1200, 500)
 
 
-@pytest.mark.parametrize("kind,scale,min_colours", [
-    ("db", "linear", 100),
-    ("mel", "mel", 100),
-    ("linear", "log", 20),
-    ("power", "linear", 5),
-    ("mfcc", "linear", 20),
-    ("chroma", "linear", 20),
-    ("contrast", "linear", 20),
+@pytest.mark.parametrize("kind,scale", [
+    ("db", "linear"), ("mel", "mel"), ("linear", "log"), ("power", "linear"),
+    ("mfcc", "linear"), ("chroma", "linear"), ("contrast", "linear"),
 ])
-def test_every_kind(wav, tmp_path, kind, scale, min_colours):
+def test_every_kind(wav, tmp_path, kind, scale):
     out = tmp_path / f"{kind}.png"
-    code = main(["render", str(wav), "-o", str(out), "--kind", kind, "--scale", scale,
-                 "--width", "480", "--height", "240", "--n-fft", "1024", "-q"])
+    code = main(["-q", "render", str(wav), "-o", str(out), "--kind", kind, "--scale", scale,
+                 "--width", "480", "--height", "240", "--n-fft", "1024"])
     assert code == 0
     assert png_size(out) == (480, 240)
-    assert distinct_colours(plot_area(load_rgb(out))) > min_colours
+    assert distinct_colours(plot_area(load_rgb(out))) > 50, "the image looks blank"
 
 
 def test_folder_mirrors_tree_and_skips_bad_files(tmp_path):

@@ -314,7 +314,7 @@ def test_fmax_cuts_the_view(qtbot, make_main_window, rich):
     wait_settled(qtbot, window)
     view = window.spectrogram_view
     assert view.scale.fmax == 4000.0
-    (_, _), (y0, y1) = view.plot.getViewBox().viewRange()
+    _, (_, y1) = view.plot.getViewBox().viewRange()
     assert y1 == pytest.approx(view.scale.to_axis(np.array([4000.0]))[0])
     rect = view.image.mapRectToParent(view.image.boundingRect())
     assert rect.bottom() == pytest.approx(y1)  # the image ends at fmax, too

@@ -249,7 +249,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         finally:
             _flush_deleted()
     if written:
-        where = jobs[0].target if len(jobs) == 1 else args.output
+        where = args.output if folder_mode else jobs[0].target
         reporter.info(f"wrote {written} image{'s' if written != 1 else ''} "
                       f"({size[0]}x{size[1]} px) to {where}")
     return 1 if failed else 0
