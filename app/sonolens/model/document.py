@@ -36,6 +36,8 @@ class Document(QObject):
     spectrogram_changed = Signal()  # a (possibly partial) Spectrogram landed
     envelope_changed = Signal()  # a (possibly partial) WaveformEnvelope landed
     warnings_changed = Signal()
+    selection_changed = Signal()  # the selected time range (or None)
+    cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
 
     def __init__(self, params: AnalysisParams | None = None,
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
@@ -48,6 +50,8 @@ class Document(QObject):
         self.spectrogram: Any = None  # dsp.spectrogram.Spectrogram
         self.envelope: Any = None  # dsp.envelope.WaveformEnvelope
         self.warnings: list[str] = []
+        self.selection: tuple[float, float] | None = None  # seconds, start < end
+        self.cursor = 0.0
 
     # -- facts ---------------------------------------------------------------------------
     @property
@@ -82,6 +86,8 @@ class Document(QObject):
         self.generation += 1
         self.features = self.spectrogram = self.envelope = None
         self.warnings = list(source.warnings) if source is not None else []
+        self.selection = None
+        self.cursor = 0.0
         if source is not None and self.params.channel is not None \
                 and self.params.channel >= source.channels:
             self.params = self.params.replace(channel=None)
@@ -101,6 +107,31 @@ class Document(QObject):
             return
         previous, self.view = self.view, view.validate()
         self.view_changed.emit(previous)
+
+    def set_selection(self, selection: tuple[float, float] | None) -> None:
+        """Select [t0, t1] seconds (clamped to the file); None or an empty range clears."""
+        if selection is not None:
+            t0, t1 = sorted(float(t) for t in selection)
+            t0, t1 = max(0.0, t0), min(self.duration, t1)
+            selection = (t0, t1) if t1 > t0 else None
+        if selection == self.selection:
+            return
+        self.selection = selection
+        self.selection_changed.emit()
+
+    def set_cursor(self, seconds: float) -> None:
+        seconds = min(max(0.0, float(seconds)), self.duration)
+        if seconds == self.cursor:
+            return
+        self.cursor = seconds
+        self.cursor_changed.emit()
+
+    def selected_frames(self) -> tuple[int, int] | None:
+        """The selection as [start, stop) frames of the source (native rate)."""
+        if self.selection is None or self.source is None:
+            return None
+        sr = self.source.samplerate
+        return round(self.selection[0] * sr), round(self.selection[1] * sr)
 
     # -- results from workers ------------------------------------------------------------
     def accept_features(self, table: Any, token: object) -> bool:

@@ -21,6 +21,8 @@ class Actions:
     zoom_in: QAction
     zoom_out: QAction
     show_settings: QAction
+    clear_selection: QAction
+    select_all: QAction
 
 
 def make_actions(parent: QWidget) -> Actions:
@@ -48,4 +50,6 @@ def make_actions(parent: QWidget) -> Actions:
         zoom_in=action("Zoom &In", QKeySequence.StandardKey.ZoomIn),
         zoom_out=action("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
         show_settings=action("&Settings Panel", "Ctrl+,"),
+        clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
+        select_all=action("Select &All", QKeySequence.StandardKey.SelectAll),
     )

@@ -26,8 +26,10 @@ from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
 from sonolens.ui.exports import Exporter
+from sonolens.ui.readout import CursorReadout
 from sonolens.ui.settings_panel import SettingsPanel
 from sonolens.ui.views.feature_plot import FeaturePlot
+from sonolens.ui.views.markers import TimeMarkers
 from sonolens.ui.views.matrix_view import MatrixView
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 from sonolens.ui.views.waveform_view import WaveformView
@@ -58,6 +60,9 @@ class MainWindow(QMainWindow):
         self._build_settings_dock()
         self._build_status_bar()
         self.exporter = Exporter(self)
+        views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
+        self.markers = TimeMarkers(self.document, views, parent=self)
+        self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
         self._build_menus()
         self._connect()
         self._apply_view()
@@ -105,6 +110,8 @@ class MainWindow(QMainWindow):
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.info_label = QLabel("Open a sound: File > Open (Ctrl+O) or drop a file here")
+        self.readout_label = QLabel("")
+        self.readout_label.setObjectName("readout")
         self.warning_label = QLabel("")
         self.warning_label.setStyleSheet("color: #d08000;")
         self.progress = QProgressBar()
@@ -113,7 +120,8 @@ class MainWindow(QMainWindow):
         self.progress.setTextVisible(True)
         self.cancel_button = QPushButton("Cancel")
         self.cancel_button.setToolTip("Stop the running analysis (Ctrl+.)")
-        bar.addWidget(self.info_label, 1)
+        bar.addWidget(self.info_label)
+        bar.addWidget(self.readout_label, 1)
         bar.addWidget(self.warning_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
@@ -132,6 +140,9 @@ class MainWindow(QMainWindow):
         export_menu.addAction(a.export_matrix)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
+        edit_menu = self.menuBar().addMenu("&Edit")
+        edit_menu.addAction(a.select_all)
+        edit_menu.addAction(a.clear_selection)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(a.zoom_fit)
         view_menu.addAction(a.zoom_in)
@@ -154,6 +165,8 @@ class MainWindow(QMainWindow):
         a.export_features.triggered.connect(self.exporter.on_export_features)
         a.export_image.triggered.connect(self.exporter.on_export_image)
         a.export_matrix.triggered.connect(self.exporter.on_export_matrix)
+        a.clear_selection.triggered.connect(lambda: doc.set_selection(None))
+        a.select_all.triggered.connect(lambda: doc.set_selection((0.0, doc.duration)))
         self.cancel_button.clicked.connect(self.cancel_analysis)
         doc.audio_changed.connect(self._on_document_audio_changed)
         doc.view_changed.connect(self._on_document_view_changed)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
+from sonolens.ui.views.time_viewbox import TimeViewBox
+
 LEFT_AXIS_WIDTH = 64  # px: labels like "10k" plus the axis title
 RIGHT_COLUMN_WIDTH = 84  # px: the colorbar column (empty for views without one)
 REDRAW_DELAY_MS = 10  # coalesces bursts of range changes into one redraw
@@ -22,7 +24,9 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.ci.layout.setContentsMargins(2, 2, 2, 2)
         self.ci.layout.setHorizontalSpacing(4)
         axes = {"left": left_axis} if left_axis is not None else {}
-        self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes)
+        self.viewbox = TimeViewBox()
+        self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes,
+                                              viewBox=self.viewbox)
         self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         self.plot.setLabel("left", y_label)
         self.plot.setMenuEnabled(False)

@@ -1,0 +1,45 @@
+"""Real mouse events for pyqtgraph views (QTest.mouseMove cannot hold a button in Qt 6)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import QApplication
+
+
+def view_point(view, t: float, y: float) -> QPoint:
+    """Widget (viewport) pixel of data point (t, y) in a TimeView's plot."""
+    scene = view.viewbox.mapViewToScene(QPointF(t, y))
+    return view.mapFromScene(scene)
+
+
+def _send(view, kind: QEvent.Type, point: QPoint, button: Qt.MouseButton,
+          buttons: Qt.MouseButton, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    viewport = view.viewport()
+    local = QPointF(point)
+    event = QMouseEvent(kind, local, QPointF(viewport.mapToGlobal(point)), button, buttons,
+                        modifiers)
+    QApplication.sendEvent(viewport, event)
+
+
+def drag(view, t0: float, t1: float, y: float, *, steps: int = 6,
+         modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    left = Qt.MouseButton.LeftButton
+    start, end = view_point(view, t0, y), view_point(view, t1, y)
+    _send(view, QEvent.Type.MouseButtonPress, start, left, left, modifiers)
+    for k in range(1, steps + 1):
+        p = start + (end - start) * (k / steps)
+        _send(view, QEvent.Type.MouseMove, p, Qt.MouseButton.NoButton, left, modifiers)
+    _send(view, QEvent.Type.MouseButtonRelease, end, left, Qt.MouseButton.NoButton, modifiers)
+
+
+def click(view, t: float, y: float) -> None:
+    left = Qt.MouseButton.LeftButton
+    point = view_point(view, t, y)
+    _send(view, QEvent.Type.MouseButtonPress, point, left, left)
+    _send(view, QEvent.Type.MouseButtonRelease, point, left, Qt.MouseButton.NoButton)
+
+
+def hover(view, t: float, y: float) -> None:
+    _send(view, QEvent.Type.MouseMove, view_point(view, t, y), Qt.MouseButton.NoButton,
+          Qt.MouseButton.NoButton)
