@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -9,6 +10,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 import soundfile as sf
+
+# PortAudio plays into an ALSA `file` PCM (DESIGN §11) so the window can really play here;
+# TAP_FILE (default /dev/null) says where the played samples go. Must precede sounddevice.
+TAP_CONF = Path(__file__).resolve().parents[1] / "unit" / "alsa_tap.conf"
+os.environ.setdefault("ALSA_CONFIG_PATH", f"/usr/share/alsa/alsa.conf:{TAP_CONF}")
 
 
 @pytest.fixture

@@ -23,6 +23,14 @@ class Actions:
     show_settings: QAction
     clear_selection: QAction
     select_all: QAction
+    play_pause: QAction
+    stop: QAction
+    loop: QAction
+    follow_page: QAction
+    follow_scroll: QAction
+    follow_off: QAction
+    export_selection_float: QAction
+    export_selection_pcm16: QAction
 
 
 def make_actions(parent: QWidget) -> Actions:
@@ -33,6 +41,10 @@ def make_actions(parent: QWidget) -> Actions:
         if tip:
             act.setStatusTip(tip)
         parent.addAction(act)
+        return act
+
+    def checkable(act: QAction) -> QAction:
+        act.setCheckable(True)
         return act
 
     return Actions(
@@ -52,4 +64,13 @@ def make_actions(parent: QWidget) -> Actions:
         show_settings=action("&Settings Panel", "Ctrl+,"),
         clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
         select_all=action("Select &All", QKeySequence.StandardKey.SelectAll),
+        play_pause=action("&Play / Pause", "Space",
+                          "Play the selection (or from the cursor); pause; resume"),
+        stop=action("&Stop", "Shift+Space", "Stop and return to the start"),
+        loop=checkable(action("&Loop Selection", "L", "Repeat the selection seamlessly")),
+        follow_page=checkable(action("Follow: &Page")),
+        follow_scroll=checkable(action("Follow: &Scroll")),
+        follow_off=checkable(action("Follow: &Off")),
+        export_selection_float=action("Selection Audio as &WAV (32-bit float)…"),
+        export_selection_pcm16=action("Selection Audio as WAV (&16-bit)…"),
     )

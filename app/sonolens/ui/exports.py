@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayou
 from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
+from sonolens.workers import jobs
 
 if TYPE_CHECKING:
     from sonolens.ui.main_window import MainWindow
@@ -62,6 +63,30 @@ class Exporter(QObject):
         path = self._ask_path("Export spectrogram matrix", ".npz", "NumPy archive (*.npz)")
         if path is not None:
             self.export_matrix_to(path)
+
+    def on_export_selection_audio(self, subtype: str) -> None:
+        if self.window.document.source is not None and self.window.document.selection is None:
+            self.window.show_error("Nothing selected",
+                                   "Drag across a view to select the audio to export.")
+            return
+        path = self._ask_path("Export selection audio", ".wav", "WAV audio (*.wav)")
+        if path is not None:
+            self.export_selection_audio_to(path, subtype)
+
+    def export_selection_audio_to(self, path: str | Path, subtype: str = "FLOAT") -> None:
+        """Write the selected frames, all channels, as WAV (float or 16-bit) on a worker."""
+        doc = self.window.document
+        if not self._ready():
+            return
+        frames = doc.selected_frames()
+        if frames is None:
+            self.window.show_error("Nothing selected",
+                                   "Drag across a view to select the audio to export.")
+            return
+        source, target = doc.source, Path(path)
+        self.window.runner.submit(
+            KEY_EXPORT, lambda: jobs.selection_wav_job(source, *frames, target, subtype),
+            token=target)
 
     def _ask_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
         if not self._ready(need_features=suffix == ".csv"):

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
+    QComboBox,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -18,16 +19,22 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QSlider,
     QSplitter,
     QStackedWidget,
+    QToolBar,
 )
 
+from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
 from sonolens.ui.exports import Exporter
+from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
+from sonolens.ui.selection_panel import SelectionPanel
 from sonolens.ui.settings_panel import SettingsPanel
+from sonolens.ui.spectrum_panel import SpectrumPanel
 from sonolens.ui.views.feature_plot import FeaturePlot
 from sonolens.ui.views.markers import TimeMarkers
 from sonolens.ui.views.matrix_view import MatrixView
@@ -63,9 +70,13 @@ class MainWindow(QMainWindow):
         views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
         self.markers = TimeMarkers(self.document, views, parent=self)
         self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
+        self.playback = PlaybackController(self.document, parent=self)
+        self._build_analysis_docks()
+        self._build_transport()
         self._build_menus()
         self._connect()
         self._apply_view()
+        QTimer.singleShot(0, self.check_playback)
         self.resize(1280, 820)
         geometry, state = self.settings.geometry(), self.settings.window_state()
         if geometry is not None:
@@ -107,11 +118,71 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.settings_dock = dock
 
+    def _build_analysis_docks(self) -> None:
+        self.selection_panel = SelectionPanel(self.document, self.runner)
+        self.spectrum_panel = SpectrumPanel(self.document, self.runner)
+        docks = []
+        for title, name, widget in (("Selection", "selection_dock", self.selection_panel),
+                                    ("Spectrum", "spectrum_dock", self.spectrum_panel)):
+            dock = QDockWidget(title, self)
+            dock.setObjectName(name)
+            dock.setWidget(widget)
+            dock.setFeatures(self.settings_dock.features())
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            self.tabifyDockWidget(self.settings_dock, dock)
+            docks.append(dock)
+        self.selection_dock, self.spectrum_dock = docks
+        self.settings_dock.raise_()
+
+    def _build_transport(self) -> None:
+        a = self.actions
+        bar = QToolBar("Transport", self)
+        bar.setObjectName("transport")
+        bar.addAction(a.play_pause)
+        bar.addAction(a.stop)
+        bar.addAction(a.loop)
+        bar.addSeparator()
+        self.volume = QSlider(Qt.Orientation.Horizontal)
+        self.volume.setObjectName("volume")
+        self.volume.setRange(0, 100)
+        self.volume.setValue(100)
+        self.volume.setMaximumWidth(120)
+        self.volume.setToolTip("Volume")
+        bar.addWidget(QLabel(" Volume "))
+        bar.addWidget(self.volume)
+        self.play_channel = QComboBox()
+        self.play_channel.setObjectName("play_channel")
+        self.play_channel.setToolTip("What is played: the file as is, its mix, or one channel")
+        bar.addWidget(QLabel("  Play "))
+        bar.addWidget(self.play_channel)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.transport = bar
+        group = QActionGroup(self)
+        for act in (a.follow_page, a.follow_scroll, a.follow_off):
+            group.addAction(act)
+        a.follow_page.setChecked(True)
+        self._fill_play_channels(0)
+
+    def _fill_play_channels(self, channels: int) -> None:
+        combo = self.play_channel
+        combo.blockSignals(True)
+        combo.clear()
+        combo.addItem("All channels", None)
+        if channels > 1:
+            combo.addItem("Mix (mean)", WAVEFORM_MIX)
+            for k in range(channels):
+                combo.addItem(f"Channel {k + 1}", k)
+        combo.setEnabled(channels > 1)
+        combo.blockSignals(False)
+        self.playback.set_channel(None)
+
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
         self.info_label = QLabel("Open a sound: File > Open (Ctrl+O) or drop a file here")
         self.readout_label = QLabel("")
         self.readout_label.setObjectName("readout")
+        self.playback_label = QLabel("")
+        self.playback_label.setObjectName("playback_status")
         self.warning_label = QLabel("")
         self.warning_label.setStyleSheet("color: #d08000;")
         self.progress = QProgressBar()
@@ -122,6 +193,7 @@ class MainWindow(QMainWindow):
         self.cancel_button.setToolTip("Stop the running analysis (Ctrl+.)")
         bar.addWidget(self.info_label)
         bar.addWidget(self.readout_label, 1)
+        bar.addWidget(self.playback_label)
         bar.addWidget(self.warning_label)
         bar.addPermanentWidget(self.progress)
         bar.addPermanentWidget(self.cancel_button)
@@ -149,6 +221,18 @@ class MainWindow(QMainWindow):
         view_menu.addAction(a.zoom_out)
         view_menu.addSeparator()
         view_menu.addAction(self.settings_dock.toggleViewAction())
+        audio_menu = self.menuBar().addMenu("&Audio")
+        for act in (a.play_pause, a.stop, a.loop):
+            audio_menu.addAction(act)
+        audio_menu.addSeparator()
+        for act in (a.follow_page, a.follow_scroll, a.follow_off):
+            audio_menu.addAction(act)
+        audio_menu.addSeparator()
+        self.device_menu = audio_menu.addMenu("Output &Device")
+        self.device_menu.aboutToShow.connect(self._fill_device_menu)
+        export_menu.addSeparator()
+        export_menu.addAction(a.export_selection_float)
+        export_menu.addAction(a.export_selection_pcm16)
         analysis_menu = self.menuBar().addMenu("&Analysis")
         analysis_menu.addAction(a.cancel)
         self._fill_recent_menu()
@@ -165,6 +249,23 @@ class MainWindow(QMainWindow):
         a.export_features.triggered.connect(self.exporter.on_export_features)
         a.export_image.triggered.connect(self.exporter.on_export_image)
         a.export_matrix.triggered.connect(self.exporter.on_export_matrix)
+        a.play_pause.triggered.connect(self.playback.play_pause)
+        a.stop.triggered.connect(self.playback.stop)
+        a.loop.toggled.connect(self.playback.set_loop)
+        a.follow_page.triggered.connect(lambda: self._set_follow("page"))
+        a.follow_scroll.triggered.connect(lambda: self._set_follow("scroll"))
+        a.follow_off.triggered.connect(lambda: self._set_follow("off"))
+        a.export_selection_float.triggered.connect(
+            lambda: self.exporter.on_export_selection_audio("FLOAT"))
+        a.export_selection_pcm16.triggered.connect(
+            lambda: self.exporter.on_export_selection_audio("PCM_16"))
+        self.volume.valueChanged.connect(lambda v: self.playback.set_volume(v / 100.0))
+        self.play_channel.currentIndexChanged.connect(
+            lambda _i: self.playback.set_channel(self.play_channel.currentData()))
+        self.playback.position_changed.connect(self._on_playback_position_changed)
+        self.playback.unavailable.connect(self._on_playback_unavailable)
+        self.playback.failed.connect(self._on_playback_failed)
+        self.playback.state_changed.connect(self._on_playback_state_changed)
         a.clear_selection.triggered.connect(lambda: doc.set_selection(None))
         a.select_all.triggered.connect(lambda: doc.set_selection((0.0, doc.duration)))
         self.cancel_button.clicked.connect(self.cancel_analysis)
@@ -237,6 +338,8 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{source.path.name} — Sonolens")
         self.info_label.setText(source.info.describe())
         self.settings_panel.set_audio(source.samplerate, source.channels)
+        self._fill_play_channels(source.channels)
+        self._update_playback_actions()
         self.settings_panel.set_values(self.document.params, self.document.view)
         self._show_warnings()
         self.zoom_fit()
@@ -312,6 +415,66 @@ class MainWindow(QMainWindow):
         self._message_box = box
         box.open()
 
+    # -- playback ------------------------------------------------------------------------
+    def check_playback(self) -> None:
+        """Probe the audio output once; disable playback with a reason if unusable."""
+        self.playback.check()
+        self._update_playback_actions()
+
+    def _update_playback_actions(self) -> None:
+        usable = self.playback.available and self.document.source is not None
+        for act in (self.actions.play_pause, self.actions.stop, self.actions.loop):
+            act.setEnabled(usable)
+        if not self.playback.available:
+            for act in (self.actions.play_pause, self.actions.stop):
+                act.setToolTip(self.playback.reason or "")
+
+    def _on_playback_unavailable(self, reason: str) -> None:
+        self._update_playback_actions()
+        self.playback_label.setText(reason)
+        self.statusBar().showMessage(reason, 10000)
+
+    def _on_playback_failed(self, message: str) -> None:
+        self.playback_label.setText(message)
+        self.statusBar().showMessage(message, 10000)
+        self.markers.show_playhead(None)
+
+    def _on_playback_state_changed(self, state: str) -> None:
+        self.actions.play_pause.setText("&Pause" if state == "playing" else "&Play")
+
+    def _set_follow(self, mode: str) -> None:
+        self.playback.follow = mode
+
+    def _on_playback_position_changed(self, seconds: float) -> None:
+        if seconds < 0:
+            self.markers.show_playhead(None)
+            return
+        self.markers.show_playhead(seconds)
+        (t0, t1), _ = self.waveform.plot.getViewBox().viewRange()
+        width = t1 - t0
+        if self.playback.follow == "page" and not t0 <= seconds <= t1:
+            self.waveform.plot.setXRange(seconds, seconds + width, padding=0)
+        elif self.playback.follow == "scroll" and abs(seconds - (t0 + width / 2)) > width * 0.01:
+            self.waveform.plot.setXRange(seconds - width / 2, seconds + width / 2, padding=0)
+
+    def _fill_device_menu(self) -> None:
+        menu = self.device_menu
+        menu.clear()
+        devices = self.playback.devices()
+        if not devices:
+            act = menu.addAction(self.playback.reason or "No output device")
+            act.setEnabled(False)
+            return
+        group = QActionGroup(menu)
+        for device in devices:
+            label = f"{device.name}{' (default)' if device.is_default else ''}"
+            act = menu.addAction(label)
+            act.setCheckable(True)
+            act.setChecked(self.playback.device == device.index
+                           or (self.playback.device is None and device.is_default))
+            act.triggered.connect(lambda _=False, i=device.index: self.playback.set_device(i))
+            group.addAction(act)
+
     # -- zoom ----------------------------------------------------------------------------
     def zoom_fit(self) -> None:
         duration = self.document.duration
@@ -345,6 +508,7 @@ class MainWindow(QMainWindow):
             self.settings.set_params(self.document.params)
             self.settings.set_view(self.document.view)
             self.settings.sync()
+            self.playback.close_player()
             self.runner.shutdown()
             self.document.close()
         super().closeEvent(event)

@@ -40,3 +40,66 @@ def envelope_job(source: AudioSource):
     from sonolens.dsp.envelope import compute_envelope
 
     return compute_envelope(source)
+
+
+_READ_FRAMES = 262144
+
+
+def _mono(block, channel: int | None):
+    return block.mean(axis=1) if channel is None else block[:, channel]
+
+
+def _ranges(start: int, stop: int):
+    for first in range(start, stop, _READ_FRAMES):
+        yield first, min(stop, first + _READ_FRAMES)
+
+
+def measure_job(source: AudioSource, start: int, stop: int, channel: int | None, table,
+                t0: float, t1: float):
+    """Levels and zero crossings of frames [start, stop), then feature stats over [t0, t1]."""
+    from sonolens.dsp.measure import SelectionMeter, feature_stats
+
+    meter = SelectionMeter(source.samplerate, source.channels, channel=channel)
+    total = max(1, stop - start)
+    for first, last in _ranges(start, stop):
+        block = source.read(first, last)
+        if len(block) == 0:
+            break
+        meter.add(block)
+        yield Progress(last - start, total, "measuring")
+    stats = feature_stats(table, t0, t1) if table is not None else {}
+    return meter.result(), stats
+
+
+def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None, window: str):
+    """Magnitude spectrum of frames [start, stop) (Welch-averaged when long)."""
+    from sonolens.dsp.spectrum import LONG_INPUT, WelchAccumulator, magnitude_spectrum
+
+    sr = source.samplerate
+    if stop - start <= LONG_INPUT:
+        yield Progress(0, 1, "spectrum")
+        return magnitude_spectrum(_mono(source.read(start, stop), channel), sr, window=window)
+    accumulator = WelchAccumulator(sr, window=window)
+    total = stop - start
+    for first, last in _ranges(start, stop):
+        block = source.read(first, last)
+        if len(block) == 0:
+            break
+        accumulator.add(_mono(block, channel))
+        yield Progress(last - start, total, "spectrum")
+    return accumulator.result()
+
+
+def selection_wav_job(source: AudioSource, start: int, stop: int, path, subtype: str):
+    """Write frames [start, stop) (all channels) to a WAV file."""
+    import numpy as np
+
+    from sonolens.export.wav import write_wav
+
+    parts = []
+    for first, last in _ranges(start, stop):
+        parts.append(source.read(first, last))
+        yield Progress(last - start, max(1, stop - start), "reading")
+    samples = np.concatenate(parts) if parts else np.zeros((0, source.channels), np.float32)
+    write_wav(path, samples, source.samplerate, subtype=subtype)
+    return path

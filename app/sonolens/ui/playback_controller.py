@@ -1,0 +1,206 @@
+"""Play/pause/stop/loop from the window, the playhead on every view, follow mode.
+
+Wraps :class:`sonolens.audio.playback.Player` (its callback only copies and counts); a
+30 Hz timer on the GUI thread polls ``player.position`` to move the playhead. Without
+PortAudio or an output device the playback actions are disabled and the status bar says
+why; everything else keeps working.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from sonolens.core.errors import SonolensError
+from sonolens.core.view_settings import WAVEFORM_MIX
+from sonolens.model.document import Document
+
+POLL_MS = 33  # ~30 playhead updates per second
+FOLLOW_MODES = ("page", "scroll", "off")
+
+
+class PlaybackController(QObject):
+    """Owns the Player of the current source; emits ``unavailable(reason)`` once if none."""
+
+    unavailable = Signal(str)
+    state_changed = Signal(str)  # "stopped" | "playing" | "paused"
+    failed = Signal(str)
+    position_changed = Signal(float)  # seconds
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.player = None
+        self.reason: str | None = None
+        self.device: int | str | None = None
+        self.volume = 1.0
+        self.channel: int | None = None  # None = as the file is (or its mix on 2 outputs)
+        self.loop = False
+        self.follow = "page"
+        self._state = "stopped"
+        self._timer = QTimer(self)
+        self._timer.setInterval(POLL_MS)
+        self._timer.timeout.connect(self._poll)
+        document.audio_changed.connect(self._on_document_audio_changed)
+
+    # -- availability --------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        return self.reason is None
+
+    def check(self) -> bool:
+        """Probe PortAudio and the output devices; False (and a reason) if unusable."""
+        from sonolens.audio.playback import PlaybackUnavailable, output_devices
+
+        try:
+            output_devices()
+        except PlaybackUnavailable as exc:
+            self._set_unavailable(str(exc))
+            return False
+        self.reason = None
+        return True
+
+    def devices(self) -> list:
+        from sonolens.audio.playback import PlaybackUnavailable, output_devices
+
+        try:
+            return output_devices()
+        except PlaybackUnavailable:
+            return []
+
+    def _set_unavailable(self, reason: str) -> None:
+        self.reason = f"Playback unavailable: {reason}"
+        self.unavailable.emit(self.reason)
+
+    # -- player lifecycle ----------------------------------------------------------------
+    def _on_document_audio_changed(self) -> None:
+        self.close_player()
+
+    def _ensure_player(self):
+        if self.player is not None:
+            return self.player
+        if self.document.source is None or not self.available:
+            return None
+        from sonolens.audio.playback import MonoMix, PlaybackUnavailable, Player
+
+        source = self.document.source
+        playable = MonoMix(source) if self.channel == WAVEFORM_MIX else source
+        try:
+            self.player = Player(playable, device=self.device)
+        except PlaybackUnavailable as exc:
+            self._set_unavailable(str(exc))
+            return None
+        except SonolensError as exc:
+            self.failed.emit(str(exc))
+            return None
+        self.player.set_volume(self.volume)
+        self.player.set_channel(None if self.channel == WAVEFORM_MIX else self.channel)
+        return self.player
+
+    def close_player(self) -> None:
+        self._timer.stop()
+        if self.player is not None:
+            self.player.close()
+            self.player = None
+        self._set_state("stopped")
+        self.position_changed.emit(-1.0)
+
+    def set_device(self, device: int | str | None) -> None:
+        self.close_player()
+        self.device = device
+
+    # -- transport -----------------------------------------------------------------------
+    def play_pause(self) -> None:
+        """Space: pause if playing, resume if paused, else play from cursor/selection."""
+        player = self.player
+        if player is not None and player.state == "playing":
+            player.pause()
+        elif player is not None and player.state == "paused":
+            player.resume()
+        else:
+            self.play()
+            return
+        self._set_state(player.state)
+
+    def play(self) -> None:
+        """Play the selection (looping if Loop is on), or from the cursor to the end."""
+        player = self._ensure_player()
+        if player is None:
+            return
+        doc = self.document
+        frames = doc.selected_frames()
+        if frames is not None and frames[1] > frames[0]:
+            player.set_region(frames[0], frames[1], loop=self.loop)
+            start = frames[0]
+        else:
+            player.clear_region()
+            start = round(doc.cursor * doc.source.samplerate)  # type: ignore[union-attr]
+        player.play(start)
+        self._timer.start()
+        self._set_state("playing")
+
+    def stop(self) -> None:
+        if self.player is not None:
+            self.player.stop()
+            self._poll()
+        self._timer.stop()
+        self._set_state("stopped")
+
+    def set_loop(self, loop: bool) -> None:
+        self.loop = loop
+        frames = self.document.selected_frames()
+        if self.player is not None and frames is not None and self.player.state == "playing":
+            self.player.set_region(frames[0], frames[1], loop=loop)
+
+    def set_volume(self, volume: float) -> None:
+        self.volume = min(max(0.0, volume), 1.0)
+        if self.player is not None:
+            self.player.set_volume(self.volume)
+
+    def set_channel(self, channel: int | None) -> None:
+        """None: as the file is; WAVEFORM_MIX (-1): the mono mix; k: channel k to all outputs."""
+        mix_changed = (channel == WAVEFORM_MIX) != (self.channel == WAVEFORM_MIX)
+        self.channel = channel
+        if self.player is None:
+            return
+        if mix_changed:  # a different Playable: reopen, carrying on where it was
+            playing = self.player.state == "playing"
+            position = self.player.position
+            self.close_player()
+            if playing and self._ensure_player() is not None:
+                self.player.play(position)
+                self._timer.start()
+                self._set_state("playing")
+        else:
+            self.player.set_channel(channel)
+
+    # -- polling -------------------------------------------------------------------------
+    @property
+    def position_seconds(self) -> float:
+        if self.player is None or self.document.source is None:
+            return 0.0
+        return self.player.position / float(self.document.source.samplerate)
+
+    def _poll(self) -> None:
+        player = self.player
+        if player is None:
+            self._timer.stop()
+            return
+        self.position_changed.emit(self.position_seconds)
+        if player.error:
+            message = f"Playback stopped: {player.error}"
+            self.close_player()
+            self.failed.emit(message)
+            return
+        if player.state != self._state:
+            self._set_state(player.state)
+        if player.state == "stopped":
+            self._timer.stop()
+
+    def _set_state(self, state: str) -> None:
+        if state != self._state:
+            self._state = state
+            self.state_changed.emit(state)
+
+    @property
+    def state(self) -> str:
+        return self._state

@@ -1,0 +1,163 @@
+"""The Spectrum dock: magnitude spectrum (dB re full scale) of the selection or whole file.
+
+Computed on a worker ("spectrum" job; Welch-averaged for long ranges), drawn against a
+linear or log frequency axis with the strongest peaks labelled, and exported as the
+two-column text Audacity's Plot Spectrum writes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QHBoxLayout,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sonolens.core.errors import SonolensError
+from sonolens.dsp.scales import format_hz
+from sonolens.model.document import Document
+from sonolens.workers import jobs
+from sonolens.workers.runner import JobRunner
+
+KEY_SPECTRUM = "spectrum_plot"
+WINDOWS = ("hann", "hamming", "blackman", "blackmanharris", "rectangular", "flattop")
+MAX_PEAKS = 6
+DELAY_MS = 150
+FLOOR_DB = -160.0
+
+
+class SpectrumPanel(QWidget):
+    """Plots ``self.spectrum``; recomputes when the selection, file or window changes."""
+
+    def __init__(self, document: Document, runner: JobRunner, parent=None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.runner = runner
+        self.spectrum = None
+        self.peaks: list[tuple[float, float]] = []
+        self._token: object = None
+        self.window = QComboBox()
+        self.window.setObjectName("spectrum_window")
+        self.window.addItems(WINDOWS)
+        self.log_axis = QCheckBox("Log frequency")
+        self.log_axis.setObjectName("spectrum_log")
+        self.log_axis.setChecked(True)
+        self.export_button = QPushButton("Export…")
+        self.export_button.setObjectName("spectrum_export")
+        controls = QHBoxLayout()
+        controls.addWidget(self.window)
+        controls.addWidget(self.log_axis)
+        controls.addStretch(1)
+        controls.addWidget(self.export_button)
+        self.plot_widget = pg.PlotWidget()
+        self.plot = self.plot_widget.getPlotItem()
+        self.plot.setLabel("bottom", "Frequency (Hz)")
+        self.plot.setLabel("left", "Level (dB)")
+        self.plot.showGrid(x=True, y=True, alpha=0.25)
+        self.curve = self.plot.plot(pen=pg.mkPen("#4fc3f7", width=1))
+        self.markers = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#ffb74d"), pen=None)
+        self.plot.addItem(self.markers)
+        self.labels: list[pg.TextItem] = []
+        layout = QVBoxLayout(self)
+        layout.addLayout(controls)
+        layout.addWidget(self.plot_widget, 1)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DELAY_MS)
+        self._timer.timeout.connect(self.recompute)
+        self.window.currentTextChanged.connect(self._timer.start)
+        self.log_axis.toggled.connect(self._draw)
+        self.export_button.clicked.connect(self._on_export_clicked)
+        document.selection_changed.connect(self._timer.start)
+        document.audio_changed.connect(self._timer.start)
+        document.params_changed.connect(self._timer.start)
+        runner.finished.connect(self._on_runner_finished)
+
+    def recompute(self) -> None:
+        doc = self.document
+        if doc.source is None:
+            return
+        frames = doc.selected_frames() or (0, doc.source.frames)
+        if frames[1] - frames[0] < 2:
+            return
+        source, channel, window = doc.source, doc.params.channel, self.window.currentText()
+        token = (doc.generation, frames, channel, window)
+        self._token = token
+        self.runner.submit(KEY_SPECTRUM,
+                           lambda: jobs.spectrum_job(source, *frames, channel, window),
+                           token=token)
+
+    def _on_runner_finished(self, key: str, result: object, token: object) -> None:
+        if key != KEY_SPECTRUM or token != self._token:
+            return
+        from sonolens.dsp.spectrum import find_peaks
+
+        self.spectrum = result
+        self.peaks = find_peaks(result, MAX_PEAKS)
+        self._draw()
+
+    def plotted(self) -> tuple[np.ndarray, np.ndarray]:
+        """(freqs Hz, level dB) as drawn (DC dropped on a log axis)."""
+        spec = self.spectrum
+        freqs, level = spec.freqs, np.maximum(spec.level_db, FLOOR_DB)
+        if self.log_axis.isChecked():
+            return freqs[1:], level[1:]
+        return freqs, level
+
+    def _draw(self) -> None:
+        if self.spectrum is None:
+            return
+        log = self.log_axis.isChecked()
+        self.plot.setLogMode(x=log, y=False)
+        freqs, level = self.plotted()
+        self.curve.setData(freqs, level)
+        for label in self.labels:
+            self.plot.removeItem(label)
+        self.labels = []
+        xs = [np.log10(f) if log else f for f, _ in self.peaks if f > 0]
+        ys = [lv for f, lv in self.peaks if f > 0]
+        self.markers.setData(xs, ys)
+        for x, (f, lv) in zip(xs, [p for p in self.peaks if p[0] > 0], strict=True):
+            label = pg.TextItem(f"{format_hz(f)} Hz\n{lv:.1f} dB", color="#ffb74d",
+                                anchor=(0.5, 1.1))
+            label.setPos(x, lv)
+            self.plot.addItem(label)
+            self.labels.append(label)
+        top = float(np.max(level)) if len(level) else 0.0
+        self.plot.setYRange(max(FLOOR_DB, top - 120.0), top + 10.0, padding=0)
+
+    def export_to(self, path: str | Path) -> bool:
+        from sonolens.export.spectrum_text import write_spectrum_text
+
+        if self.spectrum is None:
+            return False
+        try:
+            write_spectrum_text(path, self.spectrum)
+        except SonolensError as exc:
+            self._report(str(exc))
+            return False
+        return True
+
+    def _on_export_clicked(self) -> None:
+        if self.spectrum is None:
+            return
+        name, _ = QFileDialog.getSaveFileName(self, "Export spectrum", "spectrum.txt",
+                                              "Text (*.txt)")
+        if name:
+            self.export_to(name)
+
+    def _report(self, message: str) -> None:
+        window = self.window_ if hasattr(self, "window_") else self.parent()
+        while window is not None and not hasattr(window, "show_error"):
+            window = window.parent()
+        if window is not None:
+            window.show_error("Export failed", message)
