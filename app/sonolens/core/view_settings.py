@@ -55,9 +55,11 @@ class ViewSettings:
         ):
             if value not in allowed:
                 raise ParameterError(f"{name}={value!r} is not one of {', '.join(allowed)}")
-        if not 1.0 <= float(self.db_range) <= 200.0:
+        if not isinstance(self.db_range, int | float) or not 1.0 <= float(self.db_range) <= 200.0:
             raise ParameterError(f"db_range={self.db_range} must lie in [1, 200] dB")
-        if self.waveform_channel is not None and int(self.waveform_channel) < WAVEFORM_MIX:
+        channel = self.waveform_channel
+        if channel is not None and (not isinstance(channel, int) or isinstance(channel, bool)
+                                    or channel < WAVEFORM_MIX):
             raise ParameterError(f"waveform_channel={self.waveform_channel} must be >= -1")
         unknown = set(self.overlays) - set(OVERLAYS)
         if unknown:

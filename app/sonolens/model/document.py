@@ -88,12 +88,29 @@ class Document(QObject):
         self.warnings = list(source.warnings) if source is not None else []
         self.selection = None
         self.cursor = 0.0
-        if source is not None and self.params.channel is not None \
-                and self.params.channel >= source.channels:
-            self.params = self.params.replace(channel=None)
+        if source is not None:
+            self._fit_params_to(source)
         if previous is not None:
             previous.close()
         self.audio_changed.emit()
+
+    def _fit_params_to(self, source: AudioSource) -> None:
+        """Drop choices the new file cannot honour (a missing channel, fmin/fmax past
+        Nyquist), saying so in the warnings."""
+        p = self.params
+        changes: dict[str, Any] = {}
+        if p.channel is not None and p.channel >= source.channels:
+            changes["channel"] = None
+        nyquist = (p.sr or source.samplerate) / 2
+        if p.fmax is not None and p.fmax > nyquist:
+            changes["fmax"] = None
+        if p.fmin >= nyquist:
+            changes["fmin"] = 0.0
+        if changes:
+            self.params = p.replace(**changes)
+            said = ", ".join(f"{k} reset to {'default' if v is None else v}"
+                             for k, v in changes.items())
+            self.warnings.append(f"settings adapted to this file: {said}")
 
     def set_params(self, params: AnalysisParams) -> None:
         """New analysis parameters; the old results stay drawn until new ones land."""

@@ -41,7 +41,7 @@ class Settings:
         known = {f.name for f in fields(AnalysisParams)}
         try:
             return AnalysisParams(**{k: v for k, v in data.items() if k in known}).validate()
-        except (TypeError, ParameterError):
+        except (TypeError, ValueError, ParameterError):
             return AnalysisParams()
 
     def set_params(self, params: AnalysisParams) -> None:
@@ -51,11 +51,11 @@ class Settings:
         data = self._json("view/settings")
         known = {f.name for f in fields(ViewSettings)}
         data = {k: v for k, v in data.items() if k in known}
-        if "overlays" in data:
-            data["overlays"] = frozenset(data["overlays"])
         try:
+            if "overlays" in data:
+                data["overlays"] = frozenset(data["overlays"])
             return ViewSettings(**data).validate()
-        except (TypeError, ParameterError):
+        except (TypeError, ValueError, ParameterError):  # old or hand-edited values
             return ViewSettings()
 
     def set_view(self, view: ViewSettings) -> None:

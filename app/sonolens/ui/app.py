@@ -23,7 +23,16 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sonolens")
     app.setOrganizationName("Sonolens")
-    window = MainWindow()
+    settings = None
+    if screenshot is not None and not os.environ.get("SONOLENS_SETTINGS"):
+        # a screenshot shows the defaults, not whatever this user last chose
+        import tempfile
+
+        from sonolens.model.settings import Settings
+
+        scratch = tempfile.mkdtemp(prefix="sonolens-screenshot-")
+        settings = Settings(Path(scratch) / "settings.ini")
+    window = MainWindow(settings)
     window.show()
     status = {"code": 0}
 

@@ -23,7 +23,8 @@ from sonolens.workers import jobs
 if TYPE_CHECKING:
     from sonolens.ui.main_window import MainWindow
 
-KEY_EXPORT = "export"
+KEY_EXPORT = "export"  # prefix: each kind of export has its own key
+EXPORT_KEYS = (f"{KEY_EXPORT}:csv", f"{KEY_EXPORT}:npz", f"{KEY_EXPORT}:wav")
 
 
 def _write_csv_job(path: Path, label: str, table) -> Generator[Progress, None, Path]:
@@ -85,7 +86,7 @@ class Exporter(QObject):
             return
         source, target = doc.source, Path(path)
         self.window.runner.submit(
-            KEY_EXPORT, lambda: jobs.selection_wav_job(source, *frames, target, subtype),
+            f"{KEY_EXPORT}:wav", lambda: jobs.selection_wav_job(source, *frames, target, subtype),
             token=target)
 
     def _ask_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
@@ -129,7 +130,8 @@ class Exporter(QObject):
         doc = self.window.document
         table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]
         target = Path(path)
-        self.window.runner.submit(KEY_EXPORT, lambda: _write_csv_job(target, label, table),
+        self.window.runner.submit(f"{KEY_EXPORT}:csv",
+                                  lambda: _write_csv_job(target, label, table),
                                   token=target)
 
     def export_matrix_to(self, path: str | Path) -> None:
@@ -141,7 +143,7 @@ class Exporter(QObject):
         doc = self.window.document
         source, params, kind, target = doc.source, doc.params, doc.view.kind, Path(path)
         self.window.runner.submit(
-            KEY_EXPORT, lambda: export_spectrogram_npz(source, params, kind, target),
+            f"{KEY_EXPORT}:npz", lambda: export_spectrogram_npz(source, params, kind, target),
             token=target)
 
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
@@ -162,11 +164,11 @@ class Exporter(QObject):
         self.window.statusBar().showMessage(f"Saved {path}", 8000)
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
-        if key == KEY_EXPORT and isinstance(token, Path):
+        if key in EXPORT_KEYS and isinstance(token, Path):
             self._saved(token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
-        if key == KEY_EXPORT:
+        if key in EXPORT_KEYS:
             self.window.show_error("Export failed", message)
 
     def open_folder(self) -> None:

@@ -32,15 +32,15 @@ from sonolens.ui.actions import Actions, make_actions
 from sonolens.ui.exports import Exporter
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
-from sonolens.ui.selection_panel import SelectionPanel
+from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
 from sonolens.ui.settings_panel import SettingsPanel
-from sonolens.ui.spectrum_panel import SpectrumPanel
+from sonolens.ui.spectrum_panel import KEY_SPECTRUM, SpectrumPanel
 from sonolens.ui.views.feature_plot import FeaturePlot
 from sonolens.ui.views.markers import TimeMarkers
 from sonolens.ui.views.matrix_view import MatrixView
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 from sonolens.ui.views.waveform_view import WaveformView
-from sonolens.workers.analysis import ANALYSIS_KEYS, AnalysisCoordinator
+from sonolens.workers.analysis import AnalysisCoordinator
 from sonolens.workers.runner import JobRunner
 
 AUDIO_FILTER = ("Audio files (*.wav *.wave *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff *.aifc "
@@ -286,6 +286,8 @@ class MainWindow(QMainWindow):
     def open_path(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the current file stays until the new one is ready."""
         self.info_label.setText(f"Opening {Path(path).name}…")
+        for key in (KEY_MEASURE, KEY_SPECTRUM):  # free the workers for the open
+            self.runner.cancel(key)
         self.coordinator.open_file(path)
 
     def open_demo(self) -> None:
@@ -391,12 +393,13 @@ class MainWindow(QMainWindow):
             self.progress.setValue(0)
 
     def cancel_analysis(self) -> None:
-        for key in ANALYSIS_KEYS:
-            self.runner.cancel(key)
-        self.runner.cancel("open")
+        """Cancel: stop everything running (analysis, open, measurements, exports)."""
+        self.runner.cancel_all()
         self.statusBar().showMessage("Analysis cancelled", 4000)
 
     def _on_coordinator_open_failed(self, path: str, message: str) -> None:
+        self.selection_panel.remeasure()
+        self.spectrum_panel.recompute()
         if self.document.source is not None:
             self.info_label.setText(self.document.source.info.describe())
         else:

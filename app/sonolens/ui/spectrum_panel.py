@@ -93,16 +93,14 @@ class SpectrumPanel(QWidget):
         token = (doc.generation, frames, channel, window)
         self._token = token
         self.runner.submit(KEY_SPECTRUM,
-                           lambda: jobs.spectrum_job(source, *frames, channel, window),
+                           lambda: jobs.spectrum_job(source, *frames, channel, window,
+                                                     MAX_PEAKS),
                            token=token)
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key != KEY_SPECTRUM or token != self._token:
             return
-        from sonolens.dsp.spectrum import find_peaks
-
-        self.spectrum = result
-        self.peaks = find_peaks(result, MAX_PEAKS)
+        self.spectrum, self.peaks = result  # type: ignore[misc]
         self._draw()
 
     def plotted(self) -> tuple[np.ndarray, np.ndarray]:

@@ -22,6 +22,18 @@ KEY_SPECTROGRAM = "spectrogram"
 ANALYSIS_KEYS = (KEY_ENVELOPE, KEY_FEATURES, KEY_SPECTROGRAM)
 
 
+# fmin/fmax also cut the view (the tutorials' max_freq), so they count for every kind
+_SPECTROGRAM_FIELDS = ("sr", "channel", "n_fft", "hop_length", "win_length", "window",
+                       "fmin", "fmax")
+_MEL_FIELDS = ("n_mels",)
+
+
+def spectrogram_params(params, kind: str) -> tuple:
+    """The parameters a spectrogram of ``kind`` depends on (others change only features)."""
+    names = _SPECTROGRAM_FIELDS + (_MEL_FIELDS if kind == "mel_db" else ())
+    return tuple(getattr(params, name) for name in names)
+
+
 class AnalysisCoordinator(QObject):
     """Runs open / envelope / features / spectrogram jobs for one Document."""
 
@@ -44,6 +56,8 @@ class AnalysisCoordinator(QObject):
     def open_file(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the document changes only if it opens."""
         self._opening = str(path)
+        for key in ANALYSIS_KEYS:  # free the worker threads: opening must not queue behind
+            self.runner.cancel(key)
         self.runner.submit(KEY_OPEN, lambda: jobs.open_job(path), token=str(path))
 
     def recompute(self) -> None:
@@ -81,7 +95,12 @@ class AnalysisCoordinator(QObject):
 
     def _on_document_params_changed(self) -> None:
         self._submit_features()
-        self._submit_spectrogram()
+        spec = self.document.spectrogram
+        if spec is None or spectrogram_params(spec.params, spec.kind) != spectrogram_params(
+                self.document.params, self.document.view.kind):
+            self._submit_spectrogram()
+        else:  # the picture does not depend on what changed: keep it, re-tag it
+            self.document.accept_spectrogram(spec, self.document.token(self.document.view.kind))
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
         if previous.kind != self.document.view.kind:
@@ -108,6 +127,7 @@ class AnalysisCoordinator(QObject):
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:
             self._opening = None
+            self.recompute()  # the current file's analysis was stopped for the open
             self.open_failed.emit(str(token), message)
         elif self._still_current(key, token):
             self.analysis_failed.emit(key, message)

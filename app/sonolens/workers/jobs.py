@@ -71,23 +71,29 @@ def measure_job(source: AudioSource, start: int, stop: int, channel: int | None,
     return meter.result(), stats
 
 
-def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None, window: str):
-    """Magnitude spectrum of frames [start, stop) (Welch-averaged when long)."""
-    from sonolens.dsp.spectrum import LONG_INPUT, WelchAccumulator, magnitude_spectrum
+def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None, window: str,
+                 max_peaks: int = 6):
+    """(Spectrum, peaks) of frames [start, stop): Welch-averaged when long; peaks found here
+    too, because peak refinement is too slow for the GUI thread on long spectra."""
+    from sonolens.dsp.spectrum import LONG_INPUT, WelchAccumulator, find_peaks, magnitude_spectrum
 
     sr = source.samplerate
     if stop - start <= LONG_INPUT:
         yield Progress(0, 1, "spectrum")
-        return magnitude_spectrum(_mono(source.read(start, stop), channel), sr, window=window)
-    accumulator = WelchAccumulator(sr, window=window)
-    total = stop - start
-    for first, last in _ranges(start, stop):
-        block = source.read(first, last)
-        if len(block) == 0:
-            break
-        accumulator.add(_mono(block, channel))
-        yield Progress(last - start, total, "spectrum")
-    return accumulator.result()
+        spectrum = magnitude_spectrum(_mono(source.read(start, stop), channel), sr,
+                                      window=window)
+    else:
+        accumulator = WelchAccumulator(sr, window=window)
+        total = stop - start
+        for first, last in _ranges(start, stop):
+            block = source.read(first, last)
+            if len(block) == 0:
+                break
+            accumulator.add(_mono(block, channel))
+            yield Progress(last - start, total, "spectrum")
+        spectrum = accumulator.result()
+    yield Progress(1, 1, "spectrum peaks")
+    return spectrum, find_peaks(spectrum, max_peaks)
 
 
 def selection_wav_job(source: AudioSource, start: int, stop: int, path, subtype: str):

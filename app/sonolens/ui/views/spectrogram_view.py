@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from sonolens.core.view_settings import OVERLAYS, ViewSettings
+from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
 from sonolens.ui.colormaps import colormap
@@ -54,7 +55,7 @@ class SpectrogramView(TimeView):
         self.band_low = pg.PlotDataItem(pen=band_pen)
         self.band_high = pg.PlotDataItem(pen=band_pen, name=OVERLAYS["spectral_bandwidth"])
         for curve in (self.band_low, self.band_high):
-            self._tune_curve(curve)
+            curve.setZValue(10)
         self.band_fill = pg.FillBetweenItem(self.band_low, self.band_high,
                                             brush=pg.mkBrush(255, 255, 255, 40))
         self.spectrogram = None
@@ -66,6 +67,7 @@ class SpectrogramView(TimeView):
         self._max_value = -np.inf
         self._max_filled = 0
         self._shown_overlays: set[str] = set()
+        self._band_axis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
 
     # -- inputs --------------------------------------------------------------------------
@@ -103,8 +105,12 @@ class SpectrogramView(TimeView):
             return
         p = spec.params
         fmax = p.fmax if p.fmax is not None else spec.sr / 2
-        scale = FrequencyScale.for_view(self.view.freq_scale, sr=spec.sr, n_fft=p.n_fft,
-                                        fmin=p.fmin, fmax=fmax)
+        try:
+            scale = FrequencyScale.for_view(self.view.freq_scale, sr=spec.sr, n_fft=p.n_fft,
+                                            fmin=p.fmin, fmax=fmax)
+        except ValueError:  # e.g. a log axis whose range lies below the first FFT bin
+            scale = FrequencyScale.for_view("linear", sr=spec.sr, n_fft=p.n_fft,
+                                            fmin=p.fmin, fmax=fmax)
         if scale != self.scale:
             self.scale = scale
             self.axis.set_scale(scale)
@@ -128,12 +134,15 @@ class SpectrogramView(TimeView):
     def _update_max(self) -> None:
         """Track the running maximum over newly filled columns only (cheap per partial)."""
         spec = self.spectrogram
-        if spec is None or spec.filled <= self._max_filled:
+        if spec is None:
             return
-        fresh = spec.values[self._max_filled : spec.filled]
+        filled = spec.filled  # before values: the worker may swap in a larger array
+        if filled <= self._max_filled:
+            return
+        fresh = spec.values[self._max_filled : filled]
         if fresh.size:
             self._max_value = max(self._max_value, float(np.max(fresh)))
-        self._max_filled = spec.filled
+        self._max_filled = filled
 
     @property
     def is_db(self) -> bool:
@@ -174,6 +183,7 @@ class SpectrogramView(TimeView):
         a0, a1 = self.scale.axis_range
         self.image.setRect(QRectF(x0, a0, x1 - x0, a1 - a0))
         self.drawn_filled = spec.filled
+        self._draw_band()
 
     def _update_overlays(self) -> None:
         wanted = set(self.view.overlays) if self.features is not None else set()
@@ -190,13 +200,37 @@ class SpectrogramView(TimeView):
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in wanted:
                 self.curves[name].setData(times, to_axis(columns[name]))
+        self._band_axis = None
         if "spectral_bandwidth" in wanted:
             centre = columns["spectral_centroid"]
             half = columns["spectral_bandwidth"] / 2.0
             low = np.clip(centre - half, self.scale.fmin, self.scale.fmax)
             high = np.clip(centre + half, self.scale.fmin, self.scale.fmax)
-            self.band_low.setData(times, to_axis(low))
-            self.band_high.setData(times, to_axis(high))
+            self._band_axis = (times, to_axis(low), to_axis(high))
+            self._draw_band()
+
+    def _draw_band(self) -> None:
+        """The bandwidth band for the visible range: min/max-pooled to the pixel width.
+
+        FillBetweenItem fills whatever its curves hold, so they get ~width points, never
+        the whole file.
+        """
+        if self._band_axis is None:
+            return
+        times, low, high = self._band_axis
+        if len(times) == 0:
+            return
+        t0, t1, width = self.visible_span()
+        dt = float(times[1] - times[0]) if len(times) > 1 else 1.0
+        first, stop = visible_frames(len(times), dt, t0, t1)
+        if stop <= first:
+            return
+        factor = max(1, -(-(stop - first) // width))
+        starts = np.arange(first, stop, factor)
+        self.band_low.setData(times[starts], np.minimum.reduceat(low[first:stop],
+                                                                 starts - first))
+        self.band_high.setData(times[starts], np.maximum.reduceat(high[first:stop],
+                                                                  starts - first))
 
     def overlay_items(self) -> dict[str, pg.PlotDataItem]:
         """Overlay curve per shown feature (bandwidth: its upper edge)."""
@@ -210,10 +244,16 @@ class SpectrogramView(TimeView):
             return
         for name in self._shown_overlays - wanted:
             for item in self._items_of(name):
+                if isinstance(item, pg.PlotDataItem):
+                    item.setClipToView(False)  # clipping needs a ViewBox it is about to lose
+                    item.setDownsampling(auto=False)
                 self.plot.removeItem(item)
         for name in sorted(wanted - self._shown_overlays):
             for item in self._items_of(name):
                 self.plot.addItem(item)
+                if isinstance(item, pg.PlotDataItem) and item not in (self.band_low,
+                                                                     self.band_high):
+                    self._tune_curve(item)  # PlotItem.addItem resets downsampling/clipping
         self._shown_overlays = set(wanted)
 
     def _items_of(self, name: str) -> list[pg.GraphicsObject]:
