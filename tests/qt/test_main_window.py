@@ -318,3 +318,45 @@ def test_fmax_cuts_the_view(qtbot, make_main_window, rich):
     assert y1 == pytest.approx(view.scale.to_axis(np.array([4000.0]))[0])
     rect = view.image.mapRectToParent(view.image.boundingRect())
     assert rect.bottom() == pytest.approx(y1)  # the image ends at fmax, too
+
+
+def test_export_features_of_the_selection_only(qtbot, make_main_window, rich, tmp_path):
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    window.document.set_selection((1.0, 2.0))
+    out = tmp_path / "part.csv"
+    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+        window.exporter.export_features_to(out, selection_only=True)
+    part = pd.read_csv(out)
+    table = window.document.features
+    inside = (table.times >= 1.0) & (table.times <= 2.0)
+    assert len(part) == int(inside.sum()) > 0
+    np.testing.assert_array_equal(part["rms"].to_numpy(), table.columns["rms"][inside])
+    assert part["time"].min() >= 1.0 and part["time"].max() <= 2.0
+
+
+def test_bad_saved_settings_fall_back_to_defaults(qtbot, make_main_window, settings_path):
+    from PySide6.QtCore import QSettings
+
+    from sonolens.core.params import AnalysisParams
+    from sonolens.core.view_settings import ViewSettings
+
+    settings_path.parent.mkdir(parents=True, exist_ok=True)
+    qs = QSettings(str(settings_path), QSettings.Format.IniFormat)
+    qs.setValue("view/settings", '{"overlays": 5, "db_range": "abc", "waveform_channel": 1.7}')
+    qs.setValue("analysis/params", '{"n_fft": "big", "hop_length": -3}')
+    qs.sync()
+    window = make_main_window()
+    assert window.document.view == ViewSettings()
+    assert window.document.params == AnalysisParams()
+
+
+def test_saved_fmax_above_nyquist_is_adapted_with_a_warning(qtbot, make_main_window, tmp_path):
+    window = make_main_window()
+    window.document.set_params(window.document.params.replace(fmax=20000.0))
+    path = write_tone(tmp_path / "low.wav", sr=16000, seconds=1.0)
+    window.open_path(path)
+    wait_settled(qtbot, window)
+    assert window.document.params.fmax is None
+    assert "fmax reset" in window.warning_label.text()
+    assert window.document.features is not None and window.last_error == ""

@@ -197,3 +197,24 @@ def test_export_selection_audio(qtbot, window, stereo, tmp_path):
         np.testing.assert_allclose(data, source[round(0.25 * SR) : round(0.75 * SR)],
                                    atol=atol)
     assert os.path.exists(out)
+
+
+def test_device_failing_mid_playback_stops_with_a_message(qtbot, window):
+    window.document.set_selection((0.0, 1.5))
+    window.actions.loop.setChecked(True)  # keeps playing until the device "fails"
+    window.actions.play_pause.trigger()
+    player = window.playback.player
+    assert player is not None and window.playback.state == "playing"
+
+    class Failed:  # what a Player reports after PortAudio aborted the stream
+        state, error, position = "stopped", "device unplugged", 0
+
+        def close(self) -> None:
+            player.close()
+
+    window.playback.player = Failed()
+    with qtbot.waitSignal(window.playback.failed, timeout=3000):
+        pass
+    assert "device unplugged" in window.playback_label.text()
+    assert window.playback.player is None and window.playback.state == "stopped"
+    assert not any(line.isVisible() for line in window.markers.playheads)

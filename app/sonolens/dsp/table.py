@@ -28,6 +28,12 @@ class FeatureTable:
     def names(self) -> list[str]:
         return list(self.columns)
 
+    def between(self, t0: float, t1: float) -> FeatureTable:
+        """The frames whose centre time lies in [t0, t1] seconds (a new table)."""
+        keep = (self.times >= t0) & (self.times <= t1)
+        return FeatureTable(self.times[keep], {k: v[keep] for k, v in self.columns.items()},
+                            self.sr, self.params, self.tuning, list(self.warnings))
+
     def matrix(self) -> np.ndarray:
         """float64 (n_frames, n_columns) in column order."""
         if not self.columns:

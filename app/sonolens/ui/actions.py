@@ -13,6 +13,7 @@ class Actions:
     open: QAction
     open_demo: QAction
     export_features: QAction
+    export_selected_features: QAction
     export_image: QAction
     export_matrix: QAction
     quit: QAction
@@ -52,6 +53,8 @@ def make_actions(parent: QWidget) -> Actions:
         open_demo=action("Open &Demo Sound", None, "Open the bundled demo recording"),
         export_features=action("Export &Features (CSV)…", "Ctrl+E",
                                "Per-frame features as CSV, as `sonolens extract` writes"),
+        export_selected_features=action("Export Features of the &Selection (CSV)…", None,
+                                        "Only the frames whose centre lies in the selection"),
         export_image=action("Export Spectrogram &Image (PNG)…", "Ctrl+Shift+E",
                             "The spectrogram with axes and colorbar as PNG"),
         export_matrix=action("Export Spectrogram &Matrix (NPZ)…", None,

@@ -46,10 +46,14 @@ class Exporter(QObject):
         window.runner.failed.connect(self._on_runner_failed)
 
     # -- dialogs -------------------------------------------------------------------------
-    def on_export_features(self) -> None:
+    def on_export_features(self, selection_only: bool = False) -> None:
+        if selection_only and self.window.document.selection is None:
+            self.window.show_error("Nothing selected",
+                                   "Drag across a view to select the frames to export.")
+            return
         path = self._ask_path("Export features", ".csv", "CSV (*.csv)")
         if path is not None:
-            self.export_features_to(path)
+            self.export_features_to(path, selection_only=selection_only)
 
     def on_export_image(self) -> None:
         path = self._ask_path("Export spectrogram image", ".png", "PNG image (*.png)")
@@ -123,12 +127,15 @@ class Exporter(QObject):
         return True
 
     # -- work ----------------------------------------------------------------------------
-    def export_features_to(self, path: str | Path) -> None:
-        """Write the per-frame features (as `sonolens extract`) on a worker."""
+    def export_features_to(self, path: str | Path, *, selection_only: bool = False) -> None:
+        """Write the per-frame features (as `sonolens extract`) on a worker; with
+        ``selection_only`` only the frames whose centre lies in the selection."""
         if not self._ready(need_features=True):
             return
         doc = self.window.document
         table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]
+        if selection_only and doc.selection is not None:
+            table = table.between(*doc.selection)
         target = Path(path)
         self.window.runner.submit(f"{KEY_EXPORT}:csv",
                                   lambda: _write_csv_job(target, label, table),

@@ -208,6 +208,7 @@ class MainWindow(QMainWindow):
         file_menu.addSeparator()
         export_menu = file_menu.addMenu("&Export")
         export_menu.addAction(a.export_features)
+        export_menu.addAction(a.export_selected_features)
         export_menu.addAction(a.export_image)
         export_menu.addAction(a.export_matrix)
         file_menu.addSeparator()
@@ -247,6 +248,8 @@ class MainWindow(QMainWindow):
         a.zoom_in.triggered.connect(lambda: self._zoom(0.5))
         a.zoom_out.triggered.connect(lambda: self._zoom(2.0))
         a.export_features.triggered.connect(self.exporter.on_export_features)
+        a.export_selected_features.triggered.connect(
+            lambda: self.exporter.on_export_features(selection_only=True))
         a.export_image.triggered.connect(self.exporter.on_export_image)
         a.export_matrix.triggered.connect(self.exporter.on_export_matrix)
         a.play_pause.triggered.connect(self.playback.play_pause)
