@@ -360,3 +360,17 @@ def test_saved_fmax_above_nyquist_is_adapted_with_a_warning(qtbot, make_main_win
     assert window.document.params.fmax is None
     assert "fmax reset" in window.warning_label.text()
     assert window.document.features is not None and window.last_error == ""
+
+
+def test_old_picture_stays_until_the_recomputed_one_is_ready(qtbot, make_main_window, tmp_path):
+    window = make_main_window()
+    _open(qtbot, window, write_rich(tmp_path / "long.wav", seconds=30.0))
+    old = window.document.spectrogram
+    landed = []
+    window.document.spectrogram_changed.connect(
+        lambda: landed.append((window.document.spectrogram, window.document.spectrogram.complete)))
+    window.document.set_params(window.document.params.replace(n_fft=1024))
+    assert window.spectrogram_view.spectrogram is old  # still drawn while recomputing
+    wait_settled(qtbot, window)
+    assert landed and all(complete for _, complete in landed)
+    assert window.document.spectrogram.params.n_fft == 1024

@@ -133,6 +133,7 @@ class MainWindow(QMainWindow):
             docks.append(dock)
         self.selection_dock, self.spectrum_dock = docks
         self.settings_dock.raise_()
+        self.resizeDocks([self.settings_dock], [340], Qt.Orientation.Horizontal)
 
     def _build_transport(self) -> None:
         a = self.actions

@@ -63,7 +63,9 @@ class SelectionPanel(QWidget):
         self.summary.setObjectName("selection_summary")
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.summary)
-        self.levels = self._table("levels", ["Channel", "Peak dBFS", "RMS dBFS", "Zero crossings"])
+        self.levels = self._table("levels", ["Channel", "Peak dBFS", "RMS dBFS", "Crossings"])
+        self.levels.setToolTip("Crossings: sign changes between consecutive samples "
+                               "(librosa.zero_crossings, threshold 1e-10)")
         layout.addWidget(self.levels)
         self.features = self._table("feature_stats", ["Feature", "Mean", "Std"])
         layout.addWidget(self.features, 1)
@@ -98,7 +100,9 @@ class SelectionPanel(QWidget):
         table.setHorizontalHeaderLabels(headers)
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         return table
 
     # -- editing -------------------------------------------------------------------------
@@ -160,6 +164,9 @@ class SelectionPanel(QWidget):
             values = [name, _db(level.peak_dbfs), _db(level.rms_dbfs), f"{level.zero_crossings:,}"]
             for col, text in enumerate(values):
                 self.levels.setItem(row, col, QTableWidgetItem(text))
+        height = self.levels.horizontalHeader().height() + 4
+        height += sum(self.levels.rowHeight(r) for r in range(len(rows)))
+        self.levels.setFixedHeight(height)
         self.features.setRowCount(len(self.stats))
         for row, (name, (mean, std)) in enumerate(self.stats.items()):
             for col, text in enumerate((name, f"{mean:.6g}", f"{std:.6g}")):

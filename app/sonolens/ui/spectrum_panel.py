@@ -59,6 +59,7 @@ class SpectrumPanel(QWidget):
         controls.addStretch(1)
         controls.addWidget(self.export_button)
         self.plot_widget = pg.PlotWidget()
+        self.plot_widget.setMinimumSize(200, 160)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "Frequency (Hz)")
         self.plot.setLabel("left", "Level (dB)")
@@ -121,17 +122,24 @@ class SpectrumPanel(QWidget):
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
-        xs = [np.log10(f) if log else f for f, _ in self.peaks if f > 0]
-        ys = [lv for f, lv in self.peaks if f > 0]
-        self.markers.setData(xs, ys)
-        for x, (f, lv) in zip(xs, [p for p in self.peaks if p[0] > 0], strict=True):
-            label = pg.TextItem(f"{format_hz(f)} Hz\n{lv:.1f} dB", color="#ffb74d",
-                                anchor=(0.5, 1.1))
+        shown = [(f, lv) for f, lv in self.peaks if f > 0]
+        xs = [np.log10(f) if log else f for f, _ in shown]
+        self.markers.setData(xs, [lv for _, lv in shown])
+        span = (np.log10(freqs[-1]) - np.log10(max(freqs[0], 1e-3))) if log else freqs[-1]
+        labelled: list[float] = []
+        for x, (f, lv) in zip(xs, shown, strict=True):  # loudest first; skip crowded ones
+            if any(abs(x - other) < 0.06 * span for other in labelled):
+                continue
+            label = pg.TextItem(f"{format_hz(f)} Hz", color="#ffb74d", anchor=(0.5, 1.2))
             label.setPos(x, lv)
             self.plot.addItem(label)
             self.labels.append(label)
+            labelled.append(x)
         top = float(np.max(level)) if len(level) else 0.0
         self.plot.setYRange(max(FLOOR_DB, top - 120.0), top + 10.0, padding=0)
+        lo = max(float(freqs[0]), 10.0) if log else 0.0
+        hi = float(freqs[-1])
+        self.plot.setXRange(np.log10(lo) if log else lo, np.log10(hi) if log else hi, padding=0)
 
     def export_to(self, path: str | Path) -> bool:
         from sonolens.export.spectrum_text import write_spectrum_text

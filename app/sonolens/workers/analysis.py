@@ -121,7 +121,8 @@ class AnalysisCoordinator(QObject):
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
         if key == KEY_ENVELOPE:
             self.document.accept_envelope(payload, token)
-        elif key == KEY_SPECTROGRAM:
+        elif key == KEY_SPECTROGRAM and self.document.spectrogram is None:
+            # progressive only for a new file: a recompute keeps the old picture until done
             self.document.accept_spectrogram(payload, token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
