@@ -218,3 +218,20 @@ def test_device_failing_mid_playback_stops_with_a_message(qtbot, window):
     assert "device unplugged" in window.playback_label.text()
     assert window.playback.player is None and window.playback.state == "stopped"
     assert not any(line.isVisible() for line in window.markers.playheads)
+
+
+def test_play_from_the_clicked_position(qtbot, window, stereo, tmp_path, monkeypatch):
+    from tests.qt.mouse import click
+
+    tap = tmp_path / "from-click.raw"
+    monkeypatch.setenv("TAP_FILE", str(tap))
+    monkeypatch.setenv("TAP_RATE", str(SR))
+    click(window.spectrogram_view, 1.5, 1000.0)
+    start = round(window.document.cursor * SR)
+    assert abs(start - 1.5 * SR) < 0.02 * SR
+    window.actions.play_pause.trigger()
+    qtbot.waitUntil(lambda: window.playback.state == "stopped", timeout=10000)
+    source, _ = sf.read(stereo, dtype="float32")
+    played = _captured(tap)
+    np.testing.assert_array_equal(played, source[start : start + len(played)])
+    assert len(played) == len(source) - start
