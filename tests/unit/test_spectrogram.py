@@ -247,3 +247,36 @@ def test_close_mid_way_stops_workers(mono_file):
         assert 0 < progress.done < progress.total
         job.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("sonolens-dsp")]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_overview_gives_the_same_pixels_as_pooling_every_column(seed):
+    """Whole-file views read the overview; the image equals max-pooling all stored columns."""
+    from sonolens.core.params import AnalysisParams as Params
+    from sonolens.dsp.spectrogram import Spectrogram, max_pool_rows
+
+    rng = np.random.default_rng(seed)
+    n_rows, n_frames = 7, 5000
+    values = rng.standard_normal((n_frames, n_rows)).astype(np.float32)
+    spec = Spectrogram(kind="db", sr=1000, hop_length=10, params=Params(),
+                       freqs=np.arange(n_rows, dtype=float),
+                       values=np.zeros((n_frames, n_rows), np.float32))
+    spec.init_overview(n_frames, columns=64)
+    assert spec.overview_factor > 1
+    first = 0
+    while first < n_frames:  # arrive in uneven blocks, as from the worker
+        size = int(rng.integers(1, 300))
+        spec.append(values[first : first + size])
+        first += size
+        dt = spec.frame_seconds
+        for t0, t1, width in ((0.0, spec.n_frames * dt, 50), (1.3, 37.7, 20), (10.0, 11.0, 500)):
+            image, (x0, x1) = spec.image(t0, t1, width)
+            if image.shape[1] == 0:
+                continue
+            c0 = round(x0 / dt + 0.5)
+            factor = round((x1 - x0) / dt / image.shape[1])
+            expected = max_pool_rows(values[c0 : min(c0 + factor * image.shape[1],
+                                                    spec.filled)], factor).T
+            np.testing.assert_array_equal(image, expected)
+            if width == 50 and spec.filled > 50 * spec.overview_factor:
+                assert factor % spec.overview_factor == 0  # the overview path was taken

@@ -146,6 +146,18 @@ class Spectrogram:
     filled: int = 0
     complete: bool = False
     _pending: np.ndarray | None = field(default=None, repr=False)
+    # overview: stored columns max-pooled by overview_factor, kept up to date as columns
+    # arrive, so whole-file views pool ~4096 columns instead of all of them
+    overview: np.ndarray | None = field(default=None, repr=False)
+    overview_factor: int = 0
+    overview_filled: int = 0
+
+    def init_overview(self, capacity: int, columns: int = 4096) -> None:
+        """Keep an overview of at most ~``columns`` columns for ``capacity`` stored columns."""
+        factor = math.ceil(capacity / columns)
+        if factor > 1:
+            self.overview_factor = factor
+            self.overview = np.zeros((math.ceil(capacity / factor), self.n_rows), np.float32)
 
     # -- facts -------------------------------------------------------------------------
     @property
@@ -201,12 +213,38 @@ class Spectrogram:
         factor = max(1, math.ceil((c1 - c0) / max_columns))
         while math.ceil((c1 - (c0 // factor) * factor) / factor) > max_columns:
             factor += 1
+        f = self.overview_factor
+        use_overview = f > 1 and factor >= f
+        if use_overview:
+            factor = math.ceil(factor / f) * f  # whole overview columns per image column
         c0 = (c0 // factor) * factor  # whole groups aligned to multiples of the factor
         c1 = min(math.ceil(c1 / factor) * factor, filled)
-        image = np.ascontiguousarray(max_pool_rows(values[c0:c1], factor).T, dtype=np.float32)
+        if use_overview:
+            pooled = self._pooled_via_overview(values, c0, c1, factor)
+        else:
+            pooled = max_pool_rows(values[c0:c1], factor)
+        image = np.ascontiguousarray(pooled.T, dtype=np.float32)
         width = factor * k * dt
         x0 = (c0 * k - 0.5) * dt
         return image, (x0, x0 + image.shape[1] * width)
+
+    def _pooled_via_overview(self, values: np.ndarray, c0: int, c1: int, factor: int
+                             ) -> np.ndarray:
+        """max_pool_rows(values[c0:c1], factor), reading whole groups from the overview."""
+        f = self.overview_factor
+        covered = self.overview_filled * f  # read before the overview array, like filled
+        overview = self.overview
+        groups = max(0, min(c1, covered) - c0) // factor
+        parts = []
+        if groups and overview is not None:
+            o0 = c0 // f
+            parts.append(max_pool_rows(overview[o0 : o0 + groups * (factor // f)], factor // f))
+        rest = c0 + groups * factor
+        if rest < c1:
+            parts.append(max_pool_rows(values[rest:c1], factor))
+        if not parts:
+            return np.zeros((0, self.n_rows), dtype=np.float32)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def value_at(self, t: float, hz: float) -> float:
         """The stored value nearest to time ``t`` s and frequency ``hz`` (NaN if none)."""
@@ -254,6 +292,23 @@ class Spectrogram:
             self.values = grown
         self.values[start:stop] = columns
         self.filled = stop
+        self._update_overview()
+
+    def _update_overview(self) -> None:
+        f = self.overview_factor
+        if f <= 1 or self.overview is None:
+            return
+        first, whole = self.overview_filled, self.filled // f
+        if whole <= first:
+            return
+        pooled = max_pool_rows(self.values[first * f : whole * f], f)
+        if whole > len(self.overview):
+            grown = np.zeros((max(whole, len(self.overview) * 5 // 4 + 1), self.n_rows),
+                             dtype=np.float32)
+            grown[:first] = self.overview[:first]
+            self.overview = grown
+        self.overview[first:whole] = pooled
+        self.overview_filled = whole  # after the values, like ``filled``
 
 
 def max_pool_rows(data: np.ndarray, factor: int) -> np.ndarray:
@@ -303,6 +358,7 @@ def compute_spectrogram(
         values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
         frames_per_column=k,
     )
+    spec.init_overview(len(spec.values))
     with contextlib.closing(spectrogram_blocks(source, plan, workers=workers)) as blocks:
         for _start, values in blocks:
             spec.append(values)
