@@ -150,6 +150,7 @@ def test_missing_portaudio_disables_playback(qtbot, make_main_window, monkeypatc
 
 def test_selection_panel_measures_zero_crossings_and_levels(qtbot, window, stereo):
     panel = window.selection_panel
+    window.selection_dock.raise_()
     with qtbot.waitSignal(panel.measured, timeout=10000):
         window.document.set_selection((0.5, 1.5))
     source, _ = sf.read(stereo, dtype="float32")
@@ -174,6 +175,8 @@ def test_spectrum_panel_finds_the_tone_and_exports(qtbot, make_main_window, tmp_
     win.open_path(write_tone(tmp_path / "k.wav", freq=1000.0, seconds=1.0))
     wait_settled(qtbot, win)
     panel = win.spectrum_panel
+    assert panel.spectrum is None and not win.runner.is_busy()  # hidden tab: nothing computed
+    win.spectrum_dock.raise_()
     qtbot.waitUntil(lambda: panel.spectrum is not None, timeout=10000)
     freq, level = panel.peaks[0]
     assert freq == pytest.approx(1000.0, abs=2.0)

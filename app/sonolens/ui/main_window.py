@@ -130,6 +130,8 @@ class MainWindow(QMainWindow):
             dock.setFeatures(self.settings_dock.features())
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             self.tabifyDockWidget(self.settings_dock, dock)
+            widget.set_shown(False)  # behind the Settings tab until raised
+            dock.visibilityChanged.connect(widget.set_shown)
             docks.append(dock)
         self.selection_dock, self.spectrum_dock = docks
         self.settings_dock.raise_()

@@ -47,6 +47,8 @@ class SelectionPanel(QWidget):
         self.measures = None
         self.stats: dict[str, tuple[float, float]] = {}
         self._token: object = None
+        self._stale = False
+        self.shown = True  # the window wires this to its dock's visibilityChanged
         layout = QVBoxLayout(self)
         box = QGroupBox("Range (s)")
         form = QFormLayout(box)
@@ -129,10 +131,22 @@ class SelectionPanel(QWidget):
         self.document.set_selection((start, start + self.length.value()))
 
     # -- measuring -----------------------------------------------------------------------
+    def set_shown(self, shown: bool) -> None:
+        """The dock tab is (not) on screen; a due computation starts when it is."""
+        self.shown = shown
+        if shown and self._stale:
+            self.remeasure()
+
     def remeasure(self) -> None:
+        """Start the computation, or only mark it due while the dock is hidden (a whole
+        hour read for a panel nobody looks at would slow everything else down)."""
         doc = self.document
         if doc.source is None:
             return
+        if not self.shown:
+            self._stale = True
+            return
+        self._stale = False
         frames = doc.selected_frames() or (0, doc.source.frames)
         t0, t1 = self._range()
         source, table, channel = doc.source, doc.features, doc.params.channel

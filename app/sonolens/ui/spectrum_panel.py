@@ -45,6 +45,8 @@ class SpectrumPanel(QWidget):
         self.spectrum = None
         self.peaks: list[tuple[float, float]] = []
         self._token: object = None
+        self._stale = False
+        self.shown = True  # the window wires this to its dock's visibilityChanged
         self.window = QComboBox()
         self.window.setObjectName("spectrum_window")
         self.window.addItems(WINDOWS)
@@ -83,10 +85,22 @@ class SpectrumPanel(QWidget):
         document.params_changed.connect(self._timer.start)
         runner.finished.connect(self._on_runner_finished)
 
+    def set_shown(self, shown: bool) -> None:
+        """The dock tab is (not) on screen; a due computation starts when it is."""
+        self.shown = shown
+        if shown and self._stale:
+            self.recompute()
+
     def recompute(self) -> None:
+        """Start the computation, or only mark it due while the dock is hidden (a whole
+        hour read for a panel nobody looks at would slow everything else down)."""
         doc = self.document
         if doc.source is None:
             return
+        if not self.shown:
+            self._stale = True
+            return
+        self._stale = False
         frames = doc.selected_frames() or (0, doc.source.frames)
         if frames[1] - frames[0] < 2:
             return
