@@ -280,3 +280,26 @@ def test_overview_gives_the_same_pixels_as_pooling_every_column(seed):
             np.testing.assert_array_equal(image, expected)
             if width == 50 and spec.filled > 50 * spec.overview_factor:
                 assert factor % spec.overview_factor == 0  # the overview path was taken
+
+
+@pytest.mark.parametrize("kind", ["magnitude", "power", "db", "mel_db"])
+def test_feature_engine_fills_the_same_spectrogram(tmp_path, kind):
+    """The window's single pass (features + display spectrogram from one STFT) equals
+    compute_spectrogram, and the features equal a run without the spectrogram."""
+    from sonolens.core.params import AnalysisParams as Params
+    from sonolens.dsp.engine import extract_features, run_to_end
+    from sonolens.dsp.spectrogram import compute_spectrogram, new_spectrogram
+
+    rng = np.random.default_rng(5)
+    path = tmp_path / "x.wav"
+    sf.write(path, (0.3 * rng.standard_normal((22050 * 3, 2))).astype(np.float32), 22050)
+    params = Params(n_fft=1024, hop_length=256)
+    with open_source(path) as source:
+        plan, spec, _ = new_spectrogram(source, params, kind)
+        shared = run_to_end(extract_features(source, params, spectrogram=(plan, spec)))
+        alone = run_to_end(extract_features(source, params))
+        reference = run_to_end(compute_spectrogram(source, params, kind))
+    assert spec.complete and spec.filled == reference.filled
+    np.testing.assert_array_equal(spec.values[: spec.filled], reference.values[: reference.filled])
+    for name in alone.columns:
+        np.testing.assert_array_equal(shared.columns[name], alone.columns[name])

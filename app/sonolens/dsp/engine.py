@@ -14,7 +14,7 @@ from a spool and computes chroma with that tuning and MFCC with that floor.
 from __future__ import annotations
 
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -49,6 +49,7 @@ class _Plan:
     window: np.ndarray
     freqs: np.ndarray
     bands: list[tuple[int, int, bool, int]]
+    display: Any = None  # a dsp.spectrogram.SpectrogramPlan to fill from pass 1, or None
 
     @property
     def second_pass(self) -> bool:
@@ -76,12 +77,19 @@ def make_plan(params: AnalysisParams, sr: int, features: Iterable[str] | None) -
 def extract_features(
     source: AudioSource, params: AnalysisParams | None = None,
     features: Iterable[str] | None = None, *, workers: int = 2,
+    spectrogram: tuple[Any, Any] | None = None,
 ) -> Generator[Progress, None, FeatureTable]:
-    """Per-frame features of ``source`` (see module doc). Yields Progress, returns the table."""
+    """Per-frame features of ``source`` (see module doc). Yields Progress, returns the table.
+
+    ``spectrogram=(SpectrogramPlan, Spectrogram)`` (same params) also fills that display
+    spectrogram from pass 1's exact STFT, so the window computes one STFT, not two.
+    """
     params = (params or AnalysisParams()).validate()
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
     plan = make_plan(params, sr, features)
+    if spectrogram is not None:
+        plan = replace(plan, display=spectrogram[0])
     expected = frame_count(
         round(source.frames * sr / source.samplerate), n_fft=params.n_fft,
         hop_length=params.hop_length,
@@ -95,7 +103,11 @@ def extract_features(
         blocks = _frame_blocks(spool.tee(chunks) if spool else chunks, plan)
         for block, result in ordered_map(first.compute, blocks, workers=workers):
             first.add(result)
+            if spectrogram is not None:
+                spectrogram[1].append(result["display"])
             yield Progress(min(block.start + block.n_frames, total), total, "analysing")
+        if spectrogram is not None:
+            spectrogram[1].finish()
         columns = first.columns()
         tuning = None
         if spool is not None:
@@ -160,10 +172,12 @@ class _Pass1:
             out["rms"] = timedomain.rms(block)
         if plan.wants("zero_crossing_rate"):
             out["zero_crossing_rate"] = timedomain.zero_crossing_rate(block)
-        if not set(plan.features) - {"rms", "zero_crossing_rate"}:
+        if not set(plan.features) - {"rms", "zero_crossing_rate"} and plan.display is None:
             return out
         magnitude = np.abs(stft_block(block.frames(), plan.window))
         power = magnitude**2
+        if plan.display is not None:
+            out["display"] = plan.display.from_magnitude(magnitude, power)  # read-only use
         if plan.wants("spectral_centroid") or plan.wants("spectral_bandwidth"):
             centroid, bandwidth = spectral.centroid_bandwidth(magnitude, plan.freqs, p=p.p)
             out["spectral_centroid"], out["spectral_bandwidth"] = centroid, bandwidth

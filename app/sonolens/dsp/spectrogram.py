@@ -65,9 +65,19 @@ class SpectrogramPlan:
     def compute(self, block: FrameBlock) -> np.ndarray:
         """float32 (n_frames, n_rows) values of the block's frames (time-major)."""
         magnitude = np.abs(stft_block(block.frames(), self.window))
+        return self.from_magnitude(magnitude, np.square(magnitude, out=magnitude)
+                                   if self.kind != "magnitude" else None)
+
+    def from_magnitude(self, magnitude: np.ndarray, power: np.ndarray | None = None
+                       ) -> np.ndarray:
+        """Values from an exact STFT's |X| (n_frames, n_bins) float32 (and |X|^2 if known).
+
+        Lets the feature engine share its STFT with the display spectrogram.
+        """
         if self.kind == "magnitude":
             return magnitude
-        power = np.square(magnitude, out=magnitude)
+        if power is None:
+            power = np.square(magnitude)
         if self.kind == "power":
             return power
         if self.kind == "db":  # amplitude_to_db squares, then power_to_db(amin=amin**2)
@@ -338,15 +348,11 @@ def pooling_factor(n_frames: int, n_rows: int, max_bytes: int) -> int:
     return k
 
 
-def compute_spectrogram(
-    source: AudioSource, params: AnalysisParams | None = None, kind: str = "db", *,
-    max_bytes: int = 256 * 2**20, workers: int = 2,
-) -> Generator[Progress, None, Spectrogram]:
-    """The ``kind`` spectrogram of ``source``; yields Progress(partial=spectrogram) per block.
-
-    Stores full resolution unless that exceeds ``max_bytes``; then the smallest whole
-    ``frames_per_column`` that fits (max-pooled; for dB kinds the dB values are pooled).
-    """
+def new_spectrogram(
+    source: AudioSource, params: AnalysisParams | None, kind: str, *,
+    max_bytes: int = 256 * 2**20,
+) -> tuple[SpectrogramPlan, Spectrogram, int]:
+    """(plan, empty Spectrogram sized for the file, expected frame count) for ``kind``."""
     params = (params or AnalysisParams()).validate()
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
@@ -359,6 +365,19 @@ def compute_spectrogram(
         frames_per_column=k,
     )
     spec.init_overview(len(spec.values))
+    return plan, spec, expected
+
+
+def compute_spectrogram(
+    source: AudioSource, params: AnalysisParams | None = None, kind: str = "db", *,
+    max_bytes: int = 256 * 2**20, workers: int = 2,
+) -> Generator[Progress, None, Spectrogram]:
+    """The ``kind`` spectrogram of ``source``; yields Progress(partial=spectrogram) per block.
+
+    Stores full resolution unless that exceeds ``max_bytes``; then the smallest whole
+    ``frames_per_column`` that fits (max-pooled; for dB kinds the dB values are pooled).
+    """
+    plan, spec, expected = new_spectrogram(source, params, kind, max_bytes=max_bytes)
     with contextlib.closing(spectrogram_blocks(source, plan, workers=workers)) as blocks:
         for _start, values in blocks:
             spec.append(values)

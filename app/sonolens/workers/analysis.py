@@ -6,6 +6,7 @@ submit under a key cancels the older job, and results carry a Token the Document
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
@@ -63,8 +64,7 @@ class AnalysisCoordinator(QObject):
     def recompute(self) -> None:
         """Start every analysis of the current source again (cancelling running ones)."""
         self._submit_envelope()
-        self._submit_features()
-        self._submit_spectrogram()
+        self._submit_features(with_spectrogram=True)
 
     # -- submitting ----------------------------------------------------------------------
     def _submit_envelope(self) -> None:
@@ -73,9 +73,17 @@ class AnalysisCoordinator(QObject):
             self.runner.submit(KEY_ENVELOPE, lambda: jobs.envelope_job(source),
                                token=self.document.token())
 
-    def _submit_features(self) -> None:
-        source, params = self.document.source, self.document.params
-        if source is not None:
+    def _submit_features(self, *, with_spectrogram: bool = False) -> None:
+        """Features; with ``with_spectrogram`` also the display spectrogram from the same
+        STFT (one pass instead of two), replacing any spectrogram job."""
+        source, params, kind = self.document.source, self.document.params, self.document.view.kind
+        if source is None:
+            return
+        if with_spectrogram:
+            self.runner.cancel(KEY_SPECTROGRAM)
+            self.runner.submit(KEY_FEATURES, lambda: jobs.analysis_job(source, params, kind),
+                               token=self.document.token(kind))
+        else:
             self.runner.submit(KEY_FEATURES, lambda: jobs.features_job(source, params),
                                token=self.document.token())
 
@@ -94,12 +102,12 @@ class AnalysisCoordinator(QObject):
         self.recompute()
 
     def _on_document_params_changed(self) -> None:
-        self._submit_features()
         spec = self.document.spectrogram
         if spec is None or spectrogram_params(spec.params, spec.kind) != spectrogram_params(
                 self.document.params, self.document.view.kind):
-            self._submit_spectrogram()
+            self._submit_features(with_spectrogram=True)
         else:  # the picture does not depend on what changed: keep it, re-tag it
+            self._submit_features()
             self.document.accept_spectrogram(spec, self.document.token(self.document.view.kind))
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
@@ -113,6 +121,11 @@ class AnalysisCoordinator(QObject):
             self.document.set_source(result)  # type: ignore[arg-type]
         elif key == KEY_ENVELOPE:
             self.document.accept_envelope(result, token)
+        elif key == KEY_FEATURES and isinstance(result, tuple):
+            table, spectrogram = result
+            if isinstance(token, Token):
+                self.document.accept_features(table, replace(token, kind=""))
+            self.document.accept_spectrogram(spectrogram, token)
         elif key == KEY_FEATURES:
             self.document.accept_features(result, token)
         elif key == KEY_SPECTROGRAM:
@@ -121,7 +134,7 @@ class AnalysisCoordinator(QObject):
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
         if key == KEY_ENVELOPE:
             self.document.accept_envelope(payload, token)
-        elif key == KEY_SPECTROGRAM and self.document.spectrogram is None:
+        elif key in (KEY_SPECTROGRAM, KEY_FEATURES) and self.document.spectrogram is None:
             # progressive only for a new file: a recompute keeps the old picture until done
             self.document.accept_spectrogram(payload, token)
 

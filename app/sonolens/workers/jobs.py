@@ -28,6 +28,27 @@ def features_job(source: AudioSource, params: AnalysisParams):
     return extract_features(source, params)
 
 
+def analysis_job(source: AudioSource, params: AnalysisParams, kind: str):
+    """Features and the ``kind`` display spectrogram from one STFT: returns (table, spec).
+
+    Progress.partial is the growing Spectrogram (complete after the first pass)."""
+    from dataclasses import replace
+
+    from sonolens.dsp.spectrogram import new_spectrogram
+
+    plan, spec, _ = new_spectrogram(source, params, kind)
+    job = extract_features(source, params, spectrogram=(plan, spec))
+    try:
+        while True:
+            try:
+                progress = next(job)
+            except StopIteration as stop:
+                return stop.value, spec
+            yield replace(progress, partial=spec)
+    finally:
+        job.close()
+
+
 def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
     """The display spectrogram of ``kind`` (progressive: partial = the Spectrogram)."""
     from sonolens.dsp.spectrogram import compute_spectrogram
