@@ -13,7 +13,7 @@ from a spool and computes chroma with that tuning and MFCC with that floor.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -78,11 +78,14 @@ def extract_features(
     source: AudioSource, params: AnalysisParams | None = None,
     features: Iterable[str] | None = None, *, workers: int = 2,
     spectrogram: tuple[Any, Any] | None = None,
+    on_source_block: Callable[[np.ndarray], None] | None = None,
 ) -> Generator[Progress, None, FeatureTable]:
     """Per-frame features of ``source`` (see module doc). Yields Progress, returns the table.
 
     ``spectrogram=(SpectrogramPlan, Spectrogram)`` (same params) also fills that display
     spectrogram from pass 1's exact STFT, so the window computes one STFT, not two.
+    ``on_source_block(block)`` sees every decoded (n, channels) block of pass 1 (the
+    window builds its waveform envelope there instead of decoding the file again).
     """
     params = (params or AnalysisParams()).validate()
     check_channel(params.channel, source.channels)
@@ -95,7 +98,10 @@ def extract_features(
         hop_length=params.hop_length,
     )
     total = expected * (2 if plan.second_pass else 1)
-    chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=sr,
+    decoded = source.blocks()
+    if on_source_block is not None:
+        decoded = _tapped(decoded, on_source_block)
+    chunks = analysis_chunks(decoded, native_sr=source.samplerate, sr=sr,
                              channel=params.channel)
     spool = SignalSpool() if plan.second_pass else None
     try:
@@ -127,6 +133,13 @@ def extract_features(
     ordered = {name: columns[name] for name in _column_order(plan) if name in columns}
     times = np.arange(n_frames) * params.hop_length / float(sr)
     return FeatureTable(times, ordered, sr, params, tuning, source.warnings + first.notes)
+
+
+def _tapped(blocks: Iterable[np.ndarray], see: Callable[[np.ndarray], None]
+            ) -> Iterator[np.ndarray]:
+    for block in blocks:
+        see(block)
+        yield block
 
 
 def run_to_end(job: Generator[Progress, None, Any]) -> Any:

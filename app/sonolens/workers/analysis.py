@@ -63,8 +63,7 @@ class AnalysisCoordinator(QObject):
 
     def recompute(self) -> None:
         """Start every analysis of the current source again (cancelling running ones)."""
-        self._submit_envelope()
-        self._submit_features(with_spectrogram=True)
+        self._submit_features(with_spectrogram=True, with_envelope=True)
 
     # -- submitting ----------------------------------------------------------------------
     def _submit_envelope(self) -> None:
@@ -73,7 +72,8 @@ class AnalysisCoordinator(QObject):
             self.runner.submit(KEY_ENVELOPE, lambda: jobs.envelope_job(source),
                                token=self.document.token())
 
-    def _submit_features(self, *, with_spectrogram: bool = False) -> None:
+    def _submit_features(self, *, with_spectrogram: bool = False,
+                         with_envelope: bool = False) -> None:
         """Features; with ``with_spectrogram`` also the display spectrogram from the same
         STFT (one pass instead of two), replacing any spectrogram job."""
         source, params, kind = self.document.source, self.document.params, self.document.view.kind
@@ -81,8 +81,12 @@ class AnalysisCoordinator(QObject):
             return
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
-            self.runner.submit(KEY_FEATURES, lambda: jobs.analysis_job(source, params, kind),
-                               token=self.document.token(kind))
+            if with_envelope:
+                self.runner.cancel(KEY_ENVELOPE)
+            self.runner.submit(
+                KEY_FEATURES,
+                lambda: jobs.analysis_job(source, params, kind, envelope=with_envelope),
+                token=self.document.token(kind))
         else:
             self.runner.submit(KEY_FEATURES, lambda: jobs.features_job(source, params),
                                token=self.document.token())
@@ -122,7 +126,9 @@ class AnalysisCoordinator(QObject):
         elif key == KEY_ENVELOPE:
             self.document.accept_envelope(result, token)
         elif key == KEY_FEATURES and isinstance(result, tuple):
-            table, spectrogram = result
+            table, spectrogram, envelope = result
+            if envelope is not None:
+                self.document.accept_envelope(envelope, token)
             if isinstance(token, Token):
                 self.document.accept_features(table, replace(token, kind=""))
             self.document.accept_spectrogram(spectrogram, token)
@@ -132,9 +138,14 @@ class AnalysisCoordinator(QObject):
             self.document.accept_spectrogram(result, token)
 
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
+        envelope = None
+        if key == KEY_FEATURES and isinstance(payload, tuple):
+            payload, envelope = payload
         if key == KEY_ENVELOPE:
             self.document.accept_envelope(payload, token)
-        elif key in (KEY_SPECTROGRAM, KEY_FEATURES) and self.document.spectrogram is None:
+        elif envelope is not None:
+            self.document.accept_envelope(envelope, token)
+        if key in (KEY_SPECTROGRAM, KEY_FEATURES) and self.document.spectrogram is None:
             # progressive only for a new file: a recompute keeps the old picture until done
             self.document.accept_spectrogram(payload, token)
 

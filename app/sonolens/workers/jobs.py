@@ -28,23 +28,35 @@ def features_job(source: AudioSource, params: AnalysisParams):
     return extract_features(source, params)
 
 
-def analysis_job(source: AudioSource, params: AnalysisParams, kind: str):
-    """Features and the ``kind`` display spectrogram from one STFT: returns (table, spec).
+def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
+                 envelope: bool = False):
+    """Features, the ``kind`` display spectrogram (same STFT) and, with ``envelope``, the
+    waveform envelope (same decode) in one pass: returns (table, spectrogram, envelope).
 
-    Progress.partial is the growing Spectrogram (complete after the first pass)."""
+    Progress.partial is (Spectrogram, WaveformEnvelope | None), both growing; both are
+    complete after the first pass.
+    """
     from dataclasses import replace
 
+    from sonolens.dsp.envelope import WaveformEnvelope
     from sonolens.dsp.spectrogram import new_spectrogram
 
     plan, spec, _ = new_spectrogram(source, params, kind)
-    job = extract_features(source, params, spectrogram=(plan, spec))
+    env = (WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames)
+           if envelope else None)
+    job = extract_features(source, params, spectrogram=(plan, spec),
+                           on_source_block=env.append if env is not None else None)
     try:
         while True:
             try:
                 progress = next(job)
             except StopIteration as stop:
-                return stop.value, spec
-            yield replace(progress, partial=spec)
+                if env is not None and not env.complete:
+                    env.finish()
+                return stop.value, spec, env
+            if env is not None and spec.complete and not env.complete:
+                env.finish()  # pass 1 has read every block
+            yield replace(progress, partial=(spec, env))
     finally:
         job.close()
 

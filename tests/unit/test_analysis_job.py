@@ -1,0 +1,42 @@
+"""The window's one-pass analysis job equals the separate computations it replaces."""
+
+from __future__ import annotations
+
+import numpy as np
+import soundfile as sf
+
+from sonolens.audio import open_source
+from sonolens.core.params import AnalysisParams
+from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.dsp.envelope import compute_envelope
+from sonolens.dsp.spectrogram import compute_spectrogram
+from sonolens.workers.jobs import analysis_job
+
+
+def test_one_pass_gives_features_spectrogram_and_envelope(tmp_path):
+    rng = np.random.default_rng(11)
+    path = tmp_path / "stereo.flac"
+    sf.write(path, (0.4 * rng.standard_normal((44100 * 4, 2))).astype(np.float32), 44100,
+             subtype="PCM_24")
+    params = AnalysisParams(hop_length=256)
+    with open_source(path) as source:
+        partials = []
+        job = analysis_job(source, params, "db", envelope=True)
+        while True:
+            try:
+                partials.append(next(job).partial)
+            except StopIteration as stop:
+                table, spec, env = stop.value
+                break
+        features = run_to_end(extract_features(source, params))
+        reference_spec = run_to_end(compute_spectrogram(source, params, "db"))
+        reference_env = run_to_end(compute_envelope(source))
+    assert all(p[0] is spec and p[1] is env for p in partials)
+    assert spec.complete and env.complete
+    np.testing.assert_array_equal(spec.values[: spec.filled],
+                                  reference_spec.values[: reference_spec.filled])
+    assert env.filled == reference_env.filled
+    for ours, ref in zip(env.levels, reference_env.levels, strict=True):
+        np.testing.assert_array_equal(ours, ref)
+    for name, column in features.columns.items():
+        np.testing.assert_array_equal(table.columns[name], column)
