@@ -14,6 +14,7 @@ from sonolens.ui.views.time_viewbox import TimeViewBox
 LEFT_AXIS_WIDTH = 64  # px: labels like "10k" plus the axis title
 RIGHT_COLUMN_WIDTH = 84  # px: the colorbar column (empty for views without one)
 REDRAW_DELAY_MS = 10  # coalesces bursts of range changes into one redraw
+PROGRESS_REDRAW_MS = 250  # while results are still growing
 
 
 class TimeView(pg.GraphicsLayoutWidget):
@@ -58,7 +59,13 @@ class TimeView(pg.GraphicsLayoutWidget):
         self._timer.timeout.disconnect(self.redraw)
 
     def schedule_redraw(self) -> None:
-        self._timer.start()
+        self._timer.start(REDRAW_DELAY_MS)
+
+    def schedule_progress_redraw(self) -> None:
+        """Redraw for data still arriving: at most ~4 times a second (each redraw costs
+        GUI-thread time the analysis threads need), never postponed by newer arrivals."""
+        if not self._timer.isActive():
+            self._timer.start(PROGRESS_REDRAW_MS)
 
     @property
     def redraw_pending(self) -> bool:

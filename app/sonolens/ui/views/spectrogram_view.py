@@ -79,12 +79,16 @@ class SpectrogramView(TimeView):
         self.schedule_redraw()
 
     def set_spectrogram(self, spectrogram) -> None:
+        growing = spectrogram is self.spectrogram and not spectrogram.complete
         if spectrogram is not self.spectrogram:
             self._max_value, self._max_filled = -np.inf, 0
         self.spectrogram = spectrogram
         self._update_max()
         self._update_scale()
-        self.schedule_redraw()
+        if growing:
+            self.schedule_progress_redraw()
+        else:
+            self.schedule_redraw()
 
     def set_features(self, features) -> None:
         self.features = features

@@ -32,10 +32,14 @@ class WaveformView(TimeView):
         self._set_lanes([None])
 
     def set_envelope(self, envelope, read=None) -> None:
+        growing = envelope is self.envelope and not envelope.complete
         self.envelope = envelope
         self.read = read
         self.drawn = False
-        self.schedule_redraw()
+        if growing:
+            self.schedule_progress_redraw()
+        else:
+            self.schedule_redraw()
 
     def set_channel(self, channel: int | None) -> None:
         if channel != self.channel:
