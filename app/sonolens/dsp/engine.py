@@ -221,7 +221,9 @@ class _Pass1:
     def columns(self) -> dict[str, np.ndarray]:
         cols = {}
         for name in [k for k in self._parts if k != "spectral_contrast"]:
-            cols[name] = np.concatenate(self._parts.pop(name))  # frees the blocks as it goes
+            # frees the blocks as it goes; float32 in memory (librosa's own dtype for most
+            # features; 7 significant digits, far inside the 1e-4 contract)
+            cols[name] = np.concatenate(self._parts.pop(name)).astype(np.float32)
         if "spectral_contrast" in self._parts:
             cols.update(self._contrast_columns())
         return cols
@@ -245,8 +247,9 @@ class _Pass1:
                 f"spectral contrast: {wanted - contrast.shape[1]} band(s) above Nyquist "
                 f"({nyquist:g} Hz) left empty"
             )
+        empty = np.full(len(contrast), np.nan, dtype=np.float32)
         return {
-            name: contrast[:, k] if k < contrast.shape[1] else np.full(len(contrast), np.nan)
+            name: contrast[:, k].astype(np.float32) if k < contrast.shape[1] else empty.copy()
             for k, name in enumerate(names)
         }
 
@@ -279,7 +282,7 @@ class _Pass2:
         if self.mel_floor is not None:
             db = 10.0 * np.log10(np.maximum(1e-10, power @ _mel(self.plan).T))
             np.maximum(db, self.mel_floor, out=db)
-            out["mfcc"] = db.astype(np.float64) @ self.dct.T
+            out["mfcc"] = (db.astype(np.float64) @ self.dct.T).astype(np.float32)
         return out
 
     def add(self, result: dict[str, np.ndarray]) -> None:
@@ -295,7 +298,7 @@ class _Pass2:
             chroma = np.concatenate(self._chroma)
             self._chroma.clear()
             for k, name in enumerate(feature_columns("chroma")):
-                cols[name] = chroma[:, k].astype(np.float64)
+                cols[name] = np.ascontiguousarray(chroma[:, k], dtype=np.float32)
             del chroma
         if self._mfcc:
             mfcc = np.concatenate(self._mfcc)

@@ -11,7 +11,7 @@ from sonolens.core.params import AnalysisParams
 
 @dataclass
 class FeatureTable:
-    """``times`` (n_frames,) in seconds (frame centres) and named (n_frames,) columns."""
+    """``times`` float64 (n_frames,) in seconds (frame centres) and named float32 columns."""
 
     times: np.ndarray
     columns: dict[str, np.ndarray]
