@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
+from sonolens.ui.views.time_axis import TimeAxis
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
 LEFT_AXIS_WIDTH = 64  # px: labels like "10k" plus the axis title
@@ -24,7 +25,9 @@ class TimeView(pg.GraphicsLayoutWidget):
         super().__init__()
         self.ci.layout.setContentsMargins(2, 2, 2, 2)
         self.ci.layout.setHorizontalSpacing(4)
-        axes = {"left": left_axis} if left_axis is not None else {}
+        axes: dict[str, pg.AxisItem] = {"bottom": TimeAxis("bottom")}
+        if left_axis is not None:
+            axes["left"] = left_axis
         self.viewbox = TimeViewBox()
         self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes,
                                               viewBox=self.viewbox)

@@ -1,0 +1,49 @@
+"""The shared time axis: seconds below a minute, m:ss (or h:mm:ss) beyond, as players show."""
+
+from __future__ import annotations
+
+import math
+
+import pyqtgraph as pg
+
+
+def format_tick(seconds: float, spacing: float) -> str:
+    """A tick label for ``seconds`` when ticks are ``spacing`` s apart."""
+    decimals = max(0, min(3, -math.floor(math.log10(spacing)))) if spacing > 0 else 0
+    sign = "-" if seconds < 0 else ""
+    seconds = abs(seconds)
+    if seconds < 60:
+        return f"{sign}{seconds:.{decimals}f}"
+    minutes, rest = divmod(seconds, 60.0)
+    width = 2 + (decimals + 1 if decimals else 0)
+    rest_text = f"{rest:0{width}.{decimals}f}"
+    if minutes < 60:
+        return f"{sign}{int(minutes)}:{rest_text}"
+    hours, minutes = divmod(int(minutes), 60)
+    return f"{sign}{hours}:{minutes:02d}:{rest_text}"
+
+
+# tick steps past a minute: clock-friendly (never 1000 s, which reads 16:40)
+CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800)
+MIN_LABEL_SPACING_PX = 70
+
+
+class TimeAxis(pg.AxisItem):
+    """Bottom axis in seconds, labelled m:ss past a minute, at clock-friendly steps."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        span = maxVal - minVal
+        if span <= 0 or maxVal < 60 or size <= 0:
+            return super().tickSpacing(minVal, maxVal, size)
+        wanted = span * MIN_LABEL_SPACING_PX / size  # seconds per label, at least
+        major = next((s for s in CLOCK_STEPS if s >= wanted), CLOCK_STEPS[-1])
+        if major < 1:
+            return super().tickSpacing(minVal, maxVal, size)
+        minor = next((s for s in reversed(CLOCK_STEPS) if s < major and major % s == 0), None)
+        levels = [(float(major), 0.0)]
+        if minor is not None and major / minor <= 6:
+            levels.append((float(minor), 0.0))
+        return levels
+
+    def tickStrings(self, values, scale, spacing):
+        return [format_tick(float(v) * scale, float(spacing) * scale) for v in values]
