@@ -22,10 +22,22 @@ def max_pool_columns(matrix: np.ndarray, max_columns: int) -> tuple[np.ndarray, 
     Returns (pooled float32 (n_rows, ceil(n / factor)) C-contiguous, factor). The last
     group may be shorter. Max (not mean) keeps short events visible when zoomed out.
     """
-    n = matrix.shape[1]
-    factor = max(1, math.ceil(n / max(1, max_columns)))
-    if factor == 1:
-        return np.ascontiguousarray(matrix, dtype=np.float32), 1
-    starts = np.arange(0, n, factor)
-    pooled = np.maximum.reduceat(matrix, starts, axis=1)
+    factor = max(1, math.ceil(matrix.shape[1] / max(1, max_columns)))
+    pooled = max_pool_rows(matrix.T, factor).T
     return np.ascontiguousarray(pooled, dtype=np.float32), factor
+
+
+def max_pool_rows(data: np.ndarray, factor: int) -> np.ndarray:
+    """Max over groups of ``factor`` consecutive rows of (n, m): (ceil(n / factor), m).
+
+    The last group may be shorter. (A reshape is ~10x faster than np.maximum.reduceat
+    along axis 0.)
+    """
+    if factor == 1:
+        return data
+    whole = len(data) // factor
+    pooled = data[: whole * factor].reshape(whole, factor, *data.shape[1:]).max(axis=1)
+    if whole * factor < len(data):
+        tail = data[whole * factor :].max(axis=0, keepdims=True)
+        pooled = np.concatenate((pooled, tail))
+    return pooled

@@ -29,6 +29,7 @@ from sonolens.core.view_settings import SPECTROGRAM_KINDS
 from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
 from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
 from sonolens.dsp.parallel import ordered_map
+from sonolens.dsp.pooling import max_pool_rows
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.stft import stft_block
 from sonolens.dsp.windows import stft_window
@@ -319,22 +320,6 @@ class Spectrogram:
             self.overview = grown
         self.overview[first:whole] = pooled
         self.overview_filled = whole  # after the values, like ``filled``
-
-
-def max_pool_rows(data: np.ndarray, factor: int) -> np.ndarray:
-    """Max over groups of ``factor`` consecutive rows of (n, m): (ceil(n / factor), m).
-
-    The last group may be shorter. (A reshape is ~10x faster than np.maximum.reduceat
-    along axis 0.)
-    """
-    if factor == 1:
-        return data
-    whole = len(data) // factor
-    pooled = data[: whole * factor].reshape(whole, factor, *data.shape[1:]).max(axis=1)
-    if whole * factor < len(data):
-        tail = data[whole * factor :].max(axis=0, keepdims=True)
-        pooled = np.concatenate((pooled, tail))
-    return pooled
 
 
 def pooling_factor(n_frames: int, n_rows: int, max_bytes: int) -> int:

@@ -52,7 +52,7 @@ def _arm_screenshot(window, target: Path, status: dict) -> None:
     from PySide6.QtWidgets import QApplication
 
     from sonolens.core.errors import SonolensError
-    from sonolens.ui.render import write_png
+    from sonolens.ui.render import png_bytes, write_png
 
     clock = QElapsedTimer()
     clock.start()
@@ -74,13 +74,7 @@ def _arm_screenshot(window, target: Path, status: dict) -> None:
             finish(1, "error: timed out waiting for the analysis to finish")
         elif window.is_settled():
             try:
-                from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-
-                data = QByteArray()
-                buffer = QBuffer(data)
-                buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-                window.grab().save(buffer, "PNG")
-                write_png(target, bytes(data.data()))
+                write_png(target, png_bytes(window))
             except SonolensError as exc:
                 finish(1, f"error: {exc}")
                 return

@@ -11,8 +11,7 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QSpinBox
 
 from sonolens.core.errors import SonolensError
@@ -177,10 +176,6 @@ class Exporter(QObject):
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key in EXPORT_KEYS:
             self.window.show_error("Export failed", message)
-
-    def open_folder(self) -> None:
-        if self.last_saved is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_saved.parent)))
 
 
 def ask_image_size(parent, default: tuple[int, int]) -> tuple[int, int] | None:

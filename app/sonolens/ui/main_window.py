@@ -121,6 +121,8 @@ class MainWindow(QMainWindow):
     def _build_analysis_docks(self) -> None:
         self.selection_panel = SelectionPanel(self.document, self.runner)
         self.spectrum_panel = SpectrumPanel(self.document, self.runner)
+        self.spectrum_panel.export_failed.connect(
+            lambda message: self.show_error("Export failed", message))
         docks = []
         for title, name, widget in (("Selection", "selection_dock", self.selection_panel),
                                     ("Spectrum", "spectrum_dock", self.spectrum_panel)):

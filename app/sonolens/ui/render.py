@@ -60,14 +60,14 @@ def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
         widget.plot.setXRange(0.0, max(duration, 1e-3), padding=0)
         QApplication.processEvents()
         widget.redraw()
-        return _png_bytes(widget)
+        return png_bytes(widget)
     finally:
         widget.dispose()
         widget.close()
         widget.deleteLater()
 
 
-def _png_bytes(widget: QWidget) -> bytes:
+def png_bytes(widget: QWidget) -> bytes:
     pixmap = widget.grab()
     data = QByteArray()
     buffer = QBuffer(data)

@@ -19,11 +19,11 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
-    QWidget,
 )
 
 from sonolens.core.units import format_time
 from sonolens.model.document import Document
+from sonolens.ui.lazy_panel import LazyPanel
 from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
 
@@ -35,7 +35,7 @@ def _db(value: float) -> str:
     return "−∞" if not math.isfinite(value) or value <= -200 else f"{value:.2f}"
 
 
-class SelectionPanel(QWidget):
+class SelectionPanel(LazyPanel):
     """Shows and edits ``document.selection``; measures it on the runner."""
 
     measured = Signal()
@@ -47,8 +47,6 @@ class SelectionPanel(QWidget):
         self.measures = None
         self.stats: dict[str, tuple[float, float]] = {}
         self._token: object = None
-        self._stale = False
-        self.shown = True  # the window wires this to its dock's visibilityChanged
         layout = QVBoxLayout(self)
         box = QGroupBox("Range (s)")
         form = QFormLayout(box)
@@ -131,11 +129,8 @@ class SelectionPanel(QWidget):
         self.document.set_selection((start, start + self.length.value()))
 
     # -- measuring -----------------------------------------------------------------------
-    def set_shown(self, shown: bool) -> None:
-        """The dock tab is (not) on screen; a due computation starts when it is."""
-        self.shown = shown
-        if shown and self._stale:
-            self.remeasure()
+    def refresh(self) -> None:
+        self.remeasure()
 
     def remeasure(self) -> None:
         """Start the computation, or only mark it due while the dock is hidden (a whole
@@ -143,10 +138,8 @@ class SelectionPanel(QWidget):
         doc = self.document
         if doc.source is None:
             return
-        if not self.shown:
-            self._stale = True
+        if not self.due():
             return
-        self._stale = False
         frames = doc.selected_frames() or (0, doc.source.frames)
         t0, t1 = self._range()
         source, table, channel = doc.source, doc.features, doc.params.channel

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from sonolens.core.errors import SonolensError
 from sonolens.dsp.scales import format_hz
 from sonolens.model.document import Document
+from sonolens.ui.lazy_panel import LazyPanel
 from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
 
@@ -35,8 +35,10 @@ DELAY_MS = 150
 FLOOR_DB = -160.0
 
 
-class SpectrumPanel(QWidget):
+class SpectrumPanel(LazyPanel):
     """Plots ``self.spectrum``; recomputes when the selection, file or window changes."""
+
+    export_failed = Signal(str)  # one-line message; the window shows it
 
     def __init__(self, document: Document, runner: JobRunner, parent=None) -> None:
         super().__init__(parent)
@@ -45,18 +47,16 @@ class SpectrumPanel(QWidget):
         self.spectrum = None
         self.peaks: list[tuple[float, float]] = []
         self._token: object = None
-        self._stale = False
-        self.shown = True  # the window wires this to its dock's visibilityChanged
-        self.window = QComboBox()
-        self.window.setObjectName("spectrum_window")
-        self.window.addItems(WINDOWS)
+        self.window_choice = QComboBox()
+        self.window_choice.setObjectName("spectrum_window")
+        self.window_choice.addItems(WINDOWS)
         self.log_axis = QCheckBox("Log frequency")
         self.log_axis.setObjectName("spectrum_log")
         self.log_axis.setChecked(True)
         self.export_button = QPushButton("Export…")
         self.export_button.setObjectName("spectrum_export")
         controls = QHBoxLayout()
-        controls.addWidget(self.window)
+        controls.addWidget(self.window_choice)
         controls.addWidget(self.log_axis)
         controls.addStretch(1)
         controls.addWidget(self.export_button)
@@ -77,7 +77,7 @@ class SpectrumPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(DELAY_MS)
         self._timer.timeout.connect(self.recompute)
-        self.window.currentTextChanged.connect(self._timer.start)
+        self.window_choice.currentTextChanged.connect(self._timer.start)
         self.log_axis.toggled.connect(self._draw)
         self.export_button.clicked.connect(self._on_export_clicked)
         document.selection_changed.connect(self._timer.start)
@@ -85,11 +85,8 @@ class SpectrumPanel(QWidget):
         document.params_changed.connect(self._timer.start)
         runner.finished.connect(self._on_runner_finished)
 
-    def set_shown(self, shown: bool) -> None:
-        """The dock tab is (not) on screen; a due computation starts when it is."""
-        self.shown = shown
-        if shown and self._stale:
-            self.recompute()
+    def refresh(self) -> None:
+        self.recompute()
 
     def recompute(self) -> None:
         """Start the computation, or only mark it due while the dock is hidden (a whole
@@ -97,14 +94,12 @@ class SpectrumPanel(QWidget):
         doc = self.document
         if doc.source is None:
             return
-        if not self.shown:
-            self._stale = True
+        if not self.due():
             return
-        self._stale = False
         frames = doc.selected_frames() or (0, doc.source.frames)
         if frames[1] - frames[0] < 2:
             return
-        source, channel, window = doc.source, doc.params.channel, self.window.currentText()
+        source, channel, window = doc.source, doc.params.channel, self.window_choice.currentText()
         token = (doc.generation, frames, channel, window)
         self._token = token
         self.runner.submit(KEY_SPECTRUM,
@@ -163,7 +158,7 @@ class SpectrumPanel(QWidget):
         try:
             write_spectrum_text(path, self.spectrum)
         except SonolensError as exc:
-            self._report(str(exc))
+            self.export_failed.emit(str(exc))
             return False
         return True
 
@@ -175,9 +170,3 @@ class SpectrumPanel(QWidget):
         if name:
             self.export_to(name)
 
-    def _report(self, message: str) -> None:
-        window = self.window_ if hasattr(self, "window_") else self.parent()
-        while window is not None and not hasattr(window, "show_error"):
-            window = window.parent()
-        if window is not None:
-            window.show_error("Export failed", message)

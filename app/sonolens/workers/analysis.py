@@ -17,10 +17,9 @@ from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
 
 KEY_OPEN = "open"
-KEY_ENVELOPE = "envelope"
 KEY_FEATURES = "features"
 KEY_SPECTROGRAM = "spectrogram"
-ANALYSIS_KEYS = (KEY_ENVELOPE, KEY_FEATURES, KEY_SPECTROGRAM)
+ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM)
 
 
 # fmin/fmax also cut the view (the tutorials' max_freq), so they count for every kind
@@ -46,7 +45,6 @@ class AnalysisCoordinator(QObject):
         super().__init__(parent)
         self.document = document
         self.runner = runner
-        self._opening: str | None = None
         document.audio_changed.connect(self._on_document_audio_changed)
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)
@@ -56,7 +54,6 @@ class AnalysisCoordinator(QObject):
 
     def open_file(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the document changes only if it opens."""
-        self._opening = str(path)
         for key in ANALYSIS_KEYS:  # free the worker threads: opening must not queue behind
             self.runner.cancel(key)
         self.runner.submit(KEY_OPEN, lambda: jobs.open_job(path), token=str(path))
@@ -66,12 +63,6 @@ class AnalysisCoordinator(QObject):
         self._submit_features(with_spectrogram=True, with_envelope=True)
 
     # -- submitting ----------------------------------------------------------------------
-    def _submit_envelope(self) -> None:
-        source = self.document.source
-        if source is not None:
-            self.runner.submit(KEY_ENVELOPE, lambda: jobs.envelope_job(source),
-                               token=self.document.token())
-
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
         """Features; with ``with_spectrogram`` also the display spectrogram from the same
@@ -81,8 +72,6 @@ class AnalysisCoordinator(QObject):
             return
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
-            if with_envelope:
-                self.runner.cancel(KEY_ENVELOPE)
             self.runner.submit(
                 KEY_FEATURES,
                 lambda: jobs.analysis_job(source, params, kind, envelope=with_envelope),
@@ -121,10 +110,7 @@ class AnalysisCoordinator(QObject):
     # -- runner events -------------------------------------------------------------------
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key == KEY_OPEN:
-            self._opening = None
             self.document.set_source(result)  # type: ignore[arg-type]
-        elif key == KEY_ENVELOPE:
-            self.document.accept_envelope(result, token)
         elif key == KEY_FEATURES and isinstance(result, tuple):
             table, spectrogram, envelope = result
             if envelope is not None:
@@ -138,28 +124,17 @@ class AnalysisCoordinator(QObject):
             self.document.accept_spectrogram(result, token)
 
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
-        envelope = None
-        if key == KEY_FEATURES and isinstance(payload, tuple):
+        if key == KEY_FEATURES and isinstance(payload, tuple):  # (spectrogram, envelope)
             payload, envelope = payload
-        if key == KEY_ENVELOPE:
-            self.document.accept_envelope(payload, token)
-        elif envelope is not None:
-            self.document.accept_envelope(envelope, token)
+            if envelope is not None:
+                self.document.accept_envelope(envelope, token)
         if key in (KEY_SPECTROGRAM, KEY_FEATURES) and self.document.spectrogram is None:
             # progressive only for a new file: a recompute keeps the old picture until done
             self.document.accept_spectrogram(payload, token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:
-            self._opening = None
             self.recompute()  # the current file's analysis was stopped for the open
             self.open_failed.emit(str(token), message)
-        elif self._still_current(key, token):
+        elif self.document.is_current(token):
             self.analysis_failed.emit(key, message)
-
-    def _still_current(self, key: str, token: object) -> bool:
-        if not isinstance(token, Token):
-            return False
-        if key == KEY_ENVELOPE:
-            return token.generation == self.document.generation
-        return self.document.is_current(token)

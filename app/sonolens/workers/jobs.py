@@ -68,13 +68,6 @@ def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
     return compute_spectrogram(source, params, kind)
 
 
-def envelope_job(source: AudioSource):
-    """The waveform min/max pyramid (progressive: partial = the envelope)."""
-    from sonolens.dsp.envelope import compute_envelope
-
-    return compute_envelope(source)
-
-
 _READ_FRAMES = 262144
 
 
