@@ -40,7 +40,6 @@ class Exporter(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
-        self.last_saved: Path | None = None
         window.runner.finished.connect(self._on_runner_finished)
         window.runner.failed.connect(self._on_runner_failed)
 
@@ -166,7 +165,6 @@ class Exporter(QObject):
         return True
 
     def _saved(self, path: Path) -> None:
-        self.last_saved = path
         self.window.statusBar().showMessage(f"Saved {path}", 8000)
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
