@@ -24,6 +24,7 @@ from sonolens.core.features import FEATURES, feature_columns
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.dsp import spectral, timedomain
+from sonolens.dsp.columns import ColumnBuffer
 from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
 from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
 from sonolens.dsp.parallel import ordered_map
@@ -50,6 +51,7 @@ class _Plan:
     freqs: np.ndarray
     bands: list[tuple[int, int, bool, int]]
     display: Any = None  # a dsp.spectrogram.SpectrogramPlan to fill from pass 1, or None
+    expected_frames: int = 0  # from the header: the columns' first allocation
 
     @property
     def second_pass(self) -> bool:
@@ -91,12 +93,12 @@ def extract_features(
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
     plan = make_plan(params, sr, features)
-    if spectrogram is not None:
-        plan = replace(plan, display=spectrogram[0])
     expected = frame_count(
         round(source.frames * sr / source.samplerate), n_fft=params.n_fft,
         hop_length=params.hop_length,
     )
+    plan = replace(plan, expected_frames=expected,
+                   display=spectrogram[0] if spectrogram is not None else None)
     total = expected * (2 if plan.second_pass else 1)
     decoded = source.blocks()
     if on_source_block is not None:
@@ -176,7 +178,7 @@ class _Pass1:
         self.mel_max = -np.inf
         self.n_frames = 0
         self.notes: list[str] = []
-        self._parts: dict[str, list[np.ndarray]] = {}
+        self._columns: dict[str, ColumnBuffer] = {}
 
     def compute(self, block: FrameBlock) -> dict[str, Any]:
         plan, p = self.plan, self.plan.params
@@ -200,7 +202,8 @@ class _Pass1:
         if plan.wants("spectral_flatness"):
             out["spectral_flatness"] = spectral.flatness(power)
         if plan.wants("spectral_contrast"):
-            out["spectral_contrast"] = spectral.contrast_peaks_valleys(magnitude, plan.bands)
+            out["spectral_contrast"] = np.hstack(
+                spectral.contrast_peaks_valleys(magnitude, plan.bands))
         if plan.wants("chroma"):
             out["peaks"] = self.tuning.find(power)
         if plan.wants("mfcc"):
@@ -211,47 +214,59 @@ class _Pass1:
     def add(self, result: dict[str, Any]) -> None:
         for name in _PASS1_ONLY:
             if name in result:
-                self._parts.setdefault(name, []).append(result[name])
+                self._buffer(name).append(result[name])
         if "peaks" in result:
             self.tuning.add(result["peaks"])
         if "mel_max" in result:
             self.mel_max = max(self.mel_max, result["mel_max"])
         self.n_frames += result["n"]
 
+    def _buffer(self, name: str) -> ColumnBuffer:
+        """The preallocated column(s) of ``name`` (contrast: peaks and valleys per band)."""
+        if name not in self._columns:
+            width = 2 * len(self.plan.bands) if name == "spectral_contrast" else 1
+            self._columns[name] = ColumnBuffer(self.plan.expected_frames, width)
+        return self._columns[name]
+
     def columns(self) -> dict[str, np.ndarray]:
+        """float32 (n_frames,) per column: librosa's own dtype for most features, 7
+        significant digits, far inside the 1e-4 contract."""
         cols = {}
-        for name in [k for k in self._parts if k != "spectral_contrast"]:
-            # frees the blocks as it goes; float32 in memory (librosa's own dtype for most
-            # features; 7 significant digits, far inside the 1e-4 contract)
-            cols[name] = np.concatenate(self._parts.pop(name)).astype(np.float32)
-        if "spectral_contrast" in self._parts:
-            cols.update(self._contrast_columns())
+        for name in [k for k in self._columns if k != "spectral_contrast"]:
+            cols[name] = self._columns.pop(name).trimmed().column()
+        if "spectral_contrast" in self._columns:
+            cols.update(self._contrast_columns(self._columns.pop("spectral_contrast")))
         return cols
 
-    def _contrast_columns(self) -> dict[str, np.ndarray]:
-        blocks = self._parts.pop("spectral_contrast")
-        peaks = np.concatenate([pv[0] for pv in blocks])
-        valleys = np.concatenate([pv[1] for pv in blocks])
-        del blocks
+    def _contrast_columns(self, buffer: ColumnBuffer) -> dict[str, np.ndarray]:
+        """librosa's contrast from the band peaks/valleys, one band at a time in float64."""
+        n_bands = len(self.plan.bands)
         top_db = self.plan.params.top_db
-        db_peak = spectral.power_to_db_unclipped(peaks)
-        db_valley = spectral.power_to_db_unclipped(valleys)
-        spectral.clip_top_db(db_peak, top_db=top_db, maximum=float(db_peak.max()))
-        spectral.clip_top_db(db_valley, top_db=top_db, maximum=float(db_valley.max()))
-        contrast = db_peak - db_valley
+        peak_max = max((float(buffer.column(k).max()) for k in range(n_bands)), default=0.0)
+        valley_max = max((float(buffer.column(n_bands + k).max()) for k in range(n_bands)),
+                         default=0.0)
+        db = spectral.power_to_db_unclipped
+        top_peak = float(db(np.float64(peak_max)))
+        top_valley = float(db(np.float64(valley_max)))
         wanted = self.plan.params.contrast_bands + 1
         names = feature_columns("spectral_contrast", contrast_bands=wanted - 1)
-        if contrast.shape[1] < wanted:
+        if n_bands < wanted:
             nyquist = self.plan.sr / 2
             self.notes.append(
-                f"spectral contrast: {wanted - contrast.shape[1]} band(s) above Nyquist "
+                f"spectral contrast: {wanted - n_bands} band(s) above Nyquist "
                 f"({nyquist:g} Hz) left empty"
             )
-        empty = np.full(len(contrast), np.nan, dtype=np.float32)
-        return {
-            name: contrast[:, k].astype(np.float32) if k < contrast.shape[1] else empty.copy()
-            for k, name in enumerate(names)
-        }
+        cols = {}
+        for k, name in enumerate(names):
+            if k >= n_bands:
+                cols[name] = np.full(buffer.n_frames, np.nan, dtype=np.float32)
+                continue
+            db_peak = db(buffer.column(k).astype(np.float64))
+            db_valley = db(buffer.column(n_bands + k).astype(np.float64))
+            spectral.clip_top_db(db_peak, top_db=top_db, maximum=top_peak)
+            spectral.clip_top_db(db_valley, top_db=top_db, maximum=top_valley)
+            cols[name] = (db_peak - db_valley).astype(np.float32)
+        return cols
 
 
 class _Pass2:
@@ -269,8 +284,9 @@ class _Pass2:
             10.0 * np.log10(max(1e-10, first.mel_max)) - p.top_db if plan.wants("mfcc") else None
         )
         self.dct = _dct_matrix(p.n_mels, p.n_mfcc)
-        self._chroma: list[np.ndarray] = []
-        self._mfcc: list[np.ndarray] = []
+        capacity = first.n_frames
+        self._chroma = ColumnBuffer(capacity, 12) if self.chroma_fb is not None else None
+        self._mfcc = ColumnBuffer(capacity, p.n_mfcc) if self.mel_floor is not None else None
 
     def compute(self, block: FrameBlock) -> dict[str, np.ndarray]:
         power = power_block_fast(block.frames(), self.plan.window)
@@ -286,26 +302,21 @@ class _Pass2:
         return out
 
     def add(self, result: dict[str, np.ndarray]) -> None:
-        if "chroma" in result:
+        if self._chroma is not None:
             self._chroma.append(result["chroma"])
-        if "mfcc" in result:
+        if self._mfcc is not None:
             self._mfcc.append(result["mfcc"])
 
     def columns(self) -> dict[str, np.ndarray]:
+        """float32 (n_frames,) contiguous rows of the preallocated buffers (no copies)."""
         cols: dict[str, np.ndarray] = {}
         p = self.plan.params
-        if self._chroma:
-            chroma = np.concatenate(self._chroma)
-            self._chroma.clear()
+        if self._chroma is not None:
             for k, name in enumerate(feature_columns("chroma")):
-                cols[name] = np.ascontiguousarray(chroma[:, k], dtype=np.float32)
-            del chroma
-        if self._mfcc:
-            mfcc = np.concatenate(self._mfcc)
-            self._mfcc.clear()
+                cols[name] = self._chroma.column(k)
+        if self._mfcc is not None:
             for k, name in enumerate(feature_columns("mfcc", n_mfcc=p.n_mfcc)):
-                cols[name] = np.ascontiguousarray(mfcc[:, k])
-            del mfcc
+                cols[name] = self._mfcc.column(k)
         return cols
 
 
