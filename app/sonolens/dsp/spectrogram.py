@@ -32,6 +32,7 @@ from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.pooling import max_pool_rows
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.stft import stft_block
+from sonolens.dsp.tiles import DEFAULT_TILE_BYTES, TileCache, TileKey, detail_level
 from sonolens.dsp.windows import stft_window
 
 SPECTROGRAM_UNITS: dict[str, str] = {
@@ -41,6 +42,7 @@ SPECTROGRAM_UNITS: dict[str, str] = {
     "mel_db": "dB",
 }
 FRAMES_PER_BLOCK = 256
+STORED_BYTES = 64 * 2**20  # ~6.5 min of 44.1 kHz audio at n_fft 2048 / hop 512
 _AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
 _AMIN_POWER = 1e-10  # librosa.power_to_db default
 
@@ -162,6 +164,10 @@ class Spectrogram:
     overview: np.ndarray | None = field(default=None, repr=False)
     overview_factor: int = 0
     overview_filled: int = 0
+    # level-of-detail: when frames_per_column > 1, finer columns computed on demand
+    # (dsp.tiles) for zoomed-in views; filled on the GUI thread only
+    plan: SpectrogramPlan | None = field(default=None, repr=False)
+    tiles: TileCache | None = field(default=None, repr=False)
 
     def init_overview(self, capacity: int, columns: int = 4096) -> None:
         """Keep an overview of at most ~``columns`` columns for ``capacity`` stored columns."""
@@ -207,23 +213,29 @@ class Spectrogram:
         whole and aligned to multiples of the pooling factor (stable while panning), so the
         span may reach past [t0, t1] by up to a column on each side, and the last column
         at the end of the data may be drawn a little wider than the data it holds.
+        When the view needs finer columns than stored and the tiles for them are cached
+        (see :meth:`wanted_tiles`), they are used instead.
         No filled column in range: an (n_rows, 0) array and (t0, t0).
         """
         filled = self.filled  # before values: see the class doc
         values = self.values
-        k, dt = self.frames_per_column, self.frame_seconds
+        k = self.frames_per_column
+        empty = np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
         if filled == 0 or max_columns < 1:
-            return np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
-        u0, u1 = t0 / dt + 0.5, t1 / dt + 0.5  # frame t spans [t, t+1) in these units
-        first_frame = math.floor(u0)
-        last_frame = max(first_frame, math.ceil(u1) - 1)
+            return empty
+        first_frame, last_frame = self._frame_span(t0, t1)
+        detail = self._detail_range(first_frame, last_frame, max_columns)
+        if detail is not None and self.tiles is not None:
+            level, c0, c1, factor = detail
+            columns = self.tiles.columns(level, c0, c1)
+            if columns is not None:
+                return self._as_image(max_pool_rows(columns, factor), c0 * level,
+                                      factor * level)
         c0 = max(0, first_frame // k)
         c1 = min(last_frame // k + 1, filled)
         if c1 <= c0:
-            return np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
-        factor = max(1, math.ceil((c1 - c0) / max_columns))
-        while math.ceil((c1 - (c0 // factor) * factor) / factor) > max_columns:
-            factor += 1
+            return empty
+        factor = _group_factor(c0, c1, max_columns)
         f = self.overview_factor
         use_overview = f > 1 and factor >= f
         if use_overview:
@@ -234,10 +246,56 @@ class Spectrogram:
             pooled = self._pooled_via_overview(values, c0, c1, factor)
         else:
             pooled = max_pool_rows(values[c0:c1], factor)
+        return self._as_image(pooled, c0 * k, factor * k)
+
+    def wanted_tiles(self, t0: float, t1: float, max_columns: int, *, around: int = 0
+                     ) -> list[TileKey]:
+        """Tiles to compute (dsp.tiles.compute_tile) so that ``image(t0, t1, max_columns)``
+        shows finer columns than stored, then ``around`` neighbours on each side; empty
+        when the stored columns are fine enough, the tiles are cached, or the
+        spectrogram is still being computed."""
+        detail = self._detail_range(*self._frame_span(t0, t1), max_columns)
+        if detail is None or self.tiles is None:
+            return []
+        level, c0, c1, _ = detail
+        return self.tiles.missing(level, c0, c1, around=around,
+                                  n_columns=math.ceil(self.n_frames / level))
+
+    def _frame_span(self, t0: float, t1: float) -> tuple[int, int]:
+        """First and last frame whose span [t - 0.5, t + 0.5) hops overlaps [t0, t1] s."""
+        dt = self.frame_seconds
+        first = math.floor(t0 / dt + 0.5)
+        return first, max(first, math.ceil(t1 / dt + 0.5) - 1)
+
+    def _detail_range(self, first_frame: int, last_frame: int, max_columns: int
+                      ) -> tuple[int, int, int, int] | None:
+        """(level, c0, c1, factor) of the tile columns a view of these frames needs, or
+        None when the stored columns suffice (or no detail can be computed yet)."""
+        k = self.frames_per_column
+        if k <= 1 or self.plan is None or not self.complete or max_columns < 1:
+            return None
+        need = math.ceil((last_frame - first_frame + 1) / max_columns)
+        if need >= k:
+            return None
+        level = detail_level(need)
+        n_columns = math.ceil(self.n_frames / level)
+        c0 = max(0, first_frame // level)
+        c1 = min(last_frame // level + 1, n_columns)
+        if c1 <= c0:
+            return None
+        factor = _group_factor(c0, c1, max_columns)
+        c0 = (c0 // factor) * factor
+        c1 = min(math.ceil(c1 / factor) * factor, n_columns)
+        return level, c0, c1, factor
+
+    def _as_image(self, pooled: np.ndarray, first_frame: int, frames_per_column: int
+                  ) -> tuple[np.ndarray, tuple[float, float]]:
+        """(n_cols, n_rows) pooled columns -> (n_rows, n_cols) image and its x span (s);
+        the first column starts at ``first_frame`` and each spans ``frames_per_column``."""
+        dt = self.frame_seconds
         image = np.ascontiguousarray(pooled.T, dtype=np.float32)
-        width = factor * k * dt
-        x0 = (c0 * k - 0.5) * dt
-        return image, (x0, x0 + image.shape[1] * width)
+        x0 = (first_frame - 0.5) * dt
+        return image, (x0, x0 + image.shape[1] * frames_per_column * dt)
 
     def _pooled_via_overview(self, values: np.ndarray, c0: int, c1: int, factor: int
                              ) -> np.ndarray:
@@ -322,6 +380,15 @@ class Spectrogram:
         self.overview_filled = whole  # after the values, like ``filled``
 
 
+def _group_factor(c0: int, c1: int, max_columns: int) -> int:
+    """Smallest pooling factor whose aligned groups over columns [c0, c1) number at most
+    ``max_columns``."""
+    factor = max(1, math.ceil((c1 - c0) / max_columns))
+    while math.ceil((c1 - (c0 // factor) * factor) / factor) > max_columns:
+        factor += 1
+    return factor
+
+
 def pooling_factor(n_frames: int, n_rows: int, max_bytes: int) -> int:
     """Smallest k with ceil(n_frames / k) * n_rows * 4 <= max_bytes (n_frames if none)."""
     per_column = n_rows * 4
@@ -335,27 +402,34 @@ def pooling_factor(n_frames: int, n_rows: int, max_bytes: int) -> int:
 
 def new_spectrogram(
     source: AudioSource, params: AnalysisParams | None, kind: str, *,
-    max_bytes: int = 256 * 2**20,
+    max_bytes: int | None = None, tile_bytes: int = DEFAULT_TILE_BYTES,
 ) -> tuple[SpectrogramPlan, Spectrogram, int]:
-    """(plan, empty Spectrogram sized for the file, expected frame count) for ``kind``."""
+    """(plan, empty Spectrogram sized for the file, expected frame count) for ``kind``.
+
+    Columns are stored full resolution up to ``max_bytes`` (default STORED_BYTES),
+    max-pooled beyond; then
+    finer columns for zoomed-in views come from tiles cached up to ``tile_bytes``.
+    """
     params = (params or AnalysisParams()).validate()
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
     plan = make_spectrogram_plan(params, kind, sr)
     expected = max(1, expected_frames(source, params, sr))
-    k = pooling_factor(expected, plan.n_rows, max_bytes)
+    k = pooling_factor(expected, plan.n_rows, STORED_BYTES if max_bytes is None else max_bytes)
     spec = Spectrogram(
         kind=kind, sr=sr, hop_length=params.hop_length, params=params, freqs=plan.freqs,
         values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
         frames_per_column=k,
     )
     spec.init_overview(len(spec.values))
+    if k > 1:
+        spec.plan, spec.tiles = plan, TileCache(tile_bytes)
     return plan, spec, expected
 
 
 def compute_spectrogram(
     source: AudioSource, params: AnalysisParams | None = None, kind: str = "db", *,
-    max_bytes: int = 256 * 2**20, workers: int = 2,
+    max_bytes: int | None = None, workers: int = 2,
 ) -> Generator[Progress, None, Spectrogram]:
     """The ``kind`` spectrogram of ``source``; yields Progress(partial=spectrogram) per block.
 

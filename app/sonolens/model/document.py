@@ -166,6 +166,17 @@ class Document(QObject):
         self.spectrogram_changed.emit()
         return True
 
+    def accept_detail(self, detail: tuple[Any, dict], token: object) -> bool:
+        """(spectrogram, {TileKey: columns}): finer tiles of the current spectrogram,
+        computed on demand for a zoomed-in view."""
+        spec, tiles = detail
+        if not self.is_current(token) or spec is not self.spectrogram or spec.tiles is None:
+            return False
+        for key, columns in tiles.items():
+            spec.tiles.put(key, columns)
+        self.spectrogram_changed.emit()
+        return True
+
     def accept_envelope(self, envelope: Any, token: object) -> bool:
         if not isinstance(token, Token) or token.generation != self.generation:
             return False

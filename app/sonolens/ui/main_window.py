@@ -285,6 +285,7 @@ class MainWindow(QMainWindow):
         doc.warnings_changed.connect(self._show_warnings)
         self.settings_panel.params_edited.connect(doc.set_params)
         self.settings_panel.view_edited.connect(doc.set_view)
+        self.spectrogram_view.detail_wanted.connect(self.coordinator.request_detail)
         self.coordinator.open_failed.connect(self._on_coordinator_open_failed)
         self.coordinator.analysis_failed.connect(self._on_coordinator_analysis_failed)
         self.runner.progressed.connect(self._on_runner_progressed)

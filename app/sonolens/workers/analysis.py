@@ -19,7 +19,8 @@ from sonolens.workers.runner import JobRunner
 KEY_OPEN = "open"
 KEY_FEATURES = "features"
 KEY_SPECTROGRAM = "spectrogram"
-ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM)
+KEY_DETAIL = "detail"  # zoomed-in spectrogram tiles (dsp.tiles)
+ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM, KEY_DETAIL)
 
 
 # fmin/fmax also cut the view (the tutorials' max_freq), so they count for every kind
@@ -48,6 +49,7 @@ class AnalysisCoordinator(QObject):
         document.audio_changed.connect(self._on_document_audio_changed)
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)
+        self._detail_request: tuple[int, frozenset] | None = None
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
@@ -57,6 +59,22 @@ class AnalysisCoordinator(QObject):
         for key in ANALYSIS_KEYS:  # free the worker threads: opening must not queue behind
             self.runner.cancel(key)
         self.runner.submit(KEY_OPEN, lambda: jobs.open_job(path), token=str(path))
+
+    def request_detail(self, spectrogram: object, keys: list) -> None:
+        """Compute these tiles of the document's (pooled, complete) spectrogram, replacing
+        any earlier request (the view has moved on)."""
+        source = self.document.source
+        if source is None or spectrogram is not self.document.spectrogram or not keys:
+            return
+        request = (id(spectrogram), frozenset(keys))
+        running = self._detail_request
+        if (running is not None and self.runner.is_busy(KEY_DETAIL)
+                and running[0] == request[0] and request[1] <= running[1]):
+            return  # the running job computes these already
+        self._detail_request = request
+        self.runner.submit(KEY_DETAIL,
+                           lambda: jobs.detail_job(source, spectrogram, list(keys)),
+                           token=self.document.token(self.document.view.kind))
 
     def recompute(self) -> None:
         """Start every analysis of the current source again (cancelling running ones)."""
@@ -122,8 +140,13 @@ class AnalysisCoordinator(QObject):
             self.document.accept_features(result, token)
         elif key == KEY_SPECTROGRAM:
             self.document.accept_spectrogram(result, token)
+        elif key == KEY_DETAIL:
+            self.document.accept_detail(result, token)
 
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
+        if key == KEY_DETAIL:
+            self.document.accept_detail(payload, token)
+            return
         if key == KEY_FEATURES and isinstance(payload, tuple):  # (spectrogram, envelope)
             payload, envelope = payload
             if envelope is not None:

@@ -68,6 +68,26 @@ def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
     return compute_spectrogram(source, params, kind)
 
 
+def detail_job(source: AudioSource, spectrogram, keys):
+    """Tiles ``keys`` of a pooled ``spectrogram`` (dsp.tiles), in order; Progress.partial
+    and the result are (spectrogram, {TileKey: float32 (n_columns, n_rows)}) with every
+    tile done so far (the runner delivers only the latest partial)."""
+    from sonolens.dsp.tiles import compute_tile
+
+    done: dict = {}
+    for number, key in enumerate(keys):
+        tile = compute_tile(source, spectrogram.plan, key, spectrogram.n_frames)
+        while True:
+            try:
+                step = next(tile)
+            except StopIteration as stop:
+                done[key] = stop.value
+                break
+            yield Progress(number * step.total + step.done, len(keys) * step.total, "detail")
+        yield Progress(number + 1, len(keys), "detail", partial=(spectrogram, dict(done)))
+    return spectrogram, done
+
+
 _READ_FRAMES = 262144
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Signal
 
 from sonolens.core.view_settings import OVERLAYS, ViewSettings
 from sonolens.dsp.pooling import visible_frames
@@ -30,7 +30,14 @@ _MIN_DISPLAY_ROWS = 256
 
 
 class SpectrogramView(TimeView):
-    """Draws ``document.spectrogram`` and the centroid/rolloff/bandwidth overlays."""
+    """Draws ``document.spectrogram`` and the centroid/rolloff/bandwidth overlays.
+
+    ``detail_wanted(spectrogram, keys)``: the visible range needs finer columns than the
+    pooled store holds; the tiles ``keys`` (dsp.tiles) should be computed (then the
+    spectrogram changes again and the view redraws with them).
+    """
+
+    detail_wanted = Signal(object, object)
 
     def __init__(self) -> None:
         self.axis = FrequencyAxis("left")
@@ -69,6 +76,7 @@ class SpectrogramView(TimeView):
         self._shown_overlays: set[str] = set()
         self._band_axis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
+        self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
 
     # -- inputs --------------------------------------------------------------------------
     def set_view(self, view: ViewSettings) -> None:
@@ -188,6 +196,16 @@ class SpectrogramView(TimeView):
         self.image.setRect(QRectF(x0, a0, x1 - x0, a1 - a0))
         self.drawn_filled = spec.filled
         self._draw_band()
+        self._ask_for_detail(spec, t0, t1, width)
+
+    def _ask_for_detail(self, spec, t0: float, t1: float, width: int) -> None:
+        """Ask for the tiles the visible range lacks (and one on each side, for panning);
+        the same request is not repeated."""
+        keys = spec.wanted_tiles(t0, t1, width, around=1)
+        request = (id(spec), tuple(keys))
+        if keys and request != self._asked:
+            self.detail_wanted.emit(spec, keys)
+        self._asked = request if keys else None
 
     def _update_overlays(self) -> None:
         wanted = set(self.view.overlays) if self.features is not None else set()

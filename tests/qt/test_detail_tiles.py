@@ -1,0 +1,50 @@
+"""Zooming into a long (pooled) spectrogram shows full detail, computed on a worker."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sonolens.dsp import spectrogram as spectrogram_module
+from tests.qt.conftest import wait_settled, write_rich
+
+
+@pytest.fixture
+def pooled_store(monkeypatch):
+    """A tiny store budget: 5 minutes at 8 kHz (4,687 frames) are stored max-pooled by 4
+    (1,172 columns), like an hour normally is; the whole file on a ~900 px view needs
+    only every 5th frame, so zoomed out the stored columns suffice."""
+    monkeypatch.setattr(spectrogram_module, "STORED_BYTES", 1200 * 1025 * 4)
+
+
+def drawn_frames_per_column(window) -> float:
+    view = window.spectrogram_view
+    spec = window.document.spectrogram
+    rect = view.image.mapRectToParent(view.image.boundingRect())
+    return rect.width() / view.image.image.shape[1] / spec.frame_seconds
+
+
+def test_zoom_in_draws_finer_columns_from_tiles(qtbot, make_main_window, tmp_path,
+                                                pooled_store, fail_on_unhandled_exceptions):
+    window = make_main_window()
+    window.open_path(write_rich(tmp_path / "long.wav", seconds=300.0, sr=8000))
+    wait_settled(qtbot, window)
+    spec = window.document.spectrogram
+    k = spec.frames_per_column
+    assert k > 1 and spec.tiles is not None and len(spec.tiles) == 0
+    assert drawn_frames_per_column(window) >= k  # whole file: stored columns suffice
+
+    window.waveform.plot.setXRange(10.0, 11.0, padding=0)  # ~16 frames over ~900 px
+    wait_settled(qtbot, window)
+    assert len(spec.tiles) > 0
+    assert drawn_frames_per_column(window) == pytest.approx(1.0)  # full resolution
+    # what is drawn equals the image the full-resolution frames give
+    view = window.spectrogram_view
+    t0, t1, width = view.visible_span()
+    shown, _ = spec.image(t0, t1, width)
+    assert shown.shape[1] < width and np.isfinite(shown).all()
+
+    window.zoom_fit()  # back out: the stored columns again, no new tiles wanted
+    wait_settled(qtbot, window)
+    assert drawn_frames_per_column(window) >= k
+    assert spec.wanted_tiles(*view.visible_span()) == []
