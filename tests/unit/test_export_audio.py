@@ -95,3 +95,32 @@ def test_spectrum_text_failure_keeps_old_file(tmp_path):
     spectrum = magnitude_spectrum(np.zeros(10, np.float32), 8000)
     with pytest.raises(OutputError):
         write_spectrum_text(tmp_path / "no" / "s.txt", spectrum)
+
+
+def test_selection_job_streams_the_range_and_a_cancel_leaves_no_file(tmp_path):
+    from sonolens.audio import open_source
+    from sonolens.workers.jobs import selection_wav_job
+
+    rng = np.random.default_rng(3)
+    data = (rng.standard_normal((700_000, 2)) * 0.2).astype(np.float32)
+    source_path = tmp_path / "long.wav"
+    sf.write(source_path, data, 44100, subtype="FLOAT")
+    target = tmp_path / "sel.wav"
+    with open_source(source_path) as source:
+        job = selection_wav_job(source, 1000, 650_000, target, "FLOAT")
+        steps = 0
+        with pytest.raises(StopIteration):
+            while True:
+                next(job)
+                steps += 1
+        assert steps >= 2  # written in blocks, with progress
+        written, sr = sf.read(target, dtype="float32")
+        assert sr == 44100
+        np.testing.assert_array_equal(written, data[1000:650_000])
+
+        target.unlink()
+        job = selection_wav_job(source, 0, 700_000, target, "PCM_16")
+        next(job)
+        job.close()  # cancelled after the first block
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["long.wav"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
@@ -33,30 +35,49 @@ def write_wav(path: str | os.PathLike[str], samples: np.ndarray, sr: int, *,
     :class:`~sonolens.core.errors.OutputError` if writing fails, leaving an existing file
     untouched.
     """
+    data = np.asarray(samples)
+    if data.ndim == 1:
+        data = data[:, np.newaxis]
+    if data.ndim != 2 or data.shape[1] < 1:
+        raise ParameterError(f"samples must have shape (n, channels), got {data.shape}")
+    with wav_writer(path, sr, data.shape[1], n_frames=len(data), subtype=subtype) as write:
+        for first in range(0, len(data), _CHUNK):
+            write(data[first : first + _CHUNK])
+
+
+@contextlib.contextmanager
+def wav_writer(path: str | os.PathLike[str], sr: int, channels: int, *, n_frames: int,
+               subtype: str = "FLOAT") -> Iterator[Callable[[np.ndarray], None]]:
+    """Stream a WAV file block by block: yields ``write(block)`` for float (n, channels)
+    blocks; the file appears (atomically) when the block ends without error.
+
+    ``n_frames`` (the total to come) chooses WAV or RF64 (over 4 GB). Errors as
+    :func:`write_wav`; an exception or a closed generator inside leaves no file behind.
+    """
     import soundfile as sf
 
     if subtype not in SUBTYPES:
         raise ParameterError(f"subtype={subtype!r} is not one of {', '.join(SUBTYPES)}")
     if sr <= 0:
         raise ParameterError(f"sr={sr} must be a positive sample rate (Hz)")
-    data = np.asarray(samples)
-    if data.ndim == 1:
-        data = data[:, np.newaxis]
-    if data.ndim != 2 or data.shape[1] < 1:
-        raise ParameterError(f"samples must have shape (n, channels), got {data.shape}")
-    n, channels = data.shape
+    if channels < 1:
+        raise ParameterError(f"channels={channels} must be at least 1")
     width = 4 if subtype == "FLOAT" else 2
-    container = "WAV" if n * channels * width <= _WAV_LIMIT else "RF64"
+    container = "WAV" if n_frames * channels * width <= _WAV_LIMIT else "RF64"
     with atomic_write(path, "wb") as handle:
         try:
             # libsndfile writes through the temp file's descriptor and reports its errors
             with sf.SoundFile(handle.fileno(), "w", samplerate=int(sr), channels=channels,
                               subtype=subtype, format=container, closefd=False) as out:
-                for first in range(0, n, _CHUNK):
-                    chunk = data[first : first + _CHUNK]
-                    if subtype == "PCM_16":
-                        out.write(to_pcm16(chunk))
-                    else:
-                        out.write(np.ascontiguousarray(chunk, dtype=np.float32))
+
+                def write(block: np.ndarray) -> None:
+                    for first in range(0, len(block), _CHUNK):
+                        chunk = block[first : first + _CHUNK]
+                        if subtype == "PCM_16":
+                            out.write(to_pcm16(chunk))
+                        else:
+                            out.write(np.ascontiguousarray(chunk, dtype=np.float32))
+
+                yield write
         except (RuntimeError, sf.SoundFileError) as exc:
             raise OSError(errno.EIO, str(exc)) from exc

@@ -143,15 +143,17 @@ def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None
 
 
 def selection_wav_job(source: AudioSource, start: int, stop: int, path, subtype: str):
-    """Write frames [start, stop) (all channels) to a WAV file."""
-    import numpy as np
+    """Write frames [start, stop) (all channels) to a WAV file, streaming block by block
+    (memory stays flat however long the selection; cancelling leaves no file)."""
+    from sonolens.export.wav import wav_writer
 
-    from sonolens.export.wav import write_wav
-
-    parts = []
-    for first, last in _ranges(start, stop):
-        parts.append(source.read(first, last))
-        yield Progress(last - start, max(1, stop - start), "reading")
-    samples = np.concatenate(parts) if parts else np.zeros((0, source.channels), np.float32)
-    write_wav(path, samples, source.samplerate, subtype=subtype)
+    total = max(1, stop - start)
+    with wav_writer(path, source.samplerate, source.channels, n_frames=stop - start,
+                    subtype=subtype) as write:
+        for first, last in _ranges(start, stop):
+            block = source.read(first, last)
+            if len(block) == 0:
+                break
+            write(block)
+            yield Progress(last - start, total, "writing")
     return path
