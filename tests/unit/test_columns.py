@@ -31,3 +31,25 @@ def test_trimmed_releases_unused_capacity() -> None:
     buffer = ColumnBuffer(10_000, 2)
     buffer.append(np.ones((10, 2)))
     assert buffer.trimmed().column(1).base.shape == (2, 10)
+
+
+def test_engine_matrices_are_shared_not_copied(tmp_path):
+    import soundfile as sf
+
+    from sonolens.audio import open_source
+    from sonolens.dsp.engine import extract_features, run_to_end
+    from tests.unit.signals import make_signal
+
+    path = tmp_path / "x.wav"
+    sf.write(path, make_signal(22050, 2.0, seed=2), 22050, subtype="FLOAT")
+    with open_source(path) as source:
+        table = run_to_end(extract_features(source))
+    for prefix, rows in (("mfcc_", 20), ("chroma_", 12), ("spectral_contrast_", 7)):
+        names = [n for n in table.columns if n.startswith(prefix)]
+        block = table.feature(prefix)
+        assert block.shape == (rows, table.n_frames) == (len(names), table.n_frames)
+        np.testing.assert_array_equal(block, np.stack([table.columns[n] for n in names]))
+        shared = np.shares_memory(block, table.columns[names[0]])
+        assert shared == (prefix != "spectral_contrast_")  # contrast is stacked per band
+        if shared:
+            assert not block.flags.writeable

@@ -16,17 +16,6 @@ def visible_frames(n_frames: int, frame_dt: float, t0: float, t1: float) -> tupl
     return (first, stop) if stop > first else (0, 0)
 
 
-def max_pool_columns(matrix: np.ndarray, max_columns: int) -> tuple[np.ndarray, int]:
-    """Max over groups of ``factor`` columns of (n_rows, n) so at most ``max_columns`` remain.
-
-    Returns (pooled float32 (n_rows, ceil(n / factor)) C-contiguous, factor). The last
-    group may be shorter. Max (not mean) keeps short events visible when zoomed out.
-    """
-    factor = max(1, math.ceil(matrix.shape[1] / max(1, max_columns)))
-    pooled = max_pool_rows(matrix.T, factor).T
-    return np.ascontiguousarray(pooled, dtype=np.float32), factor
-
-
 def max_pool_rows(data: np.ndarray, factor: int) -> np.ndarray:
     """Max over groups of ``factor`` consecutive rows of (n, m): (ceil(n / factor), m).
 

@@ -41,5 +41,35 @@ class FeatureTable:
         return np.column_stack([self.columns[name] for name in self.columns])
 
     def feature(self, prefix: str) -> np.ndarray:
-        """Columns starting with ``prefix`` stacked librosa-style: (n_columns, n_frames)."""
-        return np.stack([v for k, v in self.columns.items() if k.startswith(prefix)])
+        """Columns starting with ``prefix`` stacked librosa-style: (n_columns, n_frames).
+
+        Columns the engine wrote as consecutive rows of one array (chroma, MFCC) come
+        back as a read-only view of that array, without copying; others are stacked.
+        """
+        parts = [v for k, v in self.columns.items() if k.startswith(prefix)]
+        shared = _rows_of_one_array(parts)
+        return shared if shared is not None else np.stack(parts)
+
+
+def _rows_of_one_array(parts: list[np.ndarray]) -> np.ndarray | None:
+    """The (len(parts), n) view whose rows are exactly ``parts``, if they are consecutive
+    rows of one C-contiguous 2-D base array; else None."""
+    if not parts:
+        return None
+    base = parts[0].base
+    if not isinstance(base, np.ndarray) or base.ndim != 2 or not base.flags.c_contiguous:
+        return None
+    n = len(parts[0])
+    row_bytes = base.strides[0]
+    start = parts[0].__array_interface__["data"][0] - base.__array_interface__["data"][0]
+    if start % row_bytes or start // row_bytes + len(parts) > base.shape[0]:
+        return None
+    first = start // row_bytes
+    view = base[first : first + len(parts), :n]
+    for k, part in enumerate(parts):
+        if (part.base is not base or len(part) != n or part.strides != view[k].strides
+                or part.__array_interface__["data"][0] != view[k].__array_interface__["data"][0]):
+            return None
+    view = view.view()
+    view.flags.writeable = False
+    return view

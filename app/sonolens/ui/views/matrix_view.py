@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
 from sonolens.core.features import PITCH_CLASSES
-from sonolens.dsp.pooling import max_pool_columns, visible_frames
+from sonolens.dsp.pooling import max_pool_rows, visible_frames
 from sonolens.ui.colormaps import colormap
 from sonolens.ui.views.layout import TimeView
 
@@ -64,8 +66,8 @@ class MatrixView(TimeView):
             self.matrix = None
             self.image.clear()
             return
-        matrix = np.stack([np.asarray(features.columns[n], dtype=np.float32) for n in names])
-        self.matrix = np.nan_to_num(matrix, nan=0.0)
+        # chroma/MFCC: a view of the engine's own (n_rows, n_frames) array, not a copy
+        self.matrix = features.feature(prefix)
         self.row_names = names
         chroma = self.kind == "chroma"
         labels = list(PITCH_CLASSES) if chroma else [n[len(prefix) :] for n in names]
@@ -73,18 +75,17 @@ class MatrixView(TimeView):
         self.plot.getAxis("left").setTicks([ticks])
         self.plot.getViewBox().setLimits(yMin=0, yMax=len(names))
         self.plot.setYRange(0, len(names), padding=0)
-        finite = self.matrix
+        stride = max(1, self.matrix.shape[1] // 20000)  # a subsample: under ~5 ms
+        sample = np.nan_to_num(self.matrix[:, ::stride], nan=0.0)
         if self.kind == "mfcc":
             # coefficient 1 is the level (large, negative); scale the colours to the rest
-            rest = finite[1:] if len(finite) > 1 else finite
-            stride = max(1, rest.shape[1] // 20000)  # a subsample keeps this under ~5 ms
-            sample = np.abs(rest[:, ::stride])
-            bound = float(np.percentile(sample, 99)) if sample.size else 1.0
+            rest = np.abs(sample[1:] if len(sample) > 1 else sample)
+            bound = float(np.percentile(rest, 99)) if rest.size else 1.0
             self._levels = (-bound, bound)
         elif self.kind == "chroma":
             self._levels = (0.0, 1.0)
         else:
-            self._levels = (0.0, float(np.max(finite)) if finite.size else 1.0)
+            self._levels = (0.0, float(np.max(sample)) if sample.size else 1.0)
         self.colorbar.setLevels(self._levels)
         self.schedule_redraw()
 
@@ -97,7 +98,10 @@ class MatrixView(TimeView):
         first, stop = visible_frames(self.matrix.shape[1], dt, t0, t1)
         if stop <= first:
             return
-        pooled, factor = max_pool_columns(self.matrix[:, first:stop], width)
+        factor = max(1, math.ceil((stop - first) / width))
+        first = first // factor * factor  # groups aligned to the factor: steady when panning
+        pooled = max_pool_rows(self.matrix[:, first:stop].T, factor).T
+        pooled = np.nan_to_num(np.ascontiguousarray(pooled, dtype=np.float32), nan=0.0)
         x0 = (first - 0.5) * dt
         x1 = x0 + pooled.shape[1] * factor * dt
         x1 = min(x1, (stop - 0.5) * dt)
