@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import tomllib
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 

@@ -70,8 +70,8 @@ def test_installed_wheel_finds_its_demo_sound_and_icon(wheel, tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr
     env = cli_env(PYTHONPATH=str(site))
-    probe = ("import sonolens, sonolens.resources as r;"
-             "print(sonolens.__file__); print(r.demo_sound()); print(r.resource_path('sonolens.svg'))")
+    probe = ("import sonolens, sonolens.resources as r; print(sonolens.__file__);"
+             "print(r.demo_sound()); print(r.resource_path('sonolens.svg'))")
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             env=env, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
