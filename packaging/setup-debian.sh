@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up Sonolens on a fresh Debian/Ubuntu machine: system libraries, then a venv in .venv
-# with Sonolens (editable) and its test tools. Safe to run again; it only adds what is missing.
+# with Sonolens (editable), its test tools and PyInstaller (packaging/build-linux.sh).
+# Safe to run again; it only adds what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +13,8 @@ SYSTEM_PACKAGES=(
   xvfb xauth
   # audio output (sounddevice loads PortAudio at run time)
   libportaudio2
+  # validators of the desktop entry and AppStream metainfo (tests/e2e/test_desktop_integration.py)
+  desktop-file-utils appstream
 )
 
 missing=()
@@ -31,5 +34,5 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,packaging]"
 echo "ready: .venv/bin/sonolens"

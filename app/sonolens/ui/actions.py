@@ -24,6 +24,7 @@ class Actions:
     show_settings: QAction
     clear_selection: QAction
     select_all: QAction
+    copy_python: QAction
     play_pause: QAction
     stop: QAction
     loop: QAction
@@ -67,6 +68,9 @@ def make_actions(parent: QWidget) -> Actions:
         show_settings=action("&Settings Panel", "Ctrl+,"),
         clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
         select_all=action("Select &All", QKeySequence.StandardKey.SelectAll),
+        copy_python=action("Copy as &Python", None,
+                           "A runnable soundfile/librosa script that reproduces the spectrogram "
+                           "and features shown (and the selection)"),
         play_pause=action("&Play / Pause", "Space",
                           "Play the selection (or from the cursor); pause; resume"),
         stop=action("&Stop", "Shift+Space", "Stop and return to the start"),

@@ -23,6 +23,8 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sonolens")
     app.setOrganizationName("Sonolens")
+    app.setDesktopFileName("sonolens")  # packaging/sonolens.desktop (Wayland app id)
+    app.setWindowIcon(app_icon())
     settings = None
     if screenshot is not None and not os.environ.get("SONOLENS_SETTINGS"):
         # a screenshot shows the defaults, not whatever this user last chose
@@ -45,6 +47,18 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
         window.open_path(path)
     app.exec()
     return status["code"]
+
+
+def app_icon():
+    """The window icon: resources/sonolens.svg as a QIcon (null if the file is missing)."""
+    from PySide6.QtGui import QIcon
+
+    from sonolens.resources import resource_path
+
+    try:
+        return QIcon(str(resource_path("sonolens.svg")))
+    except FileNotFoundError:
+        return QIcon()
 
 
 def _arm_screenshot(window, target: Path, status: dict) -> None:

@@ -29,6 +29,7 @@ from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
+from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
@@ -221,6 +222,8 @@ class MainWindow(QMainWindow):
         edit_menu = self.menuBar().addMenu("&Edit")
         edit_menu.addAction(a.select_all)
         edit_menu.addAction(a.clear_selection)
+        edit_menu.addSeparator()
+        edit_menu.addAction(a.copy_python)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(a.zoom_fit)
         view_menu.addAction(a.zoom_in)
@@ -276,6 +279,7 @@ class MainWindow(QMainWindow):
         self.playback.state_changed.connect(self._on_playback_state_changed)
         a.clear_selection.triggered.connect(lambda: doc.set_selection(None))
         a.select_all.triggered.connect(lambda: doc.set_selection((0.0, doc.duration)))
+        a.copy_python.triggered.connect(lambda: copy_as_python(self, doc))
         self.cancel_button.clicked.connect(self.cancel_analysis)
         doc.audio_changed.connect(self._on_document_audio_changed)
         doc.view_changed.connect(self._on_document_view_changed)

@@ -1,0 +1,269 @@
+"""Copy as Python: a runnable soundfile/numpy/librosa script of what the window shows.
+
+``python_snippet(path, params, view, native_sr=...)`` returns the script as text (no Qt,
+no numpy here). The script reads the file as float32 (soundfile; PyAV for what libsndfile
+cannot read), takes the chosen channel or the mean of the channels, resamples with soxr
+as ``librosa.load`` does, computes one STFT and from it the spectrogram of the current
+kind and every shown feature with librosa's own functions and the exact current
+parameters; then it keeps the frames whose centre lies in the selection, if any.
+
+Variables the script leaves: ``y, sr, times`` (s, frame centres), ``freqs`` (Hz, rows),
+``S`` (|STFT|, (1 + n_fft // 2, n_frames)), the spectrogram named
+``SPECTROGRAM_VARIABLES[view.kind]`` ((n_rows, n_frames), dB kinds relative to the file's
+maximum and floored at ``-db_range`` like the window's colours), and ``features``
+(feature name -> librosa-shaped (n, n_frames) array).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from sonolens import __version__
+from sonolens.core.features import FEATURES
+from sonolens.core.params import WINDOWS, AnalysisParams
+from sonolens.core.view_settings import SPECTROGRAM_KINDS, ViewSettings
+
+SPECTROGRAM_VARIABLES: dict[str, str] = {
+    "magnitude": "S",
+    "power": "S_power",
+    "db": "S_db",
+    "mel_db": "M_db",
+}
+LOWER_VIEW_FEATURES: dict[str, tuple[str, ...]] = {
+    "features": ("rms", "zero_crossing_rate", "spectral_flatness"),
+    "mfcc": ("mfcc",),
+    "chroma": ("chroma",),
+    "contrast": ("spectral_contrast",),
+}
+_LIBROSA_TOP_DB = 80.0  # power_to_db's default, fixed inside librosa's spectral_contrast
+
+
+def shown_features(view: ViewSettings) -> tuple[str, ...]:
+    """Features the window draws for ``view`` (overlays and lower view), in CSV order.
+
+    The bandwidth overlay is drawn around the centroid, so it brings the centroid along.
+    """
+    wanted = set(view.overlays) | set(LOWER_VIEW_FEATURES[view.lower_view])
+    if "spectral_bandwidth" in wanted:
+        wanted.add("spectral_centroid")
+    return tuple(name for name in FEATURES if name in wanted)
+
+
+def contrast_bands_below_nyquist(*, sr: float, fmin: float, n_bands: int) -> int:
+    """How many of the ``n_bands`` octave bands from ``fmin`` (Hz) start below Nyquist.
+
+    librosa raises when a band passes Nyquist; Sonolens leaves such bands empty (NaN).
+    """
+    edges = [0.0] + [fmin * 2.0**k for k in range(n_bands + 1)]
+    return sum(1 for edge in edges[:-1] if edge < sr / 2) - 1
+
+
+def python_snippet(
+    path: str | Path, params: AnalysisParams, view: ViewSettings, *, native_sr: int,
+    backend: str = "soundfile", features: Iterable[str] | None = None,
+    selection: tuple[float, float] | None = None,
+) -> str:
+    """The script (see module doc) for ``path`` analysed with ``params``, shown with ``view``.
+
+    native_sr: the file's rate (Hz), to know the analysis rate; backend: "soundfile" or
+    "pyav", the decoder Sonolens uses for this file; features: default
+    :func:`shown_features`; selection: (start, end) seconds or None.
+    """
+    params.validate()
+    view.validate()
+    chosen = shown_features(view) if features is None else tuple(
+        name for name in FEATURES if name in set(features))
+    sr = params.sr or native_sr
+    lines = _header(path, params, view, sr, chosen, selection, backend)
+    lines += _load(path, params, backend)
+    lines += _parameters(params, view.kind, chosen)
+    lines += _spectrogram(view)
+    lines += _features(params, view.kind, chosen, sr)
+    lines += _shown_part(params, view.kind, selection)
+    lines += _plot_hint(view)
+    return "\n".join(lines) + "\n"
+
+
+def _header(path, params: AnalysisParams, view: ViewSettings, sr: int,
+            chosen: tuple[str, ...], selection, backend: str) -> list[str]:
+    channel = "mono mix" if params.channel is None else f"channel {params.channel + 1}"
+    what = SPECTROGRAM_KINDS[view.kind].lower().replace("db", "dB")
+    shown = ", ".join(chosen) if chosen else "no features"
+    lines = [
+        f"# Sonolens {__version__}, Copy as Python: the {what} spectrogram and {shown}",
+        f"# of {Path(path).name!r} ({channel}, {sr} Hz, n_fft={params.n_fft}, "
+        f"hop_length={params.hop_length})",
+    ]
+    if selection is not None:
+        lines.append(f"# in the selection {selection[0]:.3f} s to {selection[1]:.3f} s")
+    decoder = "av" if backend == "pyav" else "soundfile"
+    lines += [
+        f"# Needs: pip install numpy librosa {decoder}. Leaves y, sr, times (s), freqs (Hz),",
+        f"# S (|STFT|), {SPECTROGRAM_VARIABLES[view.kind]} (the spectrogram) and features "
+        "(name -> (n, n_frames)).",
+        *(["import av  # FFmpeg decodes what libsndfile cannot"] if decoder == "av" else []),
+        "import librosa",
+        "import numpy as np",
+        *(["import soundfile as sf"] if decoder == "soundfile" else []),
+        "",
+    ]
+    return lines
+
+
+def _load(path, params: AnalysisParams, backend: str) -> list[str]:
+    lines = [f"path = {str(path)!r}"]
+    if backend == "pyav":  # formats libsndfile cannot read (AAC/M4A, video files)
+        lines += [
+            "with av.open(path) as container:",
+            "    stream = container.streams.audio[0]",
+            '    resampler = av.AudioResampler(format="flt", layout=stream.layout, '
+            "rate=stream.rate)",
+            "    channels = stream.codec_context.channels",
+            "    blocks = [out.to_ndarray().reshape(-1, channels)",
+            "              for frame in container.decode(stream) "
+            "for out in resampler.resample(frame)]",
+            "    y, sr = np.concatenate(blocks), stream.rate  # (n_samples, n_channels) float32",
+        ]
+    else:
+        lines.append('y, sr = sf.read(path, dtype="float32", always_2d=True)  '
+                     "# (n_samples, n_channels)")
+    if params.channel is None:
+        lines.append("y = y.mean(axis=1)  # mono mix: the mean of the channels, as librosa")
+    else:
+        lines.append(f"y = np.ascontiguousarray(y[:, {params.channel}])  "
+                     f"# channel {params.channel + 1} only")
+    if params.sr is not None:
+        lines += [
+            f"if sr != {params.sr}:  # analysis rate: soxr 'HQ', as librosa.load(sr=...)",
+            f'    y = librosa.resample(y, orig_sr=sr, target_sr={params.sr}, res_type="soxr_hq")',
+            f"    sr = {params.sr}",
+        ]
+    return [*lines, ""]
+
+
+def _parameters(params: AnalysisParams, kind: str, chosen: tuple[str, ...]) -> list[str]:
+    lines = [
+        f"n_fft = {params.n_fft}",
+        f"hop_length = {params.hop_length}",
+        f"win_length = {params.win_length!r}  # None: n_fft",
+        f"window = {WINDOWS[params.window]!r}",
+    ]
+    cut = params.fmin > 0 or params.fmax is not None
+    if kind == "mel_db" or "mfcc" in chosen or cut:
+        if kind == "mel_db" or "mfcc" in chosen:
+            lines.append(f"n_mels = {params.n_mels}")
+        lines += [f"fmin = {params.fmin!r}", f"fmax = {params.fmax!r}  # None: sr / 2"]
+    if "mfcc" in chosen:
+        lines += [f"n_mfcc = {params.n_mfcc}",
+                  f"top_db = {params.top_db!r}  # MFCC's dB floor below the maximum"]
+    if "spectral_rolloff" in chosen:
+        lines.append(f"roll_percent = {params.roll_percent!r}")
+    if "spectral_bandwidth" in chosen:
+        lines.append(f"p = {params.p!r}  # bandwidth order")
+    return [*lines, ""]
+
+
+def _spectrogram(view: ViewSettings) -> list[str]:
+    kind, db_range = view.kind, float(view.db_range)
+    lines = [
+        "# one STFT (centered frames, as librosa) feeds the spectrogram and every feature",
+        "S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length, "
+        "win_length=win_length, window=window))",
+        "times = librosa.frames_to_time(np.arange(S.shape[1]), sr=sr, hop_length=hop_length)",
+    ]
+    if kind == "mel_db":
+        lines += [
+            "M = librosa.feature.melspectrogram(S=S**2, sr=sr, n_fft=n_fft, n_mels=n_mels, "
+            "fmin=fmin, fmax=fmax)",
+            f"M_db = librosa.power_to_db(M, ref=np.max, top_db={db_range!r})  "
+            "# dB re the loudest band, as shown",
+            "freqs = librosa.mel_frequencies(n_mels + 2, fmin=fmin, "
+            "fmax=fmax or sr / 2)[1:-1]  # band centres",
+        ]
+        return [*lines, ""]
+    lines.append("freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)")
+    if kind == "db":
+        lines.append(f"S_db = librosa.amplitude_to_db(S, ref=np.max, top_db={db_range!r})  "
+                     "# dB re the loudest bin, as shown")
+    elif kind == "power":
+        lines.append("S_power = S**2")
+    return [*lines, ""]
+
+
+def _features(params: AnalysisParams, kind: str, chosen: tuple[str, ...], sr: int
+               ) -> list[str]:
+    if not chosen:
+        return ["features = {}", ""]
+    f = "librosa.feature."
+    calls = {
+        "rms": f"{f}rms(y=y, frame_length=n_fft, hop_length=hop_length)",
+        "zero_crossing_rate": f"{f}zero_crossing_rate(y, frame_length=n_fft, "
+                              "hop_length=hop_length)",
+        "spectral_centroid": f"{f}spectral_centroid(S=S, sr=sr)",
+        "spectral_bandwidth": f"{f}spectral_bandwidth(S=S, sr=sr, p=p)",
+        "spectral_rolloff": f"{f}spectral_rolloff(S=S, sr=sr, roll_percent=roll_percent)",
+        "spectral_flatness": f"{f}spectral_flatness(S=S)",
+        "chroma": f"{f}chroma_stft(S=S**2, sr=sr)  # tuning estimated from all frames",
+    }
+    lines = ["features = {}"]
+    for name in chosen:
+        if name == "spectral_contrast":
+            lines += _contrast_lines(params, sr)
+        elif name == "mfcc":
+            if kind != "mel_db":  # else M, the mel power spectrogram, is there already
+                lines.append(f"M = {f}melspectrogram(S=S**2, sr=sr, n_fft=n_fft, "
+                             "n_mels=n_mels, fmin=fmin, fmax=fmax)")
+            lines.append(f'features["mfcc"] = {f}mfcc(S=librosa.power_to_db(M, top_db=top_db), '
+                         "n_mfcc=n_mfcc)")
+        else:
+            lines.append(f'features["{name}"] = {calls[name]}')
+    return [*lines, ""]
+
+
+def _contrast_lines(params: AnalysisParams, sr: int) -> list[str]:
+    fitting = contrast_bands_below_nyquist(sr=sr, fmin=params.contrast_fmin,
+                                           n_bands=params.contrast_bands)
+    lines = []
+    if fitting < params.contrast_bands:
+        lines.append(f"# only {fitting} of {params.contrast_bands} contrast bands start below "
+                     "Nyquist (Sonolens leaves the others empty)")
+    if params.top_db != _LIBROSA_TOP_DB:
+        lines.append(f"# note: librosa's contrast always floors at 80 dB; Sonolens uses "
+                     f"top_db={params.top_db!r}")
+    lines.append('features["spectral_contrast"] = librosa.feature.spectral_contrast('
+                 f"S=S, sr=sr, fmin={params.contrast_fmin!r}, n_bands={fitting})")
+    return lines
+
+
+def _shown_part(params: AnalysisParams, kind: str, selection: tuple[float, float] | None
+                ) -> list[str]:
+    """Keep the rows in fmin..fmax (the view's range) and the selected frames."""
+    name = SPECTROGRAM_VARIABLES[kind]
+    lines = []
+    if kind != "mel_db" and (params.fmin > 0 or params.fmax is not None):
+        lines += [
+            "# the window shows fmin..fmax",
+            "rows = (freqs >= fmin) & (freqs <= (fmax or sr / 2))",
+            f"{name}, freqs = {name}[rows], freqs[rows]",
+        ]
+    if selection is not None:
+        t0, t1 = (float(t) for t in selection)
+        lines += [
+            "# the selection: the frames whose centre lies in it",
+            f"keep = (times >= {t0!r}) & (times <= {t1!r})",
+            f"times, {name} = times[keep], {name}[:, keep]",
+            "features = {name: values[:, keep] for name, values in features.items()}",
+        ]
+    return [*lines, ""] if lines else []
+
+
+def _plot_hint(view: ViewSettings) -> list[str]:
+    name = SPECTROGRAM_VARIABLES[view.kind]
+    return [
+        "# To draw it as the window does (needs matplotlib):",
+        "# import librosa.display, matplotlib.pyplot as plt",
+        f"# librosa.display.specshow({name}, x_coords=times, y_coords=freqs, x_axis='time',",
+        f"#                          y_axis={view.freq_scale!r}, cmap={view.colormap!r}); "
+        "plt.show()",
+    ]
