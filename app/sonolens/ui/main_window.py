@@ -96,6 +96,8 @@ class MainWindow(QMainWindow):
         self.lower.addWidget(self.matrix_view)
         for view in (self.spectrogram_view, self.feature_plot, self.matrix_view):
             view.plot.setXLink(self.waveform.plot)
+        self.waveform.show_time_label(False)
+        self.spectrogram_view.show_time_label(False)
         self.feature_plot.show_time_label(True)
         self.matrix_view.show_time_label(True)
         splitter = QSplitter(Qt.Orientation.Vertical)

@@ -24,7 +24,7 @@ class FeaturePlot(TimeView):
                                           brush=pg.mkBrush(0, 0, 0, 160))
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name, (label, color) in FEATURE_CURVES.items():
-            curve = self.plot.plot(pen=pg.mkPen(color, width=1.2), name=label)
+            curve = self.plot.plot(pen=pg.mkPen(color, width=1), name=label)
             curve.setClipToView(True)
             curve.setDownsampling(auto=True, method="peak")
             self.curves[name] = curve

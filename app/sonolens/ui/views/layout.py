@@ -54,7 +54,10 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.ci.layout.setColumnFixedWidth(1, RIGHT_COLUMN_WIDTH)
 
     def show_time_label(self, shown: bool) -> None:
-        self.plot.setLabel("bottom", "Time (s)" if shown else None)
+        """Time values and title under this view (the window shows them once, under the
+        lowest view; the others keep the tick marks: fewer texts to lay out per frame)."""
+        self.plot.setLabel("bottom", "Time" if shown else None)
+        self.plot.getAxis("bottom").setStyle(showValues=shown)
 
     def dispose(self) -> None:
         """Stop pending redraws (before the widget is deleted)."""
@@ -75,10 +78,14 @@ class TimeView(pg.GraphicsLayoutWidget):
         return self._timer.isActive()
 
     def visible_span(self) -> tuple[float, float, int]:
-        """(t0, t1) seconds shown and the plot width in pixels."""
+        """(t0, t1) seconds shown and the plot width in device pixels (HiDPI: more)."""
         (t0, t1), _ = self.plot.getViewBox().viewRange()
-        width = max(16, int(self.plot.getViewBox().width()))
+        width = max(16, int(self.plot.getViewBox().width() * self.devicePixelRatioF()))
         return float(t0), float(t1), width
+
+    def plot_height(self) -> int:
+        """The plot area's height in device pixels."""
+        return max(16, int(self.plot.getViewBox().height() * self.devicePixelRatioF()))
 
     def redraw(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

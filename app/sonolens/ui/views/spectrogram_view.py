@@ -53,7 +53,7 @@ class SpectrogramView(TimeView):
                                           brush=pg.mkBrush(0, 0, 0, 140))
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name in ("spectral_centroid", "spectral_rolloff"):
-            curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1.5),
+            curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1),
                                     name=OVERLAYS[name])
             self._tune_curve(curve)
             self.curves[name] = curve
@@ -77,6 +77,7 @@ class SpectrogramView(TimeView):
         self._band_axis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
+        self._colorbar_state: tuple | None = None  # (lo, hi, unit) the colorbar shows
 
     # -- inputs --------------------------------------------------------------------------
     def set_view(self, view: ViewSettings) -> None:
@@ -135,7 +136,8 @@ class SpectrogramView(TimeView):
         spec, scale = self.spectrogram, self.scale
         assert spec is not None and scale is not None
         inside = int(np.count_nonzero((spec.freqs >= scale.fmin) & (spec.freqs <= scale.fmax)))
-        n_rows = min(_MAX_DISPLAY_ROWS, max(_MIN_DISPLAY_ROWS, inside))
+        # no more rows than pixels (max-pooled, so peaks stay): less to colour and scale
+        n_rows = min(_MAX_DISPLAY_ROWS, max(_MIN_DISPLAY_ROWS, inside), self.plot_height())
         key = (id(spec.freqs), len(spec.freqs), scale, n_rows)
         if key != self._rowmap_key:
             self._rowmap = RowMap.build(spec.freqs, scale, n_rows)
@@ -190,8 +192,10 @@ class SpectrogramView(TimeView):
             display -= np.float32(hi)
             lo, hi = lo - hi, 0.0
         self.image.setImage(display, autoLevels=False, levels=(lo, hi))
-        self.colorbar.setLevels((lo, hi))
-        self.colorbar.axis.setLabel(self.unit_label)
+        if (lo, hi, self.unit_label) != self._colorbar_state:  # else its cached picture stays
+            self._colorbar_state = (lo, hi, self.unit_label)
+            self.colorbar.setLevels((lo, hi))
+            self.colorbar.axis.setLabel(self.unit_label)
         a0, a1 = self.scale.axis_range
         self.image.setRect(QRectF(x0, a0, x1 - x0, a1 - a0))
         self.drawn_filled = spec.filled

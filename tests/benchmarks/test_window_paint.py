@@ -1,0 +1,161 @@
+"""Long recordings in the window: first pixels, full analysis, paint time while panning and
+zooming, detail latency, and cold start on the demo sound.
+
+Run on demand (skipped otherwise)::
+
+    SONOLENS_BENCH=1 SONOLENS_BENCH_WINDOW_MINUTES=60 \\
+        .venv/bin/python -m pytest tests/benchmarks/test_window_paint.py -s
+
+On an N-minute (default 60) 44.1 kHz stereo PCM_16 FLAC (the window benchmark's signal),
+in this process, offscreen, 1400x900 window:
+
+* first pixels: from ``open_path`` until the waveform and the spectrogram have drawn
+  something (target < 1.5 s whatever the length);
+* analysis: until every view shows the finished analysis (``is_settled``);
+* paint: a scripted sequence of zooms (whole file down to 5 s) and pans at several zoom
+  levels; each step sets the range, then every view's redraw and a synchronous repaint
+  run, timed together: percentiles (target p95 < 16 ms);
+* detail: after zooming to 10 s of a pooled spectrogram, until the full-resolution tiles
+  are drawn;
+* cold start: ``sonolens --demo --screenshot`` in a fresh process (target < 2 s).
+
+``SONOLENS_BENCH_SHOT=DIR`` saves the zoomed-in window as DIR/zoomed.png to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.benchmarks.test_extract_speed import (
+    _only_on_demand,  # noqa: F401 - autouse fixture: skip unless asked for
+    _verdict,
+    sonolens_cmd,
+)
+from tests.benchmarks.test_window_open import write_stereo_flac
+
+pytestmark = pytest.mark.benchmark
+
+MINUTES = float(os.environ.get("SONOLENS_BENCH_WINDOW_MINUTES", "60"))
+TARGET_FIRST_PIXELS_S = 1.5
+TARGET_PAINT_P95_MS = 16.0
+TARGET_COLD_START_S = 2.0
+
+
+def _wait(qtbot, condition, timeout_s: float, step_ms: int = 5) -> float:
+    """Seconds until ``condition()`` holds (processing events), or fail after timeout."""
+    start = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - start > timeout_s:
+            raise AssertionError("timed out")
+        qtbot.wait(step_ms)
+    return time.perf_counter() - start
+
+
+def _frame(window, t0: float, t1: float) -> float:
+    """Set the time range, redraw and repaint every view synchronously: seconds taken."""
+    views = [window.waveform, window.spectrogram_view, window.lower.currentWidget()]
+    start = time.perf_counter()
+    window.waveform.plot.setXRange(t0, t1, padding=0)
+    for view in views:
+        view._timer.stop()  # the scheduled redraw runs now, inside the timing
+        view.redraw()
+        view.viewport().repaint()
+    return time.perf_counter() - start
+
+
+def _script(duration: float) -> list[tuple[float, float]]:
+    """Zoom from the whole file to 5 s around the middle, pan at 3 zoom levels, zoom out."""
+    mid = duration / 2
+    steps = []
+    for span in np.geomspace(duration, 5.0, 25):
+        steps.append((mid - span / 2, mid + span / 2))
+    for span in (600.0, 60.0, 5.0):
+        span = min(span, duration)
+        for k in range(20):
+            t0 = max(0.0, mid - span / 2 + k * span / 10)
+            steps.append((t0, t0 + span))
+    for span in np.geomspace(5.0, duration, 10):
+        steps.append((mid - span / 2, mid + span / 2))
+    return steps
+
+
+def test_window_paint_and_first_pixels(qtbot, tmp_path: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyqtgraph as pg
+
+    from sonolens.model.settings import Settings
+    from sonolens.ui.main_window import MainWindow
+
+    audio = tmp_path / "long.flac"
+    write_stereo_flac(audio, MINUTES * 60, tmp_path)
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    window = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    try:
+        start = time.perf_counter()
+        window.open_path(audio)
+        opened = _wait(qtbot, lambda: window.document.source is not None, 60)
+        first_wave = _wait(qtbot, lambda: window.waveform.drawn, 60) + opened
+        first_spec = _wait(qtbot, lambda: window.spectrogram_view.drawn_filled > 0, 60)
+        first_spec = time.perf_counter() - start
+        analysis = _wait(qtbot, window.is_settled, 60 * max(10.0, MINUTES), 50)
+        analysis = time.perf_counter() - start
+        spec = window.document.spectrogram
+        duration = window.document.duration
+
+        frames = [_frame(window, *span) * 1000 for span in _script(duration)]
+        p50, p95, worst = np.percentile(frames, [50, 95, 100])
+
+        qtbot.wait(50)
+        _wait(qtbot, window.is_settled, 60, 20)  # tiles asked for by the script
+        mid = duration / 2
+        zoom_start = time.perf_counter()
+        window.waveform.plot.setXRange(mid + 7.0, mid + 17.0, padding=0)
+        qtbot.wait(30)
+        _wait(qtbot, window.is_settled, 60, 5)
+        detail = time.perf_counter() - zoom_start
+        view = window.spectrogram_view
+        rect = view.image.mapRectToParent(view.image.boundingRect())
+        per_column = rect.width() / view.image.image.shape[1] / spec.frame_seconds
+        shots = os.environ.get("SONOLENS_BENCH_SHOT")
+        if shots:
+            window.grab().save(str(Path(shots) / "zoomed.png"))
+    finally:
+        window.close()
+
+    cold = []
+    for _ in range(2):
+        clock = time.perf_counter()
+        subprocess.run([*sonolens_cmd(), "--demo", "--screenshot", str(tmp_path / "demo.png")],
+                       check=True, capture_output=True, timeout=120,
+                       env={**os.environ, "QT_QPA_PLATFORM": "offscreen",
+                            "SONOLENS_SETTINGS": str(tmp_path / "cold.ini")})
+        cold.append(time.perf_counter() - clock)
+
+    print()
+    print(f"{MINUTES:g}-minute 44.1 kHz stereo FLAC, stored {spec.frames_per_column} "
+          f"frames/column, {len(frames)} scripted frames")
+    print(f"opened (probe, first block)   {opened:7.2f} s")
+    print(f"first waveform pixels         {first_wave:7.2f} s")
+    print(f"first spectrogram pixels      {first_spec:7.2f} s")
+    print(f"whole analysis drawn          {analysis:7.2f} s")
+    print(f"paint per pan/zoom frame      p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
+          f"max {worst:5.1f} ms")
+    print(f"zoom to 10 s -> full detail   {detail:7.2f} s ({per_column:.0f} frame/column)")
+    print(f"cold start --demo --screenshot {cold[0]:6.2f} s first, {cold[1]:.2f} s again")
+    ok_first = max(first_wave, first_spec) <= TARGET_FIRST_PIXELS_S
+    ok_paint = p95 <= TARGET_PAINT_P95_MS
+    ok_cold = cold[1] <= TARGET_COLD_START_S
+    print(f"target first pixels <= {TARGET_FIRST_PIXELS_S} s: {_verdict(ok_first)}")
+    print(f"target paint p95 <= {TARGET_PAINT_P95_MS} ms: {_verdict(ok_paint)}")
+    print(f"target cold start <= {TARGET_COLD_START_S} s: {_verdict(ok_cold)}")
+    assert per_column == pytest.approx(1.0)
+    assert ok_first and ok_paint and ok_cold
