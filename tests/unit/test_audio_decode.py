@@ -414,3 +414,9 @@ def test_truncated_flac_gives_prefix_and_warning(tmp_path):
     assert 0 < len(data) < len(expected)
     np.testing.assert_array_equal(data, expected[: len(data)])
     assert any("file ends early" in note for note in warnings), warnings
+
+    # random access first, before any full pass: a read past the cut gives what is there
+    with open_source(cut) as source:
+        assert len(source.read(len(data) - 10, len(expected))) == 10
+        np.testing.assert_array_equal(source.read(100, 2100), expected[100:2100])
+        assert len(source.read(len(data) + 10, len(expected))) == 0

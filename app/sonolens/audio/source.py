@@ -96,8 +96,10 @@ class AudioSource:
                 return np.zeros((0, self.channels), dtype=np.float32)
             try:
                 return self._sanitize(soundfile_decoder.read_range(self.path, start, stop))
-            except RuntimeError as exc:
-                raise AudioError(self.path, f"cannot be read: {exc}") from exc
+            except RuntimeError:
+                # a file cut short (e.g. FLAC) fails where its header promised data: from
+                # now on serve what is really there, from the decode cache
+                self.info = replace(self.info, frames_exact=False)
         return self._sanitize(self._decoded().read(start, stop))
 
     def read_all(self) -> np.ndarray:
@@ -223,17 +225,9 @@ def _check_decodable(source: AudioSource) -> None:
             cause = source.warnings[0]
             raise AudioError(source.path, f"corrupt or truncated: no audio decoded ({cause})")
         raise AudioError(source.path, "the file contains no audio samples")
-    if source.info.frames_exact and not _tail_readable(source):
-        source.info = replace(source.info, frames_exact=False)
+    # A header that promises more than the file holds (a FLAC cut short) is found by the
+    # first full pass or the first read that fails, not here: seeking to the end of a long
+    # FLAC to check can take seconds.
     source._stopped = None  # the probe decode may stop early on purpose; full reads re-check
     source._nonfinite = 0
     source._frames_decoded = None
-
-
-def _tail_readable(source: AudioSource) -> bool:
-    """A truncated FLAC promises frames it cannot deliver: check the last one decodes."""
-    last = source.info.frames - 1
-    try:
-        return len(soundfile_decoder.read_range(source.path, last, last + 1)) == 1
-    except RuntimeError:
-        return False
