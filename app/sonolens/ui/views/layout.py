@@ -54,10 +54,13 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.ci.layout.setColumnFixedWidth(1, RIGHT_COLUMN_WIDTH)
 
     def show_time_label(self, shown: bool) -> None:
-        """Time values and title under this view (the window shows them once, under the
-        lowest view; the others keep the tick marks: fewer texts to lay out per frame)."""
+        """The time axis under this view (the window shows it once, under the lowest view:
+        less to lay out and paint per frame while panning)."""
         self.plot.setLabel("bottom", "Time" if shown else None)
-        self.plot.getAxis("bottom").setStyle(showValues=shown)
+        if shown:
+            self.plot.showAxis("bottom")
+        else:
+            self.plot.hideAxis("bottom")
 
     def dispose(self) -> None:
         """Stop pending redraws (before the widget is deleted)."""
