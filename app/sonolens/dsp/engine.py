@@ -236,17 +236,18 @@ class _Pass1:
         top_db = self.plan.params.top_db
         db_peak = spectral.power_to_db_unclipped(peaks)
         db_valley = spectral.power_to_db_unclipped(valleys)
-        spectral.clip_top_db(db_peak, top_db=top_db, maximum=float(db_peak.max()))
-        spectral.clip_top_db(db_valley, top_db=top_db, maximum=float(db_valley.max()))
+        top_peak = float(db_peak.max(initial=-np.inf))  # -inf: no band computed
+        top_valley = float(db_valley.max(initial=-np.inf))
+        spectral.clip_top_db(db_peak, top_db=top_db, maximum=top_peak)
+        spectral.clip_top_db(db_valley, top_db=top_db, maximum=top_valley)
         contrast = db_peak - db_valley
         wanted = self.plan.params.contrast_bands + 1
         names = feature_columns("spectral_contrast", contrast_bands=wanted - 1)
-        if contrast.shape[1] < wanted:
-            nyquist = self.plan.sr / 2
-            self.notes.append(
-                f"spectral contrast: {wanted - contrast.shape[1]} band(s) above Nyquist "
-                f"({nyquist:g} Hz) left empty"
-            )
+        p = self.plan.params
+        note = spectral.contrast_note(contrast.shape[1], sr=self.plan.sr, n_fft=p.n_fft,
+                                      fmin=p.contrast_fmin, n_bands=p.contrast_bands)
+        if note is not None:
+            self.notes.append(note)
         empty = np.full(len(contrast), np.nan, dtype=np.float32)
         return {
             name: contrast[:, k].astype(np.float32) if k < contrast.shape[1] else empty.copy()

@@ -247,3 +247,53 @@ def test_8_khz_leaves_the_contrast_band_above_nyquist_empty(tmp_path, capfd):
     assert np.isfinite(fitting.to_numpy()).all()
     ref = librosa_columns(y, sr, contrast_bands=5)  # the bands that fit, as librosa has them
     assert_librosa_values(fitting, ref)
+
+
+def test_fft_too_coarse_for_contrast_leaves_it_empty_and_says_so(tmp_path, capfd):
+    """192 kHz with n_fft=256 (750 Hz bins): librosa's contrast fails (IndexError: a band
+    holds no bin); Sonolens computes everything else and leaves contrast empty, once."""
+    path = make.write(tmp_path / "bat.wav", tone(192000, 48000), 192000)
+    out = tmp_path / "bat.csv"
+    assert main(["-q", "extract", str(path), "-o", str(out), "--n-fft", "256",
+                 "--hop-length", "128"]) == 0
+    assert capfd.readouterr().err.splitlines() == [
+        f"warning: {path}: spectral contrast: 7 band(s) from 0 Hz left empty (n_fft=256 "
+        "gives 750 Hz per bin, too coarse for them)"]
+    table = pd.read_csv(out)
+    contrast = [f"spectral_contrast_{k}" for k in range(1, 8)]
+    assert table[contrast].isna().all().all()
+    assert np.isfinite(table.drop(columns=contrast).to_numpy()).all()
+    y, sr = librosa.load(path, sr=None)
+    with warnings.catch_warnings(), pytest.raises(IndexError):
+        warnings.simplefilter("ignore")  # numpy: "Mean of empty slice" on the way
+        librosa.feature.spectral_contrast(y=y, sr=sr, n_fft=256, hop_length=128)
+    centroid = librosa.feature.spectral_centroid(y=y, sr=sr, n_fft=256, hop_length=128)[0]
+    np.testing.assert_allclose(table["spectral_centroid"], centroid, rtol=1e-4)
+
+
+@pytest.mark.parametrize(("option", "value", "says"), [
+    ("--n-fft", "99999999", "n_fft=99999999 must be <= 1048576"),
+    ("--hop-length", "0", "hop_length=0 must be >= 1"),
+    ("--sr", "0", "sr=0 must be >= 1"),
+    ("--n-mels", "100000", "n_mels=100000 must be <= 4096"),
+    ("--p", "1e9", "p=1000000000.0 must lie in (0, 32]"),
+    ("--fmin", "-5", "fmin=-5.0 must be >= 0"),
+    ("--roll-percent", "nan", "roll_percent=nan must be finite"),
+    ("--channel", "left", "channel='left' must be 'mix' or an integer"),
+])
+def test_hostile_parameter_is_one_usage_error(tmp_path, capfd, option, value, says):
+    path = make.write(tmp_path / "t.wav", tone(SR, SR), SR)
+    out = tmp_path / "o.csv"
+    assert main(["extract", str(path), "-o", str(out), option, value]) == 2
+    assert capfd.readouterr().err.splitlines() == [f"sonolens: error: {says}"]
+    assert not out.exists()
+
+
+def test_parameter_that_does_not_fit_one_file_names_that_file(tmp_path, capfd):
+    low = make.write(tmp_path / "low.wav", tone(8000, 8000), 8000)
+    high = make.write(tmp_path / "high.wav", tone(44100, 44100), 44100)
+    out = tmp_path / "o.csv"
+    assert main(["-q", "extract", str(low), str(high), "-o", str(out), "--fmax", "8000"]) == 1
+    assert capfd.readouterr().err.splitlines() == [
+        f"error: {low}: fmax=8000.0 Hz exceeds Nyquist (4000 Hz)"]
+    assert set(pd.read_csv(out)["file"]) == {str(high)}
