@@ -29,6 +29,7 @@ MAX_N_FFT = 2**20  # samples (a 2^20-point FFT: 0.04 Hz bins at 44.1 kHz)
 MAX_HOP_LENGTH = 2**24  # samples (~6 min at 44.1 kHz)
 MAX_SR = 1_000_000  # Hz
 MAX_N_MELS = 4096
+MAX_CHANNELS = 1024  # libsndfile's limit; channel indices lie below it
 MAX_CONTRAST_BANDS = 32  # 200 Hz * 2^32 is far above any Nyquist
 MAX_P = 32.0  # |f - centroid|^p stays finite in float64 up to 192 kHz audio
 
@@ -79,7 +80,7 @@ class AnalysisParams:
         if self.sr is not None:
             _positive_int("sr", self.sr, minimum=1, maximum=MAX_SR)
         if self.channel is not None:
-            _positive_int("channel", self.channel, minimum=0)
+            _positive_int("channel", self.channel, minimum=0, maximum=MAX_CHANNELS - 1)
         _positive_int("n_mels", self.n_mels, maximum=MAX_N_MELS)
         _positive_int("n_mfcc", self.n_mfcc)
         if self.n_mfcc > self.n_mels:
