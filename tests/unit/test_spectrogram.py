@@ -303,3 +303,41 @@ def test_feature_engine_fills_the_same_spectrogram(tmp_path, kind):
     np.testing.assert_array_equal(spec.values[: spec.filled], reference.values[: reference.filled])
     for name in alone.columns:
         np.testing.assert_array_equal(shared.columns[name], alone.columns[name])
+
+
+@pytest.mark.parametrize("first_k", [1, 3])
+def test_store_repools_when_the_file_outgrows_its_header(first_k):
+    """A header that promised too few frames (a silent FLAC's size cap): the store pools
+    again by 2 instead of passing its budget, and still equals numpy pooling."""
+    from sonolens.dsp.spectrogram import Spectrogram
+
+    rng = np.random.default_rng(first_k)
+    rows, n = 8, 5000
+    frames = rng.standard_normal((n, rows)).astype(np.float32)
+    budget = 200 * rows * 4
+    spec = Spectrogram(kind="db", sr=1000, hop_length=10, params=AnalysisParams(),
+                       freqs=np.arange(rows, dtype=np.float64),
+                       values=np.zeros((20, rows), np.float32), frames_per_column=first_k,
+                       max_bytes=budget)
+    spec.init_overview(20, columns=16)
+    position = 0
+    for size in rng.integers(1, 300, size=400):
+        block = frames[position : position + size]
+        if not len(block):
+            break
+        spec.append(block)
+        position += len(block)
+    spec.finish()
+    k = spec.frames_per_column
+    assert k == first_k * 2 ** round(math.log2(k / first_k)) and k > first_k
+    assert spec.n_frames == n and spec.filled == math.ceil(n / k)
+    assert spec.filled * rows * 4 <= budget * 17 / 16
+    want = pool(frames, k)
+    np.testing.assert_array_equal(spec.values[: spec.filled], want)
+    image, _ = spec.image(0.0, spec.duration, 10**6)
+    np.testing.assert_array_equal(image, want.T)
+    image, _ = spec.image(0.0, spec.duration, 5)  # through the rebuilt overview
+    factor = math.ceil(len(want) / 5)
+    while math.ceil(len(want) / factor) > 5:
+        factor += 1
+    assert image.shape[1] <= 5

@@ -1,4 +1,8 @@
-"""libsndfile (through soundfile): WAV, AIFF, FLAC, OGG Vorbis/Opus, MP3 and more."""
+"""libsndfile (through soundfile): WAV, AIFF, FLAC, OGG Vorbis/Opus, MP3 and more.
+
+Every function takes ``patch``: byte overlays (see :mod:`sonolens.audio.wav_header`) that
+let libsndfile read a WAV whose header was never finalised, without changing the file.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +14,13 @@ import soundfile as sf
 
 from sonolens.audio.info import AudioInfo
 from sonolens.audio.quiet import quiet_native_stderr
+from sonolens.audio.wav_header import PatchedFile
 
 #: Formats whose header frame count and seeking we trust (sample-exact random access).
 EXACT_FORMATS = frozenset({"WAV", "WAVEX", "W64", "AIFF", "AIFC", "CAF", "RF64", "AU", "FLAC"})
-_SMALLEST_RETRY = 64
+_SKIP_FRAMES = 65536  # frames read and dropped per step when a format cannot seek exactly
+
+Patch = tuple[tuple[int, bytes], ...]
 
 
 class DecodeStopped(Exception):
@@ -25,46 +32,70 @@ class DecodeStopped(Exception):
         self.reason = reason
 
 
-def probe(path: Path) -> AudioInfo:
+class _SequentialFile(sf.SoundFile):
+    """A SoundFile whose reads never seek.
+
+    soundfile seeks to the current position after every read (``SoundFile._cdata_io``);
+    libsndfile's MP3 decoder (mpg123) restarts there without its bit reservoir, so the rest
+    of that MPEG frame comes out wrong (up to 1152 samples per read boundary, measured with
+    libsndfile 1.2.2). Claiming "not seekable" skips that seek; explicit ``seek()`` works.
+    """
+
+    _view: PatchedFile | None = None  # the patched byte view it reads, closed with it
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        super().close()
+        if self._view is not None:
+            self._view.close()
+
+
+def probe(path: Path, *, patch: Patch = ()) -> AudioInfo:
     """Header facts; raises ``sf.LibsndfileError`` when libsndfile cannot read the file."""
-    with quiet_native_stderr():
-        info = sf.info(str(path))
-    return AudioInfo(
-        path=path,
-        samplerate=int(info.samplerate),
-        channels=int(info.channels),
-        frames=int(info.frames),
-        format=info.format,
-        subtype=info.subtype,
-        frames_exact=info.format in EXACT_FORMATS,
-    )
+    handle = _open(path, patch)
+    try:
+        info = AudioInfo(
+            path=path,
+            samplerate=int(handle.samplerate),
+            channels=int(handle.channels),
+            frames=int(handle.frames),
+            format=handle.format,
+            subtype=handle.subtype,
+            frames_exact=handle.format in EXACT_FORMATS,
+        )
+    finally:
+        _close(handle)
+    return info
 
 
-def iter_blocks(path: Path, *, start: int = 0, blocksize: int = 65536) -> Iterator[np.ndarray]:
+def iter_blocks(path: Path, *, start: int = 0, blocksize: int = 65536, patch: Patch = (),
+                exact: bool = True) -> Iterator[np.ndarray]:
     """Yield float32 blocks of shape (n, channels) from frame ``start`` to the end.
 
     Never trusts the header's frame count: reads until the decoder stops. Damaged data
-    ends the iteration with :class:`DecodeStopped` after every decodable frame was yielded
-    (a failing block is retried in smaller pieces to keep what precedes the damage).
+    ends the iteration with :class:`DecodeStopped` after every decodable frame was yielded:
+    a failing read is retried in smaller pieces (down to one frame) from a fresh handle,
+    positioned by ``seek`` when the format seeks sample-exactly (``exact``), else by
+    decoding and dropping the frames before it.
     """
-    handle = _open(path)
+    handle = _open(path, patch)
     try:
-        if start:
-            handle.seek(start)
-        position = start
+        position = _skip_to(handle, start, exact)
         size = blocksize
         while True:
             try:
                 with quiet_native_stderr():
                     block = handle.read(size, dtype="float32", always_2d=True)
             except RuntimeError as exc:
-                if size <= _SMALLEST_RETRY:
+                if size <= 1:
                     raise DecodeStopped(position, _reason(exc)) from exc
-                size //= 4  # retry smaller pieces from a fresh handle: keep what precedes damage
-                handle.close()
-                handle = _open(path)
+                size = max(1, size // 4)
+                _close(handle)
+                handle = _open(path, patch)
                 try:
-                    handle.seek(position)
+                    _skip_to(handle, position, exact)
                 except RuntimeError:
                     raise DecodeStopped(position, _reason(exc)) from exc
                 continue
@@ -74,21 +105,62 @@ def iter_blocks(path: Path, *, start: int = 0, blocksize: int = 65536) -> Iterat
             yield block
             size = blocksize
     finally:
+        _close(handle)
+
+
+def read_range(path: Path, start: int, stop: int, *, patch: Patch = ()) -> np.ndarray:
+    """Frames [start, stop) as float32 (n, channels); fewer if the file ends first."""
+    handle = _open(path, patch)
+    try:
+        with quiet_native_stderr():
+            handle.seek(start)
+            return handle.read(max(0, stop - start), dtype="float32", always_2d=True)
+    finally:
+        _close(handle)
+
+
+def _open(path: Path, patch: Patch) -> sf.SoundFile:
+    with quiet_native_stderr():
+        if not patch:
+            return _SequentialFile(str(path))
+        view = PatchedFile(path, patch)
+        try:
+            handle = _SequentialFile(view)
+        except BaseException:
+            view.close()
+            raise
+        handle._view = view
+        return handle
+
+
+def _close(handle: sf.SoundFile) -> None:
+    with quiet_native_stderr():
         handle.close()
 
 
-def _open(path: Path) -> sf.SoundFile:
-    with quiet_native_stderr():
-        return sf.SoundFile(str(path))
-
-
-def read_range(path: Path, start: int, stop: int) -> np.ndarray:
-    """Frames [start, stop) as float32 (n, channels); fewer if the file ends first."""
-    with quiet_native_stderr(), sf.SoundFile(str(path)) as handle:
-        handle.seek(start)
-        return handle.read(stop - start, dtype="float32", always_2d=True)
+def _skip_to(handle: sf.SoundFile, frame: int, exact: bool) -> int:
+    """Position ``handle`` at ``frame``; returns the frame reached."""
+    if frame <= 0:
+        return 0
+    if exact:
+        with quiet_native_stderr():
+            handle.seek(frame)
+        return frame
+    done = 0
+    while done < frame:
+        with quiet_native_stderr():
+            got = len(handle.read(min(_SKIP_FRAMES, frame - done), dtype="float32",
+                                  always_2d=True))
+        if got == 0:
+            break
+        done += got
+    return done
 
 
 def _reason(exc: BaseException) -> str:
-    text = str(exc).strip() or type(exc).__name__
-    return text.rstrip(".")
+    """libsndfile's message without its "Error : " label, e.g. "flac decoder lost sync"."""
+    text = str(exc).strip()
+    label, sep, rest = text.partition(":")
+    if sep and label.strip().lower() in ("error", "internal error"):
+        text = rest.strip()
+    return (text or type(exc).__name__).rstrip(".")

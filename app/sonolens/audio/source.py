@@ -3,6 +3,11 @@
 Samples are float32 in [-1, 1], shape (n_frames, n_channels), native rate, all channels.
 NaN/Inf samples become 0 and add a warning. Formats that do not seek sample-exactly
 (MP3, OGG, M4A...) are decoded once into a float32 memmap cache on first random access.
+
+Damaged files give what is decodable, with a warning: a WAV whose header was never
+finalised is read through corrected sizes (:mod:`sonolens.audio.wav_header`); a file cut
+short yields its decodable prefix. A header's frame count is never trusted for sizing
+buffers beyond what the file's size could hold (see :attr:`AudioSource.frames`).
 """
 
 from __future__ import annotations
@@ -15,21 +20,31 @@ from pathlib import Path
 
 import numpy as np
 
-from sonolens.audio import pyav_decoder, soundfile_decoder
+from sonolens.audio import pyav_decoder, soundfile_decoder, wav_header
 from sonolens.audio.decode_cache import DecodeCache
 from sonolens.audio.info import AudioInfo
-from sonolens.audio.soundfile_decoder import DecodeStopped
+from sonolens.audio.soundfile_decoder import DecodeStopped, Patch
 from sonolens.core.errors import AudioError
 
 BLOCK_FRAMES = 65536
+#: Upper bound on frames per byte of a file whose frame count is not proven: 1/16 bit per
+#: sample and channel, below any real codec (Opus at 6 kbit/s spends ~1/8 bit).
+MAX_FRAMES_PER_BYTE = 128
+#: Seekable formats whose header's frame count the file's size does not bound (not checked
+#: at open: seeking to a long FLAC's last frame can take seconds).
+_COMPRESSED = frozenset({"FLAC"})
 
 
 class AudioSource:
     """An opened audio file. Use :func:`open_source`; close it (or use ``with``)."""
 
-    def __init__(self, info: AudioInfo, backend: str) -> None:
+    def __init__(self, info: AudioInfo, backend: str, *, patch: Patch = (),
+                 header_note: str | None = None, file_size: int | None = None) -> None:
         self.info = info
         self.backend = backend  # "soundfile" or "pyav"
+        self.patch = patch  # header bytes corrected for decoding (unfinished WAV)
+        self._header_note = header_note
+        self._file_size = file_size
         self._lock = threading.Lock()
         self._cache: DecodeCache | None = None
         self._nonfinite = 0
@@ -51,13 +66,20 @@ class AudioSource:
 
     @property
     def frames(self) -> int:
-        """Frames known to be decodable (the header's promise until a full pass proves it)."""
-        return self._frames_decoded if self._frames_decoded is not None else self.info.frames
+        """Frames known to be decodable: the count a full pass found; before that the
+        header's promise, for compressed or non-seekable formats capped at what the file's
+        size could hold, so a hostile header cannot make anyone allocate for it."""
+        if self._frames_decoded is not None:
+            return self._frames_decoded
+        uncompressed = self.info.frames_exact and self.info.format not in _COMPRESSED
+        if uncompressed or self._file_size is None:  # PCM: the size bounds the count anyway
+            return self.info.frames
+        return min(self.info.frames, self._file_size * MAX_FRAMES_PER_BYTE // self.channels)
 
     @property
     def warnings(self) -> list[str]:
         """Problems met so far, each a short sentence (no file name)."""
-        notes = []
+        notes = [self._header_note] if self._header_note else []
         if self._stopped is not None:
             notes.append(self._stopped)
         if self._nonfinite:
@@ -71,10 +93,15 @@ class AudioSource:
             for first in range(start, self._cache.frames, blocksize):
                 yield self._sanitize(self._cache.read(first, first + blocksize))
             return
-        decoder = soundfile_decoder if self.backend == "soundfile" else pyav_decoder
+        if self.backend == "soundfile":
+            decoded = soundfile_decoder.iter_blocks(
+                self.path, start=start, blocksize=blocksize, patch=self.patch,
+                exact=self.info.frames_exact)
+        else:
+            decoded = pyav_decoder.iter_blocks(self.path, start=start, blocksize=blocksize)
         position = start
         try:
-            for block in decoder.iter_blocks(self.path, start=start, blocksize=blocksize):
+            for block in decoded:
                 position += len(block)
                 yield self._sanitize(block)
         except DecodeStopped as stop:
@@ -84,7 +111,7 @@ class AudioSource:
         if start == 0:
             self._frames_decoded = position
             if self._stopped is None and position < self.info.frames:
-                self._note_stop(position, "fewer samples than the header promises")
+                self._note_stop(position, "")
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as float32 (n, channels); shorter at the end of the data."""
@@ -95,7 +122,8 @@ class AudioSource:
             if start >= stop:
                 return np.zeros((0, self.channels), dtype=np.float32)
             try:
-                return self._sanitize(soundfile_decoder.read_range(self.path, start, stop))
+                return self._sanitize(soundfile_decoder.read_range(self.path, start, stop,
+                                                                   patch=self.patch))
             except RuntimeError:
                 # a file cut short (e.g. FLAC) fails where its header promised data: from
                 # now on serve what is really there, from the decode cache
@@ -148,36 +176,53 @@ class AudioSource:
     def _note_stop(self, position: int, reason: str) -> None:
         rate = self.samplerate
         promised = self.info.frames
+        why = f" ({reason})" if reason else ""
         if promised > position:
-            self._stopped = (
-                f"file ends early ({reason}): decoded {position / rate:.2f} s "
-                f"of {promised / rate:.2f} s"
-            )
+            self._stopped = (f"file ends early: decoded {position / rate:.2f} s "
+                             f"of {promised / rate:.2f} s{why}")
         else:
-            self._stopped = f"decoding stopped at {position / rate:.2f} s ({reason})"
+            self._stopped = f"decoding stopped at {position / rate:.2f} s{why}"
 
 
 def open_source(path: str | os.PathLike[str]) -> AudioSource:
     """Open ``path`` for reading, or raise :class:`AudioError` saying why not in plain words."""
     file = Path(path)
-    _check_file(file)
+    size = _check_file(file)
+    layout = wav_header.inspect_wav(file)
+    patch = layout.header_patch() if layout is not None and layout.unfinished else ()
     errors: list[str] = []
     try:
-        info = soundfile_decoder.probe(file)
+        info = soundfile_decoder.probe(file, patch=patch)
         backend = "soundfile"
     except RuntimeError as exc:
         errors.append(str(exc))
-        info, backend = _probe_pyav(file, errors), "pyav"
+        info, backend, patch = _probe_pyav(file, errors), "pyav", ()
     if info.channels <= 0:
         raise AudioError(file, "the file declares zero audio channels")
     if info.samplerate <= 0:
         raise AudioError(file, "the file declares an invalid sample rate")
-    source = AudioSource(info, backend)
+    note = _header_note(layout, info.samplerate) if backend == "soundfile" else None
+    source = AudioSource(info, backend, patch=patch, header_note=note, file_size=size)
     _check_decodable(source)
     return source
 
 
-def _check_file(file: Path) -> None:
+def _header_note(layout: wav_header.WavLayout | None, rate: int) -> str | None:
+    """What a damaged WAV header cost, in one sentence (None if the header is sound)."""
+    if layout is None:
+        return None
+    present = layout.present_frames / rate
+    if layout.unfinished:
+        return (f"WAV header not finalised (data size {layout.declared_bytes}): "
+                f"recovered {present:.2f} s from the data present")
+    if layout.cut_short:
+        return (f"file ends early: decoded {present:.2f} s of "
+                f"{layout.declared_frames / rate:.2f} s")
+    return None
+
+
+def _check_file(file: Path) -> int:
+    """Refuse what cannot be an audio file; returns its size in bytes."""
     if not file.exists():
         raise AudioError(file, "file not found")
     if file.is_dir():
@@ -190,6 +235,7 @@ def _check_file(file: Path) -> None:
         raise AudioError(file, f"cannot be read: {exc.strerror or exc}") from exc
     if size == 0:
         raise AudioError(file, "file is empty (0 bytes)")
+    return size
 
 
 def _probe_pyav(file: Path, errors: list[str]) -> AudioInfo:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sonolens.cli.options import add_analysis_options, features_from_args, params_from_args
 from sonolens.cli.report import Reporter, progress_bar
-from sonolens.core.errors import SonolensError
+from sonolens.core.errors import AudioError, SonolensError
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -40,8 +40,11 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             with open_source(path) as source:
                 job = extract_features(source, params, features)
                 table = progress_bar(job, f"{path.name}", enabled=reporter.interactive)
-        except SonolensError as exc:
+        except AudioError as exc:  # its message names the file
             reporter.error(str(exc))
+            continue
+        except SonolensError as exc:  # e.g. fmax past this file's Nyquist
+            reporter.error(f"{path}: {exc}")
             continue
         for note in table.warnings:
             reporter.warning(f"{path}: {note}")

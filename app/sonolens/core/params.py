@@ -1,7 +1,9 @@
 """Analysis parameters: one frozen dataclass whose defaults equal librosa's.
 
 Names follow librosa's glossary (``sr, n_fft, hop_length, win_length, window``...).
-``validate()`` raises :class:`ParameterError` naming the first bad parameter.
+``validate()`` raises :class:`ParameterError` naming the first bad parameter. Upper limits
+keep hostile values (a corrupt settings file, a typo of ``--n-fft 20480000000``) from
+allocating without bound; they lie far beyond any useful analysis.
 """
 
 from __future__ import annotations
@@ -22,6 +24,14 @@ WINDOWS: dict[str, str] = {
     "bartlett": "bartlett",
     "flattop": "flattop",
 }
+
+MAX_N_FFT = 2**20  # samples (a 2^20-point FFT: 0.04 Hz bins at 44.1 kHz)
+MAX_HOP_LENGTH = 2**24  # samples (~6 min at 44.1 kHz)
+MAX_SR = 1_000_000  # Hz
+MAX_N_MELS = 4096
+MAX_CHANNELS = 1024  # libsndfile's limit; channel indices lie below it
+MAX_CONTRAST_BANDS = 32  # 200 Hz * 2^32 is far above any Nyquist
+MAX_P = 32.0  # |f - centroid|^p stays finite in float64 up to 192 kHz audio
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,8 @@ class AnalysisParams:
 
     def validate(self) -> AnalysisParams:
         """Check every parameter that does not depend on the audio; return self."""
-        _positive_int("n_fft", self.n_fft, minimum=4)
-        _positive_int("hop_length", self.hop_length)
+        _positive_int("n_fft", self.n_fft, minimum=4, maximum=MAX_N_FFT)
+        _positive_int("hop_length", self.hop_length, maximum=MAX_HOP_LENGTH)
         if self.win_length is not None:
             _positive_int("win_length", self.win_length)
             if self.win_length > self.n_fft:
@@ -68,10 +78,10 @@ class AnalysisParams:
                 f"window={self.window!r} is not one of {', '.join(WINDOWS)}"
             )
         if self.sr is not None:
-            _positive_int("sr", self.sr, minimum=1)
+            _positive_int("sr", self.sr, minimum=1, maximum=MAX_SR)
         if self.channel is not None:
-            _positive_int("channel", self.channel, minimum=0)
-        _positive_int("n_mels", self.n_mels)
+            _positive_int("channel", self.channel, minimum=0, maximum=MAX_CHANNELS - 1)
+        _positive_int("n_mels", self.n_mels, maximum=MAX_N_MELS)
         _positive_int("n_mfcc", self.n_mfcc)
         if self.n_mfcc > self.n_mels:
             raise ParameterError(f"n_mfcc={self.n_mfcc} must be <= n_mels={self.n_mels}")
@@ -84,12 +94,12 @@ class AnalysisParams:
         if not 0.0 < self.roll_percent < 1.0:
             raise ParameterError(f"roll_percent={self.roll_percent} must lie in (0, 1)")
         _finite("p", self.p)
-        if self.p <= 0:
-            raise ParameterError(f"p={self.p} must be positive")
+        if not 0 < self.p <= MAX_P:
+            raise ParameterError(f"p={self.p} must lie in (0, {MAX_P:g}]")
         _finite("contrast_fmin", self.contrast_fmin)
         if self.contrast_fmin <= 0:
             raise ParameterError(f"contrast_fmin={self.contrast_fmin} must be positive")
-        _positive_int("contrast_bands", self.contrast_bands)
+        _positive_int("contrast_bands", self.contrast_bands, maximum=MAX_CONTRAST_BANDS)
         _finite("top_db", self.top_db, minimum=0.0)
         return self
 
@@ -118,16 +128,21 @@ class AnalysisParams:
         return tuple(f.name for f in fields(cls))
 
 
-def _positive_int(name: str, value: object, minimum: int = 1) -> None:
+def _positive_int(name: str, value: object, minimum: int = 1, maximum: int | None = None
+                  ) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ParameterError(f"{name}={value!r} must be an integer")
     if value < minimum:
         raise ParameterError(f"{name}={value} must be >= {minimum}")
+    if maximum is not None and value > maximum:
+        raise ParameterError(f"{name}={value} must be <= {maximum}")
 
 
 def _finite(name: str, value: object, minimum: float | None = None) -> None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ParameterError(f"{name}={value!r} must be a number")
+    if isinstance(value, int) and abs(value) > 2**1023:  # float(value) would overflow
+        raise ParameterError(f"{name}={value} must be finite")
     if not math.isfinite(value):
         raise ParameterError(f"{name}={value} must be finite")
     if minimum is not None and value < minimum:

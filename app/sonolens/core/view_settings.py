@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sonolens.core.errors import ParameterError
+from sonolens.core.params import MAX_CHANNELS
 
 SPECTROGRAM_KINDS: dict[str, str] = {  # kind -> label
     "magnitude": "Linear magnitude",
@@ -59,8 +60,9 @@ class ViewSettings:
             raise ParameterError(f"db_range={self.db_range} must lie in [1, 200] dB")
         channel = self.waveform_channel
         if channel is not None and (not isinstance(channel, int) or isinstance(channel, bool)
-                                    or channel < WAVEFORM_MIX):
-            raise ParameterError(f"waveform_channel={self.waveform_channel} must be >= -1")
+                                    or not WAVEFORM_MIX <= channel < MAX_CHANNELS):
+            raise ParameterError(f"waveform_channel={self.waveform_channel} must lie in "
+                                 f"[-1, {MAX_CHANNELS - 1}]")
         unknown = set(self.overlays) - set(OVERLAYS)
         if unknown:
             raise ParameterError(f"overlays: unknown {', '.join(sorted(unknown))}")

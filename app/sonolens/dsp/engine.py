@@ -250,12 +250,11 @@ class _Pass1:
         top_valley = float(db(np.float64(valley_max)))
         wanted = self.plan.params.contrast_bands + 1
         names = feature_columns("spectral_contrast", contrast_bands=wanted - 1)
-        if n_bands < wanted:
-            nyquist = self.plan.sr / 2
-            self.notes.append(
-                f"spectral contrast: {wanted - n_bands} band(s) above Nyquist "
-                f"({nyquist:g} Hz) left empty"
-            )
+        p = self.plan.params
+        note = spectral.contrast_note(n_bands, sr=self.plan.sr, n_fft=p.n_fft,
+                                      fmin=p.contrast_fmin, n_bands=p.contrast_bands)
+        if note is not None:
+            self.notes.append(note)
         cols = {}
         for k, name in enumerate(names):
             if k >= n_bands:

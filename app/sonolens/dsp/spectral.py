@@ -57,19 +57,24 @@ def flatness(power: np.ndarray, *, amin: float = 1e-10) -> np.ndarray:
 def contrast_bands(freqs: np.ndarray, *, sr: float, fmin: float, n_bands: int):
     """Bin ranges of librosa's contrast bands, as ``(first, stop, drop_last, quantile_n)``.
 
-    Only the bands whose lower edge lies below Nyquist are returned (librosa raises
-    instead); the band that reaches Nyquist takes every bin up to the end, as librosa's
-    top band does.
+    Only the leading bands that can be computed are returned: librosa raises when a band's
+    lower edge passes Nyquist, fails (IndexError) when a band holds no FFT bin, and gives
+    NaN for every band when one is left empty by dropping its last bin (n_fft too small
+    for the band); Sonolens stops before such a band and leaves it and those above empty
+    (see :func:`contrast_note`). The band that reaches Nyquist takes every bin up to the
+    end, as librosa's top band does.
     """
     octa = np.zeros(n_bands + 2)
     octa[1:] = fmin * (2.0 ** np.arange(0, n_bands + 1))
-    fitting = int(np.sum(octa[:-1] < 0.5 * sr)) - 1  # index of the last band that fits
+    fitting = int(np.sum(octa[:-1] < 0.5 * sr)) - 1  # index of the last band below Nyquist
     bands = []
     for k, (f_low, f_high) in enumerate(itertools.pairwise(octa)):
         if k > fitting:
             break
         current = np.logical_and(freqs >= f_low, freqs <= f_high)
         idx = np.flatnonzero(current)
+        if len(idx) == 0 or (k > 0 and idx[0] == 0):
+            break  # no FFT bin in this band
         if k > 0:
             current[idx[0] - 1] = True
         if k == fitting:
@@ -77,8 +82,23 @@ def contrast_bands(freqs: np.ndarray, *, sr: float, fmin: float, n_bands: int):
         chosen = np.flatnonzero(current)
         count = len(chosen)
         drop_last = k < fitting
+        if drop_last and count < 2:
+            break  # nothing left once the last bin is dropped (librosa: NaN everywhere)
         bands.append((int(chosen[0]), int(chosen[-1]) + 1, drop_last, count))
     return bands
+
+
+def contrast_note(n_computed: int, *, sr: float, n_fft: int, fmin: float, n_bands: int
+                  ) -> str | None:
+    """The one-line warning for contrast bands :func:`contrast_bands` could not compute."""
+    missing = n_bands + 1 - n_computed
+    if missing <= 0:
+        return None
+    low = 0.0 if n_computed == 0 else fmin * 2.0 ** (n_computed - 1)
+    if low >= sr / 2:
+        return f"spectral contrast: {missing} band(s) above Nyquist ({sr / 2:g} Hz) left empty"
+    return (f"spectral contrast: {missing} band(s) from {low:g} Hz left empty (n_fft={n_fft} "
+            f"gives {sr / n_fft:.4g} Hz per bin, too coarse for them)")
 
 
 def contrast_peaks_valleys(

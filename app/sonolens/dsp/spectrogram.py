@@ -158,7 +158,11 @@ class Spectrogram:
     n_frames: int = 0
     filled: int = 0
     complete: bool = False
+    # the next stored column's max so far (n_rows,) over _pending_count (< k) frames
     _pending: np.ndarray | None = field(default=None, repr=False)
+    _pending_count: int = 0
+    max_bytes: int | None = None  # the store's budget (None: grow as needed)
+    tile_bytes: int = DEFAULT_TILE_BYTES
     # overview: stored columns max-pooled by overview_factor, kept up to date as columns
     # arrive, so whole-file views pool ~4096 columns instead of all of them
     overview: np.ndarray | None = field(default=None, repr=False)
@@ -333,30 +337,77 @@ class Spectrogram:
 
     # -- writing (the computing thread only) -------------------------------------------
     def append(self, block: np.ndarray) -> None:
-        """Add float32 (n, n_rows) values of the next n frames (pooled when k > 1)."""
-        k = self.frames_per_column
+        """Add float32 (n, n_rows) values of the next n frames (pooled when k > 1).
+
+        When the file turns out longer than its header said and the store would pass
+        ``max_bytes``, the stored columns are pooled again by 2 (k doubles).
+        """
         n_new = len(block)
+        if n_new == 0:
+            return
+        while self._over_budget(n_new):
+            self._repool()
+        k = self.frames_per_column
         if k > 1:
-            if self._pending is not None and len(self._pending):
-                block = np.concatenate((self._pending, block))
+            if self._pending_count:
+                take = min(k - self._pending_count, n_new)
+                np.maximum(self._pending, block[:take].max(axis=0), out=self._pending)
+                self._pending_count += take
+                block = block[take:]
+                if self._pending_count == k:
+                    self._write(self._pending[np.newaxis])
+                    self._pending_count = 0
             groups = len(block) // k
-            self._pending = block[groups * k :].copy()
-            block = max_pool_rows(block[: groups * k], k)
-        self._write(block)
+            if groups:
+                self._write(max_pool_rows(block[: groups * k], k))
+            if len(block) > groups * k:
+                self._pending = block[groups * k :].max(axis=0)
+                self._pending_count = len(block) - groups * k
+        else:
+            self._write(block)
         self.n_frames += n_new
 
     def finish(self) -> None:
         """Store the last partial pooled column; mark the spectrogram complete."""
-        if self._pending is not None and len(self._pending):
-            self._write(self._pending.max(axis=0, keepdims=True))
-        self._pending = None
+        if self._pending_count:
+            self._write(self._pending[np.newaxis])
+        self._pending, self._pending_count = None, 0
         self.complete = True
+
+    def _over_budget(self, n_new: int) -> bool:
+        if self.max_bytes is None:
+            return False
+        k = self.frames_per_column
+        columns = self.filled + -(-(self._pending_count + n_new) // k)  # as after finish()
+        # 1/16 slack: a file a few frames longer than promised keeps its resolution
+        return columns * self.n_rows * 4 > self.max_bytes + self.max_bytes // 16
+
+    def _repool(self) -> None:
+        """Pool the stored columns by 2 (k doubles); an odd last column joins the pending
+        group. The overview is rebuilt; finer columns come from tiles from now on."""
+        k, filled = self.frames_per_column, self.filled
+        pairs = filled // 2
+        values = np.empty_like(self.values)
+        values[:pairs] = max_pool_rows(self.values[: 2 * pairs], 2)
+        if filled % 2:
+            last = self.values[filled - 1].copy()
+            if self._pending_count:
+                np.maximum(last, self._pending, out=last)
+            self._pending, self._pending_count = last, k + self._pending_count
+        self.values, self.filled, self.frames_per_column = values, pairs, 2 * k
+        self.overview, self.overview_factor, self.overview_filled = None, 0, 0
+        self.init_overview(len(values))
+        self._update_overview()
+        if self.tiles is None and self.plan is not None:
+            self.tiles = TileCache(self.tile_bytes)
 
     def _write(self, columns: np.ndarray) -> None:
         start, stop = self.filled, self.filled + len(columns)
         if stop > len(self.values):
-            grown = np.empty((max(stop, len(self.values) * 5 // 4 + 1), self.n_rows),
-                             dtype=np.float32)
+            size = len(self.values) * 5 // 4 + 1
+            if self.max_bytes is not None:
+                size = min(size, (self.max_bytes + self.max_bytes // 16) // (4 * self.n_rows))
+            grown = np.empty((max(stop, size), self.n_rows), dtype=np.float32)
             grown[:start] = self.values[:start]
             self.values = grown
         self.values[start:stop] = columns
@@ -415,15 +466,16 @@ def new_spectrogram(
     sr = params.sr or source.samplerate
     plan = make_spectrogram_plan(params, kind, sr)
     expected = max(1, expected_frames(source, params, sr))
-    k = pooling_factor(expected, plan.n_rows, STORED_BYTES if max_bytes is None else max_bytes)
+    budget = STORED_BYTES if max_bytes is None else max_bytes
+    k = pooling_factor(expected, plan.n_rows, budget)
     spec = Spectrogram(
         kind=kind, sr=sr, hop_length=params.hop_length, params=params, freqs=plan.freqs,
         values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
-        frames_per_column=k,
+        frames_per_column=k, max_bytes=budget, tile_bytes=tile_bytes, plan=plan,
     )
     spec.init_overview(len(spec.values))
     if k > 1:
-        spec.plan, spec.tiles = plan, TileCache(tile_bytes)
+        spec.tiles = TileCache(tile_bytes)
     return plan, spec, expected
 
 

@@ -3,7 +3,10 @@
 Stored: analysis parameters and view settings (as JSON of the dataclasses), recent
 files, last folder, window geometry/state. ``Settings(path)`` uses an INI file there
 (tests pass a path under tmp_path); the environment variable SONOLENS_SETTINGS does
-the same for a whole process.
+the same for a whole process; otherwise the user's INI file (QSettings' IniFormat, user
+scope). Whatever the file holds, reading it is safe: values that QSettings would
+deserialise are removed before it reads them (:mod:`sonolens.model.settings_file`), and
+wrong types, absurd sizes or garbage fall back to defaults.
 """
 
 from __future__ import annotations
@@ -18,8 +21,10 @@ from PySide6.QtCore import QByteArray, QSettings
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
+from sonolens.model.settings_file import defuse_settings_file
 
 MAX_RECENT = 10
+MAX_PATH_CHARS = 4096
 
 
 class Settings:
@@ -27,10 +32,15 @@ class Settings:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         path = path or os.environ.get("SONOLENS_SETTINGS")
-        if path:
-            self._qs = QSettings(str(path), QSettings.Format.IniFormat)
-        else:
-            self._qs = QSettings("Sonolens", "Sonolens")
+        if not path:  # the user's file: ask Qt where it lives, before it reads a value
+            path = QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
+                             "Sonolens", "Sonolens").fileName()
+        defuse_settings_file(path)
+        self._qs = QSettings(str(path), QSettings.Format.IniFormat)
+
+    @property
+    def path(self) -> Path:
+        return Path(self._qs.fileName())
 
     def sync(self) -> None:
         self._qs.sync()
@@ -64,7 +74,9 @@ class Settings:
     # -- files ---------------------------------------------------------------------------
     def recent_files(self) -> list[str]:
         value = self._json("files/recent", default=[])
-        return [str(v) for v in value] if isinstance(value, list) else []
+        if not isinstance(value, list):
+            return []
+        return [v for v in value if _usable_path(v)][:MAX_RECENT]
 
     def add_recent(self, path: str | Path) -> list[str]:
         path = str(Path(path).resolve())
@@ -77,7 +89,8 @@ class Settings:
         self._qs.setValue("files/recent", "[]")
 
     def last_folder(self) -> str:
-        return str(self._qs.value("files/last_folder", "") or "")
+        value = self._qs.value("files/last_folder", "")
+        return value if _usable_path(value) else ""
 
     def set_last_folder(self, folder: str | Path) -> None:
         self._qs.setValue("files/last_folder", str(folder))
@@ -99,8 +112,13 @@ class Settings:
         raw = self._qs.value(key, "")
         try:
             value = json.loads(raw) if isinstance(raw, str) and raw else default
-        except json.JSONDecodeError:
+        except (ValueError, RecursionError):  # bad JSON, 5000-digit numbers, deep nesting
             value = default
         if default is None:
             return value if isinstance(value, dict) else {}
         return value  # type: ignore[return-value]
+
+
+def _usable_path(value: object) -> bool:
+    """A string that can name a file: not empty, no NUL, not absurdly long."""
+    return isinstance(value, str) and 0 < len(value) <= MAX_PATH_CHARS and "\0" not in value

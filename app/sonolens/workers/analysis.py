@@ -113,10 +113,13 @@ class AnalysisCoordinator(QObject):
         self.recompute()
 
     def _on_document_params_changed(self) -> None:
-        spec = self.document.spectrogram
-        if spec is None or spectrogram_params(spec.params, spec.kind) != spectrogram_params(
-                self.document.params, self.document.view.kind):
-            self._submit_features(with_spectrogram=True)
+        spec, envelope = self.document.spectrogram, self.document.envelope
+        # an edit during a file's first pass cancels it: redo what it had not finished
+        unfinished = envelope is None or not envelope.complete
+        if (spec is None or not spec.complete or unfinished
+                or spectrogram_params(spec.params, spec.kind) != spectrogram_params(
+                    self.document.params, self.document.view.kind)):
+            self._submit_features(with_spectrogram=True, with_envelope=unfinished)
         else:  # the picture does not depend on what changed: keep it, re-tag it
             self._submit_features()
             self.document.accept_spectrogram(spec, self.document.token(self.document.view.kind))
