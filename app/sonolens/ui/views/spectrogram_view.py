@@ -13,6 +13,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 
 from sonolens.core.view_settings import OVERLAYS, ViewSettings
+from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
@@ -55,7 +56,7 @@ class SpectrogramView(TimeView):
         for name in ("spectral_centroid", "spectral_rolloff"):
             curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1),
                                     name=OVERLAYS[name])
-            self._tune_curve(curve)
+            curve.setZValue(10)
             self.curves[name] = curve
         band_pen = pg.mkPen(OVERLAY_COLORS["spectral_bandwidth"], width=1,
                             style=pg.QtCore.Qt.PenStyle.DashLine)
@@ -74,7 +75,7 @@ class SpectrogramView(TimeView):
         self._max_value = -np.inf
         self._max_filled = 0
         self._shown_overlays: set[str] = set()
-        self._band_axis: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._pyramids: dict[str, MinMaxPyramid] = {}  # overlay curves, values in Hz
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
         self._colorbar_state: tuple | None = None  # (lo, hi, unit) the colorbar shows
@@ -199,7 +200,7 @@ class SpectrogramView(TimeView):
         a0, a1 = self.scale.axis_range
         self.image.setRect(QRectF(x0, a0, x1 - x0, a1 - a0))
         self.drawn_filled = spec.filled
-        self._draw_band()
+        self._draw_overlays()
         self._ask_for_detail(spec, t0, t1, width)
 
     def _ask_for_detail(self, spec, t0: float, t1: float, width: int) -> None:
@@ -219,44 +220,41 @@ class SpectrogramView(TimeView):
         if "spectral_bandwidth" in wanted and "spectral_bandwidth" not in columns:
             wanted.discard("spectral_bandwidth")
         self._show_items(wanted)
+        self._pyramids = {}
         if not wanted or self.scale is None:
             return
-        times = self.features.times
-        to_axis = self.scale.to_axis
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in wanted:
-                self.curves[name].setData(times, to_axis(columns[name]))
-        self._band_axis = None
+                self._pyramids[name] = MinMaxPyramid(columns[name])
         if "spectral_bandwidth" in wanted:
             centre = columns["spectral_centroid"]
             half = columns["spectral_bandwidth"] / 2.0
-            low = np.clip(centre - half, self.scale.fmin, self.scale.fmax)
-            high = np.clip(centre + half, self.scale.fmin, self.scale.fmax)
-            self._band_axis = (times, to_axis(low), to_axis(high))
-            self._draw_band()
+            self._pyramids["band_low"] = MinMaxPyramid(
+                np.clip(centre - half, self.scale.fmin, self.scale.fmax))
+            self._pyramids["band_high"] = MinMaxPyramid(
+                np.clip(centre + half, self.scale.fmin, self.scale.fmax))
+        self._draw_overlays()
 
-    def _draw_band(self) -> None:
-        """The bandwidth band for the visible range: min/max-pooled to the pixel width.
-
-        FillBetweenItem fills whatever its curves hold, so they get ~width points, never
-        the whole file.
-        """
-        if self._band_axis is None:
-            return
-        times, low, high = self._band_axis
-        if len(times) == 0:
+    def _draw_overlays(self) -> None:
+        """The overlay curves of the visible range from their min/max pyramids (Hz values
+        mapped onto the axis after pooling: the scales are monotonic). The bandwidth band
+        spans, per pixel, the lowest lower edge to the highest upper edge."""
+        if not self._pyramids or self.features is None or self.scale is None:
             return
         t0, t1, width = self.visible_span()
-        dt = float(times[1] - times[0]) if len(times) > 1 else 1.0
-        first, stop = visible_frames(len(times), dt, t0, t1)
-        if stop <= first:
-            return
-        factor = max(1, -(-(stop - first) // width))
-        starts = np.arange(first, stop, factor)
-        self.band_low.setData(times[starts], np.minimum.reduceat(low[first:stop],
-                                                                 starts - first))
-        self.band_high.setData(times[starts], np.maximum.reduceat(high[first:stop],
-                                                                  starts - first))
+        features = self.features
+        dt = features.params.hop_length / float(features.sr)
+        first, stop = visible_frames(features.n_frames, dt, t0, t1)
+        to_axis = self.scale.to_axis
+        for name in ("spectral_centroid", "spectral_rolloff"):
+            if name in self._pyramids:
+                x, y = peak_line(*self._pyramids[name].span(first, stop, width))
+                self.curves[name].setData(x * dt, to_axis(y))
+        if "band_low" in self._pyramids:
+            centres, low, _ = self._pyramids["band_low"].span(first, stop, width)
+            _, _, high = self._pyramids["band_high"].span(first, stop, width)
+            self.band_low.setData(centres * dt, to_axis(np.asarray(low, np.float64)))
+            self.band_high.setData(centres * dt, to_axis(np.asarray(high, np.float64)))
 
     def overlay_items(self) -> dict[str, pg.PlotDataItem]:
         """Overlay curve per shown feature (bandwidth: its upper edge)."""
@@ -270,16 +268,10 @@ class SpectrogramView(TimeView):
             return
         for name in self._shown_overlays - wanted:
             for item in self._items_of(name):
-                if isinstance(item, pg.PlotDataItem):
-                    item.setClipToView(False)  # clipping needs a ViewBox it is about to lose
-                    item.setDownsampling(auto=False)
                 self.plot.removeItem(item)
         for name in sorted(wanted - self._shown_overlays):
             for item in self._items_of(name):
                 self.plot.addItem(item)
-                if isinstance(item, pg.PlotDataItem) and item not in (self.band_low,
-                                                                     self.band_high):
-                    self._tune_curve(item)  # PlotItem.addItem resets downsampling/clipping
         self._shown_overlays = set(wanted)
 
     def _items_of(self, name: str) -> list[pg.GraphicsObject]:
@@ -287,8 +279,3 @@ class SpectrogramView(TimeView):
             return [self.band_fill, self.band_low, self.band_high]
         return [self.curves[name]]
 
-    @staticmethod
-    def _tune_curve(curve: pg.PlotDataItem) -> None:
-        curve.setClipToView(True)
-        curve.setDownsampling(auto=True, method="peak")
-        curve.setZValue(10)
