@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sonolens.audio.files import find_audio_files
 from sonolens.cli.options import FEATURE_ALIASES, add_analysis_options, params_from_args
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
@@ -25,11 +25,6 @@ SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel":
 MATRIX_KINDS = {"mfcc": ("mfcc", "mfcc"), "chroma": ("chroma", "chroma"),
                 "contrast": ("contrast", "spectral_contrast")}
 KINDS = (*SPECTROGRAM_KINDS, *MATRIX_KINDS)
-#: File suffixes picked up when an input is a directory (as the window's Open dialog).
-AUDIO_SUFFIXES = frozenset({
-    ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc",
-    ".m4a", ".mp4", ".aac", ".caf", ".w64", ".rf64", ".au", ".snd",
-})
 DEFAULT_SIZE = (1200, 500)
 
 
@@ -120,7 +115,7 @@ def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
     taken: dict[Path, Path] = {}
     for item in inputs:
         if item.is_dir():
-            found = list(_audio_files(item))
+            found = list(find_audio_files(item))
             if not found:
                 errors.append(f"{item}: no audio files in this directory")
             pairs = [(f, output / f.relative_to(item).with_suffix(".png")) for f in found]
@@ -133,13 +128,6 @@ def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
             taken[target] = source
             jobs.append(Job(source, target))
     return jobs, errors
-
-
-def _audio_files(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.suffix.lower() in AUDIO_SUFFIXES and path.is_file():
-            yield path
 
 
 def _drive(job: Any, label: str, reporter: Reporter) -> Any:

@@ -4,7 +4,7 @@ Numbers are written by polars (Rust, shortest round-trip representation of each 
 own dtype: float32 features, float64 times), so a reader gets back exactly the values
 held, ~30x faster than Python's float repr (an hour: 7 M cells in ~0.3 s, not ~9 s).
 Missing values (NaN) are empty cells. Text cells that a spreadsheet would run as a
-formula (starting with = + - @) are prefixed with a quote.
+formula (starting with = + - @) are prefixed with a quote (``export.csv_text``).
 """
 
 from __future__ import annotations
@@ -17,14 +17,11 @@ import numpy as np
 
 from sonolens.dsp.table import FeatureTable
 from sonolens.export.atomic import atomic_write
+from sonolens.export.csv_text import safe_text
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+__all__ = ["safe_text", "write_feature_csv"]
+
 _ROWS_PER_WRITE = 4096  # polars buffers ~10 KB a row while formatting: ~45 MB here
-
-
-def safe_text(cell: str) -> str:
-    """Neutralise spreadsheet formulas in text cells (CSV injection)."""
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def write_feature_csv(
