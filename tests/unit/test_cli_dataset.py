@@ -300,3 +300,23 @@ def test_help_names_the_command_and_window_mode_still_opens_files(tmp_path, caps
     # a path as first argument still means the window (which checks the file first)
     assert main(["no-such-dataset.wav", "--screenshot", str(tmp_path / "s.png")]) == 1
     assert "no-such-dataset.wav: file not found" in capsys.readouterr().err
+
+
+def test_a_cancelled_run_keeps_finished_rows_and_resume_finishes(corpus, tmp_path):
+    from sonolens.export.dataset_batch import FILE_UNITS, make_dataset
+    from sonolens.export.dataset_table import DatasetSpec
+
+    out = tmp_path / "partial.csv"
+    spec = DatasetSpec(features=("rms",))
+    job = make_dataset(corpus, out, spec)
+    while next(job).done < FILE_UNITS:  # until the first file is finished
+        pass
+    job.close()  # what Cancel and Ctrl+C do
+    assert pd.read_csv(out)["filename"].tolist() == ["blues/a.wav"]
+    job = make_dataset(corpus, out, spec, resume=True)
+    with pytest.raises(StopIteration) as stop:
+        while True:
+            next(job)
+    run = stop.value.value
+    assert (run.kept, run.analysed, run.rows) == (1, 2, 3)
+    assert pd.read_csv(out)["filename"].tolist() == ["blues/a.wav", "loose.wav", "rock/b.flac"]

@@ -86,7 +86,17 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     spec = spec_from_args(args)
     job = make_dataset(args.folder, args.output, spec, jobs=args.jobs, resume=args.resume,
                        scheduler=args.scheduler)
-    result = _drive(job, enabled=reporter.interactive)
+    latest = []
+    try:
+        result = _drive(job, enabled=reporter.interactive, seen=latest)
+    except KeyboardInterrupt:
+        run = latest[-1] if latest else None
+        if run is not None and run.written:
+            reporter.error(f"interrupted; the {run.rows} rows finished are in {run.output} "
+                           "(run again with --resume to finish)")
+        else:
+            reporter.error("interrupted; nothing was written")
+        return 130
     root = result.root
     for name, note in result.warnings:
         reporter.warning(f"{root / name}: {note}")
@@ -96,8 +106,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     return 1 if result.failed else 0
 
 
-def _drive(job, *, enabled: bool):
-    """Run ``make_dataset``'s generator, with a files bar on stderr when ``enabled``."""
+def _drive(job, *, enabled: bool, seen: list):
+    """Run ``make_dataset``'s generator, with a files bar on stderr when ``enabled``;
+    ``seen`` receives the DatasetRun so far (``Progress.partial``)."""
     from sonolens.export.dataset_batch import FILE_UNITS
 
     bar = None
@@ -107,6 +118,8 @@ def _drive(job, *, enabled: bool):
                 progress = next(job)
             except StopIteration as stop:
                 return stop.value
+            if not seen:
+                seen.append(progress.partial)
             if enabled and bar is None:
                 from tqdm import tqdm
 

@@ -9,7 +9,9 @@
 
 Rows are sorted by filename whatever the order files finish in. A file that fails is
 skipped and reported; the table of the others is still written (atomically), and rewritten
-every :data:`CHECKPOINT_S` seconds so that ``resume`` can continue an interrupted run.
+every :data:`CHECKPOINT_S` seconds and when the job is closed early (cancel, Ctrl+C), so
+that ``resume`` continues an interrupted run. ``Progress.partial`` is the :class:`DatasetRun`
+so far.
 """
 
 from __future__ import annotations
@@ -153,35 +155,46 @@ def make_dataset(
         run.kept = len(rows)
     todo = [(str(files[name]), name) for name in sorted(files) if name not in rows]
     total = len(todo) * FILE_UNITS
-    yield Progress(0, total, f"0/{len(todo)} files")
+    yield Progress(0, total, f"0/{len(todo)} files", run)
     last_write = time.monotonic()
     done = 0
-    for item in _outcomes(todo, spec, jobs=jobs, scheduler=scheduler):
-        if isinstance(item, float):  # progress within the running file (sequential runs)
-            yield Progress(int((done + item) * FILE_UNITS), total, f"{done}/{len(todo)} files")
-            continue
-        done += 1
-        run.warnings += [(item.filename, note) for note in item.warnings]
-        if item.values is None:
-            run.failed.append((item.filename, item.error))
-        else:
-            rows[item.filename] = spec.row(item.filename, item.values)
-            run.analysed += 1
-        if time.monotonic() - last_write > CHECKPOINT_S and rows:
-            write_rows(output, header, rows)
-            last_write = time.monotonic()
-        yield Progress(done * FILE_UNITS, total, f"{done}/{len(todo)} files")
+    try:
+        for item in _outcomes(todo, spec, jobs=jobs, scheduler=scheduler):
+            if isinstance(item, float):  # progress within the running file (sequential)
+                within = min(item, 0.99)  # a file is done when its outcome is in
+                yield Progress(int((done + within) * FILE_UNITS), total,
+                               f"{done}/{len(todo)} files", run)
+                continue
+            done += 1
+            run.warnings += [(item.filename, note) for note in item.warnings]
+            if item.values is None:
+                run.failed.append((item.filename, item.error))
+            else:
+                rows[item.filename] = spec.row(item.filename, item.values)
+                run.analysed += 1
+            if time.monotonic() - last_write > CHECKPOINT_S:
+                _write_table(run, header, rows)
+                last_write = time.monotonic()
+            yield Progress(done * FILE_UNITS, total, f"{done}/{len(todo)} files", run)
+    except (GeneratorExit, KeyboardInterrupt):  # cancelled: keep finished rows for resume
+        if run.analysed:
+            _write_table(run, header, rows)
+        raise
     run.failed.sort()
     run.warnings.sort()
     _finish(run, header, rows)
     return run
 
 
+def _write_table(run: DatasetRun, header: list[str], rows: dict[str, list[str]]) -> None:
+    write_rows(run.output, header, rows)
+    run.rows, run.written = len(rows), True
+
+
 def _finish(run: DatasetRun, header: list[str], rows: dict[str, list[str]]) -> None:
     """Write the table (if any row) and the errors table (or remove a stale one)."""
     if rows:
-        write_rows(run.output, header, rows)
-        run.rows, run.written = len(rows), True
+        _write_table(run, header, rows)
     errors = errors_path(run.output)
     if run.failed:
         write_errors(errors, run.failed)
