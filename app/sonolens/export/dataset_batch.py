@@ -4,7 +4,8 @@
 :class:`DatasetRun`) shared by ``sonolens dataset`` and the window's Batch Export. Files run
 
 * one after another in this process (``jobs=1``; the engine's two threads per file),
-* in ``jobs`` worker processes (spawned, one BLAS thread each, one file per task), or
+* in ``jobs`` worker processes (forked from a fork server that imported the engine once;
+  spawned on Windows; one BLAS thread each, one file per task), or
 * as tasks on a Dask cluster (``scheduler=ADDRESS`` or ``"local"``; needs ``sonolens[dask]``).
 
 Rows are sorted by filename whatever the order files finish in. A file that fails is
@@ -272,11 +273,20 @@ def _init_worker() -> None:
     limit_blas_threads()
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How worker processes start: from a fork server that has imported the engine once
+    (fast, and safe in a threaded process such as the window), else spawned (Windows)."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        return context
+    return multiprocessing.get_context("spawn")
+
+
 @contextlib.contextmanager
 def process_executor(jobs: int) -> Iterator[Executor]:
-    """``jobs`` spawned worker processes (safe under Qt and threads; kept for the run)."""
-    context = multiprocessing.get_context("spawn")
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context,
+    """``jobs`` worker processes, one BLAS thread each, kept for the whole run."""
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=worker_context(),
                                    initializer=_init_worker)
     try:
         yield executor
