@@ -311,7 +311,7 @@ def dask_executor(scheduler: str, jobs: int) -> Iterator[Executor]:
             client = Client(cluster)
         else:
             client = Client(scheduler, timeout="10s")
-    except (OSError, TimeoutError) as exc:
+    except (OSError, TimeoutError, ValueError) as exc:  # unreachable / malformed address
         if cluster is not None:
             cluster.close()
         raise SonolensError(f"cannot reach the Dask scheduler at {scheduler} ({exc})") from None
