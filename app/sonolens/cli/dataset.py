@@ -81,6 +81,10 @@ def spec_from_args(args: argparse.Namespace):
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
+    if args.jobs > 1 and args.scheduler is None:
+        from sonolens.export.processes import start_fork_server
+
+        start_fork_server()  # it imports the engine while this process does the same
     from sonolens.export.dataset_batch import make_dataset
 
     spec = spec_from_args(args)

@@ -297,7 +297,7 @@ def _render_in_processes(jobs: list[Job], drawing: Drawing, folder_mode: bool, w
     """Outcomes of ``jobs`` drawn by ``workers`` processes, in the order of ``jobs``."""
     from concurrent.futures import ProcessPoolExecutor
 
-    from sonolens.export.dataset_batch import worker_context
+    from sonolens.export.processes import worker_context
 
     with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
                              initializer=_setup_qt) as pool:

@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
 import os
 import time
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Generator, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from sonolens.export.dataset_table import (
     write_errors,
     write_rows,
 )
+from sonolens.export.processes import worker_context
 
 #: Progress units per file (Progress.done counts thousandths of files).
 FILE_UNITS = 1000
@@ -273,16 +273,6 @@ def _init_worker() -> None:
     limit_blas_threads()
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
-    """How worker processes start: from a fork server that has imported the engine once
-    (fast, and safe in a threaded process such as the window), else spawned (Windows)."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
 @contextlib.contextmanager
 def process_executor(jobs: int) -> Iterator[Executor]:
     """``jobs`` worker processes, one BLAS thread each, kept for the whole run."""
@@ -325,15 +315,3 @@ def dask_executor(scheduler: str, jobs: int) -> Iterator[Executor]:
         client.close()
         if cluster is not None:
             cluster.close()
-
-
-def run_to_end(job: Generator[Progress, None, Any],
-               on_progress: Callable[[Progress], None] | None = None) -> Any:
-    """Drive ``job`` to its result, passing every Progress to ``on_progress``."""
-    while True:
-        try:
-            progress = next(job)
-        except StopIteration as stop:
-            return stop.value
-        if on_progress is not None:
-            on_progress(progress)
