@@ -188,7 +188,7 @@ def read_rows(path: str | os.PathLike[str], header: Sequence[str]) -> dict[str, 
     Raises OutputError if the file cannot be read or its header differs from ``header``.
     """
     try:
-        with open(path, newline="", encoding="utf-8") as handle:
+        with open(path, newline="", encoding="utf-8", errors="surrogateescape") as handle:
             reader = csv.reader(handle)
             found = next(reader, None)
             if found != list(header):
@@ -223,5 +223,7 @@ def _write_csv(path: str | os.PathLike[str], header: Sequence[str],
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(header)
     writer.writerows(rows)
-    with atomic_write(path, "w", encoding="utf-8", newline="") as handle:
+    # file names that are not valid UTF-8 are written byte for byte (and read back so)
+    with atomic_write(path, "w", encoding="utf-8", errors="surrogateescape",
+                      newline="") as handle:
         handle.write(text.getvalue())
