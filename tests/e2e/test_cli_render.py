@@ -133,3 +133,40 @@ def test_same_image_as_the_window_export(wav, tmp_path, qapp):
     assert got.shape == want.shape == (300, 640, 3)
     differing = int(np.count_nonzero(np.any(got != want, axis=2)))
     assert differing == 0, f"{differing} pixels differ from the window's export"
+
+
+def test_folder_of_excerpts_same_size_and_scale_in_parallel(tmp_path):
+    """--duration fixes the time scale, dB are relative to each file's maximum with a fixed
+    --db-range: a file, a longer file starting with the same second, and a quieter copy give
+    the same picture; --jobs 2 writes the same bytes as --jobs 1."""
+    import soundfile as sf
+
+    root = tmp_path / "clips"
+    a = write_chirp(root / "birds" / "a.wav", seconds=1.5)
+    y, sr = sf.read(a, dtype="float32")
+    tail = write_chirp(tmp_path / "tail.wav", seconds=1.0, seed=9)
+    longer = np.concatenate([y, sf.read(tail, dtype="float32")[0]])
+    sf.write(root / "birds" / "longer.wav", longer, sr, subtype="FLOAT")
+    (root / "quiet").mkdir()
+    sf.write(root / "quiet" / "a_quiet.flac", 0.25 * y, sr, subtype="PCM_24")
+    (root / "quiet" / "broken.wav").write_bytes(b"RIFF\x00\x00\x00\x00WAVEjunk" * 40)
+    args = ["--kind", "mel", "--scale", "mel", "--duration", "1.0", "--width", "320",
+            "--height", "200"]
+    parallel = run_cli("render", str(root), "-o", str(tmp_path / "p"), *args, "--jobs", "2")
+    assert parallel.returncode == 1 and "Traceback" not in parallel.stderr
+    errors = [ln for ln in parallel.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and errors[0].startswith(f"error: {root / 'quiet' / 'broken.wav'}")
+    assert "wrote 3 images (320x200 px)" in parallel.stderr
+    serial = run_cli("render", str(root), "-o", str(tmp_path / "s"), *args)
+    assert serial.returncode == 1
+    names = sorted(p.relative_to(tmp_path / "p").as_posix()
+                   for p in (tmp_path / "p").rglob("*.png"))
+    assert names == ["birds/a.png", "birds/longer.png", "quiet/a_quiet.png"]
+    for name in names:
+        assert (tmp_path / "p" / name).read_bytes() == (tmp_path / "s" / name).read_bytes()
+        assert png_size(tmp_path / "p" / name) == (320, 200)
+    first = load_rgb(tmp_path / "p" / "birds" / "a.png")
+    assert distinct_colours(plot_area(first)) > 50
+    assert np.array_equal(first, load_rgb(tmp_path / "p" / "birds" / "longer.png"))
+    quiet = load_rgb(tmp_path / "p" / "quiet" / "a_quiet.png").astype(int)
+    assert np.abs(quiet - first).max() <= 2  # -12 dB everywhere: the same colours

@@ -31,6 +31,7 @@ def test_ruff_clean():
 def test_pure_layers_load_without_qt():
     code = (
         "import sys; import sonolens.dsp.engine, sonolens.cli.main, sonolens.export.csv_table;"
+        "import sonolens.cli.dataset, sonolens.export.dataset_batch;"
         "heavy=('PySide6','pyqtgraph','librosa','numba');"
         "bad=[m for m in sys.modules if m.startswith(heavy)]; print(bad); sys.exit(1 if bad else 0)"
     )

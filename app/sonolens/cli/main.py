@@ -7,11 +7,11 @@ import os
 import sys
 
 from sonolens import __version__
-from sonolens.cli import extract, render
+from sonolens.cli import dataset, extract, render
 from sonolens.cli.report import Reporter
 from sonolens.core.errors import ParameterError, SonolensError
 
-SUBCOMMANDS = ("extract", "render")
+SUBCOMMANDS = ("extract", "dataset", "render")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     extract.add_parser(sub)
+    dataset.add_parser(sub)
     render.add_parser(sub)
     return parser
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from sonolens.audio.files import find_audio_files
 from sonolens.cli.options import FEATURE_ALIASES, add_analysis_options, params_from_args
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
@@ -25,11 +26,6 @@ SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel":
 MATRIX_KINDS = {"mfcc": ("mfcc", "mfcc"), "chroma": ("chroma", "chroma"),
                 "contrast": ("contrast", "spectral_contrast")}
 KINDS = (*SPECTROGRAM_KINDS, *MATRIX_KINDS)
-#: File suffixes picked up when an input is a directory (as the window's Open dialog).
-AUDIO_SUFFIXES = frozenset({
-    ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc",
-    ".m4a", ".mp4", ".aac", ".caf", ".w64", ".rf64", ".au", ".snd",
-})
 DEFAULT_SIZE = (1200, 500)
 
 
@@ -66,6 +62,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="comma-separated: centroid, rolloff, bandwidth; or none (default) / all")
     g.add_argument("--width", type=int, default=DEFAULT_SIZE[0], help="pixels (default 1200)")
     g.add_argument("--height", type=int, default=DEFAULT_SIZE[1], help="pixels (default 500)")
+    g.add_argument("--offset", type=float, default=0.0,
+                   help="start of the drawn excerpt, seconds (default 0)")
+    g.add_argument("--duration", type=float, default=None,
+                   help="length of the drawn excerpt, seconds (default: to the end); with a "
+                        "fixed --duration every image has the same time scale")
+    parser.add_argument("-j", "--jobs", type=int, default=1,
+                        help="files drawn in parallel processes (default 1)")
     add_analysis_options(parser)
     # extract's --features has no meaning here: hide it (and refuse it in run).
     parser.add_argument("--features", default=None, help=argparse.SUPPRESS)
@@ -120,7 +123,7 @@ def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
     taken: dict[Path, Path] = {}
     for item in inputs:
         if item.is_dir():
-            found = list(_audio_files(item))
+            found = list(find_audio_files(item))
             if not found:
                 errors.append(f"{item}: no audio files in this directory")
             pairs = [(f, output / f.relative_to(item).with_suffix(".png")) for f in found]
@@ -133,13 +136,6 @@ def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
             taken[target] = source
             jobs.append(Job(source, target))
     return jobs, errors
-
-
-def _audio_files(folder: Path) -> Iterator[Path]:
-    for path in sorted(folder.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(folder).parts)
-        if not hidden and path.suffix.lower() in AUDIO_SUFFIXES and path.is_file():
-            yield path
 
 
 def _drive(job: Any, label: str, reporter: Reporter) -> Any:
@@ -159,14 +155,20 @@ def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
 
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
-                size: tuple[int, int], reporter: Reporter) -> bytes:
-    """PNG bytes of one file (Qt must be set up); raises SonolensError."""
+                size: tuple[int, int], reporter: Reporter, *,
+                cut: tuple[float, float | None] = (0.0, None)) -> bytes:
+    """PNG bytes of one file (Qt must be set up); ``cut`` = (offset, duration) seconds.
+
+    Raises SonolensError.
+    """
     from sonolens.audio import open_source
+    from sonolens.audio.excerpt import excerpt
     from sonolens.dsp.engine import extract_features
     from sonolens.dsp.spectrogram import compute_spectrogram
     from sonolens.ui.render import matrix_png, spectrogram_png
 
-    with open_source(path) as source:
+    with open_source(path) as opened:
+        source = excerpt(opened, offset=cut[0], duration=cut[1])
         if matrix is not None:
             feature = MATRIX_KINDS[matrix][1]
             features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
@@ -205,6 +207,17 @@ def _flush_deleted() -> None:
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """Everything that decides the pixels, the same for every file (sent to workers)."""
+
+    params: AnalysisParams
+    view: ViewSettings
+    matrix: str | None
+    size: tuple[int, int]
+    cut: tuple[float, float | None]
+
+
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.resources import demo_sound
 
@@ -214,45 +227,106 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     view = view_from_args(args)
     matrix = args.kind if args.kind in MATRIX_KINDS else None
     size = (int(args.width), int(args.height))
+    if args.jobs < 1:
+        raise ParameterError(f"jobs={args.jobs} must be >= 1")
+    if args.offset < 0:
+        raise ParameterError(f"offset={args.offset:g} s must be >= 0")
+    if args.duration is not None and not args.duration > 0:
+        raise ParameterError(f"duration={args.duration:g} s must be positive")
     inputs = list(args.audio) + ([demo_sound()] if args.demo else [])
     if not inputs:
         reporter.usage("render needs at least one AUDIO file or directory (or --demo)")
         return 2
     _setup_qt()
-    from sonolens.ui.render import MAX_SIZE, MIN_SIZE, write_png
+    from sonolens.ui.render import MAX_SIZE, MIN_SIZE
 
     for name, value in (("width", size[0]), ("height", size[1])):
         if not MIN_SIZE <= value <= MAX_SIZE:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration))
     folder_mode = is_folder_mode(inputs)
     if folder_mode:
         _make_folder(args.output)
     jobs, problems = plan_jobs(inputs, args.output)
     for message in problems:
         reporter.error(message)
-    failed = len(problems)
+    if args.jobs > 1 and len(jobs) > 1:
+        outcomes = _render_in_processes(jobs, drawing, folder_mode, args.jobs)
+    else:
+        outcomes = (_render_one(job, drawing, folder_mode, reporter) for job in jobs)
     written = 0
-    for job in jobs:
-        try:
-            data = render_file(job.source, params, view, matrix, size, reporter)
-            if folder_mode:
-                _make_folder(job.target.parent)
-            write_png(job.target, data)
-        except (AudioError, OutputError) as exc:  # their messages name the file
-            reporter.error(str(exc))
-            failed += 1
-        except SonolensError as exc:
-            reporter.error(f"{job.source}: {exc}")
+    failed = len(problems)
+    for notes, error in outcomes:
+        for note in notes:
+            reporter.warning(note)
+        if error:
+            reporter.error(error)
             failed += 1
         else:
             written += 1
-        finally:
-            _flush_deleted()
     if written:
         where = args.output if folder_mode else jobs[0].target
         reporter.info(f"wrote {written} image{'s' if written != 1 else ''} "
                       f"({size[0]}x{size[1]} px) to {where}")
     return 1 if failed else 0
+
+
+def _render_one(job: Job, drawing: Drawing, folder_mode: bool, reporter: Reporter
+                ) -> tuple[list[str], str]:
+    """Draw and write one PNG: (warnings kept by a _WarningList reporter, error or "")."""
+    from sonolens.ui.render import write_png
+
+    kept = reporter.kept if isinstance(reporter, _WarningList) else []
+    try:
+        data = render_file(job.source, drawing.params, drawing.view, drawing.matrix,
+                           drawing.size, reporter, cut=drawing.cut)
+        if folder_mode:
+            _make_folder(job.target.parent)
+        write_png(job.target, data)
+    except (AudioError, OutputError) as exc:  # their messages name the file
+        return kept, str(exc)
+    except SonolensError as exc:
+        return kept, f"{job.source}: {exc}"
+    finally:
+        _flush_deleted()
+    return kept, ""
+
+
+def _render_in_processes(jobs: list[Job], drawing: Drawing, folder_mode: bool, workers: int
+                         ) -> Iterator[tuple[list[str], str]]:
+    """Outcomes of ``jobs`` drawn by ``workers`` processes, in the order of ``jobs``."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from sonolens.export.processes import worker_context
+
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context(),
+                             initializer=_setup_qt) as pool:
+        futures = [pool.submit(_render_in_worker, job, drawing, folder_mode) for job in jobs]
+        try:
+            for job, future in zip(jobs, futures, strict=True):
+                try:
+                    yield future.result()
+                except Exception as exc:  # the worker process died
+                    yield [], f"{job.source}: drawing failed ({type(exc).__name__}: {exc})"
+        finally:
+            for future in futures:
+                future.cancel()
+
+
+class _WarningList(Reporter):
+    """A worker's reporter: no progress bar; warnings kept for the parent to print."""
+
+    def __init__(self) -> None:
+        super().__init__(quiet=True)
+        self.kept: list[str] = []
+
+    def warning(self, message: str) -> None:
+        self.kept.append(message)
+
+
+def _render_in_worker(job: Job, drawing: Drawing, folder_mode: bool
+                      ) -> tuple[list[str], str]:
+    return _render_one(job, drawing, folder_mode, _WarningList())
 
 
 def _make_folder(folder: Path) -> None:

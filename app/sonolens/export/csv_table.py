@@ -4,7 +4,7 @@ Numbers are written by polars (Rust, shortest round-trip representation of each 
 own dtype: float32 features, float64 times), so a reader gets back exactly the values
 held, ~30x faster than Python's float repr (an hour: 7 M cells in ~0.3 s, not ~9 s).
 Missing values (NaN) are empty cells. Text cells that a spreadsheet would run as a
-formula (starting with = + - @) are prefixed with a quote (:mod:`.csv_safety`).
+formula (starting with = + - @) are prefixed with a quote (``export.csv_text``).
 """
 
 from __future__ import annotations
@@ -17,10 +17,11 @@ import numpy as np
 
 from sonolens.dsp.table import FeatureTable
 from sonolens.export.atomic import atomic_write
-from sonolens.export.csv_safety import neutralise_formula
+from sonolens.export.csv_text import safe_text
+
+__all__ = ["safe_text", "write_feature_csv"]
 
 _ROWS_PER_WRITE = 4096  # polars buffers ~10 KB a row while formatting: ~45 MB here
-safe_text = neutralise_formula  # the former name, for code written against it
 
 
 def write_feature_csv(
@@ -46,7 +47,7 @@ def write_feature_csv(
                 data: dict[str, object] = {}
                 if file_column:
                     count = len(columns[0][rows])
-                    cell = neutralise_formula(label)
+                    cell = safe_text(label)
                     data["file"] = pl.Series("file", [cell] * count, dtype=pl.String)
                 data.update(zip(["time", *names], (c[rows] for c in columns), strict=True))
                 text = io.BytesIO()

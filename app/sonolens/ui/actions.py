@@ -16,6 +16,7 @@ class Actions:
     export_selected_features: QAction
     export_image: QAction
     export_matrix: QAction
+    batch_export: QAction
     quit: QAction
     cancel: QAction
     zoom_fit: QAction
@@ -60,6 +61,8 @@ def make_actions(parent: QWidget) -> Actions:
                             "The spectrogram with axes and colorbar as PNG"),
         export_matrix=action("Export Spectrogram &Matrix (NPZ)…", None,
                              "times, freqs and values at full resolution, with parameters"),
+        batch_export=action("&Batch Export…", None,
+                            "A folder of recordings to one table, as `sonolens dataset`"),
         quit=action("&Quit", QKeySequence.StandardKey.Quit),
         cancel=action("&Cancel Analysis", "Ctrl+.", "Stop the running analysis"),
         zoom_fit=action("Zoom to &Fit", "Ctrl+0"),

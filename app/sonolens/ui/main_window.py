@@ -219,6 +219,7 @@ class MainWindow(QMainWindow):
         export_menu.addAction(a.export_selected_features)
         export_menu.addAction(a.export_image)
         export_menu.addAction(a.export_matrix)
+        file_menu.addAction(a.batch_export)
         file_menu.addSeparator()
         file_menu.addAction(a.quit)
         edit_menu = self.menuBar().addMenu("&Edit")
@@ -262,6 +263,7 @@ class MainWindow(QMainWindow):
             lambda: self.exporter.on_export_features(selection_only=True))
         a.export_image.triggered.connect(self.exporter.on_export_image)
         a.export_matrix.triggered.connect(self.exporter.on_export_matrix)
+        a.batch_export.triggered.connect(self.show_batch_dialog)
         a.play_pause.triggered.connect(self.playback.play_pause)
         a.stop.triggered.connect(self.playback.stop)
         a.loop.toggled.connect(self.playback.set_loop)
@@ -315,6 +317,16 @@ class MainWindow(QMainWindow):
                                               self.settings.last_folder(), AUDIO_FILTER)
         if path:
             self.open_path(path)
+
+    def show_batch_dialog(self) -> None:
+        """File > Batch Export…: one dialog per window, with the window's analysis settings."""
+        from sonolens.ui.batch_dialog import BatchDialog
+
+        dialog = self.findChild(BatchDialog) or BatchDialog(
+            self.runner, self.document.params, self, folder=self.settings.last_folder())
+        dialog.set_params(self.document.params)
+        dialog.show()
+        dialog.raise_()
 
     def _fill_recent_menu(self) -> None:
         self.recent_menu.clear()

@@ -15,7 +15,7 @@ import pytest
 from sonolens.audio import open_source
 from sonolens.cli.main import main
 from sonolens.dsp.engine import run_to_end
-from sonolens.export.csv_safety import neutralise_formula
+from sonolens.export.csv_text import safe_text
 from sonolens.export.npz import export_spectrogram_npz
 from tests.unit.hostile import make
 
@@ -34,8 +34,8 @@ APP = Path(__file__).resolve().parents[3] / "app" / "sonolens"
     ("", ""),
     ("'quoted", "'quoted"),
 ])
-def test_neutralise_formula(text, written):
-    assert neutralise_formula(text) == written
+def test_safe_text(text, written):
+    assert safe_text(text) == written
 
 
 HOSTILE_NAMES = ["=1+2.wav", "+cmd.wav", "-2.wav", "@SUM(A1).wav",
