@@ -119,3 +119,12 @@ def test_cache_keeps_recent_tiles_within_its_budget():
     assert TileKey(1, 1) not in cache and TileKey(1, 0) in cache and len(cache) == 3
     assert cache.nbytes == 3 * tile.nbytes
     assert cache.missing(1, 0, 4 * TILE_COLUMNS) == [TileKey(1, 1)]
+
+
+def test_tiles_only_when_stored_columns_are_over_two_pixels_wide(stereo_file):
+    params = AnalysisParams(hop_length=HOP)
+    _, pooled = full_and_pooled(stereo_file, params, "db", k=16)
+    frames_shown = 1200
+    seconds = frames_shown * pooled.frame_seconds
+    assert pooled.wanted_tiles(1.0, 1.0 + seconds, frames_shown // 9) == []  # 9 frames/px
+    assert pooled.wanted_tiles(1.0, 1.0 + seconds, frames_shown // 7) != []  # 8 frames/px

@@ -279,7 +279,7 @@ class Spectrogram:
         if k <= 1 or self.plan is None or not self.complete or max_columns < 1:
             return None
         need = math.ceil((last_frame - first_frame + 1) / max_columns)
-        if need >= k:
+        if 2 * need > k:  # stored columns at most 2 px wide: not worth computing tiles
             return None
         level = detail_level(need)
         n_columns = math.ceil(self.n_frames / level)
