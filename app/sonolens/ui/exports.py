@@ -27,10 +27,10 @@ EXPORT_KEYS = (f"{KEY_EXPORT}:csv", f"{KEY_EXPORT}:npz", f"{KEY_EXPORT}:wav")
 
 
 def _write_csv_job(path: Path, label: str, table) -> Generator[Progress, None, Path]:
-    from sonolens.export.csv_table import write_feature_csv
+    from sonolens.export.csv_table import feature_csv_steps
 
     yield Progress(0, 1, "writing CSV")
-    write_feature_csv(path, [(label, table)], file_column=False)
+    yield from feature_csv_steps(path, [(label, table)], file_column=False)
     return path
 
 
