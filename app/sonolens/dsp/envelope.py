@@ -128,27 +128,34 @@ class WaveformEnvelope:
         block = np.asarray(block, dtype=np.float32)
         if block.ndim != 2 or block.shape[1] != self.channels:
             raise ValueError(f"expected (n, {self.channels}) samples, got {block.shape}")
-        if self.channels == 1:
-            mix = block[:, :1]
+        c, n = self.channels, len(block)
+        pending = self._pending if self._pending is not None else np.zeros((c + 1, 0),
+                                                                           np.float32)
+        held = pending.shape[1]
+        # channel-major (channels + mix, samples): every mean/min/max below runs over
+        # contiguous rows (a mean over a (n, 2) array's short rows is ~10x slower)
+        planes = np.empty((c + 1, held + n), dtype=np.float32)
+        planes[:, :held] = pending
+        planes[:c, held:] = block.T
+        if c == 1:
+            planes[1, held:] = planes[0, held:]
         else:
-            mix = block.mean(axis=1, dtype=np.float32)[:, np.newaxis]
-        samples = np.concatenate((block, mix), axis=1)
-        if self._pending is not None and len(self._pending):
-            samples = np.concatenate((self._pending, samples))
-        whole = len(samples) // self.base * self.base
-        self._pending = samples[whole:].copy()
-        self.n_frames += len(block)
-        # channel-major so each min/max runs over contiguous memory (~5x faster)
-        finest = np.ascontiguousarray(samples[:whole].T).reshape(self.channels + 1, -1, self.base)
-        bins = np.stack((finest.min(axis=2).T, finest.max(axis=2).T), axis=-1)
+            np.mean(planes[:c, held:], axis=0, out=planes[c, held:])
+        whole = (held + n) // self.base * self.base
+        self._pending = planes[:, whole:].copy()
+        self.n_frames += n
+        finest = planes[:, :whole].reshape(c + 1, -1, self.base)
+        bins = np.empty((finest.shape[1], c + 1, 2), dtype=np.float32)
+        bins[:, :, 0] = _reduce_last(finest, np.minimum).T
+        bins[:, :, 1] = _reduce_last(finest, np.maximum).T
         self._update(bins, final=False)
 
     def finish(self) -> None:
         """Close the last partial bins of every level; mark the envelope complete."""
         tail = np.zeros((0, self.channels + 1, 2), dtype=np.float32)
-        if self._pending is not None and len(self._pending):
+        if self._pending is not None and self._pending.shape[1]:
             pending = self._pending
-            tail = np.stack((pending.min(axis=0), pending.max(axis=0)), axis=-1)[np.newaxis]
+            tail = np.stack((pending.min(axis=1), pending.max(axis=1)), axis=-1)[np.newaxis]
         self._pending = None
         self._update(tail, final=True)
         self.complete = True
@@ -178,6 +185,18 @@ class WaveformEnvelope:
             self.levels[level] = array = grown
         array[start:stop] = bins
         return stop
+
+
+def _reduce_last(values: np.ndarray, op: np.ufunc) -> np.ndarray:
+    """``op`` over the last axis by halving (elementwise, vectorised: ~2x faster than
+    ``op.reduce(axis=-1)`` over short rows); odd lengths fold their last element in."""
+    while values.shape[-1] > 1:
+        half = values.shape[-1] // 2
+        folded = op(values[..., :half], values[..., half : 2 * half])
+        if values.shape[-1] % 2:
+            folded[..., 0] = op(folded[..., 0], values[..., -1])
+        values = folded
+    return values[..., 0]
 
 
 def compute_envelope(
