@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
+from sonolens.audio import open_source
 from sonolens.dsp import spectrogram as spectrogram_module
+from sonolens.dsp.engine import run_to_end
+from sonolens.dsp.spectrogram import compute_spectrogram
 from tests.qt.conftest import wait_settled, write_rich
 
 
@@ -35,14 +40,23 @@ def test_zoom_in_draws_finer_columns_from_tiles(qtbot, make_main_window, tmp_pat
     assert drawn_frames_per_column(window) >= k  # whole file: stored columns suffice
 
     window.waveform.plot.setXRange(10.0, 11.0, padding=0)  # ~16 frames over ~900 px
+    # a feature-only edit while the tiles are computed keeps the picture and its tiles
+    window.document.set_params(replace(window.document.params, roll_percent=0.9))
     wait_settled(qtbot, window)
-    assert len(spec.tiles) > 0
+    assert window.document.spectrogram is spec and len(spec.tiles) > 0
     assert drawn_frames_per_column(window) == pytest.approx(1.0)  # full resolution
-    # what is drawn equals the image the full-resolution frames give
+    # what is drawn are the full-resolution frames of that range
     view = window.spectrogram_view
     t0, t1, width = view.visible_span()
-    shown, _ = spec.image(t0, t1, width)
-    assert shown.shape[1] < width and np.isfinite(shown).all()
+    shown, (x0, _) = spec.image(t0, t1, width)
+    with open_source(window.document.source.path) as source:
+        full = run_to_end(compute_spectrogram(source, spec.params, spec.kind,
+                                              max_bytes=2**30))
+    first = round(x0 / spec.frame_seconds + 0.5)
+    np.testing.assert_array_equal(shown, full.values[first : first + shown.shape[1]].T)
+    _, hi = view.levels()
+    np.testing.assert_array_equal(view.image.image,
+                                  view._row_map().apply(shown) - np.float32(hi))
 
     window.zoom_fit()  # back out: the stored columns again, no new tiles wanted
     wait_settled(qtbot, window)

@@ -128,3 +128,24 @@ def test_tiles_only_when_stored_columns_are_over_two_pixels_wide(stereo_file):
     seconds = frames_shown * pooled.frame_seconds
     assert pooled.wanted_tiles(1.0, 1.0 + seconds, frames_shown // 9) == []  # 9 frames/px
     assert pooled.wanted_tiles(1.0, 1.0 + seconds, frames_shown // 7) != []  # 8 frames/px
+
+
+def test_requests_fit_the_cache_so_asking_again_ends(stereo_file):
+    """Tiles bigger than the budget allows (large n_fft, wide view): the request moves to
+    a coarser level instead of evicting its own tiles and asking for them forever."""
+    params = AnalysisParams(hop_length=HOP)
+    _, pooled = full_and_pooled(stereo_file, params, "db", k=16)
+    tile_bytes = TILE_COLUMNS * pooled.n_rows * 4
+    pooled.tiles = TileCache(max_bytes=3 * tile_bytes)  # half of it: one visible tile
+    t0, t1, width = 0.5, 7.5, 2000  # ~2400 frames on 2000 px would want level 1
+    rounds = 0
+    with open_source(stereo_file) as source:
+        while keys := pooled.wanted_tiles(t0, t1, width, around=1):
+            rounds += 1
+            assert rounds < 5 and len(keys) == 1  # no room for prefetch either
+            for key in keys:
+                pooled.tiles.put(key, run_to_end(compute_tile(source, pooled.plan, key,
+                                                              pooled.n_frames)))
+    image, (x0, x1) = pooled.image(t0, t1, width)
+    per_column = (x1 - x0) / image.shape[1] / pooled.frame_seconds
+    assert 1 < per_column < 16  # finer than stored, coarser than the view asked for

@@ -32,7 +32,13 @@ from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.pooling import max_pool_rows
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.stft import stft_block
-from sonolens.dsp.tiles import DEFAULT_TILE_BYTES, TileCache, TileKey, detail_level
+from sonolens.dsp.tiles import (
+    DEFAULT_TILE_BYTES,
+    TILE_COLUMNS,
+    TileCache,
+    TileKey,
+    detail_level,
+)
 from sonolens.dsp.windows import stft_window
 
 SPECTROGRAM_UNITS: dict[str, str] = {
@@ -42,7 +48,7 @@ SPECTROGRAM_UNITS: dict[str, str] = {
     "mel_db": "dB",
 }
 FRAMES_PER_BLOCK = 256
-STORED_BYTES = 64 * 2**20  # ~6.5 min of 44.1 kHz audio at n_fft 2048 / hop 512
+STORED_BYTES = 64 * 2**20  # ~3 min of 44.1 kHz audio at full resolution (n_fft 2048, hop 512)
 _AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
 _AMIN_POWER = 1e-10  # librosa.power_to_db default
 
@@ -144,8 +150,11 @@ class Spectrogram:
     values: float32 (capacity, n_rows) C-contiguous; rows ``values[:filled]`` are final.
     Stored column c is the max over frames [c*k, min((c+1)*k, n_frames)), k =
     ``frames_per_column``; frame t is centred at t*hop_length/sr s and spans a hop.
-    Readers on another thread read ``filled`` *before* ``values`` (the writer fills the
-    array, then raises ``filled``; it only ever replaces ``values`` by a larger copy).
+    Readers on another thread read ``filled`` *before* ``values`` (while appending, the
+    writer fills the array, then raises ``filled``, and replaces ``values`` only by a
+    larger copy). Re-pooling (a file longer than its header said) changes ``values``,
+    ``filled``, ``frames_per_column`` and the overview together: it makes ``layout`` odd
+    while it works and even again after, and :meth:`image` retries a read it overlapped.
     """
 
     kind: str
@@ -162,11 +171,13 @@ class Spectrogram:
     _pending: np.ndarray | None = field(default=None, repr=False)
     _pending_count: int = 0
     max_bytes: int | None = None  # the store's budget (None: grow as needed)
+    layout: int = 0  # odd while re-pooling (see the class doc)
     tile_bytes: int = DEFAULT_TILE_BYTES
     # overview: stored columns max-pooled by overview_factor, kept up to date as columns
     # arrive, so whole-file views pool ~4096 columns instead of all of them
     overview: np.ndarray | None = field(default=None, repr=False)
     overview_factor: int = 0
+    overview_columns: int = 4096
     overview_filled: int = 0
     # level-of-detail: when frames_per_column > 1, finer columns computed on demand
     # (dsp.tiles) for zoomed-in views; filled on the GUI thread only
@@ -175,6 +186,7 @@ class Spectrogram:
 
     def init_overview(self, capacity: int, columns: int = 4096) -> None:
         """Keep an overview of at most ~``columns`` columns for ``capacity`` stored columns."""
+        self.overview_columns = columns
         factor = math.ceil(capacity / columns)
         if factor > 1:
             self.overview_factor = factor
@@ -221,6 +233,23 @@ class Spectrogram:
         (see :meth:`wanted_tiles`), they are used instead.
         No filled column in range: an (n_rows, 0) array and (t0, t0).
         """
+        empty = np.zeros((self.n_rows, 0), dtype=np.float32), (t0, t0)
+        for _ in range(3):
+            layout = self.layout
+            if layout % 2:
+                continue  # re-pooling right now
+            try:
+                result = self._image(t0, t1, max_columns)
+            except (ArithmeticError, IndexError, ValueError):
+                if self.layout == layout:
+                    raise
+                continue
+            if self.layout == layout:
+                return result
+        return empty
+
+    def _image(self, t0: float, t1: float, max_columns: int
+               ) -> tuple[np.ndarray, tuple[float, float]]:
         filled = self.filled  # before values: see the class doc
         values = self.values
         k = self.frames_per_column
@@ -262,6 +291,10 @@ class Spectrogram:
         if detail is None or self.tiles is None:
             return []
         level, c0, c1, _ = detail
+        visible = (c1 - 1) // TILE_COLUMNS - c0 // TILE_COLUMNS + 1
+        tile_bytes = TILE_COLUMNS * self.n_rows * 4
+        while around and (visible + 2 * around) * tile_bytes > self.tiles.max_bytes // 2:
+            around -= 1  # prefetch only what fits beside the visible tiles
         return self.tiles.missing(level, c0, c1, around=around,
                                   n_columns=math.ceil(self.n_frames / level))
 
@@ -279,14 +312,24 @@ class Spectrogram:
         if k <= 1 or self.plan is None or not self.complete or max_columns < 1:
             return None
         need = math.ceil((last_frame - first_frame + 1) / max_columns)
-        if 2 * need > k:  # stored columns at most 2 px wide: not worth computing tiles
+        if 2 * need > k:  # stored columns under 2 px wide: not worth computing tiles
             return None
         level = detail_level(need)
-        n_columns = math.ceil(self.n_frames / level)
-        c0 = max(0, first_frame // level)
-        c1 = min(last_frame // level + 1, n_columns)
-        if c1 <= c0:
-            return None
+        # the visible tiles must fit in half the cache (else they would evict each other
+        # and be asked for again forever): coarser levels have fewer, longer tiles
+        tile_bytes = TILE_COLUMNS * self.n_rows * 4
+        budget = self.tiles.max_bytes // 2 if self.tiles is not None else 0
+        while True:
+            if 2 * level > k:
+                return None
+            n_columns = math.ceil(self.n_frames / level)
+            c0 = max(0, first_frame // level)
+            c1 = min(last_frame // level + 1, n_columns)
+            if c1 <= c0:
+                return None
+            if ((c1 - 1) // TILE_COLUMNS - c0 // TILE_COLUMNS + 1) * tile_bytes <= budget:
+                break
+            level *= 2
         factor = _group_factor(c0, c1, max_columns)
         c0 = (c0 // factor) * factor
         c1 = min(math.ceil(c1 / factor) * factor, n_columns)
@@ -345,7 +388,7 @@ class Spectrogram:
         n_new = len(block)
         if n_new == 0:
             return
-        while self._over_budget(n_new):
+        while self._over_budget(n_new) and self.filled > 1:
             self._repool()
         k = self.frames_per_column
         if k > 1:
@@ -385,6 +428,7 @@ class Spectrogram:
     def _repool(self) -> None:
         """Pool the stored columns by 2 (k doubles); an odd last column joins the pending
         group. The overview is rebuilt; finer columns come from tiles from now on."""
+        self.layout += 1  # odd: readers wait or retry
         k, filled = self.frames_per_column, self.filled
         pairs = filled // 2
         values = np.empty_like(self.values)
@@ -396,10 +440,11 @@ class Spectrogram:
             self._pending, self._pending_count = last, k + self._pending_count
         self.values, self.filled, self.frames_per_column = values, pairs, 2 * k
         self.overview, self.overview_factor, self.overview_filled = None, 0, 0
-        self.init_overview(len(values))
+        self.init_overview(len(values), self.overview_columns)
         self._update_overview()
         if self.tiles is None and self.plan is not None:
             self.tiles = TileCache(self.tile_bytes)
+        self.layout += 1
 
     def _write(self, columns: np.ndarray) -> None:
         start, stop = self.filled, self.filled + len(columns)

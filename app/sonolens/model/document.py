@@ -170,7 +170,10 @@ class Document(QObject):
         """(spectrogram, {TileKey: columns}): finer tiles of the current spectrogram,
         computed on demand for a zoomed-in view."""
         spec, tiles = detail
-        if not self.is_current(token) or spec is not self.spectrogram or spec.tiles is None:
+        # tiles depend only on that spectrogram: an edit that kept it (a feature-only
+        # parameter) re-tags it, and must not throw its tiles away
+        current = isinstance(token, Token) and token.generation == self.generation
+        if not current or spec is not self.spectrogram or spec.tiles is None:
             return False
         for key, columns in tiles.items():
             spec.tiles.put(key, columns)
