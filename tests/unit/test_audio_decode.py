@@ -420,3 +420,22 @@ def test_truncated_flac_gives_prefix_and_warning(tmp_path):
         assert len(source.read(len(data) - 10, len(expected))) == 10
         np.testing.assert_array_equal(source.read(100, 2100), expected[100:2100])
         assert len(source.read(len(data) + 10, len(expected))) == 0
+
+
+def test_read_if_seekable_never_builds_a_decode_cache(tmp_path, decode_tmp):
+    """The waveform reads samples on the GUI thread: only cheap seeks, never a whole decode."""
+    sr = 44100
+    good = tmp_path / "good.flac"
+    sf.write(str(good), tone(sr, 2, duration=2.0), sr, format="FLAC", subtype="PCM_16")
+    expected = reference(good)
+    cut = tmp_path / "cut.flac"
+    cut.write_bytes(good.read_bytes()[: good.stat().st_size // 2])
+    with open_source(cut) as source:
+        decoded = len(source.read_all())  # the pass that finds the cut
+        np.testing.assert_array_equal(source.read_if_seekable(100, 600), expected[100:600])
+        assert source.read_if_seekable(decoded - 10, decoded + 10) is None
+        assert _cache_dirs(decode_tmp) == []
+    mp3 = _make_lossy("mp3", tmp_path / "x.mp3", sr, tone(sr, 1))
+    with open_source(mp3) as source:
+        assert source.read_if_seekable(0, 100) is None  # not sample-exact: the bins instead
+        assert _cache_dirs(decode_tmp) == []

@@ -8,35 +8,40 @@ import pytest
 from sonolens.dsp.minmax import FANOUT, MinMaxPyramid, peak_line
 
 
-@pytest.mark.parametrize("n", [1, 7, 8, 9, 1000, 4097])
+@pytest.mark.parametrize("n", [1, 7, 8, 9, 1000, 4097, 70_000])
 def test_spans_hold_the_extremes_of_their_frames(n):
     rng = np.random.default_rng(n)
     values = rng.standard_normal(n).astype(np.float32)
-    values[rng.integers(0, n, size=max(1, n // 50))] = np.nan  # NaN is ignored
+    values[rng.integers(0, n, size=max(1, n // 50))] = np.nan  # NaN is ignored...
+    values[n // 2 : n // 2 + 100] = np.nan  # ...unless a whole bin is NaN
     pyramid = MinMaxPyramid(values)
     for first, stop, points in [(0, n, 10**6), (0, n, 5), (n // 3, n - n // 4, 7),
-                                (n // 2, n // 2 + 1, 1)]:
+                                (n // 2, n // 2 + 1, 1), (0, n, 1300), (10, n, 1301)]:
         centres, low, high = pyramid.span(first, stop, points)
         if stop <= first:
             continue
-        if low is high:  # level 0: the values themselves
+        if low is high:  # every frame fits: the values themselves
+            assert stop - first <= points
             np.testing.assert_array_equal(centres, np.arange(first, stop))
             np.testing.assert_array_equal(low, values[first:stop])
             continue
-        size = FANOUT ** next(level for level in range(1, 20)
-                              if np.ceil((stop - first) / FANOUT**level) <= points)
-        assert len(low) <= points + 1
-        for c, lo, hi in zip(centres, low, high, strict=True):
-            b = int(c // size)
-            run = values[b * size : min(n, (b + 1) * size)]
-            assert b * size <= c < min(n, (b + 1) * size)
+        # as fine as allowed: more than points / FANOUT bins, at most points (+1 for the
+        # alignment of the first bin)
+        assert points / FANOUT < len(low) <= points + 1
+        if len(low) < 2:
+            continue
+        width = round(centres[1] - centres[0])
+        start = round(centres[0] - (width - 1) / 2)
+        assert start <= first and start % width == 0
+        for j, (c, lo, hi) in enumerate(zip(centres, low, high, strict=True)):
+            begin = start + j * width
+            end = round(2 * c - begin + 1)  # the centre tells where the bin ends
+            assert end == begin + width or (j == len(low) - 1 and stop <= end <= n)
+            run = values[begin:end]
             if np.isnan(run).all():
                 assert np.isnan(lo) and np.isnan(hi)
             else:
                 assert lo == np.nanmin(run) and hi == np.nanmax(run)
-        # the bins cover [first, stop)
-        assert int(centres[0] // size) * size <= first
-        assert min(n, (int(centres[-1] // size) + 1) * size) >= stop
 
 
 def test_peak_line_goes_through_min_then_max():

@@ -130,6 +130,19 @@ class AudioSource:
                 self.info = replace(self.info, frames_exact=False)
         return self._sanitize(self._decoded().read(start, stop))
 
+    def read_if_seekable(self, start: int, stop: int) -> np.ndarray | None:
+        """Like :meth:`read` when the file seeks sample-exactly and the range lies inside
+        the frames known to be there; else None. Never decodes the whole file (for the
+        GUI thread, which may read only a few samples at a time)."""
+        known = self._frames_decoded if self._frames_decoded is not None else self.frames
+        if not self.info.frames_exact or stop > known:
+            return None
+        try:
+            return self._sanitize(soundfile_decoder.read_range(
+                self.path, max(0, int(start)), int(stop), patch=self.patch))
+        except RuntimeError:
+            return None
+
     def read_all(self) -> np.ndarray:
         """Every decodable frame as float32 (n_frames, n_channels)."""
         parts = list(self.blocks())

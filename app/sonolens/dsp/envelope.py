@@ -19,7 +19,7 @@ from sonolens.core.progress import Progress
 FANOUT = 4
 COARSEST_BINS = 2048
 
-ReadFrames = Callable[[int, int], np.ndarray]
+ReadFrames = Callable[[int, int], "np.ndarray | None"]
 
 
 def level_count(n_frames: int, base: int) -> int:
@@ -96,8 +96,9 @@ class WaveformEnvelope:
         empty = np.zeros(0, dtype=np.float32)
         if s1 <= s0:
             return np.zeros(0), empty, empty
-        if read is not None and s1 - s0 < 2 * max_points:
-            samples = np.asarray(read(s0, s1), dtype=np.float32)
+        samples = read(s0, s1) if read is not None and s1 - s0 < 2 * max_points else None
+        if samples is not None:
+            samples = np.asarray(samples, dtype=np.float32)
             if channel is None:
                 if samples.shape[1] == 1:
                     values = np.ascontiguousarray(samples[:, 0])

@@ -31,31 +31,45 @@ class MinMaxPyramid:
 
     def span(self, first: int, stop: int, max_points: int
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Frames [first, stop) at the finest level with at most ``max_points`` bins.
+        """Frames [first, stop) in at most ``max_points`` bins, as fine as that allows.
 
-        Returns (centre float64 (m,) in frames, low (m,), high (m,)); at level 0 low and
-        high are the values themselves and the centres the frame indices.
+        Returns (centre float64 (m,) in frames, low (m,), high (m,)); when every frame
+        fits, low and high are the values themselves and the centres the frame indices.
+        Otherwise bins of g * FANOUT**L frames (g <= FANOUT, aligned to multiples of it):
+        between max_points / FANOUT and max_points of them.
         """
         first, stop = max(0, first), min(len(self.values), stop)
+        max_points = max(1, max_points)
         if stop <= first:
             empty = np.zeros(0)
             return empty, empty, empty
-        level = 0
-        while (level < len(self.levels)
-               and math.ceil((stop - first) / FANOUT**level) > max(1, max_points)):
-            level += 1
-        if level == 0:
+        if stop - first <= max_points:
             values = self.values[first:stop]
             return np.arange(first, stop, dtype=np.float64), values, values
+        level = 0  # the finest level with at most FANOUT * max_points bins in range
+        while (level < len(self.levels)
+               and math.ceil((stop - first) / FANOUT**level) > FANOUT * max_points):
+            level += 1
         size = FANOUT**level
-        b0, b1 = first // size, math.ceil(stop / size)
-        lo, hi = self.levels[level - 1]
-        b1 = min(b1, len(lo))
-        last = min(len(self.values), b1 * size)
-        centres = (np.arange(b0, b1) * size + (size - 1) / 2.0)
-        if b1 > b0 and last < b1 * size:  # the last bin is short
-            centres[-1] = ((b1 - 1) * size + last - 1) / 2.0
-        return centres, lo[b0:b1], hi[b0:b1]
+        lo, hi = (self.values, self.values) if level == 0 else self.levels[level - 1]
+        b0, b1 = first // size, min(math.ceil(stop / size), len(lo))
+        group = math.ceil((b1 - b0) / max_points)
+        b0 = b0 // group * group
+        low, high = _group(lo[b0:b1], group, np.fmin), _group(hi[b0:b1], group, np.fmax)
+        starts = (b0 + np.arange(len(low)) * group) * size
+        ends = np.minimum(starts + group * size, min(b1 * size, len(self.values)))
+        return (starts + ends - 1) / 2.0, low, high
+
+
+def _group(values: np.ndarray, group: int, reduce: np.ufunc) -> np.ndarray:
+    """``reduce`` over consecutive runs of ``group`` values (the last run may be short)."""
+    if group == 1:
+        return values
+    whole = len(values) // group
+    out = reduce.reduce(values[: whole * group].reshape(whole, group), axis=1)
+    if whole * group < len(values):
+        out = np.append(out, reduce.reduce(values[whole * group :]))
+    return out
 
 
 def peak_line(centres: np.ndarray, low: np.ndarray, high: np.ndarray
@@ -71,9 +85,13 @@ def peak_line(centres: np.ndarray, low: np.ndarray, high: np.ndarray
 
 
 def _pool(values: np.ndarray, reduce: np.ufunc) -> np.ndarray:
-    """``reduce`` over runs of FANOUT values (the last run may be short)."""
+    """``reduce`` over runs of FANOUT values (the last run may be short), by FANOUT strided
+    elementwise passes (~7x faster than reducing a (n / FANOUT, FANOUT) reshape)."""
     whole = len(values) // FANOUT
-    pooled = reduce.reduce(values[: whole * FANOUT].reshape(whole, FANOUT), axis=1)
-    if whole * FANOUT < len(values):
-        pooled = np.append(pooled, reduce.reduce(values[whole * FANOUT :]))
+    end = whole * FANOUT
+    pooled = values[0:end:FANOUT].copy()
+    for offset in range(1, FANOUT):
+        reduce(pooled, values[offset:end:FANOUT], out=pooled)
+    if end < len(values):
+        pooled = np.append(pooled, reduce.reduce(values[end:]))
     return pooled.astype(values.dtype, copy=False)

@@ -512,6 +512,9 @@ def new_spectrogram(
     plan = make_spectrogram_plan(params, kind, sr)
     expected = max(1, expected_frames(source, params, sr))
     budget = STORED_BYTES if max_bytes is None else max_bytes
+    if budget < plan.n_rows * 4:
+        raise ParameterError(f"max_bytes={budget} cannot hold one column of "
+                             f"{plan.n_rows} rows ({plan.n_rows * 4} bytes)")
     k = pooling_factor(expected, plan.n_rows, budget)
     spec = Spectrogram(
         kind=kind, sr=sr, hop_length=params.hop_length, params=params, freqs=plan.freqs,

@@ -101,15 +101,15 @@ def compute_tile(source, plan, key: TileKey, n_frames: int
     """Tile ``key`` of ``plan``'s spectrogram of ``source`` (``n_frames`` frames in all).
 
     Returns float32 (n_columns, n_rows): column c is the max over frames
-    [first + c*L, first + (c+1)*L) (L = key.level), each frame computed exactly as the
-    full-file pass computes it. Yields Progress per chunk of frames.
+    [first + c*L, first + (c+1)*L) (L = key.level), each frame computed as the full-file
+    pass computes it (bit-identical at the file's rate; resampled, to float32 rounding of
+    the signal). Yields Progress per chunk of frames.
     """
     p = plan.params
     first, stop = key.frames(n_frames)
     step = max(key.level, CHUNK_FRAMES // key.level * key.level)
     out = np.empty((math.ceil((stop - first) / key.level), plan.n_rows), dtype=np.float32)
     pad = p.n_fft // 2
-    n_samples = round(source.frames * plan.sr / source.samplerate)
     for chunk in range(first, stop, step):
         chunk_stop = min(stop, chunk + step)
         segment = analysis_segment(source, chunk * p.hop_length - pad,
@@ -117,7 +117,7 @@ def compute_tile(source, plan, key: TileKey, n_frames: int
                                    sr=plan.sr, channel=p.channel)
         block = FrameBlock(start=chunk, n_frames=chunk_stop - chunk, segment=segment,
                            n_fft=p.n_fft, hop_length=p.hop_length, signal_begin=pad,
-                           signal_end=pad + n_samples)
+                           signal_end=None)  # only the STFT reads this block
         column = (chunk - first) // key.level
         pooled = max_pool_rows(plan.compute(block), key.level)
         out[column : column + len(pooled)] = pooled

@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_envelope_changed(self) -> None:
         source = self.document.source
-        read = source.read if source is not None and source.info.frames_exact else None
+        read = source.read_if_seekable if source is not None else None
         self.waveform.set_envelope(self.document.envelope, read=read)
 
     def _show_warnings(self) -> None:

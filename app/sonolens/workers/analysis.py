@@ -50,13 +50,16 @@ class AnalysisCoordinator(QObject):
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)
         self._detail_request: tuple[int, frozenset] | None = None
+        self._cancelled_for_open = False
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
 
     def open_file(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the document changes only if it opens."""
-        for key in ANALYSIS_KEYS:  # free the worker threads: opening must not queue behind
+        # free the worker threads: opening must not queue behind the current analysis
+        self._cancelled_for_open = any(self.runner.is_busy(k) for k in ANALYSIS_KEYS)
+        for key in ANALYSIS_KEYS:
             self.runner.cancel(key)
         self.runner.submit(KEY_OPEN, lambda: jobs.open_job(path), token=str(path))
 
@@ -160,7 +163,9 @@ class AnalysisCoordinator(QObject):
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:
-            self.recompute()  # the current file's analysis was stopped for the open
+            if self._cancelled_for_open:  # the current file's analysis was stopped for it
+                self._cancelled_for_open = False
+                self.recompute()
             self.open_failed.emit(str(token), message)
         elif self.document.is_current(token):
             self.analysis_failed.emit(key, message)

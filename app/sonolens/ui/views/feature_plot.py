@@ -31,7 +31,6 @@ class FeaturePlot(TimeView):
             self.curves[name] = curve
         self.features = None
         self.pyramids: dict[str, MinMaxPyramid] = {}
-        self.drawn = False
 
     def set_features(self, features) -> None:
         self.features = features
@@ -44,7 +43,6 @@ class FeaturePlot(TimeView):
                 top = max(top, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
             else:
                 curve.setData([], [])
-        self.drawn = False
         self.schedule_redraw()
         # fixed y range: autoranging an empty plot makes a NaN range that blanks every
         # x-linked view
@@ -63,4 +61,3 @@ class FeaturePlot(TimeView):
         for name, pyramid in self.pyramids.items():
             x, y = peak_line(*pyramid.span(first, stop, width))
             self.curves[name].setData(x * dt, y)
-        self.drawn = True

@@ -104,6 +104,5 @@ class MatrixView(TimeView):
         pooled = np.nan_to_num(np.ascontiguousarray(pooled, dtype=np.float32), nan=0.0)
         x0 = (first - 0.5) * dt
         x1 = x0 + pooled.shape[1] * factor * dt
-        x1 = min(x1, (stop - 0.5) * dt)
         self.image.setImage(pooled, autoLevels=False, levels=self._levels)
         self.image.setRect(QRectF(x0, 0, x1 - x0, self.matrix.shape[0]))

@@ -74,8 +74,10 @@ class SpectrogramView(TimeView):
         self._rowmap_key: tuple | None = None
         self._max_value = -np.inf
         self._max_filled = 0
+        self._max_k = 0  # frames_per_column when _max_filled was counted
         self._shown_overlays: set[str] = set()
         self._pyramids: dict[str, MinMaxPyramid] = {}  # overlay curves, values in Hz
+        self._pyramid_key: tuple | None = None  # (features, fmin, fmax, overlays) built for
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
         self._colorbar_state: tuple | None = None  # (lo, hi, unit) the colorbar shows
@@ -90,8 +92,10 @@ class SpectrogramView(TimeView):
 
     def set_spectrogram(self, spectrogram) -> None:
         growing = spectrogram is self.spectrogram and not spectrogram.complete
-        if spectrogram is not self.spectrogram:
+        if spectrogram is not self.spectrogram or (
+                spectrogram.frames_per_column != self._max_k):  # new, or re-pooled
             self._max_value, self._max_filled = -np.inf, 0
+            self._max_k = spectrogram.frames_per_column
         self.spectrogram = spectrogram
         self._update_max()
         self._update_scale()
@@ -220,9 +224,14 @@ class SpectrogramView(TimeView):
         if "spectral_bandwidth" in wanted and "spectral_bandwidth" not in columns:
             wanted.discard("spectral_bandwidth")
         self._show_items(wanted)
-        self._pyramids = {}
         if not wanted or self.scale is None:
+            self._pyramids, self._pyramid_key = {}, None
             return
+        key = (id(self.features), self.scale.fmin, self.scale.fmax, frozenset(wanted))
+        if key == self._pyramid_key:  # e.g. a colormap change: nothing to rebuild
+            self._draw_overlays()
+            return
+        self._pyramids, self._pyramid_key = {}, key
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in wanted:
                 self._pyramids[name] = MinMaxPyramid(columns[name])
