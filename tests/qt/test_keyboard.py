@@ -136,3 +136,17 @@ def test_about_box_names_the_app(qtbot, make_main_window):
     assert box.windowTitle() == "About Sonolens"
     assert "librosa" in box.text() and "Sonolens" in box.text()
     box.accept()
+
+
+def test_readme_keyboard_table_names_real_shortcuts(qtbot, make_main_window):
+    """Every key in README's "Keyboard and mouse" table is the shortcut of an action."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Keyboard and mouse", 1)[1].split("| mouse |", 1)[0]
+    rows = [line.split("|")[1].strip() for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith(("| keys", "| ---"))]
+    documented = {key.strip() for row in rows
+                  for key in row.replace(" (or ", " / ").replace(")", "").split(" / ")}
+    actions = shortcut_actions(make_main_window().actions)
+    real = {key for action in actions for key in keys(action)}
+    assert len(documented) >= 15
+    assert documented <= real, documented - real

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 THEMES: dict[str, str] = {"system": "Follow System", "light": "Light", "dark": "Dark"}
 DEFAULT_THEME = "system"
@@ -55,29 +55,50 @@ def resolve(choice: str, scheme: Qt.ColorScheme | None = None) -> str:
     return "dark" if scheme == Qt.ColorScheme.Dark else "light"
 
 
+_PALETTES: dict[str, dict[str, str]] = {  # role -> colour (all groups); Fusion's light one
+    "light": {
+        "Window": "#efefef", "WindowText": "#000000", "Base": "#ffffff",
+        "AlternateBase": "#f7f7f7", "ToolTipBase": "#ffffdc", "ToolTipText": "#000000",
+        "PlaceholderText": "#808080", "Text": "#000000", "Button": "#efefef",
+        "ButtonText": "#000000", "BrightText": "#ffffff", "Light": "#ffffff",
+        "Midlight": "#cacaca", "Mid": "#b8b8b8", "Dark": "#9f9f9f", "Shadow": "#767676",
+        "Highlight": "#308cc6", "HighlightedText": "#ffffff", "Link": "#0000ff",
+        "LinkVisited": "#ff00ff",
+    },
+    "dark": {
+        "Window": "#2b2b2b", "WindowText": "#e4e4e4", "Base": "#1f1f1f",
+        "AlternateBase": "#262626", "ToolTipBase": "#363636", "ToolTipText": "#e4e4e4",
+        "PlaceholderText": "#8a8a8a", "Text": "#e4e4e4", "Button": "#353535",
+        "ButtonText": "#e4e4e4", "BrightText": "#ff6e6e", "Light": "#4a4a4a",
+        "Midlight": "#3e3e3e", "Mid": "#2a2a2a", "Dark": "#191919", "Shadow": "#0a0a0a",
+        "Highlight": "#3a76c4", "HighlightedText": "#ffffff", "Link": "#6cb4ff",
+        "LinkVisited": "#b49cff",
+    },
+}
+_DISABLED: dict[str, dict[str, str]] = {  # greyed-out text of disabled widgets
+    "light": {"WindowText": "#bebebe", "Text": "#bebebe", "ButtonText": "#bebebe",
+              "Base": "#efefef", "Highlight": "#919191"},
+    "dark": {"WindowText": "#7a7a7a", "Text": "#7a7a7a", "ButtonText": "#7a7a7a",
+             "Base": "#262626", "Highlight": "#505050"},
+}
+
+
 def palette(look: str) -> QPalette:
-    """The Fusion palette for ``look`` ("light": Fusion's own; "dark": a matching one)."""
-    style = QStyleFactory.create("Fusion")
-    light = style.standardPalette()
-    if look != "dark":
-        return light
-    pal = QPalette(light)
-    roles = QPalette.ColorRole
-    active = {
-        roles.Window: "#2b2b2b", roles.WindowText: "#e4e4e4", roles.Base: "#1f1f1f",
-        roles.AlternateBase: "#262626", roles.ToolTipBase: "#363636",
-        roles.ToolTipText: "#e4e4e4", roles.PlaceholderText: "#8a8a8a", roles.Text: "#e4e4e4",
-        roles.Button: "#353535", roles.ButtonText: "#e4e4e4", roles.BrightText: "#ff6e6e",
-        roles.Light: "#4a4a4a", roles.Midlight: "#3e3e3e", roles.Mid: "#2a2a2a",
-        roles.Dark: "#191919", roles.Shadow: "#0a0a0a", roles.Highlight: "#3a76c4",
-        roles.HighlightedText: "#ffffff", roles.Link: "#6cb4ff", roles.LinkVisited: "#b49cff",
-    }
-    for role, color in active.items():
-        pal.setColor(QPalette.ColorGroup.All, role, QColor(color))
-    for role in (roles.WindowText, roles.Text, roles.ButtonText, roles.HighlightedText):
-        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7a7a"))
-    pal.setColor(QPalette.ColorGroup.Disabled, roles.Highlight, QColor("#505050"))
-    pal.setColor(QPalette.ColorGroup.Disabled, roles.Base, QColor("#262626"))
+    """The widgets' palette for ``look``: every role of every group set explicitly, so
+    the desktop's own palette (a dark system theme) cannot leak into the light look or
+    the other way round."""
+    pal = QPalette()
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+              QPalette.ColorGroup.Disabled)
+    for role, color in _PALETTES[look].items():
+        for group in groups:
+            pal.setColor(group, getattr(QPalette.ColorRole, role), QColor(color))
+    if hasattr(QPalette.ColorRole, "Accent"):  # Qt >= 6.6: checkboxes, sliders
+        for group in groups:
+            pal.setColor(group, QPalette.ColorRole.Accent, QColor(_PALETTES[look]["Highlight"]))
+    for role, color in _DISABLED[look].items():
+        pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                     QColor(color))
     return pal
 
 
