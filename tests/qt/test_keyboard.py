@@ -134,7 +134,9 @@ def test_about_box_names_the_app(qtbot, make_main_window):
     box = next(w for w in QApplication.topLevelWidgets()
                if isinstance(w, QMessageBox) and w.isVisible())
     assert box.windowTitle() == "About Sonolens"
-    assert "librosa" in box.text() and "Sonolens" in box.text()
+    from sonolens import __version__
+
+    assert f"Sonolens {__version__}" in box.text() and "librosa" in box.text()
     box.accept()
 
 

@@ -113,14 +113,10 @@ class ShortcutsDialog(QDialog):
 
 def about_box(parent: QWidget) -> QMessageBox:
     """The About box (not yet shown): version, what Sonolens is, licence, credits."""
-    from importlib.metadata import PackageNotFoundError, version
+    from sonolens import __version__
 
-    try:
-        number = version("sonolens")
-    except PackageNotFoundError:
-        number = "development"
     text = (
-        f"<h3>Sonolens {number}</h3>"
+        f"<h3>Sonolens {__version__}</h3>"
         "<p>A spectrogram analyzer and feature extractor whose numbers agree with "
         "<a href='https://librosa.org'>librosa</a> to 1e-4.</p>"
         "<p>BSD-3-Clause licence. Built with PySide6 (Qt), pyqtgraph, NumPy, SciPy, "
