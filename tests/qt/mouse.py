@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 
 
@@ -11,6 +11,11 @@ def view_point(view, t: float, y: float) -> QPoint:
     """Widget (viewport) pixel of data point (t, y) in a TimeView's plot."""
     scene = view.viewbox.mapViewToScene(QPointF(t, y))
     return view.mapFromScene(scene)
+
+
+def data_point(view, t: float, y: float) -> QPointF:
+    """The data point under the pixel :func:`view_point` picks for (t, y) (pixels round)."""
+    return view.viewbox.mapSceneToView(view.mapToScene(view_point(view, t, y)))
 
 
 def _send(view, kind: QEvent.Type, point: QPoint, button: Qt.MouseButton,
@@ -43,3 +48,18 @@ def click(view, t: float, y: float) -> None:
 def hover(view, t: float, y: float) -> None:
     _send(view, QEvent.Type.MouseMove, view_point(view, t, y), Qt.MouseButton.NoButton,
           Qt.MouseButton.NoButton)
+
+
+def wheel(view, t: float, y: float, *, dy: int = 0, dx: int = 0, pixel_dx: int = 0,
+          modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """A real QWheelEvent at data point (t, y) of a TimeView: ``dy``/``dx`` in angle units
+    (120 = one notch; dy > 0 is wheel up, dx > 0 a tilt/swipe left), ``pixel_dx`` a
+    trackpad's horizontal pixel delta (sent with the same angle delta, as Qt does)."""
+    viewport = view.viewport()
+    point = view_point(view, t, y)
+    if pixel_dx and not dx:
+        dx = pixel_dx  # trackpads report both (Qt derives the angle from the pixels)
+    event = QWheelEvent(QPointF(point), QPointF(viewport.mapToGlobal(point)),
+                        QPoint(pixel_dx, 0), QPoint(dx, dy), Qt.MouseButton.NoButton,
+                        modifiers, Qt.ScrollPhase.NoScrollPhase, False)
+    QApplication.sendEvent(viewport, event)

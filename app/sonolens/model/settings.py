@@ -1,12 +1,14 @@
 """Remembered choices (QSettings): values, never widget indices (DESIGN §9).
 
 Stored: analysis parameters and view settings (as JSON of the dataclasses), recent
-files, last folder, window geometry/state. ``Settings(path)`` uses an INI file there
-(tests pass a path under tmp_path); the environment variable SONOLENS_SETTINGS does
-the same for a whole process; otherwise the user's INI file (QSettings' IniFormat, user
-scope). Whatever the file holds, reading it is safe: values that QSettings would
-deserialise are removed before it reads them (:mod:`sonolens.model.settings_file`), and
-wrong types, absurd sizes or garbage fall back to defaults.
+files, last folder, window geometry/state and splitter sizes, the theme (its name) and
+the user's spectrogram presets (JSON, validated on load: bad entries are dropped).
+``Settings(path)`` uses an INI file there (tests pass a path under tmp_path); the
+environment variable SONOLENS_SETTINGS does the same for a whole process; otherwise the
+user's INI file (QSettings' IniFormat, user scope). Whatever the file holds, reading it
+is safe: values that QSettings would deserialise are removed before it reads them
+(:mod:`sonolens.model.settings_file`), and wrong types, absurd sizes or garbage fall
+back to defaults.
 """
 
 from __future__ import annotations
@@ -20,10 +22,13 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
+from sonolens.core.presets import Preset, load_user_presets
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.settings_file import defuse_settings_file
 
 MAX_RECENT = 10
+THEMES = ("system", "light", "dark")  # ui.theme.THEMES' keys (model never imports ui)
+DEFAULT_THEME = "system"
 MAX_PATH_CHARS = 4096
 
 
@@ -107,6 +112,32 @@ class Settings:
     def set_window(self, geometry: QByteArray, state: QByteArray) -> None:
         self._qs.setValue("window/geometry", geometry)
         self._qs.setValue("window/state", state)
+
+    def splitter_state(self) -> QByteArray | None:
+        """The sizes of the views' splitter (``QSplitter.saveState``)."""
+        value = self._qs.value("window/splitter")
+        return value if isinstance(value, QByteArray) else None
+
+    def set_splitter_state(self, state: QByteArray) -> None:
+        self._qs.setValue("window/splitter", state)
+
+    # -- look and presets ----------------------------------------------------------------
+    def theme(self) -> str:
+        """"system", "light" or "dark" (anything else: the default)."""
+        value = self._qs.value("view/theme", DEFAULT_THEME)
+        return value if isinstance(value, str) and value in THEMES else DEFAULT_THEME
+
+    def set_theme(self, theme: str) -> None:
+        if theme not in THEMES:
+            raise ValueError(f"theme={theme!r} is not one of {', '.join(THEMES)}")
+        self._qs.setValue("view/theme", theme)
+
+    def presets(self) -> list[Preset]:
+        """The user's spectrogram presets that validate (the others are dropped)."""
+        return load_user_presets(self._json("presets/user", default=[]))
+
+    def set_presets(self, presets: list[Preset]) -> None:
+        self._qs.setValue("presets/user", json.dumps([p.as_dict() for p in presets]))
 
     def _json(self, key: str, default: object = None) -> dict:
         raw = self._qs.value(key, "")

@@ -1,11 +1,19 @@
-"""Every QAction of the window, with its shortcut, in one place (DESIGN §9)."""
+"""Every QAction of the window, with its shortcut, in one place (DESIGN §9).
+
+Shortcuts follow desktop conventions (Ctrl+O, Ctrl+Q, Ctrl+= / Ctrl+- ...); the
+Help > Keyboard Shortcuts dialog lists them from here (:func:`shortcut_actions`), so a
+shortcut added here is documented there.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
 
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
+
+Shortcut = QKeySequence | QKeySequence.StandardKey | str
 
 
 @dataclass
@@ -22,6 +30,11 @@ class Actions:
     zoom_fit: QAction
     zoom_in: QAction
     zoom_out: QAction
+    zoom_selection: QAction
+    go_start: QAction
+    go_end: QAction
+    pan_left: QAction
+    pan_right: QAction
     show_settings: QAction
     clear_selection: QAction
     select_all: QAction
@@ -34,12 +47,26 @@ class Actions:
     follow_off: QAction
     export_selection_float: QAction
     export_selection_pcm16: QAction
+    theme_system: QAction
+    theme_light: QAction
+    theme_dark: QAction
+    show_shortcuts: QAction
+    about: QAction
+
+
+def shortcut_actions(actions: Actions) -> list[QAction]:
+    """Every action that has at least one shortcut, in declaration order."""
+    found = (getattr(actions, f.name) for f in fields(Actions))
+    return [act for act in found if any(not s.isEmpty() for s in act.shortcuts())]
 
 
 def make_actions(parent: QWidget) -> Actions:
-    def action(text: str, shortcut: QKeySequence | str | None = None, tip: str = "") -> QAction:
+    def action(text: str, shortcut: Shortcut | Sequence[Shortcut] | None = None,
+               tip: str = "") -> QAction:
         act = QAction(text, parent)
-        if shortcut is not None:
+        if isinstance(shortcut, list | tuple):
+            act.setShortcuts([QKeySequence(s) for s in shortcut])
+        elif shortcut is not None:
             act.setShortcut(QKeySequence(shortcut))
         if tip:
             act.setStatusTip(tip)
@@ -51,7 +78,7 @@ def make_actions(parent: QWidget) -> Actions:
         return act
 
     return Actions(
-        open=action("&Open…", QKeySequence.StandardKey.Open, "Open an audio file"),
+        open=action("&Open…", "Ctrl+O", "Open an audio file"),
         open_demo=action("Open &Demo Sound", None, "Open the bundled demo recording"),
         export_features=action("Export &Features (CSV)…", "Ctrl+E",
                                "Per-frame features as CSV, as `sonolens extract` writes"),
@@ -63,14 +90,20 @@ def make_actions(parent: QWidget) -> Actions:
                              "times, freqs and values at full resolution, with parameters"),
         batch_export=action("&Batch Export…", None,
                             "A folder of recordings to one table, as `sonolens dataset`"),
-        quit=action("&Quit", QKeySequence.StandardKey.Quit),
+        quit=action("&Quit", "Ctrl+Q"),
         cancel=action("&Cancel Analysis", "Ctrl+.", "Stop the running analysis"),
-        zoom_fit=action("Zoom to &Fit", "Ctrl+0"),
-        zoom_in=action("Zoom &In", QKeySequence.StandardKey.ZoomIn),
-        zoom_out=action("Zoom &Out", QKeySequence.StandardKey.ZoomOut),
-        show_settings=action("&Settings Panel", "Ctrl+,"),
+        zoom_fit=action("Zoom to &Fit", "Ctrl+0", "Show the whole file (and every frequency)"),
+        zoom_in=action("Zoom &In", ["Ctrl+=", "Ctrl++"], "Halve the time span shown"),
+        zoom_out=action("Zoom &Out", "Ctrl+-", "Double the time span shown"),
+        zoom_selection=action("Zoom to &Selection", "F", "Fit the time axis to the selection"),
+        go_start=action("Go to S&tart", "Home", "Show the file's start; play from there"),
+        go_end=action("Go to &End", "End", "Show the file's end and put the cursor there"),
+        pan_left=action("Scroll &Left", "Left", "Move the view a tenth of its width back"),
+        pan_right=action("Scroll &Right", "Right",
+                         "Move the view a tenth of its width forward"),
+        show_settings=action("Show &Settings Panel", "Ctrl+,", "Show and raise the Settings"),
         clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
-        select_all=action("Select &All", QKeySequence.StandardKey.SelectAll),
+        select_all=action("Select &All", "Ctrl+A"),
         copy_python=action("Copy as &Python", None,
                            "A runnable soundfile/librosa script that reproduces the spectrogram "
                            "and features shown (and the selection)"),
@@ -83,4 +116,11 @@ def make_actions(parent: QWidget) -> Actions:
         follow_off=checkable(action("Follow: &Off")),
         export_selection_float=action("Selection Audio as &WAV (32-bit float)…"),
         export_selection_pcm16=action("Selection Audio as WAV (&16-bit)…"),
+        theme_system=checkable(action("Follow &System", None,
+                                      "Light or dark as the desktop is")),
+        theme_light=checkable(action("&Light")),
+        theme_dark=checkable(action("&Dark")),
+        show_shortcuts=action("&Keyboard Shortcuts…", "F1",
+                              "Every keyboard shortcut and mouse gesture"),
+        about=action("&About Sonolens"),
     )

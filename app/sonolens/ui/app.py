@@ -20,6 +20,8 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
     from sonolens.ui.main_window import MainWindow
 
     pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    if QApplication.instance() is None:
+        set_high_dpi_policy()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Sonolens")
     app.setOrganizationName("Sonolens")
@@ -47,6 +49,17 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
         window.open_path(path)
     app.exec()
     return status["code"]
+
+
+def set_high_dpi_policy() -> None:
+    """Before the QApplication exists: keep fractional scale factors (1.25, 1.5) as they
+    are instead of rounding them, so text and lines stay the size the desktop asks for;
+    the views draw images at device pixels (``TimeView.visible_span``), so they stay sharp."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
 
 
 def app_icon():

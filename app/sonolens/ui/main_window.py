@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QActionGroup, QCloseEvent, QDragEnterEvent, QDropEvent, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -28,9 +28,12 @@ from PySide6.QtWidgets import (
 from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
+from sonolens.ui import theme
 from sonolens.ui.actions import Actions, make_actions
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
+from sonolens.ui.help import ShortcutsDialog, about_box
+from sonolens.ui.navigation import Navigator
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
@@ -72,18 +75,18 @@ class MainWindow(QMainWindow):
         self.markers = TimeMarkers(self.document, views, parent=self)
         self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
         self.playback = PlaybackController(self.document, parent=self)
+        self.navigator = Navigator(self.document, self.waveform.plot,
+                                   self.spectrogram_view.viewbox, self.playback, parent=self)
         self._build_analysis_docks()
         self._build_transport()
         self._build_menus()
         self._connect()
         self._apply_view()
+        self.settings_panel.set_user_presets(self.settings.presets())
+        self.set_theme(self.settings.theme())
         QTimer.singleShot(0, self.check_playback)
         self.resize(1280, 820)
-        geometry, state = self.settings.geometry(), self.settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state)
+        self._restore_layout()
 
     # -- construction --------------------------------------------------------------------
     def _build_views(self) -> None:
@@ -228,11 +231,20 @@ class MainWindow(QMainWindow):
         edit_menu.addSeparator()
         edit_menu.addAction(a.copy_python)
         view_menu = self.menuBar().addMenu("&View")
-        view_menu.addAction(a.zoom_fit)
-        view_menu.addAction(a.zoom_in)
-        view_menu.addAction(a.zoom_out)
-        view_menu.addSeparator()
-        view_menu.addAction(self.settings_dock.toggleViewAction())
+        for act in (a.zoom_fit, a.zoom_in, a.zoom_out, a.zoom_selection, None,
+                    a.go_start, a.go_end, a.pan_left, a.pan_right, None, a.show_settings):
+            if act is None:
+                view_menu.addSeparator()
+            else:
+                view_menu.addAction(act)
+        panels = view_menu.addMenu("&Panels")
+        for dock in (self.settings_dock, self.selection_dock, self.spectrum_dock):
+            panels.addAction(dock.toggleViewAction())
+        theme_menu = view_menu.addMenu("&Theme")
+        themes = QActionGroup(self)
+        for act in (a.theme_system, a.theme_light, a.theme_dark):
+            themes.addAction(act)
+            theme_menu.addAction(act)
         audio_menu = self.menuBar().addMenu("&Audio")
         for act in (a.play_pause, a.stop, a.loop):
             audio_menu.addAction(act)
@@ -247,6 +259,9 @@ class MainWindow(QMainWindow):
         export_menu.addAction(a.export_selection_pcm16)
         analysis_menu = self.menuBar().addMenu("&Analysis")
         analysis_menu.addAction(a.cancel)
+        help_menu = self.menuBar().addMenu("&Help")
+        help_menu.addAction(a.show_shortcuts)
+        help_menu.addAction(a.about)
         self._fill_recent_menu()
 
     def _connect(self) -> None:
@@ -255,9 +270,24 @@ class MainWindow(QMainWindow):
         a.open_demo.triggered.connect(self.open_demo)
         a.quit.triggered.connect(self.close)
         a.cancel.triggered.connect(self.cancel_analysis)
-        a.zoom_fit.triggered.connect(self.zoom_fit)
-        a.zoom_in.triggered.connect(lambda: self._zoom(0.5))
-        a.zoom_out.triggered.connect(lambda: self._zoom(2.0))
+        nav = self.navigator
+        a.zoom_fit.triggered.connect(nav.fit)
+        a.zoom_in.triggered.connect(lambda: nav.zoom(0.5))
+        a.zoom_out.triggered.connect(lambda: nav.zoom(2.0))
+        a.zoom_selection.triggered.connect(nav.zoom_selection)
+        a.go_start.triggered.connect(nav.go_start)
+        a.go_end.triggered.connect(nav.go_end)
+        a.pan_left.triggered.connect(lambda: nav.pan(-0.1))
+        a.pan_right.triggered.connect(lambda: nav.pan(0.1))
+        a.show_settings.triggered.connect(self._show_settings_dock)
+        a.theme_system.triggered.connect(lambda: self.set_theme("system"))
+        a.theme_light.triggered.connect(lambda: self.set_theme("light"))
+        a.theme_dark.triggered.connect(lambda: self.set_theme("dark"))
+        a.show_shortcuts.triggered.connect(self.show_shortcuts)
+        a.about.triggered.connect(lambda: about_box(self).open())
+        QGuiApplication.styleHints().colorSchemeChanged.connect(
+            self._on_style_hints_color_scheme_changed)
+        self.settings_panel.presets.presets_changed.connect(self.settings.set_presets)
         a.export_features.triggered.connect(self.exporter.on_export_features)
         a.export_selected_features.triggered.connect(
             lambda: self.exporter.on_export_features(selection_only=True))
@@ -505,18 +535,51 @@ class MainWindow(QMainWindow):
             act.triggered.connect(lambda _=False, i=device.index: self.playback.set_device(i))
             group.addAction(act)
 
-    # -- zoom ----------------------------------------------------------------------------
+    # -- zoom, look, layout, help ----------------------------------------------------------
     def zoom_fit(self) -> None:
-        duration = self.document.duration
-        if duration > 0:
-            self.waveform.plot.getViewBox().setLimits(xMin=-0.02 * duration,
-                                                      xMax=duration * 1.02)
-            self.waveform.plot.setXRange(0.0, duration, padding=0)
+        self.navigator.fit()
 
-    def _zoom(self, factor: float) -> None:
-        (t0, t1), _ = self.waveform.plot.getViewBox().viewRange()
-        centre, half = (t0 + t1) / 2, (t1 - t0) / 2 * factor
-        self.waveform.plot.setXRange(centre - half, centre + half, padding=0)
+    def set_theme(self, choice: str) -> None:
+        """"system", "light" or "dark": the widgets' palette and the plots' colours."""
+        self.theme_choice = choice
+        self.theme = theme.apply_to_application(choice)
+        views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
+        theme.style_time_views(views, self.markers, self.theme)
+        a = self.actions
+        {"system": a.theme_system, "light": a.theme_light, "dark": a.theme_dark}[
+            choice].setChecked(True)
+        self.settings.set_theme(choice)
+
+    def _on_style_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self.theme_choice == "system" and theme.resolve("system", scheme) != self.theme:
+            self.theme = theme.apply_to_application("system", scheme)
+            views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
+            theme.style_time_views(views, self.markers, self.theme)
+
+    def _restore_layout(self) -> None:
+        """Geometry, docks/toolbar and view sizes as they were when the window closed."""
+        geometry, state = self.settings.geometry(), self.settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        if state is not None:
+            self.restoreState(state)
+        splitter = self.settings.splitter_state()
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def _show_settings_dock(self) -> None:
+        self.settings_dock.show()
+        self.settings_dock.raise_()
+
+    def show_shortcuts(self) -> None:
+        """Help > Keyboard Shortcuts: one dialog, brought to the front if already open."""
+        dialog = getattr(self, "shortcuts_dialog", None)
+        if dialog is None:
+            dialog = self.shortcuts_dialog = ShortcutsDialog(self.actions, self.menuBar(), self)
+        if dialog.isVisible():
+            dialog.activateWindow()
+        else:
+            dialog.show()
 
     # -- state ---------------------------------------------------------------------------
     def is_settled(self) -> bool:
@@ -535,9 +598,12 @@ class MainWindow(QMainWindow):
         if not self._closed:
             self._closed = True
             self.settings.set_window(self.saveGeometry(), self.saveState())
+            self.settings.set_splitter_state(self.splitter.saveState())
             self.settings.set_params(self.document.params)
             self.settings.set_view(self.document.view)
             self.settings.sync()
+            QGuiApplication.styleHints().colorSchemeChanged.disconnect(
+                self._on_style_hints_color_scheme_changed)
             self.playback.close_player()
             self.runner.shutdown()
             self.document.close()

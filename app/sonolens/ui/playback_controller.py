@@ -145,6 +145,13 @@ class PlaybackController(QObject):
         self._timer.stop()
         self._set_state("stopped")
 
+    def jump_to(self, seconds: float) -> None:
+        """Continue playing (or paused) from ``seconds`` (kept inside a played region)."""
+        player, source = self.player, self.document.source
+        if player is not None and source is not None and player.state != "stopped":
+            player.seek(round(seconds * source.samplerate))
+            self._poll()
+
     def set_loop(self, loop: bool) -> None:
         self.loop = loop
         frames = self.document.selected_frames()

@@ -2,6 +2,8 @@
 
 The panel never owns defaults: it shows the :class:`AnalysisParams` / :class:`ViewSettings`
 it is given and emits new frozen values. Every input's objectName is its field name.
+A preset row on top applies named settings (:mod:`sonolens.ui.preset_bar`) in one step:
+one ``view_edited`` then one ``params_edited``, so the analysis restarts once.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from superqt.utils import signals_blocked
 
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import WINDOWS, AnalysisParams
+from sonolens.core.presets import Preset
 from sonolens.core.view_settings import (
     COLORMAPS,
     FREQUENCY_SCALES,
@@ -38,6 +41,7 @@ from sonolens.core.view_settings import (
     WAVEFORM_MIX,
     ViewSettings,
 )
+from sonolens.ui.preset_bar import PresetBar
 
 #: Milliseconds between the last analysis edit and ``params_edited``.
 DEBOUNCE_MS = 150
@@ -169,6 +173,28 @@ class SettingsPanel(QWidget):
             self._show_params(params)
             self._show_view(view)
         self._show_error(None)
+        self.presets.show_matching()
+
+    def set_user_presets(self, presets: list[Preset]) -> None:
+        """The user's presets, listed after the built-ins."""
+        self.presets.set_presets(presets)
+
+    def apply_preset(self, preset: Preset) -> None:
+        """Show ``preset``'s settings and emit them at once: the view first (it may change
+        the spectrogram kind), then the parameters, each only if it changed."""
+        try:
+            params, view = preset.apply(self._params, self._view, self._rate())
+            if self._rate() is not None:
+                params.validate_for_rate(self._rate())
+        except ParameterError as exc:
+            self._show_error(str(exc))
+            return
+        old_params, old_view = self._params, self._view
+        self.set_values(params, view)
+        if view != old_view:
+            self.view_edited.emit(view)
+        if params != old_params:
+            self.params_edited.emit(params)
 
     def set_audio(self, native_sr: int | None, channels: int) -> None:
         """Adapt rate and channel choices to the open file (None/0: no file).
@@ -192,6 +218,7 @@ class SettingsPanel(QWidget):
         if changed:
             self._timer.start()
         self._on_view_edited()
+        self.presets.show_matching()  # built-ins are sized for the rate
 
     def hop_ms(self) -> float | None:
         """Hop in milliseconds at the current analysis rate (None before a rate is known)."""
@@ -204,9 +231,14 @@ class SettingsPanel(QWidget):
         content = QWidget()
         column = QVBoxLayout(content)
         column.setContentsMargins(4, 4, 4, 4)
-        column.addWidget(self._build_spectrogram_group())
-        column.addWidget(self._build_display_group())
-        column.addWidget(self._build_features_group())
+        groups = [self._build_spectrogram_group(), self._build_display_group(),
+                  self._build_features_group()]
+        self.presets = PresetBar(lambda: (self.params(), self.view(), self._rate()))
+        preset_box = QGroupBox("Preset")
+        QVBoxLayout(preset_box).addWidget(self.presets)
+        preset_box.layout().setContentsMargins(6, 6, 6, 6)
+        for group in (preset_box, *groups):
+            column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -329,6 +361,8 @@ class SettingsPanel(QWidget):
         for box in self._overlays.values():
             box.toggled.connect(self._on_view_edited)
         self._reset.clicked.connect(self._on_reset_clicked)
+        self.presets.chosen.connect(self.apply_preset)
+        self.presets.failed.connect(self._show_error)
 
     # -- showing values ---------------------------------------------------------------------
 
@@ -447,6 +481,7 @@ class SettingsPanel(QWidget):
     def _on_sr_changed(self) -> None:
         self._update_rate_ranges()
         self._on_analysis_edited()
+        self.presets.show_matching()
 
     def _on_n_fft_changed(self) -> None:
         self._hop.setMaximum(int(self._n_fft.currentData()))  # may clamp hop_length
@@ -481,6 +516,7 @@ class SettingsPanel(QWidget):
         if params != self._params:
             self._params = params
             self.params_edited.emit(params)
+        self.presets.show_matching()
 
     def _on_view_edited(self) -> None:
         self._db_range.setEnabled(self._kind.currentData() in DB_KINDS)
@@ -488,6 +524,7 @@ class SettingsPanel(QWidget):
         if view != self._view:
             self._view = view
             self.view_edited.emit(view)
+        self.presets.show_matching()
 
     def _on_reset_clicked(self) -> None:
         params, view = AnalysisParams(), ViewSettings()

@@ -120,6 +120,7 @@ class AnalysisCoordinator(QObject):
         # an edit during a file's first pass cancels it: redo what it had not finished
         unfinished = envelope is None or not envelope.complete
         if (spec is None or not spec.complete or unfinished
+                or spec.kind != self.document.view.kind  # a kind change is under way
                 or spectrogram_params(spec.params, spec.kind) != spectrogram_params(
                     self.document.params, self.document.view.kind)):
             self._submit_features(with_spectrogram=True, with_envelope=unfinished)

@@ -43,6 +43,7 @@ class SpectrogramView(TimeView):
     def __init__(self) -> None:
         self.axis = FrequencyAxis("left")
         super().__init__(y_label="Frequency (Hz)", left_axis=self.axis)
+        self.viewbox.frequency_zoom = True  # Shift+wheel zooms frequencies (TimeViewBox)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(False)  # we pool with max ourselves
         self.plot.addItem(self.image)

@@ -26,6 +26,7 @@ class WaveformView(TimeView):
         self.envelope = None
         self.read = None  # (start, stop) -> samples, for zoomed-in views of seekable files
         self.channel: int | None = None
+        self.colors: tuple[str, ...] = CHANNEL_COLORS  # one per lane (ui.theme sets them)
         self.curves: list[pg.PlotDataItem] = []
         self.drawn = False
         self._lanes_key: tuple | None = None
@@ -97,7 +98,7 @@ class WaveformView(TimeView):
         lanes = self.lanes()
         self._set_lanes(lanes)
         while len(self.curves) < len(lanes):
-            color = pg.mkColor(CHANNEL_COLORS[len(self.curves) % len(CHANNEL_COLORS)])
+            color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
             curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), connect="pairs")
             self.plot.addItem(curve)
             self.curves.append(curve)

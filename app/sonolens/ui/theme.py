@@ -1,0 +1,172 @@
+"""Light and dark looks: a Fusion QPalette for the widgets and matching plot colours.
+
+``THEMES`` are the user's choices; "system" follows the desktop's colour scheme
+(``QStyleHints.colorScheme``, Qt >= 6.5; unknown counts as light) and is re-resolved when
+the desktop switches (``colorSchemeChanged``). Plots get a background, axis and text
+colours and curve colours that read well on it; the spectrogram image keeps its colormap.
+Exports (``sonolens render``, File > Export image) are drawn by fresh views and keep the
+default (dark) plot look, so they do not depend on the window's theme.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import QApplication
+
+THEMES: dict[str, str] = {"system": "Follow System", "light": "Light", "dark": "Dark"}
+DEFAULT_THEME = "system"
+
+
+@dataclass(frozen=True)
+class PlotColors:
+    """Colours of the plots for one look (``#rrggbb``)."""
+
+    background: str
+    axis: str
+    text: str
+    cursor: str  # the play cursor over curves (over images it stays white)
+    curves: tuple[str, ...]  # waveform channels, then feature curves, in order
+    legend_brush: tuple[int, int, int, int]
+
+
+PLOT_COLORS: dict[str, PlotColors] = {
+    "dark": PlotColors(
+        background="#121212", axis="#8c8c8c", text="#d4d4d4", cursor="#ffffff",
+        curves=("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176"),
+        legend_brush=(0, 0, 0, 160)),
+    "light": PlotColors(
+        background="#fcfcfc", axis="#505050", text="#202020", cursor="#202020",
+        curves=("#0277bd", "#e65100", "#2e7d32", "#c62828", "#6a1b9a", "#9e9d24"),
+        legend_brush=(255, 255, 255, 200)),
+}
+
+
+def resolve(choice: str, scheme: Qt.ColorScheme | None = None) -> str:
+    """``"light"`` or ``"dark"`` for a user ``choice`` (``scheme``: the desktop's)."""
+    if choice in ("light", "dark"):
+        return choice
+    if scheme is None:
+        hints = QGuiApplication.styleHints()
+        scheme = hints.colorScheme() if hasattr(hints, "colorScheme") else None
+    return "dark" if scheme == Qt.ColorScheme.Dark else "light"
+
+
+_PALETTES: dict[str, dict[str, str]] = {  # role -> colour (all groups); Fusion's light one
+    "light": {
+        "Window": "#efefef", "WindowText": "#000000", "Base": "#ffffff",
+        "AlternateBase": "#f7f7f7", "ToolTipBase": "#ffffdc", "ToolTipText": "#000000",
+        "PlaceholderText": "#808080", "Text": "#000000", "Button": "#efefef",
+        "ButtonText": "#000000", "BrightText": "#ffffff", "Light": "#ffffff",
+        "Midlight": "#cacaca", "Mid": "#b8b8b8", "Dark": "#9f9f9f", "Shadow": "#767676",
+        "Highlight": "#308cc6", "HighlightedText": "#ffffff", "Link": "#0000ff",
+        "LinkVisited": "#ff00ff",
+    },
+    "dark": {
+        "Window": "#2b2b2b", "WindowText": "#e4e4e4", "Base": "#1f1f1f",
+        "AlternateBase": "#262626", "ToolTipBase": "#363636", "ToolTipText": "#e4e4e4",
+        "PlaceholderText": "#8a8a8a", "Text": "#e4e4e4", "Button": "#353535",
+        "ButtonText": "#e4e4e4", "BrightText": "#ff6e6e", "Light": "#4a4a4a",
+        "Midlight": "#3e3e3e", "Mid": "#2a2a2a", "Dark": "#191919", "Shadow": "#0a0a0a",
+        "Highlight": "#3a76c4", "HighlightedText": "#ffffff", "Link": "#6cb4ff",
+        "LinkVisited": "#b49cff",
+    },
+}
+_DISABLED: dict[str, dict[str, str]] = {  # greyed-out text of disabled widgets
+    "light": {"WindowText": "#bebebe", "Text": "#bebebe", "ButtonText": "#bebebe",
+              "Base": "#efefef", "Highlight": "#919191"},
+    "dark": {"WindowText": "#7a7a7a", "Text": "#7a7a7a", "ButtonText": "#7a7a7a",
+             "Base": "#262626", "Highlight": "#505050"},
+}
+
+
+def palette(look: str) -> QPalette:
+    """The widgets' palette for ``look``: every role of every group set explicitly, so
+    the desktop's own palette (a dark system theme) cannot leak into the light look or
+    the other way round."""
+    pal = QPalette()
+    groups = (QPalette.ColorGroup.Active, QPalette.ColorGroup.Inactive,
+              QPalette.ColorGroup.Disabled)
+    for role, color in _PALETTES[look].items():
+        for group in groups:
+            pal.setColor(group, getattr(QPalette.ColorRole, role), QColor(color))
+    if hasattr(QPalette.ColorRole, "Accent"):  # Qt >= 6.6: checkboxes, sliders
+        for group in groups:
+            pal.setColor(group, QPalette.ColorRole.Accent, QColor(_PALETTES[look]["Highlight"]))
+    for role, color in _DISABLED[look].items():
+        pal.setColor(QPalette.ColorGroup.Disabled, getattr(QPalette.ColorRole, role),
+                     QColor(color))
+    return pal
+
+
+def apply_to_application(choice: str, scheme: Qt.ColorScheme | None = None) -> str:
+    """Fusion style and the palette of ``choice`` for the whole application; returns the
+    look ("light"/"dark"). Tells Qt (>= 6.8) which scheme the app uses, so title bars and
+    native dialogs can match; "system" withdraws that request first, then reads the
+    desktop's scheme (or takes ``scheme``, from ``colorSchemeChanged``)."""
+    hints = QGuiApplication.styleHints()
+    if choice == "system" and hasattr(hints, "unsetColorScheme"):
+        hints.unsetColorScheme()
+    look = resolve(choice, scheme)
+    if choice != "system" and hasattr(hints, "setColorScheme"):
+        wanted = Qt.ColorScheme.Dark if look == "dark" else Qt.ColorScheme.Light
+        if hints.colorScheme() != wanted:
+            hints.setColorScheme(wanted)
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        if app.style().name().lower() != "fusion":
+            app.setStyle("Fusion")
+        app.setPalette(palette(look))
+    return look
+
+
+def style_plot(widget: pg.GraphicsView, plot: pg.PlotItem, colors: PlotColors) -> None:
+    """Background of ``widget``; axis lines, tick labels and titles of ``plot``."""
+    widget.setBackground(colors.background)
+    for name in ("left", "bottom", "right", "top"):
+        axis = plot.getAxis(name)
+        axis.setPen(colors.axis)
+        axis.setTextPen(colors.text)
+
+
+def style_legend(legend: pg.LegendItem, colors: PlotColors) -> None:
+    legend.setBrush(pg.mkBrush(*colors.legend_brush))
+    legend.setLabelTextColor(colors.text)
+    for _sample, label in legend.items:
+        label.setText(label.text)  # re-render with the new colour
+
+
+def style_colorbar(colorbar: pg.ColorBarItem, colors: PlotColors) -> None:
+    colorbar.axis.setPen(colors.axis)
+    colorbar.axis.setTextPen(colors.text)
+
+
+def style_time_views(views: list, markers, look: str) -> None:
+    """Give the window's time views (and their cursor lines) the plot colours of ``look``.
+
+    Curves: waveform lanes and feature curves take ``PlotColors.curves`` in order; the
+    spectrogram's overlays and legend sit on the image and keep their colours.
+    """
+    from sonolens.ui.views.feature_plot import FeaturePlot
+    from sonolens.ui.views.waveform_view import WaveformView
+
+    colors = PLOT_COLORS[look]
+    for view in views:
+        style_plot(view, view.plot, colors)
+        if getattr(view, "colorbar", None) is not None:
+            style_colorbar(view.colorbar, colors)
+        if isinstance(view, WaveformView):
+            view.colors = colors.curves
+            for index, curve in enumerate(view.curves):
+                curve.setPen(pg.mkPen(colors.curves[index % len(colors.curves)], width=1))
+        if isinstance(view, FeaturePlot):
+            for index, curve in enumerate(view.curves.values()):
+                curve.setPen(pg.mkPen(colors.curves[index % len(colors.curves)], width=1))
+            style_legend(view.legend, colors)
+    for view, line in zip(markers.views, markers.cursors, strict=True):
+        over_image = hasattr(view, "image")
+        color = "#ffffff" if over_image else colors.cursor
+        line.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
