@@ -37,3 +37,15 @@ def test_long_ranges_tick_at_clock_steps(qtbot):
         major = levels[0][0]
         assert major in CLOCK_STEPS
         assert span / major <= size / 70 + 1e-9  # labels never crowd
+
+
+def test_axis_title_names_the_tick_format(qtbot, make_main_window):
+    window = make_main_window()
+    axis = window.feature_plot.plot.getAxis("bottom")
+    for t1, title in ((30.0, "Time (s)"), (600.0, "Time (m:ss)"), (7200.0, "Time (h:mm:ss)")):
+        window.waveform.plot.getViewBox().setLimits(xMax=10_000)
+        window.waveform.plot.setXRange(0.0, t1, padding=0)
+        assert axis.labelText == title
+    # the upper views show no time axis at all (one, under the lowest view)
+    assert not window.waveform.plot.getAxis("bottom").isVisible()
+    assert not window.spectrogram_view.plot.getAxis("bottom").isVisible()

@@ -491,8 +491,8 @@ class MainWindow(QMainWindow):
 
     def _on_playback_unavailable(self, reason: str) -> None:
         self._update_playback_actions()
-        self.playback_label.setText(reason)
-        self.statusBar().showMessage(reason, 10000)
+        self.playback_label.setText(reason)  # permanent; a temporary message would hide
+        # the file's facts in the status bar
 
     def _on_playback_failed(self, message: str) -> None:
         self.playback_label.setText(message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
-from sonolens.ui.views.time_axis import TimeAxis
+from sonolens.ui.views.time_axis import TimeAxis, time_label
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
 LEFT_AXIS_WIDTH = 64  # px: labels like "10k" plus the axis title
@@ -43,6 +43,9 @@ class TimeView(pg.GraphicsLayoutWidget):
         self._timer.setInterval(REDRAW_DELAY_MS)
         self._timer.timeout.connect(self.redraw)
         self.plot.getViewBox().sigXRangeChanged.connect(self.schedule_redraw)
+        self._time_label_shown = False
+        self._time_label_text = ""
+        self.plot.getViewBox().sigXRangeChanged.connect(self._on_x_range_changed)
         self.plot.getViewBox().sigResized.connect(self.schedule_redraw)
 
     def set_right_item(self, item: pg.GraphicsWidget | None) -> None:
@@ -56,11 +59,24 @@ class TimeView(pg.GraphicsLayoutWidget):
     def show_time_label(self, shown: bool) -> None:
         """The time axis under this view (the window shows it once, under the lowest view:
         less to lay out and paint per frame while panning)."""
-        self.plot.setLabel("bottom", "Time" if shown else None)
+        self._time_label_shown = shown
+        self._time_label_text = self._time_label() if shown else ""
+        self.plot.setLabel("bottom", self._time_label_text or None)
         if shown:
             self.plot.showAxis("bottom")
         else:
             self.plot.hideAxis("bottom")
+
+    def _time_label(self) -> str:
+        (t0, t1), _ = self.plot.getViewBox().viewRange()
+        return time_label(max(abs(t0), abs(t1)))
+
+    def _on_x_range_changed(self) -> None:
+        if self._time_label_shown:
+            text = self._time_label()
+            if text != self._time_label_text:  # setLabel re-lays out the plot: only on change
+                self._time_label_text = text
+                self.plot.setLabel("bottom", text)
 
     def dispose(self) -> None:
         """Stop pending redraws (before the widget is deleted)."""

@@ -23,6 +23,13 @@ def format_tick(seconds: float, spacing: float) -> str:
     return f"{sign}{hours}:{minutes:02d}:{rest_text}"
 
 
+def time_label(t_max: float) -> str:
+    """The axis title for ticks up to ``t_max`` s: which format they use."""
+    if t_max < 60:
+        return "Time (s)"
+    return "Time (m:ss)" if t_max < 3600 else "Time (h:mm:ss)"
+
+
 # tick steps past a minute: clock-friendly (never 1000 s, which reads 16:40)
 CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800)
 MIN_LABEL_SPACING_PX = 70
