@@ -70,3 +70,16 @@ def test_amplitude_to_dbfs():
     assert amplitude_to_dbfs(0.0) == DB_FLOOR == -200.0
     assert amplitude_to_dbfs(1e-300) == DB_FLOOR
     assert math.isnan(amplitude_to_dbfs(math.nan))
+
+
+def test_file_facts_read_long_durations_as_a_clock():
+    from pathlib import Path
+
+    from sonolens.audio.info import AudioInfo
+
+    def info(frames: int) -> AudioInfo:
+        return AudioInfo(Path("x.flac"), 44100, 2, frames, "FLAC", "PCM_16")
+
+    assert info(66150).describe().endswith("2 ch, 16-bit, 1.50 s")
+    assert info(44100 * 725 + 22050).describe().endswith(", 12:05.500")
+    assert info(44100 * 10800).describe().endswith(", 3:00:00.000")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sonolens.core.units import format_time
+
 _BIT_DEPTHS = {
     "PCM_S8": 8, "PCM_U8": 8, "PCM_16": 16, "PCM_24": 24, "PCM_32": 32,
     "FLOAT": 32, "DOUBLE": 64, "ALAC_16": 16, "ALAC_20": 20, "ALAC_24": 24, "ALAC_32": 32,
@@ -43,5 +45,10 @@ class AudioInfo:
         approx = "" if self.frames_exact else "≈"
         return (
             f"{self.path.name} — {self.format} {self.subtype}, {self.samplerate} Hz, "
-            f"{self.channels} ch{depth}, {approx}{self.duration:.2f} s"
+            f"{self.channels} ch{depth}, {approx}{_duration_text(self.duration)}"
         )
+
+
+def _duration_text(seconds: float) -> str:
+    """"7.25 s" under a minute, else a clock: "12:05.500", "3:00:00.000"."""
+    return f"{seconds:.2f} s" if seconds < 60 else format_time(seconds)
