@@ -118,3 +118,26 @@ def test_shift_wheel_zooms_spectrogram_frequencies_within_the_scale(opened, qtbo
     window.actions.zoom_fit.trigger()
     assert y_range(view) == pytest.approx((lo, hi))
     assert x_range(window) == pytest.approx((0.0, 4.0))
+
+
+def test_a_gesture_draws_at_half_width_then_settles_at_full(qtbot, make_main_window,
+                                                            tmp_path: Path):
+    """Frames during a wheel gesture pool half as many columns; when it rests, one
+    full-resolution redraw follows (and only then counts the window as settled)."""
+    window = make_main_window()
+    window.open_path(write_rich(tmp_path / "long.wav", seconds=120.0, sr=8000))
+    wait_settled(qtbot, window)
+    window.waveform.plot.setXRange(30.0, 90.0, padding=0)  # ~940 frames
+    wait_settled(qtbot, window)
+    view = window.spectrogram_view
+    pixels = int(view.plot.getViewBox().width())
+    full = view.image.image.shape[1]
+    assert pixels // 2 < full <= pixels
+    wheel(view, 60.0, 1000.0, dy=120)  # one notch: scroll a tenth of the view
+    view._timer.stop()
+    view.redraw()  # the gesture's frame
+    during = view.image.image.shape[1]
+    assert during <= pixels // 2
+    assert view.redraw_pending  # the settling redraw is still to come
+    wait_settled(qtbot, window)
+    assert view.image.image.shape[1] >= full - 2

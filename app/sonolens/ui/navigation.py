@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 
 from sonolens.model.document import Document
 from sonolens.ui.playback_controller import PlaybackController
+from sonolens.ui.views.interaction import note_interaction
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
 MARGIN = 0.02  # fraction of the duration the view may pass either end
@@ -31,6 +32,7 @@ class Navigator(QObject):
         return float(t0), float(t1)
 
     def show(self, t0: float, t1: float) -> None:
+        note_interaction()  # key repeat pans/zooms like a gesture
         self.plot.setXRange(t0, t1, padding=0)
 
     def fit(self) -> None:

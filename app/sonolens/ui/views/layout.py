@@ -9,6 +9,7 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
 
+from sonolens.ui.views.interaction import INTERACTION_S, interacting
 from sonolens.ui.views.time_axis import TimeAxis, time_label
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
@@ -42,6 +43,9 @@ class TimeView(pg.GraphicsLayoutWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_DELAY_MS)
         self._timer.timeout.connect(self.redraw)
+        self._settle = QTimer(self)  # the full-resolution redraw after a gesture
+        self._settle.setSingleShot(True)
+        self._settle.timeout.connect(self._on_settle_timeout)
         self.plot.getViewBox().sigXRangeChanged.connect(self.schedule_redraw)
         self._time_label_shown = False
         self._time_label_text = ""
@@ -72,15 +76,24 @@ class TimeView(pg.GraphicsLayoutWidget):
         return time_label(max(abs(t0), abs(t1)))
 
     def _on_x_range_changed(self) -> None:
+        if interacting():
+            self._settle.start(int(INTERACTION_S * 1000) + REDRAW_DELAY_MS)
         if self._time_label_shown:
             text = self._time_label()
             if text != self._time_label_text:  # setLabel re-lays out the plot: only on change
                 self._time_label_text = text
                 self.plot.setLabel("bottom", text)
 
+    def _on_settle_timeout(self) -> None:
+        if interacting():  # another gesture came: wait for it to rest
+            self._settle.start(int(INTERACTION_S * 1000))
+        else:
+            self.schedule_redraw()
+
     def dispose(self) -> None:
         """Stop pending redraws (before the widget is deleted)."""
         self._timer.stop()
+        self._settle.stop()
         self._timer.timeout.disconnect(self.redraw)
 
     def schedule_redraw(self) -> None:
@@ -94,12 +107,15 @@ class TimeView(pg.GraphicsLayoutWidget):
 
     @property
     def redraw_pending(self) -> bool:
-        return self._timer.isActive()
+        return self._timer.isActive() or self._settle.isActive()
 
     def visible_span(self) -> tuple[float, float, int]:
-        """(t0, t1) seconds shown and the plot width in device pixels (HiDPI: more)."""
+        """(t0, t1) seconds shown and the columns to draw: the plot width in device pixels
+        (HiDPI: more), half of it during a pan/zoom gesture (see :func:`note_interaction`)."""
         (t0, t1), _ = self.plot.getViewBox().viewRange()
         width = max(16, int(self.plot.getViewBox().width() * self.devicePixelRatioF()))
+        if interacting():
+            width = max(16, width // 2)
         return float(t0), float(t1), width
 
     def plot_height(self) -> int:

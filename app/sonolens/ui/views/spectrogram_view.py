@@ -19,6 +19,7 @@ from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
 from sonolens.ui.colormaps import colormap
 from sonolens.ui.views.frequency_axis import FrequencyAxis
+from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
 
 OVERLAY_COLORS = {
@@ -211,6 +212,8 @@ class SpectrogramView(TimeView):
     def _ask_for_detail(self, spec, t0: float, t1: float, width: int) -> None:
         """Ask for the tiles the visible range lacks (and one on each side, for panning);
         the same request is not repeated."""
+        if interacting():
+            return  # the full-resolution redraw after the gesture asks, for the final view
         keys = spec.wanted_tiles(t0, t1, width, around=1)
         request = (id(spec), tuple(keys))
         if keys and request != self._asked:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
 
+from sonolens.ui.views.interaction import note_interaction
+
 #: What the mouse does, for Help > Keyboard Shortcuts (gesture, effect).
 MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
     ("Drag", "Select a time range (drag its edges to adjust)"),
@@ -46,6 +48,7 @@ class TimeViewBox(pg.ViewBox):
 
     # -- wheel ---------------------------------------------------------------------------
     def wheelEvent(self, ev, axis=None):
+        note_interaction()
         modifiers = ev.modifiers()
         steps = self._wheel_steps(ev)
         if steps == 0.0:
@@ -103,6 +106,7 @@ class TimeViewBox(pg.ViewBox):
         if (ev.button() == Qt.MouseButton.LeftButton and shift) or (
                 ev.button() == Qt.MouseButton.MiddleButton and axis is None):
             ev.accept()
+            note_interaction()
             delta = self.mapSceneToView(ev.scenePos()) - self.mapSceneToView(ev.lastScenePos())
             self.translateBy(x=-delta.x(), y=-delta.y() if self.frequency_zoom else None)
             return
