@@ -249,20 +249,22 @@ def test_close_mid_way_stops_workers(mono_file):
     assert not [t for t in threading.enumerate() if t.name.startswith("sonolens-dsp")]
 
 
-@pytest.mark.parametrize("seed", range(4))
-def test_overview_gives_the_same_pixels_as_pooling_every_column(seed):
-    """Whole-file views read the overview; the image equals max-pooling all stored columns."""
+@pytest.mark.parametrize(("seed", "n_frames", "columns"),
+                         [(0, 5000, 64), (1, 5000, 64), (2, 5000, 64), (3, 20000, 2048)])
+def test_overview_gives_the_same_pixels_as_pooling_every_column(seed, n_frames, columns):
+    """Whole-file views read the overviews; the image equals max-pooling all stored columns."""
     from sonolens.core.params import AnalysisParams as Params
-    from sonolens.dsp.spectrogram import Spectrogram, max_pool_rows
+    from sonolens.dsp.spectrogram import OVERVIEW_STEP, Spectrogram, max_pool_rows
 
     rng = np.random.default_rng(seed)
-    n_rows, n_frames = 7, 5000
+    n_rows = 7
     values = rng.standard_normal((n_frames, n_rows)).astype(np.float32)
     spec = Spectrogram(kind="db", sr=1000, hop_length=10, params=Params(),
                        freqs=np.arange(n_rows, dtype=float),
                        values=np.zeros((n_frames, n_rows), np.float32))
-    spec.init_overview(n_frames, columns=64)
+    spec.init_overview(n_frames, columns=columns)
     assert spec.overview_factor > 1
+    assert (spec.overview2 is not None) == (columns >= 1024)
     first = 0
     while first < n_frames:  # arrive in uneven blocks, as from the worker
         size = int(rng.integers(1, 300))
@@ -280,6 +282,9 @@ def test_overview_gives_the_same_pixels_as_pooling_every_column(seed):
             np.testing.assert_array_equal(image, expected)
             if width == 50 and spec.filled > 50 * spec.overview_factor:
                 assert factor % spec.overview_factor == 0  # the overview path was taken
+            coarse = spec.overview_factor * OVERVIEW_STEP
+            if width == 50 and spec.overview2 is not None and spec.filled > 50 * coarse:
+                assert factor % coarse == 0  # ...the coarser overview's
 
 
 @pytest.mark.parametrize("kind", ["magnitude", "power", "db", "mel_db"])

@@ -48,6 +48,7 @@ SPECTROGRAM_UNITS: dict[str, str] = {
     "mel_db": "dB",
 }
 FRAMES_PER_BLOCK = 256
+OVERVIEW_STEP = 4  # overview2 columns per overview column
 STORED_BYTES = 64 * 2**20  # ~3 min of 44.1 kHz audio at full resolution (n_fft 2048, hop 512)
 _AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
 _AMIN_POWER = 1e-10  # librosa.power_to_db default
@@ -179,6 +180,9 @@ class Spectrogram:
     overview_factor: int = 0
     overview_columns: int = 4096
     overview_filled: int = 0
+    # a second, OVERVIEW_STEP x coarser overview (of the overview) for whole-file views
+    overview2: np.ndarray | None = field(default=None, repr=False)
+    overview2_filled: int = 0
     # level-of-detail: when frames_per_column > 1, finer columns computed on demand
     # (dsp.tiles) for zoomed-in views; filled on the GUI thread only
     plan: SpectrogramPlan | None = field(default=None, repr=False)
@@ -190,7 +194,11 @@ class Spectrogram:
         factor = math.ceil(capacity / columns)
         if factor > 1:
             self.overview_factor = factor
-            self.overview = np.zeros((math.ceil(capacity / factor), self.n_rows), np.float32)
+            n_overview = math.ceil(capacity / factor)
+            self.overview = np.zeros((n_overview, self.n_rows), np.float32)
+            if n_overview >= 256 * OVERVIEW_STEP:
+                self.overview2 = np.zeros((math.ceil(n_overview / OVERVIEW_STEP), self.n_rows),
+                                          np.float32)
 
     # -- facts -------------------------------------------------------------------------
     @property
@@ -269,17 +277,52 @@ class Spectrogram:
         if c1 <= c0:
             return empty
         factor = _group_factor(c0, c1, max_columns)
-        f = self.overview_factor
-        use_overview = f > 1 and factor >= f
-        if use_overview:
-            factor = math.ceil(factor / f) * f  # whole overview columns per image column
+        levels = self._overview_levels()
+        level = 0  # the coarsest overview whose columns fit whole into the groups
+        while level < len(levels) and factor >= levels[level][0]:
+            level += 1
+        if level:
+            step = levels[level - 1][0]
+            factor = math.ceil(factor / step) * step  # whole overview columns per group
         c0 = (c0 // factor) * factor  # whole groups aligned to multiples of the factor
         c1 = min(math.ceil(c1 / factor) * factor, filled)
-        if use_overview:
-            pooled = self._pooled_via_overview(values, c0, c1, factor)
-        else:
-            pooled = max_pool_rows(values[c0:c1], factor)
+        pooled = self._pooled_from(levels[:level], values, c0, c1, factor)
         return self._as_image(pooled, c0 * k, factor * k)
+
+    def _overview_levels(self) -> list[tuple[int, int, np.ndarray]]:
+        """[(stored columns per column, filled columns, array)] finest first; each read
+        count before its array, like ``filled``."""
+        levels = []
+        f = self.overview_factor
+        if f > 1:
+            filled = self.overview_filled
+            if self.overview is not None:
+                levels.append((f, filled, self.overview))
+            filled2 = self.overview2_filled
+            overview2 = self.overview2
+            if overview2 is not None:
+                levels.append((f * OVERVIEW_STEP, filled2, overview2))
+        return levels
+
+    def _pooled_from(self, levels: list[tuple[int, int, np.ndarray]], values: np.ndarray,
+                     c0: int, c1: int, factor: int) -> np.ndarray:
+        """max_pool_rows(values[c0:c1], factor) (c0 a multiple of factor), reading whole
+        groups from the coarsest of ``levels`` that has them, the rest from finer ones."""
+        if not levels:
+            return max_pool_rows(values[c0:c1], factor)
+        step, filled, array = levels[-1]
+        groups = max(0, min(c1, filled * step) - c0) // factor
+        parts = []
+        if groups:
+            o0 = c0 // step
+            parts.append(max_pool_rows(array[o0 : o0 + groups * (factor // step)],
+                                       factor // step))
+        rest = c0 + groups * factor
+        if rest < c1:
+            parts.append(self._pooled_from(levels[:-1], values, rest, c1, factor))
+        if not parts:
+            return np.zeros((0, self.n_rows), dtype=np.float32)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def wanted_tiles(self, t0: float, t1: float, max_columns: int, *, around: int = 0
                      ) -> list[TileKey]:
@@ -343,24 +386,6 @@ class Spectrogram:
         image = np.ascontiguousarray(pooled.T, dtype=np.float32)
         x0 = (first_frame - 0.5) * dt
         return image, (x0, x0 + image.shape[1] * frames_per_column * dt)
-
-    def _pooled_via_overview(self, values: np.ndarray, c0: int, c1: int, factor: int
-                             ) -> np.ndarray:
-        """max_pool_rows(values[c0:c1], factor), reading whole groups from the overview."""
-        f = self.overview_factor
-        covered = self.overview_filled * f  # read before the overview array, like filled
-        overview = self.overview
-        groups = max(0, min(c1, covered) - c0) // factor
-        parts = []
-        if groups and overview is not None:
-            o0 = c0 // f
-            parts.append(max_pool_rows(overview[o0 : o0 + groups * (factor // f)], factor // f))
-        rest = c0 + groups * factor
-        if rest < c1:
-            parts.append(max_pool_rows(values[rest:c1], factor))
-        if not parts:
-            return np.zeros((0, self.n_rows), dtype=np.float32)
-        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
     def value_at(self, t: float, hz: float) -> float:
         """The stored value nearest to time ``t`` s and frequency ``hz`` (NaN if none)."""
@@ -440,6 +465,7 @@ class Spectrogram:
             self._pending, self._pending_count = last, k + self._pending_count
         self.values, self.filled, self.frames_per_column = values, pairs, 2 * k
         self.overview, self.overview_factor, self.overview_filled = None, 0, 0
+        self.overview2, self.overview2_filled = None, 0
         self.init_overview(len(values), self.overview_columns)
         self._update_overview()
         if self.tiles is None and self.plan is not None:
@@ -474,6 +500,20 @@ class Spectrogram:
             self.overview = grown
         self.overview[first:whole] = pooled
         self.overview_filled = whole  # after the values, like ``filled``
+        if self.overview2 is None:
+            return
+        first2, whole2 = self.overview2_filled, whole // OVERVIEW_STEP
+        if whole2 <= first2:
+            return
+        pooled2 = max_pool_rows(self.overview[first2 * OVERVIEW_STEP : whole2 * OVERVIEW_STEP],
+                                OVERVIEW_STEP)
+        if whole2 > len(self.overview2):
+            grown = np.zeros((max(whole2, len(self.overview2) * 5 // 4 + 1), self.n_rows),
+                             dtype=np.float32)
+            grown[:first2] = self.overview2[:first2]
+            self.overview2 = grown
+        self.overview2[first2:whole2] = pooled2
+        self.overview2_filled = whole2
 
 
 def _group_factor(c0: int, c1: int, max_columns: int) -> int:

@@ -33,6 +33,8 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes,
                                               viewBox=self.viewbox)
         self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
+        for name in ("left", "bottom", "top", "right"):  # SI prefixes: label HTML per change
+            self.plot.getAxis(name).enableAutoSIPrefix(False)
         self.plot.setLabel("left", y_label)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()

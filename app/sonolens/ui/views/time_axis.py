@@ -36,7 +36,16 @@ MIN_LABEL_SPACING_PX = 70
 
 
 class TimeAxis(pg.AxisItem):
-    """Bottom axis in seconds, labelled m:ss past a minute, at clock-friendly steps."""
+    """Bottom axis in seconds, labelled m:ss past a minute, at clock-friendly steps.
+
+    Only the major ticks carry text (laying out tick texts is most of an axis's cost, and
+    this one is redrawn on every pan), and no SI prefix is computed.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.setStyle(maxTextLevel=0)
+        self.enableAutoSIPrefix(False)
 
     def tickSpacing(self, minVal, maxVal, size):
         span = maxVal - minVal
