@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
@@ -25,6 +26,7 @@ class FeaturePlot(TimeView):
         self.set_right_item(None)
         self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
                                           brush=pg.mkBrush(0, 0, 0, 160))
+        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name, (label, color) in FEATURE_CURVES.items():
             curve = self.plot.plot(pen=pg.mkPen(color, width=1), name=label)

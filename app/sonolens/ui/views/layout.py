@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.ui.views.interaction import INTERACTION_S, interacting
 from sonolens.ui.views.time_axis import TimeAxis, time_label
@@ -35,6 +36,9 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         for name in ("left", "bottom", "top", "right"):  # SI prefixes: label HTML per change
             self.plot.getAxis(name).enableAutoSIPrefix(False)
+            # axis titles (rotated text on the left) are drawn from a cached pixmap
+            self.plot.getAxis(name).label.setCacheMode(
+                QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.plot.setLabel("left", y_label)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()

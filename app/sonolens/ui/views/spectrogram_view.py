@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.core.view_settings import OVERLAYS, ViewSettings
 from sonolens.dsp.minmax import MinMaxPyramid, peak_line
@@ -54,6 +55,7 @@ class SpectrogramView(TimeView):
         self.set_right_item(self.colorbar)
         self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
                                           brush=pg.mkBrush(0, 0, 0, 140))
+        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
         self.curves: dict[str, pg.PlotDataItem] = {}
         for name in ("spectral_centroid", "spectral_rolloff"):
             curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1),
