@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonolens.dsp.minmax import FANOUT, MinMaxPyramid, curve_points
+from sonolens.dsp.minmax import FANOUT, MinMaxPyramid, peak_line
 
 
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 1000, 4097, 70_000])
@@ -44,15 +44,7 @@ def test_spans_hold_the_extremes_of_their_frames(n):
                 assert lo == np.nanmin(run) and hi == np.nanmax(run)
 
 
-def test_strokes_join_neighbouring_bins_and_level_0_is_a_line():
-    centres = np.array([1.0, 2.0, 3.0])
-    low, high = np.array([0.0, 5.0, -1.0]), np.array([1.0, 6.0, 0.5])
-    x, y, connect = curve_points((centres, low, high))
-    assert connect == "pairs"
-    np.testing.assert_array_equal(x, [1, 1, 2, 2, 3, 3])
-    # each stroke spans its own range and reaches the previous bin's
-    np.testing.assert_array_equal(y, [0, 1, 1, 6, -1, 5])
-    values = np.array([0.5, 0.25], dtype=np.float32)
-    x, y, connect = curve_points((np.array([4.0, 5.0]), values, values))
-    assert connect == "all"
-    np.testing.assert_array_equal(y, values)
+def test_peak_line_goes_through_min_then_max():
+    x, y = peak_line(np.array([1.0, 2.0]), np.array([0.0, -1.0]), np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(x, [1, 1, 2, 2])
+    np.testing.assert_array_equal(y, [0, 3, -1, 4])

@@ -2,9 +2,8 @@
 
 Level 0 is the curve itself; level L holds, for each run of FANOUT**L frames (aligned to
 multiples of it), the smallest and largest value (NaN ignored unless the whole run is NaN).
-Drawing a bin as a vertical stroke from its min to its max, joined to its neighbours,
-shows what pyqtgraph's "peak" downsampling shows, without walking every visible frame on
-each redraw.
+Drawing a bin as a vertical stroke from its min to its max, joined to its neighbours, is
+pyqtgraph's "peak" downsampling, without walking every visible frame on each redraw.
 """
 
 from __future__ import annotations
@@ -62,32 +61,6 @@ class MinMaxPyramid:
         return (starts + ends - 1) / 2.0, low, high
 
 
-def joined_strokes(centres: np.ndarray, low: np.ndarray, high: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
-    """x, y of one vertical stroke per bin (2m points, for ``connect="pairs"``), each
-    reaching to the previous bin's range so the strokes join up (~25 % cheaper to paint
-    than a zigzag through each bin's min and max when bins are pixel columns)."""
-    low = np.asarray(low, dtype=np.float64)
-    high = np.asarray(high, dtype=np.float64)
-    previous_low = np.r_[low[:1], low[:-1]]
-    previous_high = np.r_[high[:1], high[:-1]]
-    x = np.repeat(centres, 2)
-    y = np.empty(2 * len(centres), dtype=np.float64)
-    y[0::2] = np.fmin(low, previous_high)
-    y[1::2] = np.fmax(high, previous_low)
-    return x, y
-
-
-def curve_points(span: tuple[np.ndarray, np.ndarray, np.ndarray]
-                 ) -> tuple[np.ndarray, np.ndarray, str]:
-    """(x, y, connect) to draw a :meth:`MinMaxPyramid.span`: a line through the values at
-    level 0, else joined strokes."""
-    centres, low, high = span
-    if low is high:
-        return centres, np.asarray(low, dtype=np.float64), "all"
-    return (*joined_strokes(centres, low, high), "pairs")
-
-
 def _group(values: np.ndarray, group: int, reduce: np.ufunc) -> np.ndarray:
     """``reduce`` over consecutive runs of ``group`` values (the last run may be short)."""
     if group == 1:
@@ -97,6 +70,18 @@ def _group(values: np.ndarray, group: int, reduce: np.ufunc) -> np.ndarray:
     if whole * group < len(values):
         out = np.append(out, reduce.reduce(values[whole * group :]))
     return out
+
+
+def peak_line(centres: np.ndarray, low: np.ndarray, high: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of a line through each bin's min then max at its centre (2m points), or the
+    values themselves when low is high (level 0)."""
+    if low is high:
+        return centres, np.asarray(low, dtype=np.float64)
+    x = np.repeat(centres, 2)
+    y = np.empty(2 * len(centres), dtype=np.float64)
+    y[0::2], y[1::2] = low, high
+    return x, y
 
 
 def _pool(values: np.ndarray, reduce: np.ufunc) -> np.ndarray:

@@ -6,7 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QGraphicsItem
 
-from sonolens.dsp.minmax import MinMaxPyramid, curve_points
+from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
 from sonolens.ui.views.layout import TimeView
 
@@ -18,9 +18,8 @@ FEATURE_CURVES = {  # column -> (legend label, colour)
 
 
 class FeaturePlot(TimeView):
-    """Curves of the visible range from min/max pyramids: the values when they fit,
-    else one joined min-max stroke per pixel column (short events stay visible; a redraw
-    costs O(pixels), not O(frames))."""
+    """Curves of the visible range, at most ~2 points per pixel from min/max pyramids
+    (short events stay visible; a redraw costs O(pixels), not O(frames))."""
 
     def __init__(self) -> None:
         super().__init__(y_label="Value")
@@ -58,9 +57,9 @@ class FeaturePlot(TimeView):
         features = self.features
         if features is None or not self.pyramids:
             return
-        t0, t1, _ = self.visible_span()
+        t0, t1, width = self.visible_span()
         dt = features.params.hop_length / float(features.sr)
         first, stop = visible_frames(features.n_frames, dt, t0, t1)
         for name, pyramid in self.pyramids.items():
-            x, y, connect = curve_points(pyramid.span(first, stop, self.pixel_width()))
-            self.curves[name].setData(x * dt, y, connect=connect)
+            x, y = peak_line(*pyramid.span(first, stop, width))
+            self.curves[name].setData(x * dt, y)

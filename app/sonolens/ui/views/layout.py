@@ -124,11 +124,6 @@ class TimeView(pg.GraphicsLayoutWidget):
             width = max(16, width // 2)
         return float(t0), float(t1), width
 
-    def pixel_width(self) -> int:
-        """The plot area's width in device pixels (never halved: curves cost pixels
-        painted, not points, so they keep one bin per pixel even during gestures)."""
-        return max(16, int(self.plot.getViewBox().width() * self.devicePixelRatioF()))
-
     def plot_height(self) -> int:
         """The plot area's height in device pixels."""
         return max(16, int(self.plot.getViewBox().height() * self.devicePixelRatioF()))

@@ -14,7 +14,7 @@ from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.core.view_settings import OVERLAYS, ViewSettings
-from sonolens.dsp.minmax import MinMaxPyramid, curve_points
+from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
@@ -261,11 +261,10 @@ class SpectrogramView(TimeView):
         dt = features.params.hop_length / float(features.sr)
         first, stop = visible_frames(features.n_frames, dt, t0, t1)
         to_axis = self.scale.to_axis
-        bins = self.pixel_width()
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in self._pyramids:
-                x, y, connect = curve_points(self._pyramids[name].span(first, stop, bins))
-                self.curves[name].setData(x * dt, to_axis(y), connect=connect)
+                x, y = peak_line(*self._pyramids[name].span(first, stop, width))
+                self.curves[name].setData(x * dt, to_axis(y))
         if "band_low" in self._pyramids:
             centres, low, _ = self._pyramids["band_low"].span(first, stop, width)
             _, _, high = self._pyramids["band_high"].span(first, stop, width)
