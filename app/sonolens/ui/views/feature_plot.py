@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
+from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
 
 FEATURE_CURVES = {  # column -> (legend label, colour)
@@ -31,6 +32,7 @@ class FeaturePlot(TimeView):
         for name, (label, color) in FEATURE_CURVES.items():
             curve = self.plot.plot(pen=pg.mkPen(color, width=1), name=label)
             self.curves[name] = curve
+        self.cache_legend_text(self.legend)
         self.features = None
         self.pyramids: dict[str, MinMaxPyramid] = {}
 
@@ -60,6 +62,8 @@ class FeaturePlot(TimeView):
         t0, t1, width = self.visible_span()
         dt = features.params.hop_length / float(features.sr)
         first, stop = visible_frames(features.n_frames, dt, t0, t1)
+        if interacting():  # dense curves cost pixels: coarser still while moving
+            width = max(16, width // 2)
         for name, pyramid in self.pyramids.items():
             x, y = peak_line(*pyramid.span(first, stop, width))
             self.curves[name].setData(x * dt, y)

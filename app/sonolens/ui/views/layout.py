@@ -124,6 +124,13 @@ class TimeView(pg.GraphicsLayoutWidget):
             width = max(16, width // 2)
         return float(t0), float(t1), width
 
+    @staticmethod
+    def cache_legend_text(legend: pg.LegendItem) -> None:
+        """Draw the legend's entries from cached pixmaps (repainted every frame else)."""
+        for sample, label in legend.items:
+            label.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+            sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
     def plot_height(self) -> int:
         """The plot area's height in device pixels."""
         return max(16, int(self.plot.getViewBox().height() * self.devicePixelRatioF()))

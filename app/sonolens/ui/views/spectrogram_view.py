@@ -288,6 +288,7 @@ class SpectrogramView(TimeView):
             for item in self._items_of(name):
                 self.plot.addItem(item)
         self._shown_overlays = set(wanted)
+        self.cache_legend_text(self.legend)
 
     def _items_of(self, name: str) -> list[pg.GraphicsObject]:
         if name == "spectral_bandwidth":
