@@ -474,46 +474,47 @@ class Spectrogram:
 
     def _write(self, columns: np.ndarray) -> None:
         start, stop = self.filled, self.filled + len(columns)
-        if stop > len(self.values):
-            size = len(self.values) * 5 // 4 + 1
-            if self.max_bytes is not None:
-                size = min(size, (self.max_bytes + self.max_bytes // 16) // (4 * self.n_rows))
-            grown = np.empty((max(stop, size), self.n_rows), dtype=np.float32)
-            grown[:start] = self.values[:start]
-            self.values = grown
+        cap = None
+        if self.max_bytes is not None:
+            cap = (self.max_bytes + self.max_bytes // 16) // (4 * self.n_rows)
+        self.values = _with_room(self.values, stop, start, cap=cap)
         self.values[start:stop] = columns
         self.filled = stop
         self._update_overview()
 
     def _update_overview(self) -> None:
-        f = self.overview_factor
-        if f <= 1 or self.overview is None:
+        """Pool the newly whole groups into the overview, and those into overview2."""
+        if self.overview_factor <= 1 or self.overview is None:
             return
-        first, whole = self.overview_filled, self.filled // f
-        if whole <= first:
-            return
-        pooled = max_pool_rows(self.values[first * f : whole * f], f)
-        if whole > len(self.overview):
-            grown = np.zeros((max(whole, len(self.overview) * 5 // 4 + 1), self.n_rows),
-                             dtype=np.float32)
-            grown[:first] = self.overview[:first]
-            self.overview = grown
-        self.overview[first:whole] = pooled
-        self.overview_filled = whole  # after the values, like ``filled``
-        if self.overview2 is None:
-            return
-        first2, whole2 = self.overview2_filled, whole // OVERVIEW_STEP
-        if whole2 <= first2:
-            return
-        pooled2 = max_pool_rows(self.overview[first2 * OVERVIEW_STEP : whole2 * OVERVIEW_STEP],
-                                OVERVIEW_STEP)
-        if whole2 > len(self.overview2):
-            grown = np.zeros((max(whole2, len(self.overview2) * 5 // 4 + 1), self.n_rows),
-                             dtype=np.float32)
-            grown[:first2] = self.overview2[:first2]
-            self.overview2 = grown
-        self.overview2[first2:whole2] = pooled2
-        self.overview2_filled = whole2
+        whole = self._extend("overview", self.values, self.filled, self.overview_factor)
+        if self.overview2 is not None:
+            self._extend("overview2", self.overview, whole, OVERVIEW_STEP)
+
+    def _extend(self, name: str, finer: np.ndarray, finer_filled: int, factor: int) -> int:
+        """Fill level ``name`` (an overview array, with ``name + '_filled'``) up to the
+        whole groups of ``factor`` columns of ``finer``; returns its filled count."""
+        first = getattr(self, f"{name}_filled")
+        whole = finer_filled // factor
+        if whole > first:
+            level = _with_room(getattr(self, name), whole, first)
+            level[first:whole] = max_pool_rows(finer[first * factor : whole * factor], factor)
+            setattr(self, name, level)
+            setattr(self, f"{name}_filled", whole)  # after the values, like ``filled``
+        return max(whole, first)
+
+
+def _with_room(array: np.ndarray, stop: int, keep: int, *, cap: int | None = None
+               ) -> np.ndarray:
+    """``array`` if it has ``stop`` rows, else a copy grown by 25 % (at most ``cap`` rows,
+    at least ``stop``) holding its first ``keep`` rows; readers keep the old one intact."""
+    if stop <= len(array):
+        return array
+    size = len(array) * 5 // 4 + 1
+    if cap is not None:
+        size = min(size, cap)
+    grown = np.empty((max(stop, size), *array.shape[1:]), dtype=array.dtype)
+    grown[:keep] = array[:keep]
+    return grown
 
 
 def _group_factor(c0: int, c1: int, max_columns: int) -> int:
