@@ -29,5 +29,12 @@ class LazyPanel(QWidget):
         self._stale = not self.shown
         return self.shown
 
+    def frames_due(self, document) -> tuple[int, int] | None:
+        """The frames to compute for (the selection, else the whole file), or None when
+        no file is open or the tab is off screen (then the work is remembered as due)."""
+        if document.source is None or not self.due():
+            return None
+        return document.selected_frames() or (0, document.source.frames)
+
     def refresh(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError

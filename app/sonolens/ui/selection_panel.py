@@ -136,11 +136,9 @@ class SelectionPanel(LazyPanel):
         """Start the computation, or only mark it due while the dock is hidden (a whole
         hour read for a panel nobody looks at would slow everything else down)."""
         doc = self.document
-        if doc.source is None:
+        frames = self.frames_due(doc)
+        if frames is None:
             return
-        if not self.due():
-            return
-        frames = doc.selected_frames() or (0, doc.source.frames)
         t0, t1 = self._range()
         source, table, channel = doc.source, doc.features, doc.params.channel
         token = (doc.generation, frames, id(table))

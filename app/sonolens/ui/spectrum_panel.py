@@ -92,12 +92,8 @@ class SpectrumPanel(LazyPanel):
         """Start the computation, or only mark it due while the dock is hidden (a whole
         hour read for a panel nobody looks at would slow everything else down)."""
         doc = self.document
-        if doc.source is None:
-            return
-        if not self.due():
-            return
-        frames = doc.selected_frames() or (0, doc.source.frames)
-        if frames[1] - frames[0] < 2:
+        frames = self.frames_due(doc)
+        if frames is None or frames[1] - frames[0] < 2:
             return
         source, channel, window = doc.source, doc.params.channel, self.window_choice.currentText()
         token = (doc.generation, frames, channel, window)
