@@ -12,6 +12,8 @@ import math
 
 import numpy as np
 
+from sonolens.dsp.pooling import pool_rows
+
 FANOUT = 8
 
 
@@ -55,21 +57,10 @@ class MinMaxPyramid:
         b0, b1 = first // size, min(math.ceil(stop / size), len(lo))
         group = math.ceil((b1 - b0) / max_points)
         b0 = b0 // group * group
-        low, high = _group(lo[b0:b1], group, np.fmin), _group(hi[b0:b1], group, np.fmax)
+        low, high = pool_rows(lo[b0:b1], group, np.fmin), pool_rows(hi[b0:b1], group, np.fmax)
         starts = (b0 + np.arange(len(low)) * group) * size
         ends = np.minimum(starts + group * size, min(b1 * size, len(self.values)))
         return (starts + ends - 1) / 2.0, low, high
-
-
-def _group(values: np.ndarray, group: int, reduce: np.ufunc) -> np.ndarray:
-    """``reduce`` over consecutive runs of ``group`` values (the last run may be short)."""
-    if group == 1:
-        return values
-    whole = len(values) // group
-    out = reduce.reduce(values[: whole * group].reshape(whole, group), axis=1)
-    if whole * group < len(values):
-        out = np.append(out, reduce.reduce(values[whole * group :]))
-    return out
 
 
 def peak_line(centres: np.ndarray, low: np.ndarray, high: np.ndarray
