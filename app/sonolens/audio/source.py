@@ -121,25 +121,27 @@ class AudioSource:
             stop = min(stop, self.info.frames)
             if start >= stop:
                 return np.zeros((0, self.channels), dtype=np.float32)
-            try:
-                return self._sanitize(soundfile_decoder.read_range(self.path, start, stop,
-                                                                   patch=self.patch))
-            except RuntimeError:
-                # a file cut short (e.g. FLAC) fails where its header promised data: from
-                # now on serve what is really there, from the decode cache
-                self.info = replace(self.info, frames_exact=False)
+            samples = self._seek_and_read(start, stop)
+            if samples is not None:
+                return samples
+            # a file cut short (e.g. FLAC) fails where its header promised data: from now
+            # on serve what is really there, from the decode cache
+            self.info = replace(self.info, frames_exact=False)
         return self._sanitize(self._decoded().read(start, stop))
 
     def read_if_seekable(self, start: int, stop: int) -> np.ndarray | None:
         """Like :meth:`read` when the file seeks sample-exactly and the range lies inside
         the frames known to be there; else None. Never decodes the whole file (for the
         GUI thread, which may read only a few samples at a time)."""
-        known = self._frames_decoded if self._frames_decoded is not None else self.frames
-        if not self.info.frames_exact or stop > known:
+        if not self.info.frames_exact or stop > self.frames:
             return None
+        return self._seek_and_read(max(0, int(start)), int(stop))
+
+    def _seek_and_read(self, start: int, stop: int) -> np.ndarray | None:
+        """Frames [start, stop) read by seeking in the file, or None where it fails."""
         try:
-            return self._sanitize(soundfile_decoder.read_range(
-                self.path, max(0, int(start)), int(stop), patch=self.patch))
+            return self._sanitize(soundfile_decoder.read_range(self.path, start, stop,
+                                                               patch=self.patch))
         except RuntimeError:
             return None
 
