@@ -25,9 +25,9 @@ def format_tick(seconds: float, spacing: float) -> str:
 
 def time_label(t_max: float) -> str:
     """The axis title for ticks up to ``t_max`` s: which format they use."""
-    if t_max < 60:
+    if t_max <= 60:  # a tick exactly at the edge is not drawn
         return "Time (s)"
-    return "Time (m:ss)" if t_max < 3600 else "Time (h:mm:ss)"
+    return "Time (m:ss)" if t_max <= 3600 else "Time (h:mm:ss)"
 
 
 # tick steps past a minute: clock-friendly (never 1000 s, which reads 16:40)
