@@ -6,11 +6,13 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-#: File suffixes taken as audio when walking a folder (as the window's Open dialog offers).
-AUDIO_SUFFIXES = frozenset({
+#: File suffixes taken as audio, in the order the window's Open dialog lists them.
+AUDIO_SUFFIX_LIST = (
     ".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff", ".aifc",
     ".m4a", ".mp4", ".aac", ".caf", ".w64", ".rf64", ".au", ".snd",
-})
+)
+#: The same, for lookups when walking a folder.
+AUDIO_SUFFIXES = frozenset(AUDIO_SUFFIX_LIST)
 
 
 def find_audio_files(folder: str | os.PathLike[str]) -> Iterator[Path]:

@@ -29,7 +29,6 @@ class WavLayout:
     ``data_offset`` (for a finalised header: at most ``declared_bytes``).
     """
 
-    file_size: int
     block_align: int
     data_size_field: int  # byte offset of the data chunk's size field
     data_offset: int
@@ -99,7 +98,7 @@ def _walk(handle: io.BufferedReader, size: int) -> WavLayout | None:
             present = min(after, declared) if declared not in _UNSET_SIZES else after
             present = min(present, _RIFF_LIMIT)
             present -= present % block_align
-            return WavLayout(size, block_align, position + 4, body, declared, present)
+            return WavLayout(block_align, position + 4, body, declared, present)
         position = body + chunk_size + (chunk_size & 1)
         if position >= size:
             return None

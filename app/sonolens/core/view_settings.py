@@ -14,6 +14,12 @@ SPECTROGRAM_KINDS: dict[str, str] = {  # kind -> label
     "db": "dB",
     "mel_db": "Mel dB",
 }
+SPECTROGRAM_UNITS: dict[str, str] = {  # kind -> unit of its values
+    "magnitude": "amplitude",
+    "power": "power",
+    "db": "dB",
+    "mel_db": "dB",
+}
 FREQUENCY_SCALES: dict[str, str] = {"linear": "Linear", "log": "Log", "mel": "Mel"}
 COLORMAPS: tuple[str, ...] = ("magma", "inferno", "viridis", "gray", "coolwarm")
 LOWER_VIEWS: dict[str, str] = {

@@ -25,7 +25,7 @@ from sonolens.audio.source import AudioSource
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
-from sonolens.core.view_settings import SPECTROGRAM_KINDS
+from sonolens.core.view_settings import SPECTROGRAM_KINDS, SPECTROGRAM_UNITS
 from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
 from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
 from sonolens.dsp.parallel import ordered_map
@@ -41,12 +41,6 @@ from sonolens.dsp.tiles import (
 )
 from sonolens.dsp.windows import stft_window
 
-SPECTROGRAM_UNITS: dict[str, str] = {
-    "magnitude": "amplitude",
-    "power": "power",
-    "db": "dB",
-    "mel_db": "dB",
-}
 FRAMES_PER_BLOCK = 256
 OVERVIEW_STEP = 4  # overview2 columns per overview column
 STORED_BYTES = 64 * 2**20  # ~3 min of 44.1 kHz audio at full resolution (n_fft 2048, hop 512)

@@ -54,11 +54,6 @@ class Document(QObject):
         self.cursor = 0.0
 
     # -- facts ---------------------------------------------------------------------------
-    @property
-    def analysis_sr(self) -> int | None:
-        if self.source is None:
-            return None
-        return self.params.sr or self.source.samplerate
 
     @property
     def duration(self) -> float:

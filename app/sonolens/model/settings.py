@@ -27,7 +27,7 @@ from sonolens.core.view_settings import ViewSettings
 from sonolens.model.settings_file import defuse_settings_file
 
 MAX_RECENT = 10
-THEMES = ("system", "light", "dark")  # ui.theme.THEMES' keys (model never imports ui)
+THEMES = ("system", "light", "dark")  # the View > Theme choices (ui.theme applies them)
 DEFAULT_THEME = "system"
 MAX_PATH_CHARS = 4096
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,9 +43,8 @@ LAYOUT_NAMES = {"features": "Features × statistics", "gtzan": "GTZAN tutorial t
 
 
 class BatchDialog(QDialog):
-    """Non-modal; one per window. ``run_finished(DatasetRun)`` when a run completes."""
+    """Non-modal; one per window."""
 
-    run_finished = Signal(object)
 
     def __init__(self, runner: JobRunner, params: AnalysisParams,
                  parent: QWidget | None = None, *, folder: str = "") -> None:
@@ -225,7 +224,6 @@ class BatchDialog(QDialog):
         self._set_running(False)
         self.progress.setValue(1000)
         self._say(_summary(result), error=bool(result.failed))
-        self.run_finished.emit(result)
         if result.written or result.errors_file is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(result.output.parent.resolve())))
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
+from sonolens.audio.files import AUDIO_SUFFIX_LIST
 from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
@@ -47,8 +48,8 @@ from sonolens.ui.views.waveform_view import WaveformView
 from sonolens.workers.analysis import AnalysisCoordinator
 from sonolens.workers.runner import JobRunner
 
-AUDIO_FILTER = ("Audio files (*.wav *.wave *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff *.aifc "
-                "*.m4a *.mp4 *.aac *.caf *.w64 *.rf64 *.au *.snd);;All files (*)")
+AUDIO_FILTER = ("Audio files (" + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIX_LIST)
+                + ");;All files (*)")
 
 
 class MainWindow(QMainWindow):

@@ -1,6 +1,6 @@
 """Light and dark looks: a Fusion QPalette for the widgets and matching plot colours.
 
-``THEMES`` are the user's choices; "system" follows the desktop's colour scheme
+The user's choices (``model.settings.THEMES``); "system" follows the desktop's colour scheme
 (``QStyleHints.colorScheme``, Qt >= 6.5; unknown counts as light) and is re-resolved when
 the desktop switches (``colorSchemeChanged``). Plots get a background, axis and text
 colours and curve colours that read well on it; the spectrogram image keeps its colormap.
@@ -16,9 +16,6 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
-
-THEMES: dict[str, str] = {"system": "Follow System", "light": "Light", "dark": "Dark"}
-DEFAULT_THEME = "system"
 
 
 @dataclass(frozen=True)

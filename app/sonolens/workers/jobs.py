@@ -8,7 +8,7 @@ from pathlib import Path
 from sonolens.audio.source import AudioSource, open_source
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
-from sonolens.dsp.engine import extract_features
+from sonolens.dsp.signal import to_mono
 
 
 def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
@@ -25,6 +25,8 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
 
 def features_job(source: AudioSource, params: AnalysisParams):
     """Every per-frame feature of ``source`` (a FeatureTable)."""
+    from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
+
     return extract_features(source, params)
 
 
@@ -38,6 +40,7 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     """
     from dataclasses import replace
 
+    from sonolens.dsp.engine import extract_features
     from sonolens.dsp.envelope import WaveformEnvelope
     from sonolens.dsp.spectrogram import new_spectrogram
 
@@ -91,10 +94,6 @@ def detail_job(source: AudioSource, spectrogram, keys):
 _READ_FRAMES = 262144
 
 
-def _mono(block, channel: int | None):
-    return block.mean(axis=1) if channel is None else block[:, channel]
-
-
 def _ranges(start: int, stop: int):
     for first in range(start, stop, _READ_FRAMES):
         yield first, min(stop, first + _READ_FRAMES)
@@ -126,7 +125,7 @@ def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None
     sr = source.samplerate
     if stop - start <= LONG_INPUT:
         yield Progress(0, 1, "spectrum")
-        spectrum = magnitude_spectrum(_mono(source.read(start, stop), channel), sr,
+        spectrum = magnitude_spectrum(to_mono(source.read(start, stop), channel), sr,
                                       window=window)
     else:
         accumulator = WelchAccumulator(sr, window=window)
@@ -135,7 +134,7 @@ def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None
             block = source.read(first, last)
             if len(block) == 0:
                 break
-            accumulator.add(_mono(block, channel))
+            accumulator.add(to_mono(block, channel))
             yield Progress(last - start, total, "spectrum")
         spectrum = accumulator.result()
     yield Progress(1, 1, "spectrum peaks")

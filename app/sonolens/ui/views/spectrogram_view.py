@@ -13,11 +13,10 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from sonolens.core.view_settings import OVERLAYS, ViewSettings
+from sonolens.core.view_settings import OVERLAYS, SPECTROGRAM_UNITS, ViewSettings
 from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
-from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS
 from sonolens.ui.colormaps import colormap
 from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.ui.views.interaction import interacting
