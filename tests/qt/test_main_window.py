@@ -170,6 +170,21 @@ def test_export_image_png_at_chosen_size(qtbot, make_main_window, rich, tmp_path
     assert len(pixels) > 20
 
 
+def test_export_image_waits_for_a_growing_spectrogram(qtbot, make_main_window, tmp_path):
+    """A new file's spectrogram shows while it grows; exporting it then says so instead
+    of writing half a picture."""
+    window = make_main_window()
+    window.open_path(write_rich(tmp_path / "long.wav", seconds=240.0))
+    qtbot.waitUntil(lambda: window.document.spectrogram is not None, timeout=20000)
+    spec = window.document.spectrogram
+    out = tmp_path / "early.png"
+    if not spec.complete:  # (a very fast machine may finish first: nothing to check then)
+        assert not window.exporter.export_image_to(out, (600, 300))
+        assert "still being computed" in window.last_error and not out.exists()
+    wait_settled(qtbot, window)
+    assert window.exporter.export_image_to(out, (600, 300))
+
+
 def test_export_matrix_npz_round_trips(qtbot, make_main_window, rich, tmp_path):
     window = make_main_window()
     _open(qtbot, window, rich)

@@ -18,6 +18,7 @@ from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
 from sonolens.workers import jobs
+from sonolens.workers.analysis import KEY_SPECTROGRAM
 
 if TYPE_CHECKING:
     from sonolens.ui.main_window import MainWindow
@@ -117,8 +118,9 @@ class Exporter(QObject):
                                    "The features are still being computed; try again when "
                                    "the progress bar is gone.")
             return False
-        if need_spectrogram and (doc.spectrogram is None or self.window.runner.is_busy(
-                "spectrogram")):
+        spec = doc.spectrogram  # a new file's shows while it grows: wait until complete
+        if need_spectrogram and (spec is None or not spec.complete
+                                 or self.window.runner.is_busy(KEY_SPECTROGRAM)):
             self.window.show_error("Nothing to export yet",
                                    "The spectrogram is still being computed.")
             return False
