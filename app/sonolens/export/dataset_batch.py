@@ -32,7 +32,7 @@ from sonolens.audio.files import find_audio_files
 from sonolens.audio.source import open_source
 from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress
-from sonolens.dsp.engine import extract_features
+from sonolens.dsp.engine import extract_features, run_to_end
 from sonolens.dsp.parallel import limit_blas_threads
 from sonolens.export.dataset_table import (
     DatasetSpec,
@@ -103,15 +103,11 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
 def file_outcome(path: str, filename: str, spec: DatasetSpec, workers: int = 1) -> FileOutcome:
     """Analyse one file; every failure becomes the outcome's ``error`` (never raises)."""
     limit_blas_threads()
-    job = analyse_job(path, spec, workers=workers)
     try:
-        while True:
-            next(job)
-    except StopIteration as stop:
-        values, notes = stop.value
-        return FileOutcome(filename, values, warnings=tuple(notes))
+        values, notes = run_to_end(analyse_job(path, spec, workers=workers))
     except Exception as exc:
         return FileOutcome(filename, None, error=describe_error(exc))
+    return FileOutcome(filename, values, warnings=tuple(notes))
 
 
 def describe_error(exc: BaseException) -> str:
