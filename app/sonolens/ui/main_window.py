@@ -72,7 +72,7 @@ class MainWindow(QMainWindow):
         self._build_settings_dock()
         self._build_status_bar()
         self.exporter = Exporter(self)
-        views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
+        views = list(self.time_views)
         self.markers = TimeMarkers(self.document, views, parent=self)
         self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
         self.playback = PlaybackController(self.document, parent=self)
@@ -95,6 +95,8 @@ class MainWindow(QMainWindow):
         self.spectrogram_view = SpectrogramView()
         self.feature_plot = FeaturePlot()
         self.matrix_view = MatrixView()
+        self.time_views = (self.waveform, self.spectrogram_view, self.feature_plot,
+                           self.matrix_view)
         self.lower = QStackedWidget()
         self.lower.addWidget(self.feature_plot)
         self.lower.addWidget(self.matrix_view)
@@ -389,7 +391,7 @@ class MainWindow(QMainWindow):
     # -- document events -----------------------------------------------------------------
     def _on_document_audio_changed(self) -> None:
         source = self.document.source
-        for view in (self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view):
+        for view in self.time_views:
             view.clear_data()
         if source is None:
             return
@@ -543,9 +545,7 @@ class MainWindow(QMainWindow):
     def set_theme(self, choice: str) -> None:
         """"system", "light" or "dark": the widgets' palette and the plots' colours."""
         self.theme_choice = choice
-        self.theme = theme.apply_to_application(choice)
-        views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
-        theme.style_time_views(views, self.markers, self.theme)
+        self._restyle(choice)
         a = self.actions
         {"system": a.theme_system, "light": a.theme_light, "dark": a.theme_dark}[
             choice].setChecked(True)
@@ -553,9 +553,13 @@ class MainWindow(QMainWindow):
 
     def _on_style_hints_color_scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self.theme_choice == "system" and theme.resolve("system", scheme) != self.theme:
-            self.theme = theme.apply_to_application("system", scheme)
-            views = [self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view]
-            theme.style_time_views(views, self.markers, self.theme)
+            self._restyle("system", scheme)
+
+    def _restyle(self, choice: str, scheme: Qt.ColorScheme | None = None) -> None:
+        """Apply the palette of ``choice`` (the desktop's ``scheme`` for "system") to
+        the application and the plots' colours to every time view."""
+        self.theme = theme.apply_to_application(choice, scheme)
+        theme.style_time_views(list(self.time_views), self.markers, self.theme)
 
     def _restore_layout(self) -> None:
         """Geometry, docks/toolbar and view sizes as they were when the window closed."""
@@ -589,8 +593,7 @@ class MainWindow(QMainWindow):
         if doc.source is None or self.runner.is_busy():
             return False
         spec = doc.spectrogram
-        views = (self.waveform, self.spectrogram_view, self.feature_plot, self.matrix_view)
-        if any(view.redraw_pending for view in views):
+        if any(view.redraw_pending for view in self.time_views):
             return False
         return (doc.features is not None and spec is not None and doc.envelope is not None
                 and self.spectrogram_view.drawn_filled == spec.filled and self.waveform.drawn)
