@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 )
 
 from sonolens.audio.files import AUDIO_SUFFIX_LIST
-from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui import theme
@@ -38,7 +37,7 @@ from sonolens.ui.navigation import Navigator
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
-from sonolens.ui.settings_panel import SettingsPanel
+from sonolens.ui.settings_panel import ALL_CHANNELS_LABEL, SettingsPanel, fill_channels
 from sonolens.ui.spectrum_panel import KEY_SPECTRUM, SpectrumPanel
 from sonolens.ui.views.feature_plot import FeaturePlot
 from sonolens.ui.views.markers import TimeMarkers
@@ -180,13 +179,8 @@ class MainWindow(QMainWindow):
     def _fill_play_channels(self, channels: int) -> None:
         combo = self.play_channel
         combo.blockSignals(True)
-        combo.clear()
-        combo.addItem("All channels", None)
-        if channels > 1:
-            combo.addItem("Mix (mean)", WAVEFORM_MIX)
-            for k in range(channels):
-                combo.addItem(f"Channel {k + 1}", k)
-        combo.setEnabled(channels > 1)
+        fill_channels(combo, ALL_CHANNELS_LABEL, channels, None, mix=True,
+                      name="Channel {}")
         combo.blockSignals(False)
         self.playback.set_channel(None)
 

@@ -87,18 +87,16 @@ def _select(combo: QComboBox, value: object, label: str | None = None) -> None:
     combo.setCurrentIndex(index)
 
 
-def _fill_channels(combo: QComboBox, none_label: str, count: int, current: int | None,
-                   *, mix: bool = False) -> None:
-    """Offer ``none_label`` (None), [a mix item (-1)], then "1".."count" (0-based data).
-
-    Keeps ``current`` if the file has it.
-    """
+def fill_channels(combo: QComboBox, none_label: str, count: int, current: int | None,
+                  *, mix: bool = False, name: str = "{}") -> None:
+    """Offer ``none_label`` (None), [a mix item (-1)], then channels 1..count named by
+    ``name`` (e.g. "Channel {}"; 0-based data). Keeps ``current`` if the file has it."""
     combo.clear()
     combo.addItem(none_label, None)
     if mix and count > 1:
         combo.addItem(MIX_LABEL, WAVEFORM_MIX)
     for channel in range(count if count > 1 else 0):
-        combo.addItem(str(channel + 1), channel)
+        combo.addItem(name.format(channel + 1), channel)
     keep = current is not None and combo.findData(current) >= 0
     _select(combo, current if keep else None)
     combo.setEnabled(combo.count() > 1)
@@ -205,8 +203,8 @@ class SettingsPanel(QWidget):
         self._native_sr = native_sr
         with self._blocked():
             self._sr.setItemText(0, f"Native ({native_sr} Hz)" if native_sr else "Native")
-            _fill_channels(self._channel, MIX_LABEL, channels, self._channel.currentData())
-            _fill_channels(
+            fill_channels(self._channel, MIX_LABEL, channels, self._channel.currentData())
+            fill_channels(
                 self._waveform_channel, ALL_CHANNELS_LABEL, channels,
                 self._waveform_channel.currentData(), mix=True,
             )
