@@ -40,3 +40,15 @@ def test_one_pass_gives_features_spectrogram_and_envelope(tmp_path):
         np.testing.assert_array_equal(ours, ref)
     for name, column in features.columns.items():
         np.testing.assert_array_equal(table.columns[name], column)
+    # the curves the window draws come with their min/max pyramids, built on the worker
+    from sonolens.dsp.minmax import MinMaxPyramid
+    from sonolens.workers.jobs import DRAWN_CURVES
+
+    assert set(table._pyramids) == set(DRAWN_CURVES)
+    for name in DRAWN_CURVES:
+        built = table._pyramids[name]
+        assert table.pyramid(name) is built  # not rebuilt on the GUI thread
+        fresh = MinMaxPyramid(table.columns[name])
+        for (lo, hi), (flo, fhi) in zip(built.levels, fresh.levels, strict=True):
+            np.testing.assert_array_equal(lo, flo)
+            np.testing.assert_array_equal(hi, fhi)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from sonolens.core.params import AnalysisParams
+from sonolens.dsp.minmax import MinMaxPyramid
 
 
 @dataclass
@@ -19,6 +20,9 @@ class FeatureTable:
     params: AnalysisParams
     tuning: float | None = None
     warnings: list[str] = field(default_factory=list)
+    # min/max pyramids of drawn columns (dsp.minmax), built once (see :meth:`pyramid`)
+    _pyramids: dict[str, MinMaxPyramid] = field(default_factory=dict, repr=False,
+                                                compare=False)
 
     @property
     def n_frames(self) -> int:
@@ -27,6 +31,13 @@ class FeatureTable:
     @property
     def names(self) -> list[str]:
         return list(self.columns)
+
+    def pyramid(self, name: str) -> MinMaxPyramid:
+        """The min/max pyramid of column ``name`` for drawing, built on first use (the
+        window's jobs build those it draws on the worker, before handing the table over)."""
+        if name not in self._pyramids:
+            self._pyramids[name] = MinMaxPyramid(self.columns[name])
+        return self._pyramids[name]
 
     def between(self, t0: float, t1: float) -> FeatureTable:
         """The frames whose centre time lies in [t0, t1] seconds (a new table)."""

@@ -23,11 +23,23 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
     return source
 
 
+# columns the window draws as curves: their pyramids are built here, not on the GUI thread
+DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_centroid",
+                "spectral_rolloff")
+
+
 def features_job(source: AudioSource, params: AnalysisParams):
     """Every per-frame feature of ``source`` (a FeatureTable)."""
     from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
 
-    return extract_features(source, params)
+    return _with_curve_pyramids((yield from extract_features(source, params)))
+
+
+def _with_curve_pyramids(table):
+    for name in DRAWN_CURVES:
+        if name in table.columns:
+            table.pyramid(name)
+    return table
 
 
 def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
@@ -56,7 +68,7 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
             except StopIteration as stop:
                 if env is not None and not env.complete:
                     env.finish()
-                return stop.value, spec, env
+                return _with_curve_pyramids(stop.value), spec, env
             if env is not None and spec.complete and not env.complete:
                 env.finish()  # pass 1 has read every block
             yield replace(progress, partial=(spec, env))

@@ -43,7 +43,7 @@ class FeaturePlot(TimeView):
         for name, curve in self.curves.items():
             if features is not None and name in features.columns and features.n_frames:
                 values = features.columns[name]
-                self.pyramids[name] = MinMaxPyramid(values)
+                self.pyramids[name] = features.pyramid(name)
                 top = max(top, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
             else:
                 curve.setData([], [])

@@ -239,7 +239,7 @@ class SpectrogramView(TimeView):
         self._pyramids, self._pyramid_key = {}, key
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in wanted:
-                self._pyramids[name] = MinMaxPyramid(columns[name])
+                self._pyramids[name] = self.features.pyramid(name)
         if "spectral_bandwidth" in wanted:
             centre = columns["spectral_centroid"]
             half = columns["spectral_bandwidth"] / 2.0
