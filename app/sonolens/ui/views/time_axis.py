@@ -25,6 +25,7 @@ def format_tick(seconds: float, spacing: float) -> str:
 
 def time_label(t_max: float) -> str:
     """The axis title for ticks up to ``t_max`` s: which format they use."""
+    t_max = round(t_max, 6)  # a fitted hour reads 3600.0000000000005 from the view
     if t_max <= 60:  # a tick exactly at the edge is not drawn
         return "Time (s)"
     return "Time (m:ss)" if t_max <= 3600 else "Time (h:mm:ss)"
