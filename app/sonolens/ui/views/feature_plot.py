@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
+from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
 
@@ -28,9 +29,10 @@ class FeaturePlot(TimeView):
         self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
                                           brush=pg.mkBrush(0, 0, 0, 160))
         self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, FastCurve] = {}
         for name, (label, color) in FEATURE_CURVES.items():
-            curve = self.plot.plot(pen=pg.mkPen(color, width=1), name=label)
+            curve = FastCurve(pen=pg.mkPen(color, width=1), name=label)
+            self.plot.addItem(curve)
             self.curves[name] = curve
         self.cache_legend_text(self.legend)
         self.features = None

@@ -18,6 +18,7 @@ from sonolens.dsp.minmax import MinMaxPyramid, peak_line
 from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.ui.colormaps import colormap
+from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
@@ -55,16 +56,15 @@ class SpectrogramView(TimeView):
         self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
                                           brush=pg.mkBrush(0, 0, 0, 140))
         self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
-        self.curves: dict[str, pg.PlotDataItem] = {}
+        self.curves: dict[str, FastCurve] = {}
         for name in ("spectral_centroid", "spectral_rolloff"):
-            curve = pg.PlotDataItem(pen=pg.mkPen(OVERLAY_COLORS[name], width=1),
-                                    name=OVERLAYS[name])
+            curve = FastCurve(pen=pg.mkPen(OVERLAY_COLORS[name], width=1), name=OVERLAYS[name])
             curve.setZValue(10)
             self.curves[name] = curve
         band_pen = pg.mkPen(OVERLAY_COLORS["spectral_bandwidth"], width=1,
                             style=pg.QtCore.Qt.PenStyle.DashLine)
-        self.band_low = pg.PlotDataItem(pen=band_pen)
-        self.band_high = pg.PlotDataItem(pen=band_pen, name=OVERLAYS["spectral_bandwidth"])
+        self.band_low = FastCurve(pen=band_pen)
+        self.band_high = FastCurve(pen=band_pen, name=OVERLAYS["spectral_bandwidth"])
         for curve in (self.band_low, self.band_high):
             curve.setZValue(10)
         self.band_fill = pg.FillBetweenItem(self.band_low, self.band_high,
@@ -270,7 +270,7 @@ class SpectrogramView(TimeView):
             self.band_low.setData(centres * dt, to_axis(np.asarray(low, np.float64)))
             self.band_high.setData(centres * dt, to_axis(np.asarray(high, np.float64)))
 
-    def overlay_items(self) -> dict[str, pg.PlotDataItem]:
+    def overlay_items(self) -> dict[str, FastCurve]:
         """Overlay curve per shown feature (bandwidth: its upper edge)."""
         items = {n: c for n, c in self.curves.items() if n in self._shown_overlays}
         if "spectral_bandwidth" in self._shown_overlays:

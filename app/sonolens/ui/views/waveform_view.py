@@ -10,6 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from sonolens.core.view_settings import WAVEFORM_MIX
+from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layout import TimeView
 
 CHANNEL_COLORS = ("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")
@@ -27,7 +28,7 @@ class WaveformView(TimeView):
         self.read = None  # (start, stop) -> samples, for zoomed-in views of seekable files
         self.channel: int | None = None
         self.colors: tuple[str, ...] = CHANNEL_COLORS  # one per lane (ui.theme sets them)
-        self.curves: list[pg.PlotDataItem] = []
+        self.curves: list[FastCurve] = []
         self.drawn = False
         self._lanes_key: tuple | None = None
         self._set_lanes([None])
@@ -99,7 +100,7 @@ class WaveformView(TimeView):
         self._set_lanes(lanes)
         while len(self.curves) < len(lanes):
             color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
-            curve = pg.PlotDataItem(pen=pg.mkPen(color, width=1), connect="pairs")
+            curve = FastCurve(pen=pg.mkPen(color, width=1))
             self.plot.addItem(curve)
             self.curves.append(curve)
         for curve in self.curves[len(lanes):]:
