@@ -12,6 +12,7 @@ from sonolens.core.features import PITCH_CLASSES
 from sonolens.dsp.pooling import max_pool_rows, visible_frames
 from sonolens.ui.colormaps import colormap
 from sonolens.ui.views.layout import TimeView
+from sonolens.ui.views.opaque_image import OpaqueImageItem
 
 MATRICES = {  # lower view -> (column prefix, y label, colorbar unit, colormap)
     "mfcc": ("mfcc_", "MFCC", "coefficient", "coolwarm"),
@@ -25,7 +26,7 @@ class MatrixView(TimeView):
 
     def __init__(self) -> None:
         super().__init__(y_label="MFCC")
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = OpaqueImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(False)
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(0, 1), width=16, colorMap=colormap("magma"),

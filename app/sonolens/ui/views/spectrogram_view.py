@@ -22,6 +22,7 @@ from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
+from sonolens.ui.views.opaque_image import OpaqueImageItem
 
 OVERLAY_COLORS = {
     "spectral_centroid": "#00e5ff",
@@ -46,7 +47,7 @@ class SpectrogramView(TimeView):
         self.axis = FrequencyAxis("left")
         super().__init__(y_label="Frequency (Hz)", left_axis=self.axis)
         self.viewbox.frequency_zoom = True  # Shift+wheel zooms frequencies (TimeViewBox)
-        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image = OpaqueImageItem(axisOrder="row-major")
         self.image.setAutoDownsample(False)  # we pool with max ourselves
         self.plot.addItem(self.image)
         self.colorbar = pg.ColorBarItem(values=(-80, 0), width=16, colorMap=colormap("magma"),
