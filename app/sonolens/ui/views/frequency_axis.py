@@ -5,15 +5,15 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import pyqtgraph as pg
 
 from sonolens.dsp.scales import FrequencyScale, format_hz
+from sonolens.ui.views.text_axis import TextCachedAxis
 
 _NICE_STEPS = (1.0, 2.0, 5.0)
 MIN_TICK_SPACING_PX = 26
 
 
-class FrequencyAxis(pg.AxisItem):
+class FrequencyAxis(TextCachedAxis):
     """Ticks at round frequencies, placed through ``scale.to_axis``."""
 
     def __init__(self, orientation: str = "left", **kwargs) -> None:

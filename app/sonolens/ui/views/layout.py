@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.ui.views.interaction import INTERACTION_S, interacting
+from sonolens.ui.views.text_axis import TextCachedAxis
 from sonolens.ui.views.time_axis import TimeAxis, time_label
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
@@ -28,8 +29,7 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.ci.layout.setContentsMargins(2, 2, 2, 2)
         self.ci.layout.setHorizontalSpacing(4)
         axes: dict[str, pg.AxisItem] = {"bottom": TimeAxis("bottom")}
-        if left_axis is not None:
-            axes["left"] = left_axis
+        axes["left"] = left_axis if left_axis is not None else TextCachedAxis("left")
         self.viewbox = TimeViewBox()
         self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes,
                                               viewBox=self.viewbox)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-import pyqtgraph as pg
+from sonolens.ui.views.text_axis import TextCachedAxis
 
 
 def format_tick(seconds: float, spacing: float) -> str:
@@ -36,7 +36,7 @@ CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10
 MIN_LABEL_SPACING_PX = 70
 
 
-class TimeAxis(pg.AxisItem):
+class TimeAxis(TextCachedAxis):
     """Bottom axis in seconds, labelled m:ss past a minute, at clock-friendly steps.
 
     Only the major ticks carry text (laying out tick texts is most of an axis's cost, and

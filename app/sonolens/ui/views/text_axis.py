@@ -1,0 +1,123 @@
+"""An AxisItem that lays out each tick label once, not at every paint.
+
+pyqtgraph's AxisItem measures every tick label with ``QPainter.boundingRect`` whenever
+its range changes and records the axis into a QPicture that it replays at every paint;
+the replay lays out (shapes) every label again. The time axis changes at every pan/zoom
+frame and all axes repaint with their view, so this text layout was ~1.5 ms of a frame.
+:class:`TextCachedAxis` remembers label sizes and keeps each label as a QStaticText
+(laid out once per text and font), and draws lines and labels directly.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QPainter, QPicture, QStaticText
+
+_CACHED_TEXTS = 512  # labels kept per axis (least recently used dropped)
+_DRAWN = object()  # stands for pyqtgraph's cached QPicture: "specs are up to date"
+
+
+class _MeasuringPainter:
+    """The one thing ``AxisItem.generateDrawSpecs`` asks of its painter besides setFont:
+    ``boundingRect(rect, flags, text)``, answered from a cache and measured on a real
+    QPicture painter (as pyqtgraph does) on a miss."""
+
+    def __init__(self, axis: TextCachedAxis, painter: QPainter) -> None:
+        self._axis = axis
+        self._painter = painter
+
+    def setFont(self, font: QFont) -> None:
+        self._painter.setFont(font)
+
+    def boundingRect(self, rect: QRectF, flags: int, text: str) -> QRectF:
+        key = (self._painter.font().key(), rect.width(), rect.height(), int(flags), text)
+        sizes = self._axis._text_sizes
+        size = sizes.get(key)
+        if size is None:
+            size = self._painter.boundingRect(rect, flags, text)
+            sizes[key] = QRectF(size)
+            if len(sizes) > _CACHED_TEXTS:
+                sizes.popitem(last=False)
+        else:
+            sizes.move_to_end(key)
+        return QRectF(size)  # a copy: the caller changes its height
+
+
+class TextCachedAxis(pg.AxisItem):
+    """AxisItem with cached label layout; draws the same lines and labels."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._text_sizes: OrderedDict[tuple, QRectF] = OrderedDict()
+        self._static: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
+        self._specs: tuple | None = None
+        super().__init__(*args, **kwargs)
+
+    def _font(self) -> QFont:
+        return self.style["tickFont"] or QFont()  # QPicture painters start with QFont()
+
+    def paint(self, p: QPainter, opt, widget) -> None:
+        if self.picture is None:  # pyqtgraph sets it to None whenever specs are stale
+            picture = QPicture()
+            painter = QPainter(picture)
+            try:
+                painter.setFont(self._font())
+                self._specs = self.generateDrawSpecs(_MeasuringPainter(self, painter))
+            finally:
+                painter.end()
+            self.picture = _DRAWN
+        if self._specs is not None:
+            p.save()
+            try:
+                self._draw(p, *self._specs)
+            finally:
+                p.restore()
+
+    def _draw(self, p: QPainter, axis_spec, tick_specs, text_specs) -> None:
+        p.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        p.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        pen, p1, p2 = axis_spec
+        p.setPen(pen)
+        p.drawLine(p1, p2)
+        for pen, p1, p2 in tick_specs:
+            p.setPen(pen)
+            p.drawLine(p1, p2)
+        if not text_specs:
+            return
+        font = self._font()
+        p.setFont(font)
+        p.setPen(self.textPen())
+        p.setClipRect(self.boundingRect(), Qt.ClipOperation.IntersectClip)
+        font_key = font.key()
+        for rect, flags, text in text_specs:
+            static = self._static_text(font_key, font, text)
+            size = static.size()
+            if flags & Qt.AlignmentFlag.AlignRight:
+                x = rect.right() - size.width()
+            elif flags & Qt.AlignmentFlag.AlignHCenter:
+                x = rect.center().x() - size.width() / 2
+            else:
+                x = rect.left()
+            if flags & Qt.AlignmentFlag.AlignBottom:
+                y = rect.bottom() - size.height()
+            elif flags & Qt.AlignmentFlag.AlignVCenter:
+                y = rect.center().y() - size.height() / 2
+            else:
+                y = rect.top()
+            p.drawStaticText(QPointF(x, y), static)
+
+    def _static_text(self, font_key: str, font: QFont, text: str) -> QStaticText:
+        key = (font_key, text)
+        static = self._static.get(key)
+        if static is None:
+            static = QStaticText(text)
+            static.setTextFormat(Qt.TextFormat.PlainText)
+            static.prepare(font=font)
+            self._static[key] = static
+            if len(self._static) > _CACHED_TEXTS:
+                self._static.popitem(last=False)
+        else:
+            self._static.move_to_end(key)
+        return static

@@ -1,0 +1,63 @@
+"""TextCachedAxis draws what pyqtgraph's AxisItem draws, from cached label layouts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtGui import QImage
+
+from sonolens.ui.views.text_axis import TextCachedAxis
+from sonolens.ui.views.time_axis import TimeAxis
+
+
+def _plot(qtbot, axis_cls, orientation: str) -> pg.PlotWidget:
+    widget = pg.PlotWidget(axisItems={orientation: axis_cls(orientation)})
+    widget.setBackground("k")
+    qtbot.addWidget(widget)
+    widget.resize(500, 300)
+    widget.show()
+    qtbot.waitExposed(widget)
+    qtbot.wait(20)  # the plot lays out its axes
+    return widget
+
+
+def _axis_pixels(widget: pg.PlotWidget, orientation: str) -> np.ndarray:
+    axis = widget.getPlotItem().getAxis(orientation)
+    rect = widget.mapFromScene(axis.sceneBoundingRect()).boundingRect()
+    image = widget.grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB32)
+    return pg.functions.ndarray_from_qimage(image)[..., :3].astype(int).copy()
+
+
+@pytest.mark.parametrize(("orientation", "plain", "cached"), [
+    ("bottom", pg.AxisItem, TextCachedAxis),
+    ("left", pg.AxisItem, TextCachedAxis),
+    ("bottom", None, TimeAxis),
+])
+def test_same_drawing_as_pyqtgraph(qtbot, orientation, plain, cached) -> None:
+    if plain is None:  # TimeAxis against the same axis drawn the pyqtgraph way
+        class plain(TimeAxis):
+            paint = pg.AxisItem.paint
+    widgets = [_plot(qtbot, cls, orientation) for cls in (plain, cached)]
+    for x0, x1 in ((0.0, 10.0), (125.0, 131.5), (3599.0, 3720.0)):
+        for widget in widgets:
+            widget.setXRange(x0, x1, padding=0)
+            widget.setYRange(x0, x1, padding=0)
+        theirs, ours = (_axis_pixels(w, orientation) for w in widgets)
+        assert theirs.shape == ours.shape
+        ink = (theirs > 100).any(axis=2)
+        assert ink.sum() > 50  # there are labels and ticks to compare
+        differs = (np.abs(theirs - ours).max(axis=2) > 64)
+        assert differs.sum() <= 0.02 * ink.sum(), (x0, x1, differs.sum(), ink.sum())
+
+
+def test_labels_follow_the_range_and_the_cache_stays_bounded(qtbot) -> None:
+    widget = _plot(qtbot, TextCachedAxis, "bottom")
+    axis = widget.getPlotItem().getAxis("bottom")
+    shown = set()
+    for start in range(0, 3000, 7):
+        widget.setXRange(start, start + 10, padding=0)
+        widget.viewport().repaint()
+        shown.update(text for _, _, text in axis._specs[2])
+    assert {"4", "10", "2990"} <= shown and len(shown) > 300
+    assert len(axis._static) <= 512 and len(axis._text_sizes) <= 512
