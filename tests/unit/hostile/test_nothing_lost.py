@@ -168,7 +168,8 @@ def _writes(tree: ast.AST) -> list[tuple[int, str]]:
         elif name in {"write_text", "write_bytes", "savez", "savez_compressed", "tofile",
                       "to_csv", "savefig"}:
             found.append((node.lineno, name))
-        elif name == "save" and not (isinstance(first, ast.Name) and first.id == "buffer"):
+        elif (name == "save" and (node.args or node.keywords)  # QPainter.save(): state
+              and not (isinstance(first, ast.Name) and first.id == "buffer")):
             found.append((node.lineno, "save"))  # np.save, QImage.save(path)...
         elif owner == "shutil" and name in {"copy", "copy2", "copyfile", "move"}:
             found.append((node.lineno, f"shutil.{name}"))
