@@ -57,7 +57,11 @@ def test_tiles_equal_pooled_full_resolution(stereo_file, kind, channel, level):
             key = TileKey(level, index)
             tile = run_to_end(compute_tile(source, pooled.plan, key, pooled.n_frames))
             first, stop = key.frames(full.n_frames)
-            np.testing.assert_array_equal(tile, pool(frames[first:stop], level))
+            want = pool(frames[first:stop], level)
+            if kind == "mel_db":  # a float32 matmul: BLAS picks its summation order by shape
+                np.testing.assert_allclose(tile, want, rtol=1e-5, atol=1e-5)
+            else:
+                np.testing.assert_array_equal(tile, want)
 
 
 def test_resampled_segment_matches_the_streamed_signal(stereo_file):
