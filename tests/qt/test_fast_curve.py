@@ -83,3 +83,30 @@ def test_legend_and_theme_pen_still_work(plot) -> None:
     assert [label.text for _, label in legend.items] == ["RMS"]
     curve.setPen(pg.mkPen("#00ff00", width=1))
     assert curve.opts["pen"].color().name() == "#00ff00"
+
+
+def _lit_columns(widget) -> np.ndarray:
+    image = widget.viewport().grab().toImage().convertToFormat(
+        pg.QtGui.QImage.Format.Format_RGB32)
+    pixels = pg.functions.ndarray_from_qimage(image)[..., :3]
+    return np.flatnonzero(pixels.max(axis=(0, 2)) > 0)
+
+
+def test_nan_and_inf_leave_gaps_and_stay_out_of_the_box(plot) -> None:
+    """As PlotDataItem did: no line across missing values, and a finite box."""
+    curve = FastCurve(pen=pg.mkPen("w", width=1))
+    plot.addItem(curve)
+    plot.setXRange(0, 10, padding=0)
+    plot.setYRange(0, 4, padding=0)
+    y = np.array([1.0, 1, 1, 1, np.nan, np.inf, np.nan, 3, 3, 3, 3])
+    curve.setData(np.arange(11.0), y)
+    box = curve.boundingRect()
+    assert np.isfinite([box.top(), box.bottom(), box.left(), box.right()]).all()
+    assert box.bottom() == pytest.approx(3.0, abs=1e-5)
+    plot.viewport().repaint()
+    columns = _lit_columns(plot)
+    width = plot.viewport().width()
+    gap = (columns > width * 3.3 / 10) & (columns < width * 6.7 / 10)
+    assert len(columns) and not gap.any()
+    curve.setData(np.array([np.nan, np.nan]), np.array([1.0, 2.0]))
+    assert curve.boundingRect().isNull()

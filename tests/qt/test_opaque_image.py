@@ -51,3 +51,18 @@ def test_equal_levels_and_a_new_table(qapp) -> None:
             item.setLookupTable(colormap(lut_name).getLookupTable(nPts=256))
             item.setImage(data, autoLevels=False, levels=(5.0, 5.0))
         assert np.array_equal(_rgb(ours), _rgb(theirs))
+
+
+def test_a_table_edited_in_place_shows_its_new_colours(qapp) -> None:
+    data = np.linspace(0.0, 1.0, 64, dtype=np.float32).reshape(4, 16)
+    lut = colormap("viridis").getLookupTable(nPts=256)
+    ours, theirs = OpaqueImageItem(axisOrder="row-major"), pg.ImageItem(axisOrder="row-major")
+    for item in (ours, theirs):
+        item.setLookupTable(lut)
+        item.setImage(data, autoLevels=False, levels=(0.0, 1.0))
+    before = _rgb(ours)
+    lut[:] = 255 - lut  # the same array object, new colours
+    for item in (ours, theirs):
+        item.updateImage()
+    assert not np.array_equal(_rgb(ours), before)
+    assert np.array_equal(_rgb(ours), _rgb(theirs))

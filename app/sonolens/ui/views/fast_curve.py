@@ -27,7 +27,8 @@ class FastCurve(pg.PlotCurveItem):
 
     def __init__(self, *, pen, name: str | None = None) -> None:
         self._box = QRectF()
-        super().__init__(pen=pen, name=name)
+        # gaps at NaN/inf, as PlotDataItem's default ('all' would join across them)
+        super().__init__(pen=pen, name=name, connect="finite")
 
     def setData(self, *args, **kargs) -> None:
         """``setData(x, y)`` or ``setData(x, y, connect="all"|"pairs"|"finite")``: the
@@ -57,16 +58,13 @@ class FastCurve(pg.PlotCurveItem):
     def _set_box(self) -> None:
         x, y = self.xData, self.yData
         box = QRectF()
-        if x is not None and y is not None and len(x) and len(y):
-            finite = np.isfinite(y)
-            if finite.all():
+        if x is not None and y is not None and len(x) and len(x) == len(y):
+            finite = np.isfinite(x) & np.isfinite(y)
+            if not finite.all():  # the box of the points drawn: inf/NaN ones are not
+                x, y = x[finite], y[finite]
+            if len(x):
+                x0, x1 = float(x.min()), float(x.max())
                 y0, y1 = float(y.min()), float(y.max())
-            elif finite.any():
-                y0, y1 = float(np.nanmin(y)), float(np.nanmax(y))
-            else:
-                y0 = y1 = None
-            if y0 is not None:
-                x0, x1 = float(np.nanmin(x)), float(np.nanmax(x))
                 # never zero-sized: Qt skips items whose box does not meet the exposed
                 # area, and an empty box (a flat line, one point) meets nothing
                 dx = (x1 - x0) * 1e-6 or max(abs(x0), 1.0) * 1e-6

@@ -21,8 +21,6 @@ class OpaqueImageItem(pg.ImageItem):
 
     def __init__(self, **kargs) -> None:
         super().__init__(**kargs)
-        self._lut_key: tuple[int, int] | None = None
-        self._lut32 = np.zeros(0, dtype=np.uint32)
         self._pixels: np.ndarray | None = None  # the QImage's buffer: kept alive with it
 
     def _table(self) -> np.ndarray | None:
@@ -34,13 +32,10 @@ class OpaqueImageItem(pg.ImageItem):
             return None
         if lut.shape[1] not in (3, 4) or not 1 <= len(lut) <= 256:
             return None
-        key = (id(lut), len(lut))
-        if key != self._lut_key:
-            rgb = lut[:, :3].astype(np.uint32)
-            self._lut32 = (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
-                           ).astype(np.uint32)
-            self._lut_key = key
-        return self._lut32
+        # rebuilt at each render (~10 us): a table edited in place, or a new one at a
+        # freed one's address, must not show the old colours
+        rgb = lut[:, :3].astype(np.uint32)
+        return (0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]).astype(np.uint32)
 
     def render(self) -> None:
         image, levels = self.image, self.levels

@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter, QPicture, QStaticText
+from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture, QStaticText
 
 _CACHED_TEXTS = 512  # labels kept per axis (least recently used dropped)
 _DRAWN = object()  # stands for pyqtgraph's cached QPicture: "specs are up to date"
@@ -51,7 +51,8 @@ class TextCachedAxis(pg.AxisItem):
 
     def __init__(self, *args, **kwargs) -> None:
         self._text_sizes: OrderedDict[tuple, QRectF] = OrderedDict()
-        self._static: OrderedDict[tuple[str, str], QStaticText] = OrderedDict()
+        self._static: OrderedDict[tuple[str, str], tuple[QStaticText, float, float]] = (
+            OrderedDict())
         self._specs: tuple | None = None
         super().__init__(*args, **kwargs)
 
@@ -92,32 +93,36 @@ class TextCachedAxis(pg.AxisItem):
         p.setClipRect(self.boundingRect(), Qt.ClipOperation.IntersectClip)
         font_key = font.key()
         for rect, flags, text in text_specs:
-            static = self._static_text(font_key, font, text)
-            size = static.size()
+            static, width, height = self._static_text(font_key, font, text)
             if flags & Qt.AlignmentFlag.AlignRight:
-                x = rect.right() - size.width()
+                x = rect.right() - width
             elif flags & Qt.AlignmentFlag.AlignHCenter:
-                x = rect.center().x() - size.width() / 2
+                x = rect.center().x() - width / 2
             else:
                 x = rect.left()
             if flags & Qt.AlignmentFlag.AlignBottom:
-                y = rect.bottom() - size.height()
+                y = rect.bottom() - height
             elif flags & Qt.AlignmentFlag.AlignVCenter:
-                y = rect.center().y() - size.height() / 2
+                y = rect.center().y() - height / 2
             else:
                 y = rect.top()
             p.drawStaticText(QPointF(x, y), static)
 
-    def _static_text(self, font_key: str, font: QFont, text: str) -> QStaticText:
+    def _static_text(self, font_key: str, font: QFont,
+                     text: str) -> tuple[QStaticText, float, float]:
+        """The label laid out once, with its unrounded width and line height (px), which
+        place it as ``drawText(rect, flags, text)`` does (QStaticText.size() rounds up)."""
         key = (font_key, text)
-        static = self._static.get(key)
-        if static is None:
+        entry = self._static.get(key)
+        if entry is None:
             static = QStaticText(text)
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(font=font)
-            self._static[key] = static
+            metrics = QFontMetricsF(font)
+            entry = (static, metrics.horizontalAdvance(text), metrics.height())
+            self._static[key] = entry
             if len(self._static) > _CACHED_TEXTS:
                 self._static.popitem(last=False)
         else:
             self._static.move_to_end(key)
-        return static
+        return entry
