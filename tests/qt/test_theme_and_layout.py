@@ -38,6 +38,21 @@ def spectrogram_pixel(window) -> tuple[int, int, int]:
     return color.red(), color.green(), color.blue()
 
 
+def legend_sample_colour(view, index: int) -> str:
+    """The most common non-background colour drawn in a legend entry's line sample."""
+    sample = view.legend.items[index][0]
+    rect = view.mapFromScene(sample.sceneBoundingRect()).boundingRect()
+    image = view.grab(rect).toImage()
+    counts: dict[str, int] = {}
+    background = view.legend.opts["brush"].color()
+    for x in range(image.width()):
+        for y in range(image.height()):
+            colour = image.pixelColor(x, y)
+            if abs(colour.lightness() - background.lightness()) > 40:
+                counts[colour.name()] = counts.get(colour.name(), 0) + 1
+    return max(counts, key=counts.get)
+
+
 def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_path: Path):
     window = make_main_window()
     window.open_path(write_rich(tmp_path / "rich.wav", seconds=2.0))
@@ -49,6 +64,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     assert QApplication.palette().color(QPalette.ColorRole.Text).lightness() > 180
     for background, axis, text in plot_colours(window):
         assert background < 40 and axis > background + 80 and text > 180
+    assert legend_sample_colour(window.feature_plot, 0) == PLOT_COLORS["dark"].curves[0]
     dark_curve = window.waveform.curves[0].opts["pen"].color().name()
     assert dark_curve == PLOT_COLORS["dark"].curves[0]
     dark_pixel = spectrogram_pixel(window)
@@ -62,6 +78,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     assert window.waveform.curves[0].opts["pen"].color().name() == PLOT_COLORS["light"].curves[0]
     pens = [c.opts["pen"].color().name() for c in window.feature_plot.curves.values()]
     assert pens == list(PLOT_COLORS["light"].curves[:3])
+    assert legend_sample_colour(window.feature_plot, 0) == PLOT_COLORS["light"].curves[0]
     # the play cursor stays visible: dark over curves, white over the spectrogram image
     by_view = dict(zip(window.markers.views, window.markers.cursors, strict=True))
     assert by_view[window.waveform].pen.color().lightness() < 80
