@@ -20,6 +20,19 @@ _CACHED_TEXTS = 512  # labels kept per axis (least recently used dropped)
 _DRAWN = object()  # stands for pyqtgraph's cached QPicture: "specs are up to date"
 
 
+def _cached(cache: OrderedDict, key, make):
+    """``cache[key]``, made by ``make()`` on a miss; the least recently used entry goes
+    when the cache holds more than _CACHED_TEXTS."""
+    value = cache.get(key)
+    if value is None:
+        value = cache[key] = make()
+        if len(cache) > _CACHED_TEXTS:
+            cache.popitem(last=False)
+    else:
+        cache.move_to_end(key)
+    return value
+
+
 class _MeasuringPainter:
     """The one thing ``AxisItem.generateDrawSpecs`` asks of its painter besides setFont:
     ``boundingRect(rect, flags, text)``, answered from a cache and measured on a real
@@ -34,15 +47,8 @@ class _MeasuringPainter:
 
     def boundingRect(self, rect: QRectF, flags: int, text: str) -> QRectF:
         key = (self._painter.font().key(), rect.width(), rect.height(), int(flags), text)
-        sizes = self._axis._text_sizes
-        size = sizes.get(key)
-        if size is None:
-            size = self._painter.boundingRect(rect, flags, text)
-            sizes[key] = QRectF(size)
-            if len(sizes) > _CACHED_TEXTS:
-                sizes.popitem(last=False)
-        else:
-            sizes.move_to_end(key)
+        size = _cached(self._axis._text_sizes, key,
+                       lambda: QRectF(self._painter.boundingRect(rect, flags, text)))
         return QRectF(size)  # a copy: the caller changes its height
 
 
@@ -112,17 +118,11 @@ class TextCachedAxis(pg.AxisItem):
                      text: str) -> tuple[QStaticText, float, float]:
         """The label laid out once, with its unrounded width and line height (px), which
         place it as ``drawText(rect, flags, text)`` does (QStaticText.size() rounds up)."""
-        key = (font_key, text)
-        entry = self._static.get(key)
-        if entry is None:
+        def make() -> tuple[QStaticText, float, float]:
             static = QStaticText(text)
             static.setTextFormat(Qt.TextFormat.PlainText)
             static.prepare(font=font)
             metrics = QFontMetricsF(font)
-            entry = (static, metrics.horizontalAdvance(text), metrics.height())
-            self._static[key] = entry
-            if len(self._static) > _CACHED_TEXTS:
-                self._static.popitem(last=False)
-        else:
-            self._static.move_to_end(key)
-        return entry
+            return static, metrics.horizontalAdvance(text), metrics.height()
+
+        return _cached(self._static, (font_key, text), make)
