@@ -86,13 +86,12 @@ def test_overlays_are_features_mapped_through_the_scale(qtbot, make_main_window,
     upper = np.clip(table.columns["spectral_centroid"] + table.columns["spectral_bandwidth"] / 2,
                     view.scale.fmin, view.scale.fmax)
     np.testing.assert_allclose(items["spectral_bandwidth"].yData, to_axis(upper))
-    legend = [label.text for _, label in view.legend.items]
-    assert {"Centroid", "Rolloff"} <= set(legend)
+    assert {"Centroid", "Rolloff"} <= set(view.legend.names)
     # toggling one off removes its curve and legend entry
     window.document.set_view(window.document.view.replace(
         overlays=frozenset({"spectral_rolloff"})))
     assert set(view.overlay_items()) == {"spectral_rolloff"}
-    assert [label.text for _, label in view.legend.items] == ["Rolloff"]
+    assert view.legend.names == ["Rolloff"]
 
 
 def test_settings_edit_recomputes_on_workers(qtbot, make_main_window, rich):

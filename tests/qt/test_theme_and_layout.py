@@ -39,17 +39,18 @@ def spectrogram_pixel(window) -> tuple[int, int, int]:
 
 
 def legend_sample_colour(view, index: int) -> str:
-    """The most common non-background colour drawn in a legend entry's line sample."""
-    sample = view.legend.items[index][0]
-    rect = view.mapFromScene(sample.sceneBoundingRect()).boundingRect()
-    image = view.grab(rect).toImage()
+    """The most common colour drawn in the middle of a legend entry's line sample (the
+    strip above the plot), read from the view's pixels."""
+    strip = view.legend
+    rect = strip.mapRectToScene(strip.entry_rects()[index])
+    box = view.mapFromScene(rect).boundingRect()
+    image = view.grab(box).toImage()
     counts: dict[str, int] = {}
-    background = view.legend.opts["brush"].color()
-    for x in range(image.width()):
-        for y in range(image.height()):
-            colour = image.pixelColor(x, y)
-            if abs(colour.lightness() - background.lightness()) > 40:
-                counts[colour.name()] = counts.get(colour.name(), 0) + 1
+    y = image.height() // 2
+    for x in range(2, 14):  # the 18 px sample's line, not its ends or the text
+        for dy in (-1, 0, 1):
+            colour = image.pixelColor(x, y + dy).name()
+            counts[colour] = counts.get(colour, 0) + 1
     return max(counts, key=counts.get)
 
 
@@ -76,7 +77,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     for background, axis, text in plot_colours(window):
         assert background > 230 and axis < background - 120 and text < 80
     assert window.waveform.curves[0].opts["pen"].color().name() == PLOT_COLORS["light"].curves[0]
-    pens = [c.opts["pen"].color().name() for c in window.feature_plot.curves.values()]
+    pens = [c.line.opts["pen"].color().name() for c in window.feature_plot.curves.values()]
     assert pens == list(PLOT_COLORS["light"].curves[:3])
     assert legend_sample_colour(window.feature_plot, 0) == PLOT_COLORS["light"].curves[0]
     # the play cursor stays visible: dark over curves, white over the spectrogram image

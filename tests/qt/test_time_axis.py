@@ -7,14 +7,20 @@ import pytest
 from sonolens.ui.views.time_axis import format_tick
 
 
-@pytest.mark.parametrize("seconds,spacing,text", [
-    (0.0, 0.5, "0.0"), (2.5, 0.5, "2.5"), (10.0, 1.0, "10"), (0.125, 0.005, "0.125"),
-    (60.0, 10.0, "1:00"), (90.0, 30.0, "1:30"), (754.0, 2.0, "12:34"),
-    (61.5, 0.5, "1:01.5"), (3600.0, 600.0, "1:00:00"), (3723.0, 1.0, "1:02:03"),
-    (-1.0, 1.0, "-1"),
+@pytest.mark.parametrize("seconds,spacing,longest,text", [
+    (0.0, 0.5, None, "0.0"), (2.5, 0.5, None, "2.5"), (10.0, 1.0, None, "10"),
+    (0.125, 0.005, None, "0.125"), (60.0, 10.0, None, "60"), (60.0, 10.0, 90.0, "1:00"),
+    (90.0, 30.0, None, "1:30"), (754.0, 2.0, None, "12:34"), (61.5, 0.5, None, "1:01.5"),
+    (3600.0, 600.0, None, "60:00"), (3600.0, 600.0, 7200.0, "1:00:00"),
+    (3723.0, 1.0, None, "1:02:03"), (-1.0, 1.0, None, "-1"),
+    # one format per view: a view crossing a minute writes every label as m:ss
+    (59.95, 0.05, 60.1, "0:59.95"),
+    # rounding never makes a 60th second or minute
+    (119.9996, 0.001, None, "2:00.000"), (3599.9999, 0.01, 7200.0, "1:00:00.00"),
+    (1800.5001, 0.0001, None, "30:00.5001"), (7205.002, 0.002, None, "2:00:05.002"),
 ])
-def test_format_tick(seconds, spacing, text):
-    assert format_tick(seconds, spacing) == text
+def test_format_tick(seconds, spacing, longest, text):
+    assert format_tick(seconds, spacing, longest) == text
 
 
 def test_views_use_the_time_axis(qtbot, make_main_window):
@@ -25,6 +31,7 @@ def test_views_use_the_time_axis(qtbot, make_main_window):
                  window.matrix_view):
         axis = view.plot.getAxis("bottom")
         assert isinstance(axis, TimeAxis)
+        axis.setRange(100.0, 160.0)
         assert axis.tickStrings([120.0, 150.0], 1.0, 30.0) == ["2:00", "2:30"]
 
 

@@ -48,3 +48,33 @@ def test_peak_line_goes_through_min_then_max():
     x, y = peak_line(np.array([1.0, 2.0]), np.array([0.0, -1.0]), np.array([3.0, 4.0]))
     np.testing.assert_array_equal(x, [1, 1, 2, 2])
     np.testing.assert_array_equal(y, [0, 3, -1, 4])
+
+
+@pytest.mark.parametrize("n", [5, 1000, 70_000])
+def test_mean_span_means_are_the_frames_nanmeans(n):
+    rng = np.random.default_rng(n)
+    values = rng.standard_normal(n).astype(np.float32) * 100 + 50
+    if n > 100:
+        values[n // 2 : n // 2 + 600] = np.nan  # a whole bin of NaN has no mean
+        values[rng.integers(0, n, size=n // 50)] = np.inf
+    pyramid = MinMaxPyramid(values)
+    for first, stop, points in [(0, n, 10**6), (0, n, 50), (n // 3, n - n // 4, 7)]:
+        centres, low, mean, high = pyramid.mean_span(first, stop, points)
+        c2, l2, h2 = pyramid.span(first, stop, points)
+        np.testing.assert_array_equal(centres, c2)
+        np.testing.assert_array_equal(low, l2)
+        np.testing.assert_array_equal(high, h2)
+        if low is high:
+            np.testing.assert_array_equal(mean, values[first:stop].astype(np.float64))
+            continue
+        width = round(centres[1] - centres[0])
+        start = round(centres[0] - (width - 1) / 2)
+        for j, (c, m) in enumerate(zip(centres, mean, strict=True)):
+            begin = start + j * width
+            end = round(2 * c - begin + 1)
+            run = values[begin:end].astype(np.float64)
+            run = run[np.isfinite(run)]
+            if len(run) == 0:
+                assert np.isnan(m)
+            else:
+                assert m == pytest.approx(run.mean(), rel=1e-9, abs=1e-9)

@@ -88,6 +88,8 @@ def extract_features(
     spectrogram from pass 1's exact STFT, so the window computes one STFT, not two.
     ``on_source_block(block)`` sees every decoded (n, channels) block of pass 1 (the
     window builds its waveform envelope there instead of decoding the file again).
+    During pass 1, ``Progress.partial`` is a callable returning the frames analysed so far
+    as an incomplete FeatureTable (call it from the thread that drives the job).
     """
     params = (params or AnalysisParams()).validate()
     check_channel(params.channel, source.channels)
@@ -113,9 +115,12 @@ def extract_features(
             first.add(result)
             if spectrogram is not None:
                 spectrogram[1].append(result["display"])
-            yield Progress(min(block.start + block.n_frames, total), total, "analysing")
+            yield Progress(min(block.start + block.n_frames, total), total, "analysing",
+                           partial=first.snapshot)
         if spectrogram is not None:
             spectrogram[1].finish()
+        # pass 1 is over: its last snapshot (every frame), before its buffers are handed on
+        yield Progress(min(first.n_frames, total), total, "analysing", partial=first.snapshot)
         columns = first.columns()
         tuning = None
         if spool is not None:
@@ -220,6 +225,15 @@ class _Pass1:
         if "mel_max" in result:
             self.mel_max = max(self.mel_max, result["mel_max"])
         self.n_frames += result["n"]
+
+    def snapshot(self) -> FeatureTable:
+        """The columns of the frames analysed so far (no contrast: it needs every frame),
+        as views of the buffers (later appends write past them): an incomplete table."""
+        p = self.plan.params
+        columns = {name: self._columns[name].column() for name in _column_order(self.plan)
+                   if name in self._columns and name != "spectral_contrast"}
+        times = np.arange(self.n_frames) * p.hop_length / float(self.plan.sr)
+        return FeatureTable(times, columns, self.plan.sr, p, complete=False)
 
     def _buffer(self, name: str) -> ColumnBuffer:
         """The preallocated column(s) of ``name`` (contrast: peaks and valleys per band)."""

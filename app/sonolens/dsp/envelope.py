@@ -80,10 +80,13 @@ class WaveformEnvelope:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(times s float64 (n,), mins float32 (n,), maxs float32 (n,)) for [t0, t1] s.
 
-        ``channel`` None = the mix. Uses the coarsest level with >= max_points bins in
-        range (else the finest). If ``read(start, stop) -> float32 (n, channels)`` is given
-        and the range holds < 2 * max_points samples, returns the samples themselves
-        (mins == maxs) at their own times.
+        ``channel`` None = the mix. If ``read(start, stop) -> float32 (n, channels) | None``
+        is given and the range holds fewer than ``base * max_points`` samples, they are read:
+        up to ``2 * max_points`` of them are returned themselves (mins is maxs, at their own
+        times; a line through them is the waveform); more are pooled into bins of
+        g = n // max_points samples (aligned to multiples of g, so a pan keeps them; at
+        least ``max_points`` bins) at the bins' centres. Otherwise the coarsest level with
+        >= max_points bins in range (else the finest, which may have fewer).
         """
         filled = list(self.filled)  # before levels: see the class doc
         levels = self.levels
@@ -96,18 +99,14 @@ class WaveformEnvelope:
         empty = np.zeros(0, dtype=np.float32)
         if s1 <= s0:
             return np.zeros(0), empty, empty
-        samples = read(s0, s1) if read is not None and s1 - s0 < 2 * max_points else None
-        if samples is not None:
-            samples = np.asarray(samples, dtype=np.float32)
-            if channel is None:
-                if samples.shape[1] == 1:
-                    values = np.ascontiguousarray(samples[:, 0])
-                else:
-                    values = samples.mean(axis=1, dtype=np.float32)
-            else:
-                values = np.ascontiguousarray(samples[:, column])
-            times = (s0 + np.arange(len(values))) / sr
-            return times, values, values.copy()
+        max_points = max(1, int(max_points))
+        if read is not None and s1 - s0 < self.base * max_points:
+            group = 1 if s1 - s0 <= 2 * max_points else (s1 - s0) // max_points
+            first = s0 // group * group
+            samples = read(first, s1)
+            if samples is not None and len(samples):
+                return self._from_samples(np.asarray(samples, dtype=np.float32), first,
+                                          channel, group)
         level = 0
         for candidate in range(len(levels) - 1, -1, -1):
             if (s1 - s0) / self.bin_frames(candidate) >= max_points:
@@ -122,6 +121,25 @@ class WaveformEnvelope:
         starts = np.arange(b0, b1) * size
         centres = (starts + np.minimum(starts + size, max(self.n_frames, 1))) / 2.0
         return centres / sr, bins[:, 0].copy(), bins[:, 1].copy()
+
+    def _from_samples(self, samples: np.ndarray, first: int, channel: int | None,
+                      group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Samples (n, channels) read from frame ``first``: themselves (group 1) or the
+        min/max of each run of ``group`` (the last run may be shorter)."""
+        if channel is not None:
+            values = np.ascontiguousarray(samples[:, channel])
+        elif samples.shape[1] == 1:
+            values = np.ascontiguousarray(samples[:, 0])
+        else:
+            values = samples.mean(axis=1, dtype=np.float32)
+        sr = float(self.samplerate)
+        if group == 1:
+            return (first + np.arange(len(values))) / sr, values, values
+        starts = np.arange(0, len(values), group)
+        mins = np.minimum.reduceat(values, starts)
+        maxs = np.maximum.reduceat(values, starts)
+        ends = np.minimum(starts + group, len(values))
+        return (first + (starts + ends - 1) / 2.0) / sr, mins, maxs
 
     # -- writing (the computing thread only) -------------------------------------------
     def append(self, block: np.ndarray) -> None:

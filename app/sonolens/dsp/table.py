@@ -12,7 +12,11 @@ from sonolens.dsp.minmax import MinMaxPyramid
 
 @dataclass
 class FeatureTable:
-    """``times`` float64 (n_frames,) in seconds (frame centres) and named float32 columns."""
+    """``times`` float64 (n_frames,) in seconds (frame centres) and named float32 columns.
+
+    ``complete`` is False for a snapshot taken while the analysis runs (the frames so far,
+    only the columns of its first pass).
+    """
 
     times: np.ndarray
     columns: dict[str, np.ndarray]
@@ -20,6 +24,7 @@ class FeatureTable:
     params: AnalysisParams
     tuning: float | None = None
     warnings: list[str] = field(default_factory=list)
+    complete: bool = True
     # min/max pyramids of drawn columns (dsp.minmax), built once (see :meth:`pyramid`)
     _pyramids: dict[str, MinMaxPyramid] = field(default_factory=dict, repr=False,
                                                 compare=False)

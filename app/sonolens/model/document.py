@@ -147,7 +147,8 @@ class Document(QObject):
 
     # -- results from workers ------------------------------------------------------------
     def accept_features(self, table: Any, token: object) -> bool:
-        if not self.is_current(token):
+        """A FeatureTable (``table.complete`` False: a snapshot of the first pass so far)."""
+        if not self.is_current(token) or table is self.features:
             return False
         self.features = table
         self._merge_warnings(getattr(table, "warnings", []))

@@ -113,7 +113,7 @@ class Exporter(QObject):
         if doc.source is None:
             self.window.show_error("Nothing to export", "Open a sound first.")
             return False
-        if need_features and doc.features is None:
+        if need_features and (doc.features is None or not doc.features.complete):
             self.window.show_error("Nothing to export yet",
                                    "The features are still being computed; try again when "
                                    "the progress bar is gone.")
@@ -155,9 +155,9 @@ class Exporter(QObject):
 
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
         """Render and write the spectrogram PNG (GUI thread: drawing needs it)."""
-        if not self._ready(need_spectrogram=True):
-            return False
         doc = self.window.document
+        if not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays)):
+            return False
         try:
             write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size))
         except SonolensError as exc:

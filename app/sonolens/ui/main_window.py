@@ -394,6 +394,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{source.path.name} — Sonolens")
         self.info_label.setText(source.info.describe())
         self.settings_panel.set_audio(source.samplerate, source.channels)
+        self.spectrogram_view.set_audio(source.samplerate, self.document.params)
         self._fill_play_channels(source.channels)
         self._update_playback_actions()
         self.settings_panel.set_values(self.document.params, self.document.view)
@@ -419,7 +420,8 @@ class MainWindow(QMainWindow):
         self.spectrogram_view.set_features(features)
         self.feature_plot.set_features(features)
         self.matrix_view.set_features(features)
-        self.settings.set_params(self.document.params)
+        if features is not None and features.complete:
+            self.settings.set_params(self.document.params)
 
     def _on_document_spectrogram_changed(self) -> None:
         self.spectrogram_view.set_spectrogram(self.document.spectrogram)
@@ -589,7 +591,8 @@ class MainWindow(QMainWindow):
         spec = doc.spectrogram
         if any(view.redraw_pending for view in self.time_views):
             return False
-        return (doc.features is not None and spec is not None and doc.envelope is not None
+        return (doc.features is not None and doc.features.complete and spec is not None
+                and doc.envelope is not None
                 and self.spectrogram_view.drawn_filled == spec.filled and self.waveform.drawn)
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -78,7 +78,7 @@ class SelectionPanel(LazyPanel):
         self.length.editingFinished.connect(self._on_duration_edited)
         document.selection_changed.connect(self._on_document_changed)
         document.audio_changed.connect(self._on_document_changed)
-        document.features_changed.connect(self._timer.start)
+        document.features_changed.connect(self._on_document_features_changed)
         document.params_changed.connect(self._timer.start)
         runner.finished.connect(self._on_runner_finished)
 
@@ -120,6 +120,11 @@ class SelectionPanel(LazyPanel):
             spin.blockSignals(False)
         self.scope.setText("Selection" if self.document.selection else "Whole file")
         self._timer.start()
+
+    def _on_document_features_changed(self) -> None:
+        table = self.document.features
+        if table is None or table.complete:  # snapshots of a running analysis: wait
+            self._timer.start()
 
     def _on_start_end_edited(self) -> None:
         self.document.set_selection((self.start.value(), self.end.value()))

@@ -27,18 +27,15 @@ class PlotColors:
     text: str
     cursor: str  # the play cursor over curves (over images it stays white)
     curves: tuple[str, ...]  # waveform channels, then feature curves, in order
-    legend_brush: tuple[int, int, int, int]
 
 
 PLOT_COLORS: dict[str, PlotColors] = {
     "dark": PlotColors(
         background="#121212", axis="#8c8c8c", text="#d4d4d4", cursor="#ffffff",
-        curves=("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176"),
-        legend_brush=(0, 0, 0, 160)),
+        curves=("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")),
     "light": PlotColors(
         background="#fcfcfc", axis="#505050", text="#202020", cursor="#202020",
-        curves=("#0277bd", "#e65100", "#2e7d32", "#c62828", "#6a1b9a", "#9e9d24"),
-        legend_brush=(255, 255, 255, 200)),
+        curves=("#0277bd", "#e65100", "#2e7d32", "#c62828", "#6a1b9a", "#9e9d24")),
 }
 
 
@@ -129,13 +126,6 @@ def style_plot(widget: pg.GraphicsView, plot: pg.PlotItem, colors: PlotColors) -
         axis.setTextPen(colors.text)
 
 
-def style_legend(legend: pg.LegendItem, colors: PlotColors) -> None:
-    legend.setBrush(pg.mkBrush(*colors.legend_brush))
-    legend.setLabelTextColor(colors.text)
-    for _sample, label in legend.items:
-        label.setText(label.text)  # re-render with the new colour
-
-
 def style_colorbar(colorbar: pg.ColorBarItem, colors: PlotColors) -> None:
     colorbar.axis.setPen(colors.axis)
     colorbar.axis.setTextPen(colors.text)
@@ -145,7 +135,8 @@ def style_time_views(views: list, markers, look: str) -> None:
     """Give the window's time views (and their cursor lines) the plot colours of ``look``.
 
     Curves: waveform lanes and feature curves take ``PlotColors.curves`` in order; the
-    spectrogram's overlays and legend sit on the image and keep their colours.
+    spectrogram's overlays sit on the image and keep their colours. Legend strips take
+    the text colour.
     """
     from sonolens.ui.views.feature_plot import FeaturePlot
     from sonolens.ui.views.waveform_view import WaveformView
@@ -156,13 +147,11 @@ def style_time_views(views: list, markers, look: str) -> None:
         if getattr(view, "colorbar", None) is not None:
             style_colorbar(view.colorbar, colors)
         if isinstance(view, WaveformView):
-            view.colors = colors.curves
-            for index, curve in enumerate(view.curves):
-                curve.setPen(pg.mkPen(colors.curves[index % len(colors.curves)], width=1))
+            view.set_colors(colors.curves)
         if isinstance(view, FeaturePlot):
-            for index, curve in enumerate(view.curves.values()):
-                curve.setPen(pg.mkPen(colors.curves[index % len(colors.curves)], width=1))
-            style_legend(view.legend, colors)
+            view.set_colors(colors.curves)
+        if getattr(view, "legend", None) is not None:
+            view.legend.set_text_color(colors.text)
     for view, line in zip(markers.views, markers.cursors, strict=True):
         over_image = hasattr(view, "image")
         color = "#ffffff" if over_image else colors.cursor

@@ -154,13 +154,20 @@ class AnalysisCoordinator(QObject):
         if key == KEY_DETAIL:
             self.document.accept_detail(payload, token)
             return
-        if key == KEY_FEATURES and isinstance(payload, tuple):  # (spectrogram, envelope)
-            payload, envelope = payload
+        doc = self.document
+        if key == KEY_FEATURES and isinstance(payload, tuple):  # (spectrogram, envelope, table)
+            payload, envelope, table = payload
             if envelope is not None:
-                self.document.accept_envelope(envelope, token)
-        if key in (KEY_SPECTROGRAM, KEY_FEATURES) and self.document.spectrogram is None:
-            # progressive only for a new file: a recompute keeps the old picture until done
-            self.document.accept_spectrogram(payload, token)
+                doc.accept_envelope(envelope, token)
+            if table is not None and (doc.features is None or not doc.features.complete):
+                doc.accept_features(table, replace(token, kind="") if isinstance(
+                    token, Token) else token)
+        shown = doc.spectrogram
+        if key in (KEY_SPECTROGRAM, KEY_FEATURES) and (
+                shown is None or shown is payload or not shown.complete):
+            # drawn as it grows while nothing complete is shown: a recompute keeps the
+            # old (complete) picture until the new one is done
+            doc.accept_spectrogram(payload, token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Generator
 from pathlib import Path
 
@@ -22,6 +23,10 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
         raise
     return source
 
+
+# feature snapshots while the first pass runs: one per this fraction of the work (each
+# builds its curve pyramids: O(frames so far), so ~50 of them cost ~25 full builds)
+SNAPSHOT_FRACTION = 0.02
 
 # columns the window draws as curves: their pyramids are built here, not on the GUI thread
 DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_centroid",
@@ -47,8 +52,10 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     """Features, the ``kind`` display spectrogram (same STFT) and, with ``envelope``, the
     waveform envelope (same decode) in one pass: returns (table, spectrogram, envelope).
 
-    Progress.partial is (Spectrogram, WaveformEnvelope | None), both growing; both are
-    complete after the first pass.
+    Progress.partial is (Spectrogram, WaveformEnvelope | None, FeatureTable | None): the
+    first two growing, the table an incomplete snapshot of the frames analysed so far
+    (taken every SNAPSHOT_FRACTION of the work, its curve pyramids built here). The spectrogram and
+    the envelope are complete after the first pass.
     """
     from dataclasses import replace
 
@@ -61,6 +68,7 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
            if envelope else None)
     job = extract_features(source, params, spectrogram=(plan, spec),
                            on_source_block=env.append if env is not None else None)
+    table, taken = None, -math.inf  # the last snapshot, and the progress it was taken at
     try:
         while True:
             try:
@@ -71,7 +79,11 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
                 return _with_curve_pyramids(stop.value), spec, env
             if env is not None and spec.complete and not env.complete:
                 env.finish()  # pass 1 has read every block
-            yield replace(progress, partial=(spec, env))
+            snapshot = progress.partial
+            if callable(snapshot) and (spec.complete or progress.done - taken
+                                       >= progress.total * SNAPSHOT_FRACTION):
+                table, taken = _with_curve_pyramids(snapshot()), progress.done
+            yield replace(progress, partial=(spec, env, table))
     finally:
         job.close()
 

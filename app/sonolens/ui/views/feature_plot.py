@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-import pyqtgraph as pg
-from PySide6.QtWidgets import QGraphicsItem
 
-from sonolens.dsp.minmax import MinMaxPyramid, peak_line
+from sonolens.dsp.minmax import MinMaxPyramid
 from sonolens.dsp.pooling import visible_frames
-from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
+from sonolens.ui.views.value_curve import ValueCurve
 
 FEATURE_CURVES = {  # column -> (legend label, colour)
     "rms": ("RMS", "#4fc3f7"),
@@ -20,23 +18,33 @@ FEATURE_CURVES = {  # column -> (legend label, colour)
 
 
 class FeaturePlot(TimeView):
-    """Curves of the visible range, at most ~2 points per pixel from min/max pyramids
-    (short events stay visible; a redraw costs O(pixels), not O(frames))."""
+    """Curves of the visible range from min/max pyramids (a redraw costs O(pixels), not
+    O(frames)): each pixel's mean as a line over its min..max as a faint band, so short
+    events stay visible and noisy curves stay readable. The legend is a strip above."""
 
     def __init__(self) -> None:
         super().__init__(y_label="Value")
         self.set_right_item(None)
-        self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
-                                          brush=pg.mkBrush(0, 0, 0, 160))
-        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
-        self.curves: dict[str, FastCurve] = {}
+        self.legend = self.add_legend_strip()
+        self.curves: dict[str, ValueCurve] = {}
         for name, (label, color) in FEATURE_CURVES.items():
-            curve = FastCurve(pen=pg.mkPen(color, width=1), name=label)
-            self.plot.addItem(curve)
+            curve = ValueCurve(color, name=label)
+            for item in curve.items():
+                self.plot.addItem(item)
             self.curves[name] = curve
-        self.cache_legend_text(self.legend)
         self.features = None
         self.pyramids: dict[str, MinMaxPyramid] = {}
+
+    def set_colors(self, colors: tuple[str, ...]) -> None:
+        """One colour per curve, in FEATURE_CURVES order (the theme's)."""
+        for index, curve in enumerate(self.curves.values()):
+            curve.set_color(colors[index % len(colors)])
+        self._update_legend()
+
+    def _update_legend(self) -> None:
+        self.legend.set_entries([(curve.name, curve.color, None)
+                                 for name, curve in self.curves.items()
+                                 if name in self.pyramids])
 
     def set_features(self, features) -> None:
         self.features = features
@@ -48,7 +56,8 @@ class FeaturePlot(TimeView):
                 self.pyramids[name] = features.pyramid(name)
                 top = max(top, float(np.nanmax(values)) if np.isfinite(values).any() else 0.0)
             else:
-                curve.setData([], [])
+                curve.clear()
+        self._update_legend()
         self.schedule_redraw()
         # fixed y range: autoranging an empty plot makes a NaN range that blanks every
         # x-linked view
@@ -67,5 +76,4 @@ class FeaturePlot(TimeView):
         if interacting():  # dense curves cost pixels: coarser still while moving
             width = max(16, width // 2)
         for name, pyramid in self.pyramids.items():
-            x, y = peak_line(*pyramid.span(first, stop, width))
-            self.curves[name].setData(x * dt, y)
+            self.curves[name].draw(pyramid, first, stop, width, dt)

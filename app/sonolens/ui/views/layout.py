@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.ui.views.interaction import INTERACTION_S, interacting
+from sonolens.ui.views.legend_strip import LegendStrip
 from sonolens.ui.views.text_axis import TextCachedAxis
 from sonolens.ui.views.time_axis import TimeAxis, time_label
 from sonolens.ui.views.time_viewbox import TimeViewBox
@@ -31,7 +32,8 @@ class TimeView(pg.GraphicsLayoutWidget):
         axes: dict[str, pg.AxisItem] = {"bottom": TimeAxis("bottom")}
         axes["left"] = left_axis if left_axis is not None else TextCachedAxis("left")
         self.viewbox = TimeViewBox()
-        self.plot: pg.PlotItem = self.addPlot(row=0, col=0, axisItems=axes,
+        # row 0: a legend strip for views with curves (add_legend_strip); row 1: the plot
+        self.plot: pg.PlotItem = self.addPlot(row=1, col=0, axisItems=axes,
                                               viewBox=self.viewbox)
         self.plot.getAxis("left").setWidth(LEFT_AXIS_WIDTH)
         for name in ("left", "bottom", "top", "right"):  # SI prefixes: label HTML per change
@@ -63,8 +65,14 @@ class TimeView(pg.GraphicsLayoutWidget):
         if self.right_column is not None:
             self.removeItem(self.right_column)
         self.right_column = item if item is not None else pg.LabelItem("")
-        self.addItem(self.right_column, row=0, col=1)
+        self.addItem(self.right_column, row=1, col=1)
         self.ci.layout.setColumnFixedWidth(1, RIGHT_COLUMN_WIDTH)
+
+    def add_legend_strip(self) -> LegendStrip:
+        """A legend row above the plot (names start at the plot's left edge)."""
+        strip = LegendStrip(indent=LEFT_AXIS_WIDTH)
+        self.addItem(strip, row=0, col=0)
+        return strip
 
     def show_time_label(self, shown: bool) -> None:
         """The time axis under this view (the window shows it once, under the lowest view:
@@ -123,13 +131,6 @@ class TimeView(pg.GraphicsLayoutWidget):
         if interacting():
             width = max(16, width // 2)
         return float(t0), float(t1), width
-
-    @staticmethod
-    def cache_legend_text(legend: pg.LegendItem) -> None:
-        """Draw the legend's entries from cached pixmaps (repainted every frame else)."""
-        for sample, label in legend.items:
-            label.item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-            sample.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def plot_height(self) -> int:
         """The plot area's height in device pixels."""

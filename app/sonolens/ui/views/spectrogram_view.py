@@ -10,25 +10,26 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Signal
-from PySide6.QtWidgets import QGraphicsItem
+from PySide6.QtCore import QRectF, Qt, Signal
 
+from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import OVERLAYS, SPECTROGRAM_UNITS, ViewSettings
-from sonolens.dsp.minmax import MinMaxPyramid, peak_line
+from sonolens.dsp.minmax import MinMaxPyramid
 from sonolens.dsp.pooling import visible_frames
 from sonolens.dsp.scales import FrequencyScale, RowMap
 from sonolens.ui.colormaps import colormap
-from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.opaque_image import OpaqueImageItem
+from sonolens.ui.views.value_curve import ValueCurve
 
 OVERLAY_COLORS = {
     "spectral_centroid": "#00e5ff",
     "spectral_rolloff": "#b2ff59",
     "spectral_bandwidth": "#ffffff",
 }
+DEFAULT_RATE = 44100  # Hz: the empty window's frequency axis (0 … 22.05 kHz)
 _MAX_DISPLAY_ROWS = 1024
 _MIN_DISPLAY_ROWS = 256
 
@@ -54,26 +55,21 @@ class SpectrogramView(TimeView):
                                         interactive=False, colorMapMenu=False)
         self.colorbar.setImageItem(self.image)
         self.set_right_item(self.colorbar)
-        self.legend = self.plot.addLegend(offset=(-8, 8), labelTextColor="#ffffff",
-                                          brush=pg.mkBrush(0, 0, 0, 140))
-        self.legend.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static
-        self.curves: dict[str, FastCurve] = {}
-        for name in ("spectral_centroid", "spectral_rolloff"):
-            curve = FastCurve(pen=pg.mkPen(OVERLAY_COLORS[name], width=1), name=OVERLAYS[name])
-            curve.setZValue(10)
-            self.curves[name] = curve
-        band_pen = pg.mkPen(OVERLAY_COLORS["spectral_bandwidth"], width=1,
-                            style=pg.QtCore.Qt.PenStyle.DashLine)
-        self.band_low = FastCurve(pen=band_pen)
-        self.band_high = FastCurve(pen=band_pen, name=OVERLAYS["spectral_bandwidth"])
-        for curve in (self.band_low, self.band_high):
-            curve.setZValue(10)
-        self.band_fill = pg.FillBetweenItem(self.band_low, self.band_high,
-                                            brush=pg.mkBrush(255, 255, 255, 40))
+        self.legend = self.add_legend_strip()
+        self.curves: dict[str, ValueCurve] = {
+            name: ValueCurve(OVERLAY_COLORS[name], name=OVERLAYS[name], band=False, z=10)
+            for name in ("spectral_centroid", "spectral_rolloff")}
+        # the bandwidth band: its two edges as translucent lines, no fill over the image
+        edge = dict(band=False, style=Qt.PenStyle.DashLine, alpha=170, z=10)
+        self.band_low = ValueCurve(OVERLAY_COLORS["spectral_bandwidth"], **edge)
+        self.band_high = ValueCurve(OVERLAY_COLORS["spectral_bandwidth"],
+                                    name=OVERLAYS["spectral_bandwidth"], **edge)
         self.spectrogram = None
         self.features = None
         self.view = ViewSettings()
         self.scale: FrequencyScale | None = None
+        # (analysis rate, params) of the open file, for the axis before any result
+        self._expected: tuple[int, AnalysisParams] = (DEFAULT_RATE, AnalysisParams())
         self._rowmap: RowMap | None = None
         self._rowmap_key: tuple | None = None
         self._max_value = -np.inf
@@ -85,6 +81,7 @@ class SpectrogramView(TimeView):
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
         self._colorbar_state: tuple | None = None  # (lo, hi, unit) the colorbar shows
+        self._update_scale()
 
     # -- inputs --------------------------------------------------------------------------
     def set_view(self, view: ViewSettings) -> None:
@@ -92,6 +89,7 @@ class SpectrogramView(TimeView):
         self.colorbar.setColorMap(colormap(view.colormap))
         self._update_scale()
         self._update_overlays()
+        self._update_legend()
         self.schedule_redraw()
 
     def set_spectrogram(self, spectrogram) -> None:
@@ -121,17 +119,21 @@ class SpectrogramView(TimeView):
         self._update_overlays()
 
     # -- geometry ------------------------------------------------------------------------
+    def set_audio(self, samplerate: int, params: AnalysisParams) -> None:
+        """The open file's rate and the analysis parameters: the frequency axis shows the
+        range the spectrogram will have (0 … Nyquist) before any column is computed."""
+        self._expected = (params.sr or samplerate, params)
+        self._update_scale()
+
     def _update_scale(self) -> None:
         spec = self.spectrogram
-        if spec is None:
-            return
-        p = spec.params
-        fmax = p.fmax if p.fmax is not None else spec.sr / 2
+        sr, p = (spec.sr, spec.params) if spec is not None else self._expected
+        fmax = p.fmax if p.fmax is not None else sr / 2
         try:
-            scale = FrequencyScale.for_view(self.view.freq_scale, sr=spec.sr, n_fft=p.n_fft,
+            scale = FrequencyScale.for_view(self.view.freq_scale, sr=sr, n_fft=p.n_fft,
                                             fmin=p.fmin, fmax=fmax)
         except ValueError:  # e.g. a log axis whose range lies below the first FFT bin
-            scale = FrequencyScale.for_view("linear", sr=spec.sr, n_fft=p.n_fft,
+            scale = FrequencyScale.for_view("linear", sr=sr, n_fft=p.n_fft,
                                             fmin=p.fmin, fmax=fmax)
         if scale != self.scale:
             self.scale = scale
@@ -251,9 +253,9 @@ class SpectrogramView(TimeView):
         self._draw_overlays()
 
     def _draw_overlays(self) -> None:
-        """The overlay curves of the visible range from their min/max pyramids (Hz values
-        mapped onto the axis after pooling: the scales are monotonic). The bandwidth band
-        spans, per pixel, the lowest lower edge to the highest upper edge."""
+        """The overlay curves of the visible range from their min/max pyramids: per pixel
+        the mean in Hz, mapped onto the axis (see ValueCurve). The bandwidth band's edges
+        are the means of centroid -/+ bandwidth/2."""
         if not self._pyramids or self.features is None or self.scale is None:
             return
         t0, t1, width = self.visible_span()
@@ -261,17 +263,11 @@ class SpectrogramView(TimeView):
         dt = features.params.hop_length / float(features.sr)
         first, stop = visible_frames(features.n_frames, dt, t0, t1)
         to_axis = self.scale.to_axis
-        for name in ("spectral_centroid", "spectral_rolloff"):
-            if name in self._pyramids:
-                x, y = peak_line(*self._pyramids[name].span(first, stop, width))
-                self.curves[name].setData(x * dt, to_axis(y))
-        if "band_low" in self._pyramids:
-            centres, low, _ = self._pyramids["band_low"].span(first, stop, width)
-            _, _, high = self._pyramids["band_high"].span(first, stop, width)
-            self.band_low.setData(centres * dt, to_axis(np.asarray(low, np.float64)))
-            self.band_high.setData(centres * dt, to_axis(np.asarray(high, np.float64)))
+        curves = {**self.curves, "band_low": self.band_low, "band_high": self.band_high}
+        for name, pyramid in self._pyramids.items():
+            curves[name].draw(pyramid, first, stop, width, dt, to_axis)
 
-    def overlay_items(self) -> dict[str, FastCurve]:
+    def overlay_items(self) -> dict[str, ValueCurve]:
         """Overlay curve per shown feature (bandwidth: its upper edge)."""
         items = {n: c for n, c in self.curves.items() if n in self._shown_overlays}
         if "spectral_bandwidth" in self._shown_overlays:
@@ -282,16 +278,25 @@ class SpectrogramView(TimeView):
         if wanted == self._shown_overlays:
             return
         for name in self._shown_overlays - wanted:
-            for item in self._items_of(name):
-                self.plot.removeItem(item)
+            for curve in self._curves_of(name):
+                curve.clear()
+                for item in curve.items():
+                    self.plot.removeItem(item)
         for name in sorted(wanted - self._shown_overlays):
-            for item in self._items_of(name):
-                self.plot.addItem(item)
+            for curve in self._curves_of(name):
+                for item in curve.items():
+                    self.plot.addItem(item)
         self._shown_overlays = set(wanted)
-        self.cache_legend_text(self.legend)
+        self._update_legend()
 
-    def _items_of(self, name: str) -> list[pg.GraphicsObject]:
+    def _update_legend(self) -> None:
+        """One entry per shown overlay, its line sample on the colormap's low end (what
+        overlays are mostly drawn over)."""
+        swatch = colormap(self.view.colormap).map(0.0, mode="qcolor").name()
+        self.legend.set_entries([(OVERLAYS[name], OVERLAY_COLORS[name], swatch)
+                                 for name in OVERLAYS if name in self._shown_overlays])
+
+    def _curves_of(self, name: str) -> list[ValueCurve]:
         if name == "spectral_bandwidth":
-            return [self.band_fill, self.band_low, self.band_high]
+            return [self.band_low, self.band_high]
         return [self.curves[name]]
-

@@ -1,7 +1,8 @@
 """The waveform as a min/max envelope of the visible range (never millions of points).
 
 Every channel gets its own lane (as in Audacity), or one lane shows a chosen channel or
-the mono mix (mean of the channels, as librosa).
+the mono mix (mean of the channels, as librosa). Each lane has its own amplitude scale
+(+1, 0, -1) and at least :data:`MIN_LANE_PX` pixels of height.
 """
 
 from __future__ import annotations
@@ -15,11 +16,24 @@ from sonolens.ui.views.layout import TimeView
 
 CHANNEL_COLORS = ("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")
 LANE_HEIGHT = 2.2  # y units per lane: samples in [-1, 1] plus a gap
+MIN_LANE_PX = 54  # room for the +1, 0 and -1 labels of a lane
+DOT_SPACING_PX = 6  # samples at least this far apart get a dot each
+DOT_SIZE_PX = 5
 _CHANNEL_NAMES = {2: ("L", "R")}
 
 
+def channel_name(channel: int | None, channels: int) -> str:
+    """A lane's name: "L"/"R" for stereo, else the 1-based channel number; "mix"."""
+    if channel is None:
+        return "mix"
+    names = _CHANNEL_NAMES.get(channels, ())
+    return names[channel] if names else str(channel + 1)
+
+
 class WaveformView(TimeView):
-    """One vertical min-max bar per pixel column, per shown lane."""
+    """Per shown lane: a min/max stroke per pixel column (joined into one continuous
+    envelope when there are fewer bins than pixels), or the samples themselves joined by
+    a line, with a dot on each when they are sparse."""
 
     def __init__(self) -> None:
         super().__init__(y_label="Amplitude")
@@ -29,6 +43,8 @@ class WaveformView(TimeView):
         self.channel: int | None = None
         self.colors: tuple[str, ...] = CHANNEL_COLORS  # one per lane (ui.theme sets them)
         self.curves: list[FastCurve] = []
+        self.dots: list[pg.ScatterPlotItem] = []
+        self._dotted: set[int] = set()  # lanes whose dots hold points
         self.drawn = False
         self._lanes_key: tuple | None = None
         self._set_lanes([None])
@@ -48,10 +64,19 @@ class WaveformView(TimeView):
             self.channel = channel
             self.schedule_redraw()
 
+    def set_colors(self, colors: tuple[str, ...]) -> None:
+        """One colour per lane, in order (the theme's)."""
+        self.colors = colors
+        for index, (curve, dots) in enumerate(zip(self.curves, self.dots, strict=True)):
+            color = colors[index % len(colors)]
+            curve.setPen(pg.mkPen(color, width=1))
+            dots.setBrush(pg.mkBrush(color))
+
     def clear_data(self) -> None:
         self.envelope = None
-        for curve in self.curves:
+        for index, curve in enumerate(self.curves):
             curve.setData([], [])
+            self._set_dots(index, None, None)
         self.drawn = False
 
     def lanes(self) -> list[int | None]:
@@ -69,27 +94,39 @@ class WaveformView(TimeView):
         """y of lane ``index``'s zero line (lane 0 on top)."""
         return (count - 1 - index) * LANE_HEIGHT
 
+    def minimum_lanes_height(self) -> int:
+        """Pixels the view needs for every lane to get MIN_LANE_PX (plus its margins)."""
+        count = max(1, len(self.lanes()))
+        return count * MIN_LANE_PX + 12
+
     def _set_lanes(self, lanes: list[int | None]) -> None:
         key = tuple(lanes)
         if key == self._lanes_key:
             return
         self._lanes_key = key
         count = len(lanes)
-        ticks = []
-        names = _CHANNEL_NAMES.get(self.envelope.channels if self.envelope else 0, ())
+        channels = self.envelope.channels if self.envelope else 1
+        major, minor = [], []
         for index, channel in enumerate(lanes):
             offset = self.lane_offset(index, count)
-            if count > 1:
-                label = names[channel] if channel is not None and names else (
-                    "mix" if channel is None else str(channel + 1))
-                ticks.append((offset, f"{label}  0"))
-            else:
-                ticks += [(offset, "0"), (offset + 1.0, "1"), (offset - 1.0, "-1"),
-                          (offset + 0.5, "0.5"), (offset - 0.5, "-0.5")]
-        self.plot.getAxis("left").setTicks([ticks, []])
+            zero = f"{channel_name(channel, channels)}  0" if count > 1 else "0"
+            major += [(offset + 1.0, "1"), (offset, zero), (offset - 1.0, "-1")]
+            minor += [(offset + 0.5, "0.5"), (offset - 0.5, "-0.5")]
+        self.plot.getAxis("left").setTicks([major, minor])
         lo, hi = -1.05, (count - 1) * LANE_HEIGHT + 1.05
         self.plot.getViewBox().setLimits(yMin=lo, yMax=hi)
         self.plot.setYRange(lo, hi, padding=0)
+        self.setMinimumHeight(self.minimum_lanes_height())
+
+    def _grow_items(self, count: int) -> None:
+        while len(self.curves) < count:
+            color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
+            curve = FastCurve(pen=pg.mkPen(color, width=1))
+            dots = pg.ScatterPlotItem(size=DOT_SIZE_PX, pen=None, brush=pg.mkBrush(color))
+            self.plot.addItem(curve)
+            self.plot.addItem(dots)
+            self.curves.append(curve)
+            self.dots.append(dots)
 
     def redraw(self) -> None:
         env = self.envelope
@@ -98,22 +135,39 @@ class WaveformView(TimeView):
         t0, t1, width = self.visible_span()
         lanes = self.lanes()
         self._set_lanes(lanes)
-        while len(self.curves) < len(lanes):
-            color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
-            curve = FastCurve(pen=pg.mkPen(color, width=1))
-            self.plot.addItem(curve)
-            self.curves.append(curve)
-        for curve in self.curves[len(lanes):]:
-            curve.setData([], [])
-        for index, (curve, channel) in enumerate(zip(self.curves, lanes, strict=False)):
+        self._grow_items(len(lanes))
+        for index in range(len(lanes), len(self.curves)):
+            self.curves[index].setData([], [])
+            self._set_dots(index, None, None)
+        for index, channel in enumerate(lanes):
             offset = self.lane_offset(index, len(lanes))
             times, mins, maxs = env.envelope(t0, t1, width, channel, read=self.read)
-            if len(times) and np.array_equal(mins, maxs):  # raw samples: a line
-                curve.setData(times, np.asarray(mins, dtype=np.float64) + offset,
-                              connect="all")
-                continue
-            x = np.repeat(times, 2)
-            y = np.empty(2 * len(times), dtype=np.float64)
-            y[0::2], y[1::2] = mins, maxs
-            curve.setData(x, y + offset, connect="pairs")
+            self._draw_lane(index, times, mins, maxs, offset, width)
         self.drawn = True
+
+    def _draw_lane(self, index: int, times: np.ndarray, mins: np.ndarray, maxs: np.ndarray,
+                   offset: float, width: int) -> None:
+        curve = self.curves[index]
+        if mins is maxs:  # the samples themselves: a line, dots when they are sparse
+            y = np.asarray(mins, dtype=np.float64) + offset
+            curve.setData(times, y, connect="all")
+            sparse = len(times) > 0 and len(times) * DOT_SPACING_PX <= width
+            self._set_dots(index, times if sparse else None, y if sparse else None)
+            return
+        self._set_dots(index, None, None)
+        # a stroke from min to max per bin; fewer bins than pixels: strokes joined into
+        # one zigzag, so the envelope has no gaps between them
+        x = np.repeat(times, 2)
+        y = np.empty(2 * len(times), dtype=np.float64)
+        y[0::2], y[1::2] = mins, maxs
+        curve.setData(x, y + offset, connect="pairs" if len(times) >= width else "all")
+
+    def _set_dots(self, index: int, x: np.ndarray | None, y: np.ndarray | None) -> None:
+        """Dots of lane ``index`` at (x, y), or none (cleared once, not at every redraw)."""
+        if x is None or y is None:
+            if index in self._dotted:
+                self.dots[index].setData([], [])
+                self._dotted.discard(index)
+            return
+        self.dots[index].setData(x, y)
+        self._dotted.add(index)

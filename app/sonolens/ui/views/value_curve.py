@@ -1,0 +1,99 @@
+"""A per-frame curve drawn at the view's resolution, legible at every zoom.
+
+Zoomed out (more frames than pixels) a curve of noisy values drawn through every
+frame's min and max becomes a solid block. :class:`ValueCurve` draws instead a thin line
+through each pixel column's mean and, optionally, that column's min..max range as a
+translucent stroke (a band that shows the spread without hiding what lies under it).
+Zoomed in, the line goes through the frames themselves, with a dot on each frame when
+they are sparse (a file of one frame still shows its value).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+
+from sonolens.dsp.minmax import MinMaxPyramid
+from sonolens.ui.views.fast_curve import FastCurve
+
+BAND_ALPHA = 70  # of 255: the min..max strokes
+DOT_SPACING_PX = 6  # frames at least this far apart get a dot
+DOT_SIZE_PX = 5
+
+
+class ValueCurve:
+    """The items of one curve (band, line, dots) on one plot; ``draw`` fills them."""
+
+    def __init__(self, color: str, *, name: str = "", band: bool = True,
+                 style: Qt.PenStyle = Qt.PenStyle.SolidLine, alpha: int = 255,
+                 z: float = 0.0) -> None:
+        self.name = name
+        self._style, self._alpha = style, alpha
+        self.line = FastCurve(pen=pg.mkPen(color))
+        self.band = FastCurve(pen=pg.mkPen(color)) if band else None
+        self.dots = pg.ScatterPlotItem(size=DOT_SIZE_PX, pen=None)
+        self._dotted = False
+        self.set_color(color)
+        for item in self.items():
+            item.setZValue(z)
+
+    @property
+    def xData(self) -> np.ndarray | None:
+        return self.line.xData
+
+    @property
+    def yData(self) -> np.ndarray | None:
+        return self.line.yData
+
+    def items(self) -> list[pg.GraphicsObject]:
+        return [item for item in (self.band, self.line, self.dots) if item is not None]
+
+    def set_color(self, color: str) -> None:
+        self.color = color
+        line = pg.mkColor(color)
+        line.setAlpha(self._alpha)
+        self.line.setPen(pg.mkPen(line, width=1, style=self._style))
+        if self.band is not None:
+            faint = pg.mkColor(color)
+            faint.setAlpha(BAND_ALPHA * self._alpha // 255)
+            self.band.setPen(pg.mkPen(faint, width=1))
+        self.dots.setBrush(pg.mkBrush(line))
+
+    def clear(self) -> None:
+        self.line.setData([], [])
+        if self.band is not None:
+            self.band.setData([], [])
+        self._set_dots(None, None)
+
+    def draw(self, pyramid: MinMaxPyramid, first: int, stop: int, width: int, dt: float,
+             to_axis: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+        """Frames [first, stop) of ``pyramid`` over ``width`` pixels; frame k sits at
+        ``k * dt`` s; values are mapped through ``to_axis`` (e.g. Hz -> a log axis)."""
+        centres, low, mean, high = pyramid.mean_span(first, stop, width)
+        x = centres * dt
+        mapped = to_axis if to_axis is not None else (lambda v: np.asarray(v, np.float64))
+        y = mapped(mean)
+        self.line.setData(x, y)
+        sparse = low is high
+        if self.band is not None:
+            if sparse or not len(x):
+                self.band.setData([], [])
+            else:
+                strokes = np.empty(2 * len(x), dtype=np.float64)
+                strokes[0::2], strokes[1::2] = mapped(low), mapped(high)
+                self.band.setData(np.repeat(x, 2), strokes, connect="pairs")
+        dotted = sparse and len(x) > 0 and len(x) * DOT_SPACING_PX <= width
+        self._set_dots(x if dotted else None, y if dotted else None)
+
+    def _set_dots(self, x: np.ndarray | None, y: np.ndarray | None) -> None:
+        if x is None or y is None:
+            if self._dotted:
+                self.dots.setData([], [])
+                self._dotted = False
+            return
+        finite = np.isfinite(y)
+        self.dots.setData(x[finite], y[finite])
+        self._dotted = True
