@@ -5,19 +5,20 @@ last request's.
 
 Playback goes to the ALSA file/null PCM of tests/qt/conftest.py (DESIGN §11); it is not
 paced in real time, so "during playback" means a looping selection, playing until stopped.
-A watchdog dumps every thread's stack and ends the run if a test hangs (a deadlock fails
-CI instead of stalling it).
+Nothing here is timed: a hang (deadlock) is caught by pytest-timeout (pyproject's
+``timeout``, ``timeout_method = "thread"``), which dumps every thread's stack and ends the
+run, so it fails CI instead of stalling it. Speed is measured in tests/benchmarks.
 """
 
 from __future__ import annotations
 
-import faulthandler
 import os
 import random
 import sys
 import threading
 import time
 import traceback
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -29,15 +30,7 @@ from sonolens.core.params import AnalysisParams
 from sonolens.dsp.engine import extract_features, run_to_end
 from tests.qt.conftest import wait_settled, write_rich, write_tone
 
-WATCHDOG_S = 240
 ACTIONS = ("open", "params", "cancel", "close")
-
-
-@pytest.fixture(autouse=True)
-def watchdog():
-    faulthandler.dump_traceback_later(WATCHDOG_S, exit=True)
-    yield
-    faulthandler.cancel_dump_traceback_later()
 
 
 @pytest.fixture(autouse=True)
@@ -127,9 +120,8 @@ def assert_consistent(window, path: Path, params: AnalysisParams) -> None:
 
 def assert_closed_cleanly(window, baseline) -> None:
     native, python = baseline
-    started = time.monotonic()
     window.close()
-    assert time.monotonic() - started < 10.0, "closing took too long"
+    assert not window.isVisible()
     assert not window.runner.is_busy() and window.runner.is_idle()
     assert all(thread.isFinished() for thread in window.runner._threads)
     assert window.playback.player is None
@@ -177,7 +169,7 @@ def test_interruption(qtbot, make_main_window, files, thread_baseline, busy, act
     assert_closed_cleanly(window, thread_baseline)
 
 
-STRESS_SECONDS = 10.0
+STRESS_STEPS = 300  # ~10 s here; a fixed count, so every run takes the same steps
 
 
 def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window, files,
@@ -190,12 +182,15 @@ def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window
     lowers = ["features", "mfcc", "chroma", "contrast"]
     doc = window.document
     window.open_path(paths[0])
-    steps = 0
-    deadline = time.monotonic() + STRESS_SECONDS
-    while time.monotonic() < deadline:
-        step = rng.choice(["open", "params", "params", "view", "play", "stop", "select",
-                           "cancel", "wait", "zoom"])
-        if step == "open":
+    choices = ["open", "params", "params", "view", "play", "stop", "select", "cancel", "wait",
+               "zoom"]
+    performed: Counter[str] = Counter()  # steps that acted (play/select need a file)
+    playback_states: set[str] = set()
+    for _ in range(STRESS_STEPS):
+        step = rng.choice(choices)
+        if step in ("play", "select") and doc.source is None:
+            step = "skipped"
+        elif step == "open":
             window.open_path(rng.choice(paths))
         elif step == "params":
             doc.set_params(doc.params.replace(**rng.choice(PARAM_CHOICES),
@@ -204,12 +199,13 @@ def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window
         elif step == "view":
             doc.set_view(doc.view.replace(kind=rng.choice(kinds),
                                           lower_view=rng.choice(lowers)))
-        elif step == "play" and doc.source is not None:
+        elif step == "play":
             window.actions.loop.setChecked(rng.random() < 0.5)
             window.actions.play_pause.trigger()
+            playback_states.add(window.playback.state)
         elif step == "stop":
             window.actions.stop.trigger()
-        elif step == "select" and doc.source is not None:
+        elif step == "select":
             t0 = rng.uniform(0, doc.duration)
             doc.set_selection((t0, t0 + rng.uniform(0.05, 1.0)))
         elif step == "cancel":
@@ -217,8 +213,8 @@ def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window
         elif step == "zoom":
             rng.choice([window.actions.zoom_in, window.actions.zoom_out,
                         window.actions.zoom_fit]).trigger()
+        performed[step] += 1
         qtbot.wait(rng.randint(0, 30))
-        steps += 1
     # the last requests, after whatever was still running
     final_path, final_params = paths[2], AnalysisParams(n_fft=1024, hop_length=256, n_mels=64)
     final_kind = "mel_db"
@@ -228,7 +224,9 @@ def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window
     qtbot.waitUntil(lambda: doc.source is not None and doc.source.path == final_path,
                     timeout=20000)
     wait_settled(qtbot, window, timeout=60000)
-    assert steps > 50
+    assert set(performed) - {"skipped"} == set(choices), performed  # every kind of step ran
+    assert sum(performed.values()) == STRESS_STEPS and performed["open"] >= 10
+    assert "playing" in playback_states  # playback really started during the sequence
     assert doc.view.kind == final_kind
     assert_consistent(window, final_path, final_params)
     assert "internal error" not in window.last_error

@@ -60,7 +60,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     wait_settled(qtbot, window)
     window.actions.theme_dark.trigger()
     assert window.actions.theme_dark.isChecked() and window.theme == "dark"
-    assert QApplication.style().name().lower() == "fusion"
+    assert QApplication.style().baseStyle().name().lower() == "fusion"  # theme.Style
     assert window_lightness() < 80
     assert QApplication.palette().color(QPalette.ColorRole.Text).lightness() > 180
     for background, axis, text in plot_colours(window):

@@ -106,10 +106,82 @@ def test_peak_distance_and_prominence():
     y = tone([(1000.0, 0.5), (1010.0, 0.4)], sr, n)
     spectrum = magnitude_spectrum(y, sr)
     assert len(find_peaks(spectrum, max_peaks=2, min_distance_hz=1.0)) == 2
-    close = find_peaks(spectrum, max_peaks=2, min_distance_hz=20.0)
-    assert abs(close[0][0] - 1000.0) < 1.0 and abs(close[1][0] - 1010.0) > 20.0
+    close = find_peaks(spectrum, max_peaks=2, min_distance_hz=20.0)  # 1010 Hz is too close
+    assert len(close) == 1 and abs(close[0][0] - 1000.0) < 1.0
     assert find_peaks(spectrum, max_peaks=0) == []
     assert find_peaks(magnitude_spectrum(np.zeros(100, np.float32), sr)) == []
+
+
+def quantized(y, bits=16):
+    """``y`` rounded to ``bits``-bit PCM steps (what a 16-bit file holds)."""
+    scale = 2.0 ** (bits - 1) - 1
+    return (np.round(y.astype(np.float64) * scale) / scale).astype(np.float32)
+
+
+def backgrounds(n, seed):
+    """What a tone may sit on: digital zero, -120 dBFS dither, 16-bit quantization."""
+    rng = np.random.default_rng(seed)
+    return {
+        "zero": lambda y: y,
+        "dither-120dB": lambda y: (y + 10 ** (-120 / 20) * rng.standard_normal(n)).astype(
+            np.float32),
+        "pcm16": quantized,
+    }
+
+
+@pytest.mark.parametrize("background", ["zero", "dither-120dB", "pcm16"])
+@pytest.mark.parametrize(("sr", "n", "freq"), [(22050, 22050, 1000.0), (44100, 30000, 1234.5),
+                                               (16000, LONG_INPUT + 5000, 440.0)])
+def test_tone_in_silence_marks_the_tone_and_nothing_else(background, sr, n, freq):
+    y = backgrounds(n, 5)[background](tone([(freq, 0.5)], sr, n))
+    spectrum = magnitude_spectrum(y, sr)
+    peaks = find_peaks(spectrum, max_peaks=6)
+    assert len(peaks) == 1, peaks
+    peak_freq, peak_level = peaks[0]
+    assert abs(peak_freq - freq) <= spectrum.bin_hz / 4
+    assert peak_level == pytest.approx(20 * np.log10(0.5), abs=0.1)
+
+
+@pytest.mark.parametrize("background", ["zero", "dither-120dB", "pcm16"])
+@pytest.mark.parametrize("window", ["hann", "hamming", "blackman", "rectangular", "flattop"])
+def test_two_tones_mark_both_and_nothing_else(background, window):
+    sr, n = 44100, 44100
+    made = [(440.0, 0.5), (3520.0, 0.02)]  # -6 dB and -34 dB
+    y = backgrounds(n, 6)[background](tone(made, sr, n))
+    spectrum = magnitude_spectrum(y, sr, window=window)
+    peaks = find_peaks(spectrum, max_peaks=6)
+    assert len(peaks) == 2, peaks
+    for (freq, amplitude), (peak_freq, peak_level) in zip(made, peaks, strict=True):
+        assert abs(peak_freq - freq) <= spectrum.bin_hz / 4
+        assert peak_level == pytest.approx(20 * np.log10(amplitude), abs=0.1)
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [22050, 2 * LONG_INPUT])
+def test_white_noise_marks_no_peaks(seed, n):
+    y = (0.1 * np.random.default_rng(seed).standard_normal(n)).astype(np.float32)
+    assert find_peaks(magnitude_spectrum(y, 22050), max_peaks=6) == []
+
+
+def test_tone_over_noise_is_marked_and_the_noise_is_not():
+    sr, n = 22050, 44100
+    rng = np.random.default_rng(8)
+    y = (tone([(2500.0, 0.1)], sr, n) + 0.01 * rng.standard_normal(n)).astype(np.float32)
+    spectrum = magnitude_spectrum(y, sr)
+    peaks = find_peaks(spectrum, max_peaks=6)
+    assert len(peaks) == 1, peaks
+    assert abs(peaks[0][0] - 2500.0) <= spectrum.bin_hz / 4
+    assert peaks[0][1] == pytest.approx(-20.0, abs=0.5)
+
+
+def test_peaks_lie_within_the_range_below_the_maximum():
+    """A tone 80 dB under a louder one is real, but not within the marked 60 dB."""
+    sr, n = 22050, 22050
+    spectrum = magnitude_spectrum(tone([(500.0, 1.0), (5000.0, 1e-4)], sr, n), sr)
+    assert [round(f) for f, _ in find_peaks(spectrum, max_peaks=6)] == [500]
+    wide = find_peaks(spectrum, max_peaks=6, range_db=100.0)
+    assert [round(f) for f, _ in wide] == [500, 5000]
+    assert wide[1][1] == pytest.approx(-80.0, abs=0.1)
 
 
 def scipy_welch(y, sr, n_fft, window="hann"):

@@ -15,10 +15,13 @@ sine centred on a bin reads 0 dB, a DC offset c reads 20 log10 |c|. Silence read
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+import scipy.ndimage
+import scipy.signal
 
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import WINDOWS
@@ -186,78 +189,98 @@ def magnitude_spectrum(samples: np.ndarray, sr: int, *, window: str = "hann",
     return acc.result()
 
 
-def find_peaks(spectrum: Spectrum, max_peaks: int = 8, *, min_distance_hz: float | None = None,
-               min_prominence_db: float = 6.0) -> list[tuple[float, float]]:
-    """The highest spectral peaks as ``(frequency Hz, level dB)``, loudest first.
+PEAK_RANGE_DB = 60.0
+"""Peaks are marked only within this many dB below the spectrum's maximum."""
+PEAK_ABOVE_FLOOR_DB = 15.0
+"""... and only this many dB above the local noise floor (see :func:`noise_floor`)."""
+FLOOR_SPAN = 64
+"""Width of the noise floor's median blocks, in bins of the window's own resolution."""
+LEAKAGE_MARGIN_DB = 3.0
+"""A peak must stand this far above the side lobes louder peaks may leave at its place."""
+_OVERSAMPLE = 8  # window response samples per window bin (leakage envelope)
+_RESPONSE_LENGTH = 4096  # longer windows are evaluated at this length (same shape)
 
-    A peak is a bin higher than its left neighbour and not lower than its right one, the
-    highest within ``min_distance_hz`` either side (default: two bins of the window's own
-    resolution, 2 sr / window_length, at least one FFT bin), and standing at least
-    ``min_prominence_db`` above the lowest point separating it from any higher bin (scipy's
-    prominence). Frequency and level are interpolated between bins by fitting the window's
-    response (see :func:`_refine`): a sinusoid's peak reads its amplitude wherever it falls.
+
+def find_peaks(spectrum: Spectrum, max_peaks: int = 8, *, min_distance_hz: float | None = None,
+               min_prominence_db: float = 6.0, range_db: float = PEAK_RANGE_DB,
+               above_floor_db: float = PEAK_ABOVE_FLOOR_DB) -> list[tuple[float, float]]:
+    """The meaningful spectral peaks as ``(frequency Hz, level dB)``, loudest first.
+
+    A peak is a local maximum (``scipy.signal.find_peaks``) that
+
+    - lies within ``range_db`` below the spectrum's maximum and ``above_floor_db`` above
+      the local noise floor (:func:`noise_floor`): rounding noise, dither and the ripples of
+      white noise are not peaks;
+    - stands at least ``min_prominence_db`` above the lowest point separating it from any
+      higher bin (scipy's prominence);
+    - is the highest bin within ``min_distance_hz`` either side (default: two bins of the
+      window's own resolution, 2 sr / window_length, at least one FFT bin);
+    - stands :data:`LEAKAGE_MARGIN_DB` above the highest side lobe a louder peak's window
+      response may leave at its place: a tone's side lobes are not peaks of their own.
+
+    Frequency and level are interpolated between bins by fitting the window's response
+    (see :func:`_refine`): a sinusoid's peak reads its amplitude wherever it falls.
     """
     if max_peaks < 1:
         return []
     level = np.asarray(spectrum.level_db, dtype=np.float64)
     if len(level) < 3:
         return []
-    bin_hz = spectrum.bin_hz
     if min_distance_hz is None:
         min_distance_hz = 2.0 * spectrum.sr / max(spectrum.window_length, 1)
-    reach = max(1, round(min_distance_hz / bin_hz))
-    inner = level[1:-1]
-    local = np.flatnonzero((inner > level[:-2]) & (inner >= level[2:])) + 1
-    local = local[_is_window_max(level, local, reach)]
+    reach = max(1, round(min_distance_hz / spectrum.bin_hz))
+    height = np.maximum(level.max() - range_db, noise_floor(spectrum) + above_floor_db)
+    found, _ = scipy.signal.find_peaks(level, height=height, prominence=min_prominence_db)
+    highest = scipy.ndimage.maximum_filter1d(level, 2 * reach + 1, mode="constant",
+                                             cval=-np.inf)
+    found = found[level[found] >= highest[found]]
     peaks: list[tuple[float, float]] = []
-    for index in local[np.argsort(-level[local], kind="stable")]:
-        if not _prominent(level, int(index), min_prominence_db):
-            continue
+    for index in found[np.argsort(-level[found], kind="stable")]:
+        if _leakage(spectrum, peaks, float(spectrum.freqs[index])) + LEAKAGE_MARGIN_DB \
+                >= level[index]:
+            continue  # a side lobe of a louder peak
         peaks.append(_refine(spectrum, level, int(index)))
         if len(peaks) == max_peaks:
             break
     return peaks
 
 
-def _is_window_max(level: np.ndarray, candidates: np.ndarray, reach: int) -> np.ndarray:
-    """Whether each candidate bin is the maximum of level[i - reach : i + reach + 1]."""
-    return level[candidates] >= _running_max(level, reach)[candidates]
+def _leakage(spectrum: Spectrum, peaks: list[tuple[float, float]], hz: float) -> float:
+    """Highest level (dB) the window's side lobes of ``peaks`` (Hz, dB) may reach at ``hz``."""
+    if not peaks or spectrum.window_length < 1:
+        return -np.inf
+    envelope = _leakage_envelope(spectrum.window, min(spectrum.window_length, _RESPONSE_LENGTH))
+    window_bin_hz = spectrum.sr / spectrum.window_length
+    distances = np.array([abs(hz - f) for f, _ in peaks]) / window_bin_hz * _OVERSAMPLE
+    grid = np.arange(len(envelope), dtype=np.float64)
+    return float(np.max(np.array([lv for _, lv in peaks]) + np.interp(distances, grid,
+                                                                        envelope)))
 
 
-def _running_max(x: np.ndarray, reach: int) -> np.ndarray:
-    """max(x[i - reach : i + reach + 1]) for every i, in O(n) (van Herk / Gil-Werman)."""
-    width = 2 * reach + 1
-    n = len(x)
-    blocks = -(-(n + 2 * reach) // width)
-    padded = np.full(blocks * width, -np.inf)
-    padded[reach : reach + n] = x
-    tiles = padded.reshape(blocks, width)
-    prefix = np.maximum.accumulate(tiles, axis=1).ravel()
-    suffix = np.maximum.accumulate(tiles[:, ::-1], axis=1)[:, ::-1].ravel()
-    starts = np.arange(n)  # window i covers padded[i : i + width]
-    return np.maximum(suffix[starts], prefix[starts + width - 1])
+@functools.lru_cache(maxsize=32)
+def _leakage_envelope(window: str, length: int) -> np.ndarray:
+    """Upper envelope of the window's amplitude response (dB re its peak), sampled every
+    1/_OVERSAMPLE of the window's bins from 0 to length/2 bins: at each point, the highest
+    response within one window bin either side (side lobes without their nulls)."""
+    w = periodic_window(window, length)
+    response = np.abs(np.fft.rfft(w, n=length * _OVERSAMPLE)) / w.sum()
+    db = 20.0 * np.log10(np.maximum(response, 1e-300))
+    return scipy.ndimage.maximum_filter1d(db, 2 * _OVERSAMPLE + 1, mode="nearest")
 
 
-def _prominent(level: np.ndarray, index: int, prominence: float) -> bool:
-    """Whether both sides dip ``prominence`` dB below the peak before a higher bin.
-
-    Walks outward in growing chunks, so a peak costs about its own width, not the spectrum's.
-    """
-    top = level[index]
-    floor = top - prominence
-    for side in (level[index - 1 :: -1], level[index + 1 :]):
-        first, size, dipped = 0, 64, False
-        while first < len(side) and not dipped:
-            chunk = side[first : first + size]
-            hits = np.flatnonzero((chunk > top) | (chunk <= floor))
-            if len(hits):
-                if chunk[hits[0]] > top:
-                    return False
-                dipped = True
-            first, size = first + size, size * 4
-        if not dipped:
-            return False
-    return True
+def noise_floor(spectrum: Spectrum) -> np.ndarray:
+    """Local noise floor (n_bins,) dB: the median level of consecutive blocks of
+    :data:`FLOOR_SPAN` window-resolution bins, interpolated linearly between block centres
+    (held flat beyond the first and last). A tone's main lobe fills a few bins of a block,
+    so the median reads the noise (or side lobes) around it."""
+    level = np.asarray(spectrum.level_db, dtype=np.float64)
+    n = len(level)
+    per_window_bin = spectrum.n_fft / max(spectrum.window_length, 1)
+    width = int(min(n, max(3, np.ceil(FLOOR_SPAN * per_window_bin))))
+    blocks = n // width
+    medians = np.median(level[: blocks * width].reshape(blocks, width), axis=1)
+    centres = np.arange(blocks) * width + (width - 1) / 2.0
+    return np.interp(np.arange(n, dtype=np.float64), centres, medians)
 
 
 def _refine(spectrum: Spectrum, level: np.ndarray, index: int) -> tuple[float, float]:
@@ -295,7 +318,7 @@ def _window_response(window: str, length: int) -> Callable[[np.ndarray], np.ndar
     Windows longer than 4096 samples are evaluated at 4096 samples (same shape; the
     response differs by < 1e-6 dB).
     """
-    m = min(length, 4096)
+    m = min(length, _RESPONSE_LENGTH)
     w = periodic_window(window, m)
     n = np.arange(m)
 

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
 )
 
 from sonolens.core.errors import SonolensError
-from sonolens.dsp.scales import format_hz
+from sonolens.dsp.scales import FrequencyScale, format_hz
 from sonolens.model.document import Document
 from sonolens.ui.lazy_panel import LazyPanel
+from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
 
@@ -33,6 +34,7 @@ WINDOWS = ("hann", "hamming", "blackman", "blackmanharris", "rectangular", "flat
 MAX_PEAKS = 6
 DELAY_MS = 150
 FLOOR_DB = -160.0
+LOG_FMIN = 10.0  # a log axis starts here (or at the first bin above DC, if higher)
 
 
 class SpectrumPanel(LazyPanel):
@@ -60,7 +62,8 @@ class SpectrumPanel(LazyPanel):
         controls.addWidget(self.log_axis)
         controls.addStretch(1)
         controls.addWidget(self.export_button)
-        self.plot_widget = pg.PlotWidget()
+        self.freq_axis = FrequencyAxis("bottom")  # Hz labels (50, 100, 1k) on linear and log
+        self.plot_widget = pg.PlotWidget(axisItems={"bottom": self.freq_axis})
         self.plot_widget.setMinimumSize(200, 160)
         self.plot = self.plot_widget.getPlotItem()
         self.plot.setLabel("bottom", "Frequency (Hz)")
@@ -118,12 +121,16 @@ class SpectrumPanel(LazyPanel):
         return freqs, level
 
     def _draw(self) -> None:
+        """Curve, peak marks and labels; x is Hz on a linear axis, log10(Hz) on a log one
+        (the axis labels both in Hz through its FrequencyScale)."""
         if self.spectrum is None:
             return
         log = self.log_axis.isChecked()
-        self.plot.setLogMode(x=log, y=False)
         freqs, level = self.plotted()
-        self.curve.setData(freqs, level)
+        hi = float(freqs[-1])
+        lo = max(float(freqs[0]), min(LOG_FMIN, hi / 10)) if log else 0.0
+        self.freq_axis.set_scale(FrequencyScale("log" if log else "linear", lo, hi))
+        self.curve.setData(np.log10(freqs) if log else freqs, level)
         for label in self.labels:
             self.plot.removeItem(label)
         self.labels = []
@@ -142,8 +149,6 @@ class SpectrumPanel(LazyPanel):
             labelled.append(x)
         top = float(np.max(level)) if len(level) else 0.0
         self.plot.setYRange(max(FLOOR_DB, top - 120.0), top + 10.0, padding=0)
-        lo = max(float(freqs[0]), 10.0) if log else 0.0
-        hi = float(freqs[-1])
         self.plot.setXRange(np.log10(lo) if log else lo, np.log10(hi) if log else hi, padding=0)
 
     def export_to(self, path: str | Path) -> bool:

@@ -11,6 +11,7 @@ from sonolens.ui.views.text_axis import TextCachedAxis
 
 _NICE_STEPS = (1.0, 2.0, 5.0)
 MIN_TICK_SPACING_PX = 26
+MIN_TICK_SPACING_PX_HORIZONTAL = 44  # labels side by side ("200", "10k") need more room
 
 
 class FrequencyAxis(TextCachedAxis):
@@ -19,6 +20,8 @@ class FrequencyAxis(TextCachedAxis):
     def __init__(self, orientation: str = "left", **kwargs) -> None:
         super().__init__(orientation, **kwargs)
         self.scale_: FrequencyScale | None = None
+        self.min_spacing_px = (MIN_TICK_SPACING_PX if orientation in ("left", "right")
+                               else MIN_TICK_SPACING_PX_HORIZONTAL)
         self.setLabel("Frequency", units="")
 
     def set_scale(self, scale: FrequencyScale) -> None:
@@ -40,7 +43,7 @@ class FrequencyAxis(TextCachedAxis):
         pixels_per_unit = size / (hi - lo)
         kept: list[float] = []
         for position in sorted(positions, reverse=True):  # high frequencies first
-            if all(abs(position - k) * pixels_per_unit >= MIN_TICK_SPACING_PX for k in kept):
+            if all(abs(position - k) * pixels_per_unit >= self.min_spacing_px for k in kept):
                 kept.append(float(position))
         return [(1.0, sorted(kept))]
 
