@@ -170,3 +170,38 @@ def test_folder_of_excerpts_same_size_and_scale_in_parallel(tmp_path):
     assert np.array_equal(first, load_rgb(tmp_path / "p" / "birds" / "longer.png"))
     quiet = load_rgb(tmp_path / "p" / "quiet" / "a_quiet.png").astype(int)
     assert np.abs(quiet - first).max() <= 2  # -12 dB everywhere: the same colours
+
+
+# -- never over an input (issue 14, defect 5) ------------------------------------------------
+def test_render_over_its_input_is_refused(wav, tmp_path, capfd):
+    before = wav.read_bytes()
+    assert main(["render", str(wav), "-o", str(wav)]) == 2
+    lines = [ln for ln in capfd.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "error:" in lines[0] and str(wav) in lines[0], lines
+    assert wav.read_bytes() == before
+    assert not list(tmp_path.glob(".chirp.wav*")), "temp file left behind"
+
+
+def test_render_over_a_link_or_a_later_input_is_refused(wav, tmp_path, capfd):
+    before = wav.read_bytes()
+    link = tmp_path / "picture.png"
+    link.symlink_to(wav)
+    assert main(["render", str(wav), "-o", str(link)]) == 2
+    # folder mode: in/x.png would be written for in/x.wav, and in/x.png is itself an input
+    folder = tmp_path / "in"
+    first = write_chirp(folder / "x.wav")
+    second = folder / "x.png"
+    os.link(wav, second)
+    assert main(["render", str(first), str(second), "-o", str(folder)]) == 2
+    assert wav.read_bytes() == before and link.is_symlink()
+    assert len([ln for ln in capfd.readouterr().err.splitlines() if "error:" in ln]) == 2
+
+
+def test_screenshot_over_the_opened_file_is_refused(wav, tmp_path):
+    before = wav.read_bytes()
+    result = run_cli(str(wav), "--screenshot", str(wav),
+                     env=cli_env(SONOLENS_SETTINGS=str(tmp_path / "s.ini")))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "error:" in lines[0] and str(wav) in lines[0], result.stderr
+    assert wav.read_bytes() == before

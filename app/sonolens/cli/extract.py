@@ -26,6 +26,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.audio import open_source
     from sonolens.dsp.engine import extract_features
     from sonolens.export.csv_table import write_feature_csv
+    from sonolens.export.own_input import refuse_own_inputs
     from sonolens.resources import demo_sound
 
     params = params_from_args(args)
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("extract needs at least one AUDIO file (or --demo)")
         return 2
+    refuse_own_inputs([args.output], inputs)
     tables = []
     for path in inputs:
         try:

@@ -51,7 +51,9 @@ def run_window_command(argv: list[str]) -> int:
         path = str(demo_sound())
     if path is not None and args.screenshot is not None:
         from sonolens.audio.source import open_source
+        from sonolens.export.own_input import refuse_own_inputs
 
+        refuse_own_inputs([args.screenshot], [path])
         open_source(path).close()  # fail fast, before any window, with a one-line error
     from sonolens.ui.app import run_window
 
@@ -72,6 +74,9 @@ def main(argv: list[str] | None = None) -> int:
     if window_mode:
         try:
             return run_window_command([a for a in argv if a not in ("-q", "--quiet")])
+        except ParameterError as exc:
+            reporter.usage(str(exc))
+            return 2
         except SonolensError as exc:
             reporter.error(str(exc))
             return 1

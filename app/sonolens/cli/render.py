@@ -19,6 +19,7 @@ from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
+from sonolens.export.own_input import refuse_own_inputs
 
 #: --kind -> spectrogram kind of the engine (the other kinds are feature matrices).
 SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel": "mel_db"}
@@ -245,9 +246,11 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
     drawing = Drawing(params, view, matrix, size, (args.offset, args.duration))
     folder_mode = is_folder_mode(inputs)
+    jobs, problems = plan_jobs(inputs, args.output)
+    refuse_own_inputs([job.target for job in jobs],
+                      [*(job.source for job in jobs), *(p for p in inputs if not p.is_dir())])
     if folder_mode:
         _make_folder(args.output)
-    jobs, problems = plan_jobs(inputs, args.output)
     for message in problems:
         reporter.error(message)
     if args.jobs > 1 and len(jobs) > 1:
