@@ -67,7 +67,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="start of the drawn excerpt, seconds (default 0)")
     g.add_argument("--duration", type=float, default=None,
                    help="length of the drawn excerpt, seconds (default: to the end); with a "
-                        "fixed --duration every image has the same time scale")
+                        "fixed --duration every image spans that many seconds at the same "
+                        "time scale, and a shorter file leaves the rest of the image empty")
+    g.add_argument("--bare", action="store_true",
+                   help="the data image only: no axes, labels, colorbar, legend or margins; "
+                        "exactly --width x --height pixels (for image classifiers)")
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="files drawn in parallel processes (default 1)")
     add_analysis_options(parser)
@@ -157,10 +161,11 @@ def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
                 size: tuple[int, int], reporter: Reporter, *,
-                cut: tuple[float, float | None] = (0.0, None)) -> bytes:
+                cut: tuple[float, float | None] = (0.0, None), bare: bool = False) -> bytes:
     """PNG bytes of one file (Qt must be set up); ``cut`` = (offset, duration) seconds.
 
-    Raises SonolensError.
+    A fixed duration is the image's time span whatever the file's length (one time scale
+    for every image of a run). Raises SonolensError.
     """
     from sonolens.audio import open_source
     from sonolens.audio.excerpt import excerpt
@@ -173,7 +178,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
         if matrix is not None:
             feature = MATRIX_KINDS[matrix][1]
             features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
-            data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size)
+            data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size, span=cut[1],
+                              bare=bare)
         else:
             spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
                                  reporter)
@@ -181,7 +187,7 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             if view.overlays:
                 job = extract_features(source, params, _overlay_features(view.overlays))
                 features = _drive(job, f"{path.name} (overlays)", reporter)
-            data = spectrogram_png(spectrogram, features, view, size)
+            data = spectrogram_png(spectrogram, features, view, size, span=cut[1], bare=bare)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
     return data
@@ -217,6 +223,7 @@ class Drawing:
     matrix: str | None
     size: tuple[int, int]
     cut: tuple[float, float | None]
+    bare: bool = False
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -244,7 +251,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     for name, value in (("width", size[0]), ("height", size[1])):
         if not MIN_SIZE <= value <= MAX_SIZE:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
-    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration))
+    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare)
     folder_mode = is_folder_mode(inputs)
     jobs, problems = plan_jobs(inputs, args.output)
     refuse_own_inputs([job.target for job in jobs],
@@ -282,7 +289,7 @@ def _render_one(job: Job, drawing: Drawing, folder_mode: bool, reporter: Reporte
     kept = reporter.kept if isinstance(reporter, _WarningList) else []
     try:
         data = render_file(job.source, drawing.params, drawing.view, drawing.matrix,
-                           drawing.size, reporter, cut=drawing.cut)
+                           drawing.size, reporter, cut=drawing.cut, bare=drawing.bare)
         if folder_mode:
             _make_folder(job.target.parent)
         write_png(job.target, data)

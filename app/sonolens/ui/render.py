@@ -1,13 +1,17 @@
 """Pictures of the views as PNG: the window's export and ``sonolens render`` share this.
 
 A view widget is laid out offscreen at the requested size (never shown on screen),
-drawn over the whole duration, grabbed, and written atomically.
+drawn over the whole duration (or a fixed ``span`` of seconds from 0, so that every image
+of a run has the same seconds per pixel; data shorter than the span leaves the rest of
+the plot empty), grabbed, and written atomically. ``bare`` draws the data image alone:
+no axes, labels, colorbar, legend or margins, exactly ``size`` pixels.
 """
 
 from __future__ import annotations
 
 import os
 
+import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -20,26 +24,31 @@ from sonolens.ui.views.spectrogram_view import SpectrogramView
 MIN_SIZE, MAX_SIZE = 64, 16384
 
 
-def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int]) -> bytes:
-    """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px."""
+def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
+                    span: float | None = None, bare: bool = False) -> bytes:
+    """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px;
+    the time axis shows [0, ``span``] s (default: the data's duration)."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
     widget.set_features(features)
     widget.show_time_label(True)
     duration = spectrogram.n_frames * spectrogram.hop_length / float(spectrogram.sr)
-    return _grab(widget, size, duration)
+    return _grab(widget, size, duration if span is None else span, bare=bare)
 
 
-def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int]) -> bytes:
-    """PNG bytes of the MFCC / chroma / contrast view of ``features``."""
+def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *,
+               span: float | None = None, bare: bool = False) -> bytes:
+    """PNG bytes of the MFCC / chroma / contrast view of ``features`` (``span``, ``bare``:
+    as :func:`spectrogram_png`)."""
     widget = MatrixView()
     widget.set_kind(kind, view.colormap)
     widget.set_features(features)
     widget.show_time_label(True)
     times = features.times
     step = float(times[1] - times[0]) if len(times) > 1 else 0.0
-    return _grab(widget, size, float(times[-1]) + step / 2 if len(times) else 1.0)
+    duration = float(times[-1]) + step / 2 if len(times) else 1.0
+    return _grab(widget, size, duration if span is None else span, bare=bare)
 
 
 def write_png(path: str | os.PathLike[str], data: bytes) -> None:
@@ -47,10 +56,12 @@ def write_png(path: str | os.PathLike[str], data: bytes) -> None:
         handle.write(data)
 
 
-def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
+def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False) -> bytes:
     width, height = (int(v) for v in size)
     if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
         raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    if bare:
+        _strip(widget)
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(width, height)
     widget.show()
@@ -65,6 +76,27 @@ def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
         widget.dispose()
         widget.close()
         widget.deleteLater()
+
+
+def _strip(widget) -> None:
+    """Leave only the plot's view box, filling the widget: no axes (and their labels), no
+    right column (colorbar), no legend, no margins or spacing."""
+    plot = widget.plot
+    for name in ("left", "bottom", "top", "right"):
+        plot.hideAxis(name)
+    if getattr(widget, "right_column", None) is not None:
+        widget.removeItem(widget.right_column)
+        widget.right_column = None
+    layout = widget.ci.layout
+    for column in range(1, layout.columnCount()):
+        layout.setColumnFixedWidth(column, 0)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    plot.layout.setContentsMargins(0, 0, 0, 0)
+    plot.layout.setSpacing(0)
+    for item in widget.scene().items():
+        if isinstance(item, pg.LegendItem):
+            item.hide()
 
 
 def png_bytes(widget: QWidget) -> bytes:
