@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sonolens.cli.options import add_analysis_options, features_from_args, params_from_args
+from sonolens.cli.options import (
+    add_analysis_options,
+    check_channel_exists,
+    features_from_args,
+    params_from_args,
+)
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, SonolensError
 
@@ -36,6 +41,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         reporter.usage("extract needs at least one AUDIO file (or --demo)")
         return 2
     refuse_own_inputs([args.output], inputs)
+    check_channel_exists(params.channel, inputs)
     tables = []
     for path in inputs:
         try:

@@ -14,7 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from sonolens.audio.files import find_audio_files
-from sonolens.cli.options import FEATURE_ALIASES, add_analysis_options, params_from_args
+from sonolens.cli.options import (
+    FEATURE_ALIASES,
+    add_analysis_options,
+    check_channel_exists,
+    params_from_args,
+)
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
@@ -245,6 +250,11 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("render needs at least one AUDIO file or directory (or --demo)")
         return 2
+    folder_mode = is_folder_mode(inputs)
+    jobs, problems = plan_jobs(inputs, args.output)
+    refuse_own_inputs([job.target for job in jobs],
+                      [*(job.source for job in jobs), *(p for p in inputs if not p.is_dir())])
+    check_channel_exists(params.channel, [job.source for job in jobs])
     _setup_qt()
     from sonolens.ui.render import MAX_SIZE, MIN_SIZE
 
@@ -252,10 +262,6 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         if not MIN_SIZE <= value <= MAX_SIZE:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
     drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare)
-    folder_mode = is_folder_mode(inputs)
-    jobs, problems = plan_jobs(inputs, args.output)
-    refuse_own_inputs([job.target for job in jobs],
-                      [*(job.source for job in jobs), *(p for p in inputs if not p.is_dir())])
     if folder_mode:
         _make_folder(args.output)
     for message in problems:
