@@ -25,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_parser(sub)
     dataset.add_parser(sub)
     render.add_parser(sub)
+    for command in sub.choices.values():  # global options also after the subcommand
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                             help="no progress or summary (also before the command)")
     return parser
 
 
