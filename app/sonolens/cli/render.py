@@ -45,7 +45,7 @@ class Job:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "render", help="spectrogram image(s) to PNG, as the window exports them",
+        "render", help="spectrogram image(s) to PNG (or JPEG...), as the window exports them",
         description="Draw the spectrogram (or MFCC / chroma / contrast) image of each AUDIO "
                     "as the window's File > Export > Spectrogram Image does, without a window. "
                     "One AUDIO: -o is the PNG. Several AUDIO or a directory: -o is a folder "
@@ -54,7 +54,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("audio", nargs="*", type=Path, help="audio files or directories")
     parser.add_argument("-o", "--output", type=Path, required=True,
-                        help="PNG file (one input) or folder (several inputs / a directory)")
+                        help="image file (one input), written in the format its extension "
+                             "names: .png (also without extension), .jpg/.jpeg, .bmp, "
+                             ".tif/.tiff, .webp; or a folder (several inputs / a directory: "
+                             "one <stem>.png each)")
     parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
     g = parser.add_argument_group("image")
     g.add_argument("--kind", default="db", choices=KINDS,
@@ -166,8 +169,10 @@ def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
                 size: tuple[int, int], reporter: Reporter, *,
-                cut: tuple[float, float | None] = (0.0, None), bare: bool = False) -> bytes:
-    """PNG bytes of one file (Qt must be set up); ``cut`` = (offset, duration) seconds.
+                cut: tuple[float, float | None] = (0.0, None), bare: bool = False,
+                fmt: str = "PNG") -> bytes:
+    """PNG (or ``fmt``) bytes of one file (Qt must be set up); ``cut`` = (offset, duration)
+    seconds.
 
     A fixed duration is the image's time span whatever the file's length (one time scale
     for every image of a run). Raises SonolensError.
@@ -184,7 +189,7 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             feature = MATRIX_KINDS[matrix][1]
             features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
             data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size, span=cut[1],
-                              bare=bare)
+                              bare=bare, fmt=fmt)
         else:
             spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
                                  reporter)
@@ -192,7 +197,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             if view.overlays:
                 job = extract_features(source, params, _overlay_features(view.overlays))
                 features = _drive(job, f"{path.name} (overlays)", reporter)
-            data = spectrogram_png(spectrogram, features, view, size, span=cut[1], bare=bare)
+            data = spectrogram_png(spectrogram, features, view, size, span=cut[1], bare=bare,
+                                   fmt=fmt)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
     return data
@@ -256,11 +262,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
                       [*(job.source for job in jobs), *(p for p in inputs if not p.is_dir())])
     check_channel_exists(params.channel, [job.source for job in jobs])
     _setup_qt()
-    from sonolens.ui.render import MAX_SIZE, MIN_SIZE
+    from sonolens.ui.render import MAX_SIZE, MIN_SIZE, image_format
 
     for name, value in (("width", size[0]), ("height", size[1])):
         if not MIN_SIZE <= value <= MAX_SIZE:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    for job in jobs:
+        image_format(job.target)  # the extension names a format Qt writes, or a usage error
     drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare)
     if folder_mode:
         _make_folder(args.output)
@@ -290,12 +298,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 def _render_one(job: Job, drawing: Drawing, folder_mode: bool, reporter: Reporter
                 ) -> tuple[list[str], str]:
     """Draw and write one PNG: (warnings kept by a _WarningList reporter, error or "")."""
-    from sonolens.ui.render import write_png
+    from sonolens.ui.render import image_format, write_png
 
     kept = reporter.kept if isinstance(reporter, _WarningList) else []
     try:
         data = render_file(job.source, drawing.params, drawing.view, drawing.matrix,
-                           drawing.size, reporter, cut=drawing.cut, bare=drawing.bare)
+                           drawing.size, reporter, cut=drawing.cut, bare=drawing.bare,
+                           fmt=image_format(job.target))
         if folder_mode:
             _make_folder(job.target.parent)
         write_png(job.target, data)
