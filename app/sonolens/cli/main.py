@@ -17,10 +17,13 @@ SUBCOMMANDS = ("extract", "dataset", "render")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sonolens",
-        description="Spectrogram analyzer and librosa-exact feature extractor.",
+        description="Spectrogram analyzer and librosa-exact feature extractor. "
+                    "No command writes over one of its inputs (same file by name or "
+                    "through a link): that is refused with an error, exit code 2.",
     )
     parser.add_argument("--version", action="version", version=f"sonolens {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress or summary (before or after COMMAND)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     extract.add_parser(sub)
     dataset.add_parser(sub)
@@ -34,13 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 def build_window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sonolens",
-        description="Open the Sonolens window. Subcommands: "
-                    + ", ".join(SUBCOMMANDS) + " (see `sonolens COMMAND --help`).",
+        description="Open the Sonolens window (Ctrl+C in the terminal closes it). "
+                    "Subcommands: " + ", ".join(SUBCOMMANDS)
+                    + " (see `sonolens COMMAND --help`).",
     )
     parser.add_argument("audio", nargs="?", metavar="AUDIO", help="audio file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo sound")
     parser.add_argument("--screenshot", metavar="PNG",
-                        help="wait until every view is drawn, save the window as PNG, exit")
+                        help="wait until every view is drawn, save the window as PNG, "
+                             "print the file's warnings ('warning: FILE: ...'), exit")
     parser.add_argument("--version", action="version", version=f"sonolens {__version__}")
     return parser
 

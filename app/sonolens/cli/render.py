@@ -48,8 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "render", help="spectrogram image(s) to PNG (or JPEG...), as the window exports them",
         description="Draw the spectrogram (or MFCC / chroma / contrast) image of each AUDIO "
                     "as the window's File > Export > Spectrogram Image does, without a window. "
-                    "One AUDIO: -o is the PNG. Several AUDIO or a directory: -o is a folder "
-                    "and each file becomes <stem>.png there (sub-folders mirrored).",
+                    "One AUDIO: -o is the image file. Several AUDIO or a directory: -o is "
+                    "a folder and each file becomes <stem>.png there (sub-folders "
+                    "mirrored). With --duration every image has the same seconds per "
+                    "pixel; --bare gives the data image alone.",
         conflict_handler="resolve",
     )
     parser.add_argument("audio", nargs="*", type=Path, help="audio files or directories")
