@@ -42,3 +42,20 @@ def test_dataset_takes_quiet_after_the_subcommand(folder, tmp_path, capfd):
     assert main(["dataset", str(folder), "-o", str(out), "-q"]) == 0
     assert capfd.readouterr().err == ""
     assert list(pd.read_csv(out)["filename"]) == ["a.wav"]
+
+
+def _help(args: list[str], capsys) -> str:
+    from sonolens.cli.main import build_parser
+
+    with pytest.raises(SystemExit):
+        build_parser().parse_args([*args, "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
+def test_help_describes_the_command_line_contract(capsys):
+    top = _help([], capsys)
+    assert "writes over one of its inputs" in top and "before or after COMMAND" in top
+    render = _help(["render"], capsys)
+    for words in ("--bare", "exactly --width x --height pixels", "same time scale",
+                  "leaves the rest of the image empty", ".jpg/.jpeg", "numbered from 1"):
+        assert words in render, words
