@@ -170,3 +170,112 @@ def test_folder_of_excerpts_same_size_and_scale_in_parallel(tmp_path):
     assert np.array_equal(first, load_rgb(tmp_path / "p" / "birds" / "longer.png"))
     quiet = load_rgb(tmp_path / "p" / "quiet" / "a_quiet.png").astype(int)
     assert np.abs(quiet - first).max() <= 2  # -12 dB everywhere: the same colours
+
+
+# -- never over an input (issue 14, defect 5) ------------------------------------------------
+def test_render_over_its_input_is_refused(wav, tmp_path, capfd):
+    before = wav.read_bytes()
+    assert main(["render", str(wav), "-o", str(wav)]) == 2
+    lines = [ln for ln in capfd.readouterr().err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "error:" in lines[0] and str(wav) in lines[0], lines
+    assert wav.read_bytes() == before
+    assert not list(tmp_path.glob(".chirp.wav*")), "temp file left behind"
+
+
+def test_render_over_a_link_or_a_later_input_is_refused(wav, tmp_path, capfd):
+    before = wav.read_bytes()
+    link = tmp_path / "picture.png"
+    link.symlink_to(wav)
+    assert main(["render", str(wav), "-o", str(link)]) == 2
+    # folder mode: in/x.png would be written for in/x.wav, and in/x.png is itself an input
+    folder = tmp_path / "in"
+    first = write_chirp(folder / "x.wav")
+    second = folder / "x.png"
+    os.link(wav, second)
+    assert main(["render", str(first), str(second), "-o", str(folder)]) == 2
+    assert wav.read_bytes() == before and link.is_symlink()
+    assert len([ln for ln in capfd.readouterr().err.splitlines() if "error:" in ln]) == 2
+
+
+def test_screenshot_over_the_opened_file_is_refused(wav, tmp_path):
+    before = wav.read_bytes()
+    result = run_cli(str(wav), "--screenshot", str(wav),
+                     env=cli_env(SONOLENS_SETTINGS=str(tmp_path / "s.ini")))
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "error:" in lines[0] and str(wav) in lines[0], result.stderr
+    assert wav.read_bytes() == before
+
+
+# -- one time scale per run, --bare (issue 14, defect 6) -------------------------------------
+TONE_HZ, TONE_SR = 2000.0, 16000
+
+
+def write_tone_file(path: Path, seconds: float) -> Path:
+    import soundfile as sf
+
+    t = np.arange(int(seconds * TONE_SR)) / TONE_SR
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sf.write(path, (0.5 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32), TONE_SR)
+    return path
+
+
+def magma_lut() -> np.ndarray:
+    """(256, 3) uint8: the magma table from the cmap package (not through the app)."""
+    from cmap import Colormap
+
+    return np.clip(np.rint(Colormap("bids:magma").lut(256)[:, :3] * 255), 0, 255).astype(int)
+
+
+def bright_columns(pixels: np.ndarray, row: int) -> np.ndarray:
+    """x of the pixels in ``row`` (+-2) whose brightness is near the image's brightest."""
+    band = pixels[max(0, row - 2): row + 3].astype(int).sum(axis=2).max(axis=0)
+    return np.flatnonzero(band > 0.8 * band.max())
+
+
+def test_bare_image_is_the_data_only_at_the_exact_size(tmp_path):
+    """A 1 s tone drawn with --duration 2: the left half shows it on its row, the right
+    half is empty background; every pixel is a colour of the colormap (no axis text)."""
+    tone = write_tone_file(tmp_path / "tone.wav", 1.0)
+    out = tmp_path / "bare.png"
+    width, height = 400, 200
+    assert main(["-q", "render", str(tone), "-o", str(out), "--bare", "--duration", "2",
+                 "--width", str(width), "--height", str(height), "--colormap", "magma"]) == 0
+    assert png_size(out) == (width, height)
+    pixels = load_rgb(out)
+    # linear axis 0..Nyquist, high frequencies on top: the tone's row counted from the top
+    row = round((1 - TONE_HZ / (TONE_SR / 2)) * height)
+    brightest_row = int(np.argmax(pixels[:, : width // 2 - 10].astype(int).sum(axis=(1, 2))))
+    assert abs(brightest_row - row) <= 2, (brightest_row, row)
+    lit = bright_columns(pixels, row)
+    assert lit.min() <= 2 and width // 2 - 4 <= lit.max() <= width // 2 + 4, (lit.min(), lit.max())
+    right = pixels[:, width // 2 + 6:].reshape(-1, 3)
+    assert len(np.unique(right, axis=0)) == 1, "the right half (no data) is not empty"
+    lut = magma_lut()
+    left = pixels[:, : width // 2 - 6].reshape(-1, 3).astype(int)
+    distance = np.abs(left[:, None, :] - lut[None, :, :]).sum(axis=2).min(axis=1)
+    assert distance.max() <= 3, "pixels that are not colours of the colormap (text? lines?)"
+    peak = pixels[row - 2: row + 3, 10].astype(int)
+    assert np.abs(peak - lut[-1]).sum(axis=1).min() <= 3, "the tone is not the colormap's top"
+
+
+def test_one_time_scale_for_every_image_of_a_run(tmp_path):
+    """--duration 2 over a 1 s and a 2 s file: the same seconds per pixel (framed image
+    and bare), the shorter file's tone ends half-way."""
+    root = tmp_path / "tones"
+    write_tone_file(root / "short.wav", 1.0)
+    write_tone_file(root / "long.wav", 2.0)
+    for bare in (False, True):
+        out = tmp_path / ("bare" if bare else "framed")
+        args = ["-q", "render", str(root), "-o", str(out), "--duration", "2", "--width", "600",
+                "--height", "300", *(["--bare"] if bare else [])]
+        assert main(args) == 0
+        spans = {}
+        for name in ("short", "long"):
+            pixels = load_rgb(out / f"{name}.png")
+            row = int(np.argmax(pixels[:, 100:300].astype(int).sum(axis=(1, 2))))
+            lit = bright_columns(pixels, row)
+            spans[name] = (int(lit.min()), int(lit.max()))
+        (s0, s1), (l0, l1) = spans["short"], spans["long"]
+        assert abs(s0 - l0) <= 3, spans
+        assert abs((s1 - s0) - (l1 - l0) / 2) <= 4, f"not one time scale: {spans}"

@@ -99,9 +99,11 @@ def test_bad_parameter_is_usage_error(wav, tmp_path):
 
 
 def test_channel_out_of_range_is_reported(wav, tmp_path, capsys):
-    code = main(["extract", str(wav), "-o", str(tmp_path / "o.csv"), "--channel", "3"])
-    assert code == 1
-    assert "channel=3" in capsys.readouterr().err
+    """Channels count from 1: a mono file has channel 1 only; 2 is a usage error."""
+    code = main(["extract", str(wav), "-o", str(tmp_path / "o.csv"), "--channel", "2"])
+    assert code == 2
+    assert "channel=2" in capsys.readouterr().err and not (tmp_path / "o.csv").exists()
+    assert main(["-q", "extract", str(wav), "-o", str(tmp_path / "o.csv"), "--channel", "1"]) == 0
 
 
 def test_unwritable_output_keeps_existing_file(wav, tmp_path, capsys):

@@ -77,6 +77,18 @@ class AudioSource:
         return min(self.info.frames, self._file_size * MAX_FRAMES_PER_BYTE // self.channels)
 
     @property
+    def length_known(self) -> bool:
+        """Whether :attr:`frames` is the count a full pass decoded (not a header's promise)."""
+        return self._frames_decoded is not None
+
+    def describe(self) -> str:
+        """The status line of :meth:`AudioInfo.describe`, with the decoded length once a full
+        pass has found it (a file cut short: what is really there, not what was promised)."""
+        if self._frames_decoded is None:
+            return self.info.describe()
+        return replace(self.info, frames=self._frames_decoded, frames_exact=True).describe()
+
+    @property
     def warnings(self) -> list[str]:
         """Problems met so far, each a short sentence (no file name)."""
         notes = [self._header_note] if self._header_note else []

@@ -9,7 +9,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from sonolens.cli.options import add_analysis_options, features_from_args, params_from_args
+from sonolens.audio.files import find_audio_files
+from sonolens.cli.options import (
+    add_analysis_options,
+    check_channel_exists,
+    features_from_args,
+    params_from_args,
+)
 from sonolens.cli.report import Reporter
 from sonolens.core.errors import ParameterError
 
@@ -88,6 +94,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.export.dataset_batch import make_dataset
 
     spec = spec_from_args(args)
+    if args.folder.is_dir():
+        check_channel_exists(spec.params.channel, find_audio_files(args.folder))
     job = make_dataset(args.folder, args.output, spec, jobs=args.jobs, resume=args.resume,
                        scheduler=args.scheduler)
     latest = []

@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sonolens.cli.options import add_analysis_options, features_from_args, params_from_args
+from sonolens.cli.options import (
+    add_analysis_options,
+    check_channel_exists,
+    features_from_args,
+    params_from_args,
+)
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, SonolensError
 
@@ -26,6 +31,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.audio import open_source
     from sonolens.dsp.engine import extract_features
     from sonolens.export.csv_table import write_feature_csv
+    from sonolens.export.own_input import refuse_own_inputs
     from sonolens.resources import demo_sound
 
     params = params_from_args(args)
@@ -34,6 +40,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("extract needs at least one AUDIO file (or --demo)")
         return 2
+    refuse_own_inputs([args.output], inputs)
+    check_channel_exists(params.channel, inputs)
     tables = []
     for path in inputs:
         try:

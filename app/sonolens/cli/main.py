@@ -17,27 +17,35 @@ SUBCOMMANDS = ("extract", "dataset", "render")
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sonolens",
-        description="Spectrogram analyzer and librosa-exact feature extractor.",
+        description="Spectrogram analyzer and librosa-exact feature extractor. "
+                    "No command writes over one of its inputs (same file by name or "
+                    "through a link): that is refused with an error, exit code 2.",
     )
     parser.add_argument("--version", action="version", version=f"sonolens {__version__}")
-    parser.add_argument("-q", "--quiet", action="store_true", help="no progress or summary")
+    parser.add_argument("-q", "--quiet", action="store_true",
+                        help="no progress or summary (before or after COMMAND)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     extract.add_parser(sub)
     dataset.add_parser(sub)
     render.add_parser(sub)
+    for command in sub.choices.values():  # global options also after the subcommand
+        command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
+                             help="no progress or summary (also before the command)")
     return parser
 
 
 def build_window_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="sonolens",
-        description="Open the Sonolens window. Subcommands: "
-                    + ", ".join(SUBCOMMANDS) + " (see `sonolens COMMAND --help`).",
+        description="Open the Sonolens window (Ctrl+C in the terminal closes it). "
+                    "Subcommands: " + ", ".join(SUBCOMMANDS)
+                    + " (see `sonolens COMMAND --help`).",
     )
     parser.add_argument("audio", nargs="?", metavar="AUDIO", help="audio file to open")
     parser.add_argument("--demo", action="store_true", help="open the bundled demo sound")
     parser.add_argument("--screenshot", metavar="PNG",
-                        help="wait until every view is drawn, save the window as PNG, exit")
+                        help="wait until every view is drawn, save the window as PNG, "
+                             "print the file's warnings ('warning: FILE: ...'), exit")
     parser.add_argument("--version", action="version", version=f"sonolens {__version__}")
     return parser
 
@@ -51,7 +59,9 @@ def run_window_command(argv: list[str]) -> int:
         path = str(demo_sound())
     if path is not None and args.screenshot is not None:
         from sonolens.audio.source import open_source
+        from sonolens.export.own_input import refuse_own_inputs
 
+        refuse_own_inputs([args.screenshot], [path])
         open_source(path).close()  # fail fast, before any window, with a one-line error
     from sonolens.ui.app import run_window
 
@@ -72,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     if window_mode:
         try:
             return run_window_command([a for a in argv if a not in ("-q", "--quiet")])
+        except ParameterError as exc:
+            reporter.usage(str(exc))
+            return 2
         except SonolensError as exc:
             reporter.error(str(exc))
             return 1

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable
+from pathlib import Path
 
-from sonolens.core.errors import ParameterError
+from sonolens.core.errors import ParameterError, SonolensError
 from sonolens.core.features import FEATURES
-from sonolens.core.params import WINDOWS, AnalysisParams
+from sonolens.core.params import MAX_CHANNELS, WINDOWS, AnalysisParams
 
 #: Short names users type for --features, mapped to engine feature names.
 FEATURE_ALIASES = {
@@ -24,8 +26,9 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     d = AnalysisParams()
     g = parser.add_argument_group("analysis (defaults are librosa's)")
     g.add_argument("--sr", type=int, help="analysis sample rate in Hz (default: native rate)")
-    g.add_argument("--channel", default="mix",
-                   help="'mix' (mean of channels, default) or a 0-based channel index")
+    g.add_argument("--channel", default="mix", metavar="1..N|mix",
+                   help="channel to analyse, numbered from 1 as in the window (1 = the first, "
+                        "N = the last), or 'mix': the mean of the channels (default)")
     g.add_argument("--n-fft", type=int, default=d.n_fft, help="FFT size in samples")
     g.add_argument("--hop-length", type=int, default=d.hop_length, help="hop in samples")
     g.add_argument("--win-length", type=int, help="window length in samples (default n_fft)")
@@ -40,16 +43,44 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
                    help="comma-separated subset of: " + ", ".join(FEATURES) + " (default all)")
 
 
+def channel_from_text(text: str) -> int | None:
+    """``--channel`` (1-based, or 'mix') -> AnalysisParams.channel (0-based, None = mix)."""
+    if str(text).strip().lower() == "mix":
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise ParameterError(f"channel={text!r} must be 'mix' or a channel number "
+                             "1..N") from None
+    if not 1 <= number <= MAX_CHANNELS:
+        raise ParameterError(f"channel={number}: channels are numbered from 1 (1..N for a "
+                             f"file of N channels, at most {MAX_CHANNELS}), or 'mix'")
+    return number - 1
+
+
+def check_channel_exists(channel: int | None, paths: Iterable[Path]) -> None:
+    """Raise ParameterError (a usage error) naming the first file of ``paths`` that has no
+    channel ``channel`` (0-based; said 1-based). Files that cannot be opened are left to
+    the command, which reports them as usual."""
+    if channel is None:
+        return
+    from sonolens.audio import open_source
+
+    for path in paths:
+        try:
+            with open_source(path) as source:
+                channels = source.channels
+        except SonolensError:
+            continue
+        if channel >= channels:
+            raise ParameterError(
+                f"channel={channel + 1}: {path} has {channels} channel"
+                f"{'s' if channels != 1 else ''} (choose 1..{channels}, or mix)")
+
+
 def params_from_args(args: argparse.Namespace) -> AnalysisParams:
     """Build and validate parameters; raises ParameterError naming the bad option."""
-    channel: int | None
-    if str(args.channel).lower() == "mix":
-        channel = None
-    else:
-        try:
-            channel = int(args.channel)
-        except ValueError:
-            raise ParameterError(f"channel={args.channel!r} must be 'mix' or an integer") from None
+    channel = channel_from_text(args.channel)
     return AnalysisParams(
         sr=args.sr, channel=channel, n_fft=args.n_fft, hop_length=args.hop_length,
         win_length=args.win_length, window=args.window, n_mels=args.n_mels,

@@ -14,11 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from sonolens.audio.files import find_audio_files
-from sonolens.cli.options import FEATURE_ALIASES, add_analysis_options, params_from_args
+from sonolens.cli.options import (
+    FEATURE_ALIASES,
+    add_analysis_options,
+    check_channel_exists,
+    params_from_args,
+)
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
+from sonolens.export.own_input import refuse_own_inputs
 
 #: --kind -> spectrogram kind of the engine (the other kinds are feature matrices).
 SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel": "mel_db"}
@@ -39,16 +45,21 @@ class Job:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "render", help="spectrogram image(s) to PNG, as the window exports them",
+        "render", help="spectrogram image(s) to PNG (or JPEG...), as the window exports them",
         description="Draw the spectrogram (or MFCC / chroma / contrast) image of each AUDIO "
                     "as the window's File > Export > Spectrogram Image does, without a window. "
-                    "One AUDIO: -o is the PNG. Several AUDIO or a directory: -o is a folder "
-                    "and each file becomes <stem>.png there (sub-folders mirrored).",
+                    "One AUDIO: -o is the image file. Several AUDIO or a directory: -o is "
+                    "a folder and each file becomes <stem>.png there (sub-folders "
+                    "mirrored). With --duration every image has the same seconds per "
+                    "pixel; --bare gives the data image alone.",
         conflict_handler="resolve",
     )
     parser.add_argument("audio", nargs="*", type=Path, help="audio files or directories")
     parser.add_argument("-o", "--output", type=Path, required=True,
-                        help="PNG file (one input) or folder (several inputs / a directory)")
+                        help="image file (one input), written in the format its extension "
+                             "names: .png (also without extension), .jpg/.jpeg, .bmp, "
+                             ".tif/.tiff, .webp; or a folder (several inputs / a directory: "
+                             "one <stem>.png each)")
     parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
     g = parser.add_argument_group("image")
     g.add_argument("--kind", default="db", choices=KINDS,
@@ -66,7 +77,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="start of the drawn excerpt, seconds (default 0)")
     g.add_argument("--duration", type=float, default=None,
                    help="length of the drawn excerpt, seconds (default: to the end); with a "
-                        "fixed --duration every image has the same time scale")
+                        "fixed --duration every image spans that many seconds at the same "
+                        "time scale, and a shorter file leaves the rest of the image empty")
+    g.add_argument("--bare", action="store_true",
+                   help="the data image only: no axes, labels, colorbar, legend or margins; "
+                        "exactly --width x --height pixels (for image classifiers)")
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="files drawn in parallel processes (default 1)")
     add_analysis_options(parser)
@@ -156,10 +171,13 @@ def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
                 size: tuple[int, int], reporter: Reporter, *,
-                cut: tuple[float, float | None] = (0.0, None)) -> bytes:
-    """PNG bytes of one file (Qt must be set up); ``cut`` = (offset, duration) seconds.
+                cut: tuple[float, float | None] = (0.0, None), bare: bool = False,
+                fmt: str = "PNG") -> bytes:
+    """PNG (or ``fmt``) bytes of one file (Qt must be set up); ``cut`` = (offset, duration)
+    seconds.
 
-    Raises SonolensError.
+    A fixed duration is the image's time span whatever the file's length (one time scale
+    for every image of a run). Raises SonolensError.
     """
     from sonolens.audio import open_source
     from sonolens.audio.excerpt import excerpt
@@ -172,7 +190,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
         if matrix is not None:
             feature = MATRIX_KINDS[matrix][1]
             features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
-            data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size)
+            data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size, span=cut[1],
+                              bare=bare, fmt=fmt)
         else:
             spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
                                  reporter)
@@ -180,7 +199,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             if view.overlays:
                 job = extract_features(source, params, _overlay_features(view.overlays))
                 features = _drive(job, f"{path.name} (overlays)", reporter)
-            data = spectrogram_png(spectrogram, features, view, size)
+            data = spectrogram_png(spectrogram, features, view, size, span=cut[1], bare=bare,
+                                   fmt=fmt)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
     return data
@@ -216,6 +236,7 @@ class Drawing:
     matrix: str | None
     size: tuple[int, int]
     cut: tuple[float, float | None]
+    bare: bool = False
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -237,17 +258,22 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("render needs at least one AUDIO file or directory (or --demo)")
         return 2
+    folder_mode = is_folder_mode(inputs)
+    jobs, problems = plan_jobs(inputs, args.output)
+    refuse_own_inputs([job.target for job in jobs],
+                      [*(job.source for job in jobs), *(p for p in inputs if not p.is_dir())])
+    check_channel_exists(params.channel, [job.source for job in jobs])
     _setup_qt()
-    from sonolens.ui.render import MAX_SIZE, MIN_SIZE
+    from sonolens.ui.render import MAX_SIZE, MIN_SIZE, image_format
 
     for name, value in (("width", size[0]), ("height", size[1])):
         if not MIN_SIZE <= value <= MAX_SIZE:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
-    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration))
-    folder_mode = is_folder_mode(inputs)
+    for job in jobs:
+        image_format(job.target)  # the extension names a format Qt writes, or a usage error
+    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare)
     if folder_mode:
         _make_folder(args.output)
-    jobs, problems = plan_jobs(inputs, args.output)
     for message in problems:
         reporter.error(message)
     if args.jobs > 1 and len(jobs) > 1:
@@ -274,12 +300,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 def _render_one(job: Job, drawing: Drawing, folder_mode: bool, reporter: Reporter
                 ) -> tuple[list[str], str]:
     """Draw and write one PNG: (warnings kept by a _WarningList reporter, error or "")."""
-    from sonolens.ui.render import write_png
+    from sonolens.ui.render import image_format, write_png
 
     kept = reporter.kept if isinstance(reporter, _WarningList) else []
     try:
         data = render_file(job.source, drawing.params, drawing.view, drawing.matrix,
-                           drawing.size, reporter, cut=drawing.cut)
+                           drawing.size, reporter, cut=drawing.cut, bare=drawing.bare,
+                           fmt=image_format(job.target))
         if folder_mode:
             _make_folder(job.target.parent)
         write_png(job.target, data)

@@ -42,6 +42,7 @@ from sonolens.export.dataset_table import (
     write_errors,
     write_rows,
 )
+from sonolens.export.own_input import refuse_own_inputs
 from sonolens.export.processes import worker_context
 
 #: Progress units per file (Progress.done counts thousandths of files).
@@ -143,6 +144,7 @@ def make_dataset(
     files = {relative_name(p, root): p for p in find_audio_files(root)}
     if not files:
         raise AudioError(root, "no audio files in this folder")
+    refuse_own_inputs([output, errors_path(output)], files.values())
     header = spec.header()
     rows: dict[str, list[str]] = {}
     run = DatasetRun(root, output)

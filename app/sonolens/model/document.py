@@ -36,6 +36,7 @@ class Document(QObject):
     spectrogram_changed = Signal()  # a (possibly partial) Spectrogram landed
     envelope_changed = Signal()  # a (possibly partial) WaveformEnvelope landed
     warnings_changed = Signal()
+    duration_changed = Signal(float)  # the previous duration: a full pass found the real end
     selection_changed = Signal()  # the selected time range (or None)
     cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
 
@@ -52,6 +53,7 @@ class Document(QObject):
         self.warnings: list[str] = []
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
+        self._frames_known = 0  # source.frames when duration was last announced
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -83,6 +85,7 @@ class Document(QObject):
         self.warnings = list(source.warnings) if source is not None else []
         self.selection = None
         self.cursor = 0.0
+        self._frames_known = source.frames if source is not None else 0
         if source is not None:
             self._fit_params_to(source)
         if previous is not None:
@@ -153,6 +156,7 @@ class Document(QObject):
         self.features = table
         self._merge_warnings(getattr(table, "warnings", []))
         self.features_changed.emit()
+        self._check_duration()
         return True
 
     def accept_spectrogram(self, spectrogram: Any, token: object) -> bool:
@@ -160,6 +164,7 @@ class Document(QObject):
             return False
         self.spectrogram = spectrogram
         self.spectrogram_changed.emit()
+        self._check_duration()
         return True
 
     def accept_detail(self, detail: tuple[Any, dict], token: object) -> bool:
@@ -181,7 +186,22 @@ class Document(QObject):
             return False
         self.envelope = envelope
         self.envelope_changed.emit()
+        self._check_duration()
         return True
+
+    def _check_duration(self) -> None:
+        """Announce a new duration when a pass over the source found where it really ends
+        (a file cut short, a header that promised more); clamps selection and cursor."""
+        source = self.source
+        if source is None or source.frames == self._frames_known:
+            return
+        previous = self._frames_known / float(source.samplerate)
+        self._frames_known = source.frames
+        if self.selection is not None:
+            self.set_selection(self.selection)
+        if self.cursor > self.duration:
+            self.set_cursor(self.duration)
+        self.duration_changed.emit(previous)
 
     def _merge_warnings(self, notes: list[str]) -> None:
         fresh = [n for n in notes if n not in self.warnings]

@@ -3,15 +3,38 @@
 from __future__ import annotations
 
 import os
+import shutil
+import signal
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 SCREENSHOT_TIMEOUT_S = 600.0
+SIGINT_POLL_MS = 200  # how often the interpreter wakes to run a Ctrl+C handler
 _POLL_MS = 50
 
 
 def run_window(path: str | None, *, screenshot: str | None = None) -> int:
-    """Open the window (on ``path`` if given); with ``screenshot`` save it when drawn, exit."""
+    """Open the window (on ``path`` if given); with ``screenshot`` save it when drawn, exit.
+
+    Returns the exit code: 0, 1 (the screenshot failed), 2 (bad usage), 130 (Ctrl+C).
+    """
+    if screenshot is not None and path is None:
+        print("error: --screenshot needs an audio file (or --demo)", file=sys.stderr)
+        return 2
+    scratch = None
+    if screenshot is not None and not os.environ.get("SONOLENS_SETTINGS"):
+        # a screenshot shows the defaults, not whatever this user last chose
+        scratch = tempfile.mkdtemp(prefix="sonolens-screenshot-")
+    try:
+        return _run_window(path, screenshot, scratch)
+    finally:
+        if scratch is not None:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+
+def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -> int:
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import pyqtgraph as pg
@@ -28,27 +51,52 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
     app.setDesktopFileName("sonolens")  # packaging/sonolens.desktop (Wayland app id)
     app.setWindowIcon(app_icon())
     settings = None
-    if screenshot is not None and not os.environ.get("SONOLENS_SETTINGS"):
-        # a screenshot shows the defaults, not whatever this user last chose
-        import tempfile
-
+    if scratch is not None:
         from sonolens.model.settings import Settings
 
-        scratch = tempfile.mkdtemp(prefix="sonolens-screenshot-")
         settings = Settings(Path(scratch) / "settings.ini")
     window = MainWindow(settings)
     window.show()
     status = {"code": 0}
 
     if screenshot is not None:
-        if path is None:
-            print("error: --screenshot needs an audio file (or --demo)", file=sys.stderr)
-            return 2
         _arm_screenshot(window, Path(screenshot), status)
     if path is not None:
         window.open_path(path)
-    app.exec()
+    restore = quit_on_sigint(window, status)
+    try:
+        app.exec()
+    finally:
+        restore()
+        window.close()  # saves and syncs its settings, stops the workers (idempotent)
     return status["code"]
+
+
+def quit_on_sigint(window, status: dict) -> Callable[[], None]:
+    """Make Ctrl+C (SIGINT) close ``window`` and quit the event loop, exit code 130.
+
+    Python runs signal handlers only between bytecodes, and Qt's event loop runs none: a
+    timer wakes the interpreter every :data:`SIGINT_POLL_MS`. Returns a function that puts
+    the previous handler back.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def on_sigint(_signum: int, _frame: object) -> None:
+        status["code"] = 130
+        window.close()
+        QApplication.quit()
+
+    previous = signal.signal(signal.SIGINT, on_sigint)
+    waker = QTimer(window)
+    waker.timeout.connect(lambda: None)
+    waker.start(SIGINT_POLL_MS)
+
+    def restore() -> None:
+        waker.stop()
+        signal.signal(signal.SIGINT, previous)
+
+    return restore
 
 
 def set_high_dpi_policy() -> None:
@@ -105,6 +153,9 @@ def _arm_screenshot(window, target: Path, status: dict) -> None:
             except SonolensError as exc:
                 finish(1, f"error: {exc}")
                 return
+            source = window.document.source
+            for note in window.document.warnings:  # as `sonolens extract` says them
+                print(f"warning: {source.path}: {note}", file=sys.stderr)
             finish(0)
 
     window.coordinator.open_failed.connect(failed)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayou
 
 from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
+from sonolens.export.own_input import refuse_own_inputs
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
 from sonolens.workers import jobs
 from sonolens.workers.analysis import KEY_SPECTROGRAM
@@ -88,6 +89,8 @@ class Exporter(QObject):
                                    "Drag across a view to select the audio to export.")
             return
         source, target = doc.source, Path(path)
+        if self._over_input(target):
+            return
         self.window.runner.submit(
             f"{KEY_EXPORT}:wav", lambda: jobs.selection_wav_job(source, *frames, target, subtype),
             token=target)
@@ -107,6 +110,16 @@ class Exporter(QObject):
             path = path.with_name(path.name + suffix)
         self.window.settings.set_last_folder(path.parent)
         return path
+
+    def _over_input(self, path: Path) -> bool:
+        """True (after a message) when ``path`` is the open file, by name or through a link."""
+        source = self.window.document.source
+        try:
+            refuse_own_inputs([path], [source.path] if source is not None else [])
+        except SonolensError as exc:
+            self.window.show_error("Export refused", str(exc))
+            return True
+        return False
 
     def _ready(self, *, need_features: bool = False, need_spectrogram: bool = False) -> bool:
         doc = self.window.document
@@ -137,6 +150,8 @@ class Exporter(QObject):
         if selection_only and doc.selection is not None:
             table = table.between(*doc.selection)
         target = Path(path)
+        if self._over_input(target):
+            return
         self.window.runner.submit(f"{KEY_EXPORT}:csv",
                                   lambda: _write_csv_job(target, label, table),
                                   token=target)
@@ -149,6 +164,8 @@ class Exporter(QObject):
 
         doc = self.window.document
         source, params, kind, target = doc.source, doc.params, doc.view.kind, Path(path)
+        if self._over_input(target):
+            return
         self.window.runner.submit(
             f"{KEY_EXPORT}:npz", lambda: export_spectrogram_npz(source, params, kind, target),
             token=target)
@@ -156,7 +173,8 @@ class Exporter(QObject):
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
         """Render and write the spectrogram PNG (GUI thread: drawing needs it)."""
         doc = self.window.document
-        if not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays)):
+        if (not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays))
+                or self._over_input(Path(path))):
             return False
         try:
             write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size))

@@ -318,6 +318,7 @@ class MainWindow(QMainWindow):
         doc.spectrogram_changed.connect(self._on_document_spectrogram_changed)
         doc.envelope_changed.connect(self._on_document_envelope_changed)
         doc.warnings_changed.connect(self._show_warnings)
+        doc.duration_changed.connect(self._on_document_duration_changed)
         self.settings_panel.params_edited.connect(doc.set_params)
         self.settings_panel.view_edited.connect(doc.set_view)
         self.spectrogram_view.detail_wanted.connect(self.coordinator.request_detail)
@@ -392,7 +393,7 @@ class MainWindow(QMainWindow):
         self.settings.add_recent(source.path)
         self._fill_recent_menu()
         self.setWindowTitle(f"{source.path.name} — Sonolens")
-        self.info_label.setText(source.info.describe())
+        self.info_label.setText(source.describe())
         self.settings_panel.set_audio(source.samplerate, source.channels)
         self.spectrogram_view.set_audio(source.samplerate, self.document.params)
         self._fill_play_channels(source.channels)
@@ -400,6 +401,12 @@ class MainWindow(QMainWindow):
         self.settings_panel.set_values(self.document.params, self.document.view)
         self._show_warnings()
         self.zoom_fit()
+
+    def _on_document_duration_changed(self, previous: float) -> None:
+        """A full pass found where the file really ends (cut short): say so, refit."""
+        if self.document.source is not None:
+            self.info_label.setText(self.document.source.describe())
+        self.navigator.refit(previous)
 
     def _on_document_view_changed(self, _previous: object) -> None:
         self._apply_view()
@@ -457,7 +464,7 @@ class MainWindow(QMainWindow):
         self.selection_panel.remeasure()
         self.spectrum_panel.recompute()
         if self.document.source is not None:
-            self.info_label.setText(self.document.source.info.describe())
+            self.info_label.setText(self.document.source.describe())
         else:
             self.info_label.setText("Open a sound: File > Open (Ctrl+O) or drop a file here")
         self.show_error("Cannot open file", message)

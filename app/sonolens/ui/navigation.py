@@ -47,6 +47,18 @@ class Navigator(QObject):
         self.show(0.0, duration)
         self.frequency_box.fit_y()
 
+    def refit(self, previous: float) -> None:
+        """The file's duration changed from ``previous`` s (its real end was found): fit
+        again if the view showed the whole file, else only move the limits."""
+        t0, t1 = self.visible()
+        if t0 <= 1e-9 and t1 >= previous * (1 - 1e-6):
+            self.fit()
+            return
+        duration = self.document.duration
+        if duration > 0:
+            self.plot.getViewBox().setLimits(xMin=-MARGIN * duration,
+                                             xMax=duration * (1 + MARGIN))
+
     def zoom(self, factor: float) -> None:
         """Scale the visible span by ``factor`` around its centre (< 1 zooms in)."""
         t0, t1 = self.visible()

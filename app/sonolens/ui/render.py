@@ -1,45 +1,77 @@
 """Pictures of the views as PNG: the window's export and ``sonolens render`` share this.
 
 A view widget is laid out offscreen at the requested size (never shown on screen),
-drawn over the whole duration, grabbed, and written atomically.
+drawn over the whole duration (or a fixed ``span`` of seconds from 0, so that every image
+of a run has the same seconds per pixel; data shorter than the span leaves the rest of
+the plot empty), grabbed, and written atomically. ``bare`` draws the data image alone:
+no axes, labels, colorbar, legend or margins, exactly ``size`` pixels.
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sonolens.core.errors import OutputError
+from sonolens.core.errors import OutputError, ParameterError
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.atomic import atomic_write
 from sonolens.ui.views.matrix_view import MatrixView
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 
 MIN_SIZE, MAX_SIZE = 64, 16384
+#: File suffix -> the Qt image format written for it (if this Qt build can write it).
+IMAGE_SUFFIXES = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".bmp": "BMP",
+                  ".tif": "TIFF", ".tiff": "TIFF", ".webp": "WEBP"}
 
 
-def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int]) -> bytes:
-    """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px."""
+def writable_suffixes() -> list[str]:
+    """The suffixes of :data:`IMAGE_SUFFIXES` whose format this Qt build can write."""
+    from PySide6.QtGui import QImageWriter
+
+    formats = {bytes(f).decode().upper() for f in QImageWriter.supportedImageFormats()}
+    return [suffix for suffix, fmt in IMAGE_SUFFIXES.items() if fmt in formats]
+
+
+def image_format(path: str | os.PathLike[str]) -> str:
+    """The Qt format ``path``'s suffix names (none: PNG); ParameterError if not writable."""
+    suffix = Path(path).suffix.lower()
+    if not suffix:
+        return "PNG"
+    if suffix not in writable_suffixes():
+        raise ParameterError(f"{path}: cannot write a {suffix} image (choose "
+                             f"{', '.join(writable_suffixes())})")
+    return IMAGE_SUFFIXES[suffix]
+
+
+def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
+                    span: float | None = None, bare: bool = False, fmt: str = "PNG") -> bytes:
+    """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px;
+    the time axis shows [0, ``span``] s (default: the data's duration). ``fmt``: another
+    Qt image format (see :func:`image_format`)."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
     widget.set_features(features)
     widget.show_time_label(True)
     duration = spectrogram.n_frames * spectrogram.hop_length / float(spectrogram.sr)
-    return _grab(widget, size, duration)
+    return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
 
 
-def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int]) -> bytes:
-    """PNG bytes of the MFCC / chroma / contrast view of ``features``."""
+def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *,
+               span: float | None = None, bare: bool = False, fmt: str = "PNG") -> bytes:
+    """PNG bytes of the MFCC / chroma / contrast view of ``features`` (``span``, ``bare``,
+    ``fmt``: as :func:`spectrogram_png`)."""
     widget = MatrixView()
     widget.set_kind(kind, view.colormap)
     widget.set_features(features)
     widget.show_time_label(True)
     times = features.times
     step = float(times[1] - times[0]) if len(times) > 1 else 0.0
-    return _grab(widget, size, float(times[-1]) + step / 2 if len(times) else 1.0)
+    duration = float(times[-1]) + step / 2 if len(times) else 1.0
+    return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
 
 
 def write_png(path: str | os.PathLike[str], data: bytes) -> None:
@@ -47,10 +79,13 @@ def write_png(path: str | os.PathLike[str], data: bytes) -> None:
         handle.write(data)
 
 
-def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
+def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
+          fmt: str = "PNG") -> bytes:
     width, height = (int(v) for v in size)
     if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
         raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
+    if bare:
+        _strip(widget)
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     widget.resize(width, height)
     widget.show()
@@ -60,19 +95,41 @@ def _grab(widget, size: tuple[int, int], duration: float) -> bytes:
         widget.plot.setXRange(0.0, max(duration, 1e-3), padding=0)
         QApplication.processEvents()
         widget.redraw()
-        return png_bytes(widget)
+        return png_bytes(widget, fmt)
     finally:
         widget.dispose()
         widget.close()
         widget.deleteLater()
 
 
-def png_bytes(widget: QWidget) -> bytes:
+def _strip(widget) -> None:
+    """Leave only the plot's view box, filling the widget: no axes (and their labels), no
+    right column (colorbar), no legend, no margins or spacing."""
+    plot = widget.plot
+    for name in ("left", "bottom", "top", "right"):
+        plot.hideAxis(name)
+    if getattr(widget, "right_column", None) is not None:  # the colorbar column
+        widget.removeItem(widget.right_column)
+        widget.right_column = None
+    if getattr(widget, "legend", None) is not None:  # the legend strip above the plot
+        widget.legend.suppress()
+        widget.removeItem(widget.legend)
+    layout = widget.ci.layout
+    for column in range(1, layout.columnCount()):
+        layout.setColumnFixedWidth(column, 0)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    plot.layout.setContentsMargins(0, 0, 0, 0)
+    plot.layout.setSpacing(0)
+
+
+def png_bytes(widget: QWidget, fmt: str = "PNG") -> bytes:
+    """The widget's pixels encoded as PNG (or another Qt image format ``fmt``)."""
     pixmap = widget.grab()
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not pixmap.save(buffer, "PNG"):
-        raise OutputError("could not encode the image as PNG")
+    if not pixmap.save(buffer, fmt):
+        raise OutputError(f"could not encode the image as {fmt}")
     buffer.close()
     return bytes(data.data())

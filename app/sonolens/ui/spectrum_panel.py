@@ -152,11 +152,14 @@ class SpectrumPanel(LazyPanel):
         self.plot.setXRange(np.log10(lo) if log else lo, np.log10(hi) if log else hi, padding=0)
 
     def export_to(self, path: str | Path) -> bool:
+        from sonolens.export.own_input import refuse_own_inputs
         from sonolens.export.spectrum_text import write_spectrum_text
 
         if self.spectrum is None:
             return False
+        source = self.document.source
         try:
+            refuse_own_inputs([path], [source.path] if source is not None else [])
             write_spectrum_text(path, self.spectrum)
         except SonolensError as exc:
             self.export_failed.emit(str(exc))

@@ -276,10 +276,11 @@ class JobRunner(QObject):
         for ticket in self._slots:
             if ticket is not None:
                 ticket.cancel.set()
-        for thread in self._threads:
+        threads = [thread for thread in self._threads if _exists(thread)]
+        for thread in threads:
             thread.quit()
         deadline = time.monotonic() + timeout_ms / 1000.0
-        for thread in self._threads:
+        for thread in threads:
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
             if thread.wait(remaining):
                 _forget_thread(thread)
@@ -383,17 +384,53 @@ class JobRunner(QObject):
         self.shutdown()
 
 
+def _exists(thread: QThread) -> bool:
+    """False once Qt deleted the thread object (at interpreter exit, after
+    :func:`_stop_leftover_threads` stopped it, PySide's exit handler deletes it)."""
+    try:
+        thread.isRunning()
+    except RuntimeError:
+        return False
+    return True
+
+
 def _forget_thread(thread: QThread) -> None:
     _LIVE_THREADS[:] = [pair for pair in _LIVE_THREADS if pair[0] is not thread]
 
 
-@atexit.register
 def _stop_leftover_threads() -> None:
-    """Stop threads of runners never shut down (or timed out) so none is destroyed running."""
+    """Stop threads of runners never shut down (or timed out) so none is destroyed running.
+
+    Runs when the main thread ends, before ``concurrent.futures`` refuses new work (a job
+    still running would fail in its thread pool and print a traceback) and before PySide's
+    own exit handler deletes the QThreads; see :func:`_at_interpreter_exit`.
+    """
     for thread, worker in list(_LIVE_THREADS):
         ticket = worker.current
         if ticket is not None:
             ticket.cancel.set()
-        thread.quit()
-        thread.wait()
+        if _exists(thread):
+            thread.quit()
+            thread.wait()
     _LIVE_THREADS.clear()
+
+
+def _at_interpreter_exit(function: Callable[[], None]) -> None:
+    """Call ``function`` when the main thread ends, before ``concurrent.futures``' exit hook.
+
+    ``threading._register_atexit`` hooks run in ``threading._shutdown``, before the
+    ``atexit`` handlers and last-registered first; importing ``concurrent.futures.thread``
+    first registers its hook (no new futures after it) earlier, so this one runs before.
+    Falls back to :func:`atexit.register` where that hook does not exist.
+    """
+    import concurrent.futures.thread  # noqa: F401  (registers its exit hook first)
+
+    register = getattr(threading, "_register_atexit", None)
+    if register is None:
+        atexit.register(function)
+        return
+    register(function)
+    atexit.register(function)  # a no-op by then; covers exits that skip threading's hook
+
+
+_at_interpreter_exit(_stop_leftover_threads)

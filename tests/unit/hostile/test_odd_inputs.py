@@ -279,7 +279,9 @@ def test_fft_too_coarse_for_contrast_leaves_it_empty_and_says_so(tmp_path, capfd
     ("--p", "1e9", "p=1000000000.0 must lie in (0, 32]"),
     ("--fmin", "-5", "fmin=-5.0 must be >= 0"),
     ("--roll-percent", "nan", "roll_percent=nan must be finite"),
-    ("--channel", "left", "channel='left' must be 'mix' or an integer"),
+    ("--channel", "left", "channel='left' must be 'mix' or a channel number 1..N"),
+    ("--channel", "0", "channel=0: channels are numbered from 1 (1..N for a file of N "
+                       "channels, at most 1024), or 'mix'"),
 ])
 def test_hostile_parameter_is_one_usage_error(tmp_path, capfd, option, value, says):
     path = make.write(tmp_path / "t.wav", tone(SR, SR), SR)

@@ -31,6 +31,7 @@ class LegendStrip(pg.GraphicsWidget):
         self._text_color = QColor("#d4d4d4")
         self._font = QFont()
         self._texts: dict[str, QStaticText] = {}
+        self._suppressed = False
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)  # static text
         self._resize()
@@ -47,6 +48,11 @@ class LegendStrip(pg.GraphicsWidget):
         self._resize()
         self.update()
 
+    def suppress(self) -> None:
+        """Never show again, whatever the entries (a bare image has no legend)."""
+        self._suppressed = True
+        self._resize()
+
     def set_text_color(self, color: str) -> None:
         self._text_color = QColor(color)
         self.update()
@@ -55,11 +61,12 @@ class LegendStrip(pg.GraphicsWidget):
         return QFontMetricsF(self._font).height() + 2 * PAD_PX
 
     def _resize(self) -> None:
-        height = self._line_height() if self.entries else 0.0
+        shown = bool(self.entries) and not self._suppressed
+        height = self._line_height() if shown else 0.0
         self.setMinimumHeight(height)
         self.setMaximumHeight(height)
         self.setPreferredHeight(height)
-        self.setVisible(bool(self.entries))
+        self.setVisible(shown)
 
     def _static(self, text: str) -> QStaticText:
         static = self._texts.get(text)
