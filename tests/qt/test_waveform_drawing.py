@@ -17,12 +17,14 @@ from tests.qt.grab import grab_rgb, plot_rect
 
 
 def write_speechlike(path: Path, *, sr: int, seconds: float) -> np.ndarray:
-    """Noise under a syllable-rate envelope that never falls silent; returns the samples
-    as read back from the 16-bit file."""
+    """Noise under a syllable-rate envelope, with a pause of digital silence from 40 % to
+    45 % of the file (a flat line must still be drawn there); returns the samples as read
+    back from the 16-bit file."""
     rng = np.random.default_rng(11)
     t = np.arange(int(seconds * sr)) / sr
     envelope = 0.25 + 0.2 * np.sin(2 * np.pi * 4 * t) ** 2
     y = rng.standard_normal(len(t)) * envelope * 0.6
+    y[int(0.4 * len(t)) : int(0.45 * len(t))] = 0.0
     sf.write(path, np.clip(y, -0.99, 0.99).astype(np.float32), sr, subtype="PCM_16")
     return sf.read(path, dtype="float32")[0]
 
@@ -101,7 +103,7 @@ def test_a_syllable_zoomed_in_is_a_continuous_envelope(qtbot, make_main_window, 
     samples = write_speechlike(path, sr=22050, seconds=3.0)
     window = make_main_window()
     open_file(qtbot, window, path)
-    show(qtbot, window, 1.1, 1.4)  # 0.3 s: ~10 samples per pixel
+    show(qtbot, window, 1.1, 1.4)  # 0.3 s: ~10 samples per pixel, the pause included
     check_envelope(window.waveform, samples, 22050)
 
 
@@ -125,3 +127,50 @@ def test_fewer_samples_than_pixels_draw_the_samples_joined_with_dots(qtbot, make
         centres.append(x)
     # joined: every column between the first and last sample is inked
     assert ink[:, centres[0] : centres[-1] + 1].any(axis=0).all()
+
+
+def drawn_labels(view) -> list[tuple[str, float]]:
+    """(text, centre y in the grab's pixels) of every label the left axis drew."""
+    view.grab()
+    axis = view.plot.getAxis("left")
+    ratio = view.devicePixelRatioF()
+    labels = []
+    for rect, _flags, text in axis._specs[2]:
+        scene = axis.mapRectToScene(rect)
+        centre = view.viewportTransform().mapRect(scene).center()
+        labels.append((text, centre.y() * ratio))
+    return labels
+
+
+def test_every_lane_of_a_six_channel_file_has_a_readable_scale(qtbot, make_main_window,
+                                                              tmp_path):
+    """Six lanes, channel k a sine of amplitude (k + 1) / 7: each lane is labelled 1, its
+    1-based channel number with 0, and -1, far enough apart to read; the ink of each lane
+    is centred on its 0 label and reaches the amplitude its 1 label says."""
+    sr, seconds = 8000, 1.0
+    t = np.arange(int(sr * seconds)) / sr
+    amplitudes = [(k + 1) / 7 for k in range(6)]
+    data = np.stack([a * np.sin(2 * np.pi * 50 * t) for a in amplitudes], axis=1)
+    path = tmp_path / "six.wav"
+    sf.write(path, data.astype(np.float32), sr, subtype="FLOAT")
+    window = make_main_window()
+    open_file(qtbot, window, path)
+    view = window.waveform
+    labels = drawn_labels(view)
+    ink, (left, top, right, bottom) = inked(view)
+    ink[:, :8] = False  # the axis' tick marks
+    for k, amplitude in enumerate(amplitudes):
+        zero = [y for text, y in labels if text.split() == [str(k + 1), "0"]]
+        assert len(zero) == 1, (k, labels)
+        # this lane's +1 and -1: the nearest such labels above and below its zero
+        ones = [y for text, y in labels if text == "1" and y < zero[0]]
+        minus = [y for text, y in labels if text == "-1" and y > zero[0]]
+        assert ones and minus, (k, labels)
+        up, down = zero[0] - max(ones), min(minus) - zero[0]
+        assert up >= 20 and down >= 20, (k, up, down)  # readable: lanes are not squashed
+        # the ink of this lane lies between its +1 and -1 labels
+        lane = ink[int(max(ones) - top) : int(min(minus) - top) + 1]
+        rows = np.flatnonzero(lane.any(axis=1)) + max(ones)
+        centre, half = (rows[0] + rows[-1]) / 2, (rows[-1] - rows[0]) / 2
+        assert abs(centre - zero[0]) <= 2, (k, centre, zero[0])
+        assert abs(half - amplitude * up) <= 2.5, (k, half, amplitude * up)

@@ -29,3 +29,7 @@ def feature_columns(feature: str, *, n_mfcc: int = 20, contrast_bands: int = 6) 
     if feature in FEATURES:
         return [feature]
     raise KeyError(feature)
+
+#: How the warning about spectral-contrast bands that could not be computed begins (the
+#: window shows it only while the contrast view is on screen).
+CONTRAST_NOTE_PREFIX = "spectral contrast:"

@@ -11,6 +11,8 @@ import itertools
 
 import numpy as np
 
+from sonolens.core.features import CONTRAST_NOTE_PREFIX
+
 _TINY32 = np.finfo(np.float32).tiny
 
 
@@ -96,8 +98,9 @@ def contrast_note(n_computed: int, *, sr: float, n_fft: int, fmin: float, n_band
         return None
     low = 0.0 if n_computed == 0 else fmin * 2.0 ** (n_computed - 1)
     if low >= sr / 2:
-        return f"spectral contrast: {missing} band(s) above Nyquist ({sr / 2:g} Hz) left empty"
-    return (f"spectral contrast: {missing} band(s) from {low:g} Hz left empty (n_fft={n_fft} "
+        return (f"{CONTRAST_NOTE_PREFIX} {missing} band(s) above Nyquist ({sr / 2:g} Hz) "
+                "left empty")
+    return (f"{CONTRAST_NOTE_PREFIX} {missing} band(s) from {low:g} Hz left empty (n_fft={n_fft} "
             f"gives {sr / n_fft:.4g} Hz per bin, too coarse for them)")
 
 

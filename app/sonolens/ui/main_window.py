@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from sonolens.audio.files import AUDIO_SUFFIX_LIST
+from sonolens.core.features import CONTRAST_NOTE_PREFIX
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui import theme
@@ -410,6 +411,7 @@ class MainWindow(QMainWindow):
 
     def _on_document_view_changed(self, _previous: object) -> None:
         self._apply_view()
+        self._show_warnings()
         self.settings.set_view(self.document.view)
 
     def _apply_view(self) -> None:
@@ -439,7 +441,11 @@ class MainWindow(QMainWindow):
         self.waveform.set_envelope(self.document.envelope, read=read)
 
     def _show_warnings(self) -> None:
-        notes = self.document.warnings
+        """The document's warnings in the status bar; a note about spectral contrast
+        only while the contrast view is shown."""
+        contrast_shown = self.document.view.lower_view == "contrast"
+        notes = [note for note in self.document.warnings
+                 if contrast_shown or not note.startswith(CONTRAST_NOTE_PREFIX)]
         self.warning_label.setText(("⚠ " + "; ".join(notes)) if notes else "")
         self.warning_label.setToolTip("\n".join(notes))
 

@@ -2,7 +2,7 @@
 
 pyqtgraph's LegendItem is a box inside the view box: it covers (and dims) whatever lies
 under it. :class:`LegendStrip` is a row of its own in the view's layout, as tall as one
-line of text, and takes no height at all when it has no entries.
+line of text whether or not it has entries (toggling a curve never resizes the plot).
 """
 
 from __future__ import annotations
@@ -61,12 +61,11 @@ class LegendStrip(pg.GraphicsWidget):
         return QFontMetricsF(self._font).height() + 2 * PAD_PX
 
     def _resize(self) -> None:
-        shown = bool(self.entries) and not self._suppressed
-        height = self._line_height() if shown else 0.0
+        height = 0.0 if self._suppressed else self._line_height()
         self.setMinimumHeight(height)
         self.setMaximumHeight(height)
         self.setPreferredHeight(height)
-        self.setVisible(shown)
+        self.setVisible(not self._suppressed)
 
     def _static(self, text: str) -> QStaticText:
         static = self._texts.get(text)

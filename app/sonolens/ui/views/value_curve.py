@@ -5,7 +5,8 @@ frame's min and max becomes a solid block. :class:`ValueCurve` draws instead a t
 through each pixel column's mean and, optionally, that column's min..max range as a
 translucent stroke (a band that shows the spread without hiding what lies under it).
 Zoomed in, the line goes through the frames themselves, with a dot on each frame when
-they are sparse (a file of one frame still shows its value).
+they are sparse; a single frame shows its value held over its span (a file of one frame
+still shows its value).
 """
 
 from __future__ import annotations
@@ -76,7 +77,10 @@ class ValueCurve:
         x = centres * dt
         mapped = to_axis if to_axis is not None else (lambda v: np.asarray(v, np.float64))
         y = mapped(mean)
-        self.line.setData(x, y)
+        if len(x) == 1:  # one frame: its value held over the frame's span, and a dot
+            self.line.setData(x + np.array([-dt / 2, dt / 2]), np.repeat(y, 2))
+        else:
+            self.line.setData(x, y)
         sparse = low is high
         if self.band is not None:
             if sparse or not len(x):

@@ -155,12 +155,20 @@ class WaveformView(TimeView):
             self._set_dots(index, times if sparse else None, y if sparse else None)
             return
         self._set_dots(index, None, None)
-        # a stroke from min to max per bin; fewer bins than pixels: strokes joined into
-        # one zigzag, so the envelope has no gaps between them
+        # a stroke from min to max per bin, at least a pixel tall (a flat stretch, silence,
+        # is a line at its level, not nothing); fewer bins than pixels: strokes joined
+        # into one zigzag, so the envelope has no gaps between them
+        low, high = np.asarray(mins, np.float64), np.asarray(maxs, np.float64)
+        pad = np.maximum(self._pixel_height() - (high - low), 0.0) / 2
         x = np.repeat(times, 2)
         y = np.empty(2 * len(times), dtype=np.float64)
-        y[0::2], y[1::2] = mins, maxs
+        y[0::2], y[1::2] = low - pad, high + pad
         curve.setData(x, y + offset, connect="pairs" if len(times) >= width else "all")
+
+    def _pixel_height(self) -> float:
+        """One device pixel of the plot's height, in amplitude units."""
+        _, (y0, y1) = self.plot.getViewBox().viewRange()
+        return (y1 - y0) / self.plot_height()
 
     def _set_dots(self, index: int, x: np.ndarray | None, y: np.ndarray | None) -> None:
         """Dots of lane ``index`` at (x, y), or none (cleared once, not at every redraw)."""
