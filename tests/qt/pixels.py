@@ -126,11 +126,23 @@ class Label:
 
 
 def axis_labels(view, axis) -> list[Label]:
-    """The labels ``axis`` drew at its last paint (grab the view first), with the centre
-    of each label's box mapped to ``view``'s widget pixels (item -> scene -> widget)."""
-    assert axis._specs is not None, "the axis has not been painted: grab the view first"
+    """The labels ``axis`` draws (grab the view first), with the centre of each label's
+    box mapped to ``view``'s widget pixels (item -> scene -> widget). A TextCachedAxis
+    keeps what it drew at its last paint; a plain pyqtgraph AxisItem is asked for the
+    same draw specs its paint uses."""
+    specs = getattr(axis, "_specs", None)
+    if specs is None:
+        from PySide6.QtGui import QPainter, QPicture
+
+        picture = QPicture()
+        painter = QPainter(picture)
+        try:
+            specs = axis.generateDrawSpecs(painter)
+        finally:
+            painter.end()
+    assert specs is not None, "the axis has not been painted: grab the view first"
     labels = []
-    for rect, _flags, text in axis._specs[2]:
+    for rect, _flags, text in specs[2]:
         centre = to_widget_point(view, axis.mapToScene(rect.center()))
         labels.append(Label(str(text), centre.x(), centre.y()))
     return labels

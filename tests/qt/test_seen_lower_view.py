@@ -121,6 +121,7 @@ def test_feature_curves_sit_at_their_values_on_the_y_axis(lower):
                 hits += 1
             else:
                 misses += 1
-        assert hits >= 0.5 * len(frames), f"{name}: found at {hits} of {len(frames)} frames"
-        assert misses <= 0.05 * (hits + misses), (
-            f"{name}: {misses} of {hits + misses} frames drawn away from their value")
+        seen = (f"{name}: drawn at its value at {hits}, away from it at {misses} of "
+                f"{len(frames)} frames")
+        assert hits >= 0.5 * len(frames), seen
+        assert misses <= 0.05 * (hits + misses), seen

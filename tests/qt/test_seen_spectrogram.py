@@ -29,6 +29,7 @@ from tests.qt.pixels import (
     show_view,
     source_spacing_hz,
     table_index,
+    to_widget_rect,
     wait_until,
     write_tones,
 )
@@ -213,6 +214,32 @@ def test_the_chosen_colormap_is_the_one_drawn(level_window, colormap, kind, db_r
     quiet = index[far][shown[far]]
     assert quiet.size > 0.3 * index.size
     assert np.all(quiet == int(level_index(0.0))), f"silence not drawn as {table[0]}"
+
+
+@pytest.mark.parametrize(("colormap", "kind", "db_range"), [
+    ("magma", "db", 80.0), ("coolwarm", "db", 50.0), ("gray", "magnitude", 80.0)])
+def test_the_colorbar_is_the_key_to_the_colours_drawn(level_window, colormap, kind,
+                                                      db_range):
+    """Bottom to top the colorbar runs through the chosen table, and its labels read the
+    values at the bottom and top of the levels: -db_range .. 0 dB re max, or 0 .. the
+    largest magnitude (librosa's)."""
+    window, magnitude = level_window
+    show_view(window, kind=kind, freq_scale="linear", colormap=colormap, db_range=db_range)
+    view = window.spectrogram_view
+    rgb = grab_rgb(view)
+    bar = to_widget_rect(view, view.colorbar.bar.sceneBoundingRect())
+    rows = np.arange(int(np.ceil(bar.top())) + 1, int(bar.bottom()) - 1)
+    index, dist = table_index(rgb[rows, int(bar.center().x())], colormap_table(colormap))
+    assert int(dist.max()) <= 2, f"the colorbar is not {colormap}"
+    assert index[0] >= 253 and index[-1] <= 2 and np.all(np.diff(index) <= 0), index
+    lo, hi = (-db_range, 0.0) if kind == "db" else (0.0, float(magnitude.max()))
+    labels = axis_labels(view, view.colorbar.axis)
+    assert len(labels) >= 3, labels
+    for label in labels:
+        value = float(label.text.replace("−", "-"))
+        want = bar.top() + (hi - value) / (hi - lo) * bar.height()
+        assert abs(label.y - want) <= 1.5, (
+            f"colorbar label {label.text!r} at y={label.y:.1f}; {value} is at y={want:.1f}")
 
 
 # -- the .npz the window exports --------------------------------------------------------------
