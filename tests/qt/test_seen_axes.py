@@ -9,27 +9,34 @@ set here with ``setXRange``).
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 from sonolens.core.view_settings import ViewSettings
 from tests.qt.pixels import (
     axis_labels,
     clock_fields,
+    colormap_table,
+    covered,
     frequency_range,
     grab_rgb,
     hz_to_axis,
     open_window,
     parse_clock,
     parse_hz,
+    peaks,
     plot_area,
     show_view,
+    table_index,
     view_range,
     wait_until,
     write_tones,
 )
 
-SR, N_FFT, SECONDS = 22050, 2048, 2.0
+SR, N_FFT, HOP, SECONDS = 22050, 2048, 512, 2.0
 TOLERANCE_PX = 1.5
+CLICK_FRAMES = (17, 43, 71)  # clicks exactly at these frames' centres (frame * HOP / SR)
 
 
 @pytest.fixture(scope="module")
@@ -37,6 +44,9 @@ def window(qapp, tmp_path_factory):
     folder = tmp_path_factory.mktemp("seen_axes")
     audio = write_tones(folder / "tones.wav", (440.0, 3000.0), (0.3, 0.3), seconds=SECONDS,
                         sr=SR)
+    y, _ = sf.read(audio, dtype="float32")
+    y[[frame * HOP for frame in CLICK_FRAMES]] += 1.0
+    sf.write(audio, y, SR, subtype="FLOAT")
     with open_window(folder / "settings" / "s.ini", audio,
                      ViewSettings(overlays=frozenset())) as window:
         yield window
@@ -135,3 +145,26 @@ def test_every_view_shares_the_time_axis_pixels(window):
         spans.append((left, left + area.width))
     for span in spans[:-1]:
         assert span == pytest.approx(spans[-1], abs=1.0), spans
+
+
+def test_a_click_is_drawn_at_the_pixel_of_its_time(window):
+    """The spectrogram's columns sit where the time axis says: a click at time t (a
+    frame's centre) is brightest in the pixel column of t."""
+    show_view(window, kind="db", freq_scale="linear", colormap="magma")
+    show_times(window, 0.0, SECONDS)
+    view = window.spectrogram_view
+    rgb, area = grab_rgb(view), plot_area(view)
+    rows, cols = area.rows(0), area.columns(0)
+    t = area.value_at_x(cols + 0.5, 0.0, SECONDS)
+    edge = N_FFT / SR  # the file's abrupt start and end are broadband too
+    cols = cols[(t > edge) & (t < SECONDS - edge)]
+    index, _ = table_index(rgb[np.ix_(rows, cols)], colormap_table("magma"))
+    hz = (area.bottom - (rows + 0.5)) / area.height * (SR / 2)  # each row on a linear axis
+    away = (np.abs(hz[:, None] - np.array([440.0, 3000.0])[None, :]) > 300).all(axis=1)
+    shown = ~covered(view, rows, cols)
+    profile = np.array([np.median(index[away & shown[:, k], k]) for k in range(len(cols))])
+    found = [cols[0] + x for x in peaks(profile, len(CLICK_FRAMES), spread=10)]
+    for frame, x in zip(CLICK_FRAMES, found, strict=True):
+        want = float(area.x_of(frame * HOP / SR, 0.0, SECONDS))
+        assert abs(x - want) <= TOLERANCE_PX, (
+            f"click at {frame * HOP / SR:.4f} s drawn at x={x:.1f} px, expected {want:.1f}")
