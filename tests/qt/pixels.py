@@ -50,6 +50,7 @@ class PixelRect:
         return self.top + (v1 - np.asarray(value, dtype=float)) / (v1 - v0) * self.height
 
     def value_at_x(self, x: float | np.ndarray, v0: float, v1: float) -> np.ndarray:
+        """The value at pixel x on an axis showing [v0, v1] left to right."""
         return v0 + (np.asarray(x, dtype=float) - self.left) / self.width * (v1 - v0)
 
     def columns(self, margin: int = 1) -> np.ndarray:
@@ -57,6 +58,7 @@ class PixelRect:
         return np.arange(math.ceil(self.left) + margin, math.floor(self.right) - margin)
 
     def rows(self, margin: int = 1) -> np.ndarray:
+        """Indices of the pixel rows wholly inside, ``margin`` px in from each side."""
         return np.arange(math.ceil(self.top) + margin, math.floor(self.bottom) - margin)
 
 
@@ -213,7 +215,7 @@ def table_index(pixels: np.ndarray, table: np.ndarray) -> tuple[np.ndarray, np.n
     unique, inverse = np.unique(packed, return_inverse=True)
     colours = np.stack([(unique >> 16) & 255, (unique >> 8) & 255, unique & 255], axis=1)
     diff = np.abs(colours[:, None, :] - table[None, :, :].astype(np.int32)).max(axis=2)
-    # ties (a colour twice in the table): the middle of the equal run is as good as any
+    # ties (a colour twice in the table): the first such entry
     best = diff.argmin(axis=1)
     dist = diff[np.arange(len(unique)), best]
     shape = pixels.shape[:-1]
