@@ -150,6 +150,13 @@ def axis_labels(view, axis) -> list[Label]:
     return labels
 
 
+def pen_rgb(curve) -> np.ndarray:
+    """(3,) int colour of a curve's line: a pyqtgraph curve item's pen, or the pen of the
+    ``line`` item of a curve made of several items."""
+    colour = getattr(curve, "line", curve).opts["pen"].color()
+    return np.array([colour.red(), colour.green(), colour.blue()])
+
+
 # -- pixels ----------------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from tests.qt.pixels import (
     grab_rgb,
     level_index,
     open_window,
+    pen_rgb,
     plot_area,
     show_view,
     table_index,
@@ -106,9 +107,7 @@ def test_feature_curves_sit_at_their_values_on_the_y_axis(lower):
     rows = area.rows(-1)  # with the edges: a zero is drawn on the bottom edge
     hidden = covered(view, rows, cols)
     for name, curve in view.curves.items():
-        pen = curve.opts["pen"].color()
-        colour = np.array([pen.red(), pen.green(), pen.blue()])
-        ink = np.abs(rgb[np.ix_(rows, cols)].astype(int) - colour).max(axis=2) <= 8
+        ink = np.abs(rgb[np.ix_(rows, cols)].astype(int) - pen_rgb(curve)).max(axis=2) <= 8
         want = slope * table[name].to_numpy()[frames] + intercept
         hits = misses = 0
         for k in range(len(frames)):
