@@ -55,7 +55,25 @@ def test_round_trip_equals_librosa(audio, tmp_path, kind, changes):
         np.testing.assert_array_equal(
             data["times"], librosa.frames_to_time(np.arange(ref.shape[1]), sr=sr,
                                                   hop_length=params.hop_length))
-        assert data["freqs"].shape == (ref.shape[0],)
+        freqs = data["freqs"]
+        assert freqs.shape == (ref.shape[0],)
+        assert np.all(np.diff(freqs) > 0), "freqs must ascend with the rows"
+        if kind == "mel_db":  # mel band centres: librosa's n_mels + 2 edges without the ends
+            fmax = params.fmax if params.fmax is not None else sr / 2
+            want = librosa.mel_frequencies(params.n_mels + 2, fmin=params.fmin, fmax=fmax)[1:-1]
+        else:
+            want = librosa.fft_frequencies(sr=sr, n_fft=params.n_fft)
+        np.testing.assert_allclose(freqs, want, rtol=1e-9, atol=1e-9)
+        if kind in ("db", "mel_db"):  # the window draws them re max: librosa's ref=np.max
+            magnitude, _ = librosa_spectrogram(audio, params, "magnitude")
+            if kind == "db":
+                re_max = librosa.amplitude_to_db(magnitude, ref=np.max, top_db=None)
+            else:
+                mel = librosa.feature.melspectrogram(S=magnitude**2, sr=sr, n_fft=params.n_fft,
+                                                     n_mels=params.n_mels, fmin=params.fmin,
+                                                     fmax=params.fmax)
+                re_max = librosa.power_to_db(mel, ref=np.max, top_db=None)
+            np.testing.assert_allclose(values - values.max(), re_max, atol=1e-3, rtol=0)
         assert str(data["kind"]) == kind
         assert str(data["unit"]) == ("dB" if kind.endswith("db") else
                                      {"magnitude": "amplitude", "power": "power"}[kind])
@@ -64,6 +82,31 @@ def test_round_trip_equals_librosa(audio, tmp_path, kind, changes):
     with zipfile.ZipFile(out) as archive:
         assert all(i.compress_type == zipfile.ZIP_STORED for i in archive.infolist())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "spec.npz"]
+
+
+@pytest.mark.parametrize("kind", ["magnitude", "power", "db", "mel_db"])
+def test_rows_are_the_frequencies_named(tmp_path, kind):
+    """A tone's brightest row carries the tone's frequency in ``freqs`` (rows and freqs
+    in the same order)."""
+    sr, tones = 22050, (300.0, 1200.0, 5000.0)
+    t = np.arange(sr) / sr
+    audio = tmp_path / "tones.wav"
+    sf.write(audio, sum(0.2 * np.sin(2 * np.pi * f * t) for f in tones).astype(np.float32), sr,
+             subtype="FLOAT")
+    out = tmp_path / "tones.npz"
+    export(audio, AnalysisParams(), kind, out)
+    with np.load(out) as data:
+        freqs, profile = data["freqs"], data["values"][:, 20].astype(np.float64)
+    brightest = []
+    for _ in tones:
+        k = int(np.argmax(profile))
+        brightest.append(float(freqs[k]))
+        profile[max(0, k - 5) : k + 6] = -np.inf
+    rows_hz = np.sort(freqs)
+    for hz, row_hz in zip(tones, sorted(brightest), strict=True):
+        k = int(np.searchsorted(rows_hz, hz))
+        spacing = rows_hz[k] - rows_hz[k - 1]
+        assert abs(row_hz - hz) <= spacing, f"the {hz:g} Hz tone is brightest at {row_hz} Hz"
 
 
 def test_streaming_handles_a_header_that_under_promises(audio, tmp_path):
