@@ -86,7 +86,6 @@ def test_frequency_labels_name_the_frequency_at_their_pixel(window, scale, zoome
 
 # -- time axis -------------------------------------------------------------------------------
 
-DEFECT_4 = pytest.mark.xfail(strict=True, reason="defect 4, fixed on main")
 TIME_RANGES = [
     pytest.param(0.0, SECONDS, id="whole-file"),
     pytest.param(0.5, 0.7, id="0.5-0.7s"),
@@ -94,16 +93,16 @@ TIME_RANGES = [
     pytest.param(0.0123, 0.0457, id="odd-offset"),
     pytest.param(0.0, 90.0, id="0-1:30"),
     pytest.param(50.0, 130.0, id="0:50-2:10"),
-    pytest.param(61.0, 61.5, id="1:01-1:01.5", marks=DEFECT_4),
+    pytest.param(61.0, 61.5, id="1:01-1:01.5"),
     pytest.param(600.0, 900.0, id="10:00-15:00"),
     pytest.param(1795.0, 1805.0, id="29:55-30:05"),
-    pytest.param(1800.0, 1802.0, id="30:00-30:02", marks=DEFECT_4),
-    pytest.param(1800.5, 1800.6, id="30:00.5-30:00.6", marks=DEFECT_4),
+    pytest.param(1800.0, 1802.0, id="30:00-30:02"),
+    pytest.param(1800.5, 1800.6, id="30:00.5-30:00.6"),
     pytest.param(3500.0, 3700.0, id="58:20-1:01:40"),
     pytest.param(3599.0, 3603.0, id="59:59-1:00:03"),
-    pytest.param(3599.9, 3600.4, id="59:59.9-1:00:00.4", marks=DEFECT_4),
+    pytest.param(3599.9, 3600.4, id="59:59.9-1:00:00.4"),
     pytest.param(7000.0, 10000.0, id="1:56:40-2:46:40"),
-    pytest.param(7322.25, 7322.75, id="2:02:02.25-.75", marks=DEFECT_4),
+    pytest.param(7322.25, 7322.75, id="2:02:02.25-.75"),
 ]
 
 

@@ -157,7 +157,7 @@ def test_every_lane_of_a_six_channel_file_has_a_readable_scale(qtbot, make_main_
     open_file(qtbot, window, path)
     view = window.waveform
     labels = drawn_labels(view)
-    ink, (left, top, right, bottom) = inked(view)
+    ink, (_, top, _, _) = inked(view)
     ink[:, :8] = False  # the axis' tick marks
     for k, amplitude in enumerate(amplitudes):
         zero = [y for text, y in labels if text.split() == [str(k + 1), "0"]]

@@ -15,8 +15,8 @@ from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layout import TimeView
 
 CHANNEL_COLORS = ("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")
-LANE_HEIGHT = 2.2  # y units per lane: samples in [-1, 1] plus a gap
-MIN_LANE_PX = 54  # room for the +1, 0 and -1 labels of a lane
+LANE_HEIGHT = 2.6  # y units per lane: samples in [-1, 1] plus a gap (room for two labels)
+MIN_LANE_PX = 60  # room for the +1, 0 and -1 labels of a lane
 DOT_SPACING_PX = 6  # samples at least this far apart get a dot each
 DOT_SIZE_PX = 5
 _CHANNEL_NAMES = {2: ("L", "R")}
