@@ -202,7 +202,7 @@ def style_time_views(views: list, markers, look: str) -> None:
         if isinstance(view, WaveformView):
             view.set_colors(colors.curves)
         if isinstance(view, FeaturePlot):
-            view.set_colors(colors.curves)
+            view.set_colors(colors.curves, colors.background)
         if getattr(view, "legend", None) is not None:
             view.legend.set_text_color(colors.text)
     for view, line in zip(markers.views, markers.cursors, strict=True):

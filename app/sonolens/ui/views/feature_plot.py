@@ -35,10 +35,11 @@ class FeaturePlot(TimeView):
         self.features = None
         self.pyramids: dict[str, MinMaxPyramid] = {}
 
-    def set_colors(self, colors: tuple[str, ...]) -> None:
-        """One colour per curve, in FEATURE_CURVES order (the theme's)."""
+    def set_colors(self, colors: tuple[str, ...], background: str) -> None:
+        """One colour per curve, in FEATURE_CURVES order, on the plot's ``background``
+        (the theme's)."""
         for index, curve in enumerate(self.curves.values()):
-            curve.set_color(colors[index % len(colors)])
+            curve.set_color(colors[index % len(colors)], background)
         self._update_legend()
 
     def _update_legend(self) -> None:
