@@ -279,3 +279,30 @@ def test_one_time_scale_for_every_image_of_a_run(tmp_path):
         (s0, s1), (l0, l1) = spans["short"], spans["long"]
         assert abs(s0 - l0) <= 3, spans
         assert abs((s1 - s0) - (l1 - l0) / 2) <= 4, f"not one time scale: {spans}"
+
+
+def test_an_excerpts_time_axis_reads_the_files_time(tmp_path, monkeypatch, qapp):
+    """``render --offset 90 --duration 2`` labels its time axis 1:30 … 1:32 (the file's
+    time), not 0 … 2: the labels the axis drew, read as it is grabbed."""
+    import sonolens.ui.render as render_module
+
+    path = write_chirp(tmp_path / "long.wav", seconds=95.0)
+    drawn: list[str] = []
+    original = render_module.png_bytes
+
+    def recording(widget, fmt="PNG"):
+        data = original(widget, fmt)
+        drawn.extend(text for _, _, text in widget.plot.getAxis("bottom")._specs[2])
+        drawn.append(widget.plot.getAxis("bottom").labelText)
+        return data
+
+    monkeypatch.setattr(render_module, "png_bytes", recording)
+    code = main(["render", str(path), "-o", str(tmp_path / "x.png"), "--offset", "90",
+                 "--duration", "2", "-q"])
+    assert code == 0
+    *labels, title = drawn
+    assert title == "Time (m:ss)"
+    assert len(labels) >= 3
+    for text in labels:
+        minutes, seconds = text.split(":")
+        assert 90.0 <= int(minutes) * 60 + float(seconds) <= 92.0, labels

@@ -191,7 +191,7 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             feature = MATRIX_KINDS[matrix][1]
             features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
             data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size, span=cut[1],
-                              bare=bare, fmt=fmt)
+                              start=cut[0], bare=bare, fmt=fmt)
         else:
             spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
                                  reporter)
@@ -199,8 +199,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             if view.overlays:
                 job = extract_features(source, params, _overlay_features(view.overlays))
                 features = _drive(job, f"{path.name} (overlays)", reporter)
-            data = spectrogram_png(spectrogram, features, view, size, span=cut[1], bare=bare,
-                                   fmt=fmt)
+            data = spectrogram_png(spectrogram, features, view, size, span=cut[1],
+                                   start=cut[0], bare=bare, fmt=fmt)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
     return data

@@ -47,27 +47,32 @@ def image_format(path: str | os.PathLike[str]) -> str:
 
 
 def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
-                    span: float | None = None, bare: bool = False, fmt: str = "PNG") -> bytes:
+                    span: float | None = None, start: float = 0.0, bare: bool = False,
+                    fmt: str = "PNG") -> bytes:
     """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px;
-    the time axis shows [0, ``span``] s (default: the data's duration). ``fmt``: another
-    Qt image format (see :func:`image_format`)."""
+    the time axis shows [0, ``span``] s of the data (default: their duration), labelled
+    from ``start`` s (an excerpt's offset in its file). ``fmt``: another Qt image format
+    (see :func:`image_format`)."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
     widget.set_features(features)
     widget.show_time_label(True)
+    widget.set_time_origin(start)
     duration = spectrogram.n_frames * spectrogram.hop_length / float(spectrogram.sr)
     return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
 
 
 def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *,
-               span: float | None = None, bare: bool = False, fmt: str = "PNG") -> bytes:
-    """PNG bytes of the MFCC / chroma / contrast view of ``features`` (``span``, ``bare``,
-    ``fmt``: as :func:`spectrogram_png`)."""
+               span: float | None = None, start: float = 0.0, bare: bool = False,
+               fmt: str = "PNG") -> bytes:
+    """PNG bytes of the MFCC / chroma / contrast view of ``features`` (``span``, ``start``,
+    ``bare``, ``fmt``: as :func:`spectrogram_png`)."""
     widget = MatrixView()
     widget.set_kind(kind, view.colormap)
     widget.set_features(features)
     widget.show_time_label(True)
+    widget.set_time_origin(start)
     times = features.times
     step = float(times[1] - times[0]) if len(times) > 1 else 0.0
     duration = float(times[-1]) + step / 2 if len(times) else 1.0

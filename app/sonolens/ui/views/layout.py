@@ -85,9 +85,15 @@ class TimeView(pg.GraphicsLayoutWidget):
         else:
             self.plot.hideAxis("bottom")
 
+    def set_time_origin(self, seconds: float) -> None:
+        """The time axis reads ``seconds`` where the data start (an excerpt of a file)."""
+        self.plot.getAxis("bottom").set_origin(seconds)
+        self._on_x_range_changed()
+
     def _time_label(self) -> str:
         (t0, t1), _ = self.plot.getViewBox().viewRange()
-        return time_label(max(abs(t0), abs(t1)))
+        origin = self.plot.getAxis("bottom").origin
+        return time_label(max(abs(t0 + origin), abs(t1 + origin)))
 
     def _on_x_range_changed(self) -> None:
         if interacting():

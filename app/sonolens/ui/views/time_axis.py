@@ -59,6 +59,19 @@ class TimeAxis(TextCachedAxis):
         super().__init__(*args, **kwargs)
         self.setStyle(maxTextLevel=0)
         self.enableAutoSIPrefix(False)
+        self.origin = 0.0  # s: what position 0 reads (an excerpt drawn from its start)
+
+    def set_origin(self, seconds: float) -> None:
+        """Label position x as ``x + seconds`` (ticks at round times of the labels)."""
+        self.origin = float(seconds)
+        self.picture = None
+        self.update()
+
+    def tickValues(self, minVal, maxVal, size):
+        if not self.origin:
+            return super().tickValues(minVal, maxVal, size)
+        levels = super().tickValues(minVal + self.origin, maxVal + self.origin, size)
+        return [(spacing, [v - self.origin for v in values]) for spacing, values in levels]
 
     def tickSpacing(self, minVal, maxVal, size):
         span = maxVal - minVal
@@ -83,8 +96,8 @@ class TimeAxis(TextCachedAxis):
         return levels
 
     def tickStrings(self, values, scale, spacing):
-        longest = max(abs(float(v)) for v in self.range) * scale
-        return [format_tick(float(v) * scale, float(spacing) * scale, longest)
+        longest = max(abs(float(v) + self.origin) for v in self.range) * scale
+        return [format_tick((float(v) + self.origin) * scale, float(spacing) * scale, longest)
                 for v in values]
 
 
