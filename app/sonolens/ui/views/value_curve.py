@@ -41,6 +41,8 @@ class ValueCurve:
         self.set_color(color)
         for item in self.items():
             item.setZValue(z)
+        if self.band is not None:  # under every curve's line, not only its own
+            self.band.setZValue(z - 1)
 
     @property
     def xData(self) -> np.ndarray | None:
