@@ -53,6 +53,12 @@ class PixelRect:
         """The value at pixel x on an axis showing [v0, v1] left to right."""
         return v0 + (np.asarray(x, dtype=float) - self.left) / self.width * (v1 - v0)
 
+    def inner(self) -> tuple[int, int, int, int]:
+        """(left, top, right, bottom) of the pixels wholly inside (right, bottom exclusive),
+        for slicing a grabbed image."""
+        return (math.ceil(self.left - 1e-6), math.ceil(self.top - 1e-6),
+                math.floor(self.right + 1e-6), math.floor(self.bottom + 1e-6))
+
     def columns(self, margin: int = 1) -> np.ndarray:
         """Indices of the pixel columns wholly inside, ``margin`` px in from each side."""
         return np.arange(math.ceil(self.left) + margin, math.floor(self.right) - margin)

@@ -17,7 +17,7 @@ from cmap import Colormap
 
 from sonolens.ui.theme import PLOT_COLORS
 from tests.qt.conftest import wait_settled
-from tests.qt.grab import grab_rgb, plot_rect
+from tests.qt.pixels import grab_rgb, plot_area
 
 SR = 22050
 
@@ -31,9 +31,10 @@ def noise(seconds: float, seed: int = 5) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(int(seconds * SR)) * 0.3
 
 
-def plot_area(view) -> np.ndarray:
+def plot_pixels(view) -> np.ndarray:
+    """int (rows, columns, 3) of the plot area as grabbed now."""
     pixels = grab_rgb(view).astype(int)
-    left, top, right, bottom = plot_rect(view)
+    left, top, right, bottom = plot_area(view).inner()
     return pixels[top:bottom, left:right]
 
 
@@ -60,7 +61,7 @@ def test_no_box_over_the_spectrogram(qtbot, make_main_window, tmp_path, overlays
     colormap (a legend box would blend grey into it, its text would be white)."""
     window = make_main_window()
     open_file(qtbot, window, write(tmp_path / "noise.wav", noise(3.0)), overlays=overlays)
-    area = plot_area(window.spectrogram_view)
+    area = plot_pixels(window.spectrogram_view)
     height, width = area.shape[:2]
     corner = area[2 : height // 3, width // 2 : width - 2]  # the centroid sits mid-height
     assert np.percentile(distance_to_table(corner, magma_table()), 99.9) <= 12
@@ -73,7 +74,7 @@ def test_no_legend_over_the_lower_view(qtbot, make_main_window, tmp_path):
     y = noise(4.0) * np.linspace(0.2, 1.0, int(4.0 * SR))  # rising RMS: curves reach the top
     open_file(qtbot, window, write(tmp_path / "rise.wav", y))
     view = window.feature_plot
-    area = plot_area(view)
+    area = plot_pixels(view)
     height, width = area.shape[:2]
     corner = area[2 : height // 3, width - width // 4 : width - 2].reshape(-1, 3)
     background = np.median(area[height // 2 :, width // 4 : width // 2].reshape(-1, 3), axis=0)
@@ -111,7 +112,7 @@ def test_overlay_of_a_long_noisy_file_is_a_thin_line(qtbot, make_main_window, tm
     window = make_main_window()
     open_file(qtbot, window, path)
     view = window.spectrogram_view
-    area = plot_area(view)
+    area = plot_pixels(view)
     height, width = area.shape[:2]
     cyan = np.array([0x00, 0xE5, 0xFF])
     ink = (np.abs(area - cyan).sum(axis=2) < 90).sum(axis=0)
@@ -138,11 +139,11 @@ def test_bandwidth_band_leaves_the_image_visible(qtbot, make_main_window, tmp_pa
     path = write(tmp_path / "noise.wav", noise(3.0))
     window = make_main_window()
     open_file(qtbot, window, path, overlays=frozenset())
-    plain = plot_area(window.spectrogram_view)
+    plain = plot_pixels(window.spectrogram_view)
     window.document.set_view(window.document.view.replace(
         overlays=frozenset({"spectral_bandwidth"})))
     wait_settled(qtbot, window)
-    banded = plot_area(window.spectrogram_view)
+    banded = plot_pixels(window.spectrogram_view)
     changed = (np.abs(banded - plain).sum(axis=2) > 24).sum(axis=0)[4:-4]
     assert changed.mean() > 0.5  # the band's edges are drawn
     assert np.median(changed) <= 6, np.median(changed)
@@ -161,7 +162,7 @@ def test_a_file_of_one_frame_shows_its_feature_values(qtbot, make_main_window, t
             (window.feature_plot, ("rms", "zero_crossing_rate", "spectral_flatness"),
              PLOT_COLORS[window.theme].curves[:3]),
             (window.spectrogram_view, ("spectral_centroid",), ("#00e5ff",))):
-        area = plot_area(view)
+        area = plot_pixels(view)
         height = area.shape[0]
         _, (y0, y1) = view.viewbox.viewRange()
         for name, colour in zip(names, colours, strict=True):

@@ -17,7 +17,7 @@ import soundfile as sf
 
 from sonolens.audio.source import BLOCK_FRAMES, AudioSource
 from tests.qt.conftest import wait_settled
-from tests.qt.grab import grab_rgb, plot_rect
+from tests.qt.pixels import grab_rgb, plot_area
 
 SR = 22050
 SECONDS = 120.0
@@ -60,7 +60,7 @@ def drawn_fraction(view, background: np.ndarray) -> tuple[float, bool]:
     """(fraction of the plot area's columns that show data, whether those columns form
     one run starting at the left edge) from the view's pixels."""
     pixels = grab_rgb(view)
-    left, top, right, bottom = plot_rect(view)
+    left, top, right, bottom = plot_area(view).inner()
     height = bottom - top
     band = pixels[top + height // 5 : bottom - height // 5, left + 2 : right - 2].astype(int)
     differs = np.abs(band - background).sum(axis=2) > 30
@@ -74,7 +74,7 @@ def drawn_fraction(view, background: np.ndarray) -> tuple[float, bool]:
 def background_of(view) -> np.ndarray:
     """The colour of the empty plot area (its centre pixel before anything is drawn)."""
     pixels = grab_rgb(view)
-    left, top, right, bottom = plot_rect(view)
+    left, top, right, bottom = plot_area(view).inner()
     return pixels[(top + bottom) // 2, (left + right) // 2].astype(int)
 
 
@@ -114,7 +114,7 @@ def drawn_fraction_curves(view, background: np.ndarray) -> tuple[float, bool]:
     """Like :func:`drawn_fraction` for thin curves: a column shows data if any of its
     pixels differs from the background."""
     pixels = grab_rgb(view)
-    left, top, right, bottom = plot_rect(view)
+    left, top, right, bottom = plot_area(view).inner()
     area = pixels[top + 8 : bottom - 8, left + 2 : right - 2].astype(int)  # off the ticks
     differs = (np.abs(area - background).sum(axis=2) > 60).any(axis=0)
     if not differs.any():

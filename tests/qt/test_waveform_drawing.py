@@ -13,7 +13,7 @@ import pytest
 import soundfile as sf
 
 from tests.qt.conftest import wait_settled
-from tests.qt.grab import grab_rgb, plot_rect
+from tests.qt.pixels import grab_rgb, plot_area
 
 
 def write_speechlike(path: Path, *, sr: int, seconds: float) -> np.ndarray:
@@ -32,7 +32,7 @@ def write_speechlike(path: Path, *, sr: int, seconds: float) -> np.ndarray:
 def inked(view) -> tuple[np.ndarray, tuple[int, int, int, int]]:
     """bool (rows, columns) of the plot area: pixels that differ from its background."""
     pixels = grab_rgb(view).astype(int)
-    left, top, right, bottom = plot_rect(view)
+    left, top, right, bottom = plot_area(view).inner()
     area = pixels[top:bottom, left:right]
     background = np.median(area.reshape(-1, 3), axis=0)  # most of the area is background
     if np.abs(area - background).sum(axis=2).mean() > 200:  # mostly ink: take a corner
