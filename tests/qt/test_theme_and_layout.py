@@ -38,6 +38,16 @@ def spectrogram_pixel(window) -> tuple[int, int, int]:
     return color.red(), color.green(), color.blue()
 
 
+def spectrum_dock_background(window) -> int:
+    """Lightness of the Spectrum dock's plot area, read from a corner of its pixels."""
+    panel = window.spectrum_panel
+    panel.plot_widget.resize(300, 200)
+    box = panel.plot.getViewBox()
+    corner = panel.plot_widget.mapFromScene(box.mapToScene(box.rect().topRight()))
+    image = panel.plot_widget.grab().toImage()
+    return image.pixelColor(corner.x() - 3, corner.y() + 3).lightness()
+
+
 def legend_sample_colour(view, index: int) -> str:
     """The most common colour drawn in the middle of a legend entry's line sample (the
     strip above the plot), read from the view's pixels."""
@@ -69,6 +79,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     dark_curve = window.waveform.curves[0].opts["pen"].color().name()
     assert dark_curve == PLOT_COLORS["dark"].curves[0]
     dark_pixel = spectrogram_pixel(window)
+    assert spectrum_dock_background(window) < 40
 
     window.actions.theme_light.trigger()
     assert window.actions.theme_light.isChecked() and not window.actions.theme_dark.isChecked()
@@ -86,6 +97,7 @@ def test_theme_switch_restyles_widgets_and_plots(qtbot, make_main_window, tmp_pa
     assert by_view[window.spectrogram_view].pen.color().name() == "#ffffff"
     # the spectrogram itself keeps its colormap
     assert spectrogram_pixel(window) == dark_pixel
+    assert spectrum_dock_background(window) > 230  # the Spectrum dock follows the theme
 
 
 def test_theme_choice_survives_a_restart(qtbot, make_main_window, settings_path: Path):

@@ -569,6 +569,7 @@ class MainWindow(QMainWindow):
         the application and the plots' colours to every time view."""
         self.theme = theme.apply_to_application(choice, scheme)
         theme.style_time_views(list(self.time_views), self.markers, self.theme)
+        theme.style_spectrum_panel(self.spectrum_panel, self.theme)
 
     def _restore_layout(self) -> None:
         """Geometry, docks/toolbar and view sizes as they were when the window closed."""

@@ -70,7 +70,8 @@ class SpectrumPanel(LazyPanel):
         self.plot.setLabel("left", "Level (dB)")
         self.plot.showGrid(x=True, y=True, alpha=0.25)
         self.curve = self.plot.plot(pen=pg.mkPen("#4fc3f7", width=1))
-        self.markers = pg.ScatterPlotItem(size=7, brush=pg.mkBrush("#ffb74d"), pen=None)
+        self.peak_color = "#ffb74d"
+        self.markers = pg.ScatterPlotItem(size=7, brush=pg.mkBrush(self.peak_color), pen=None)
         self.plot.addItem(self.markers)
         self.labels: list[pg.TextItem] = []
         layout = QVBoxLayout(self)
@@ -87,6 +88,14 @@ class SpectrumPanel(LazyPanel):
         document.audio_changed.connect(self._timer.start)
         document.params_changed.connect(self._timer.start)
         runner.finished.connect(self._on_runner_finished)
+
+    def set_colors(self, curve: str, peak: str) -> None:
+        """The spectrum's and the peaks' colours (the theme's; its background and axes are
+        styled as the time views' by ``ui.theme``)."""
+        self.curve.setPen(pg.mkPen(curve, width=1))
+        self.peak_color = peak
+        self.markers.setBrush(pg.mkBrush(peak))
+        self._draw()
 
     def refresh(self) -> None:
         self.recompute()
@@ -142,7 +151,7 @@ class SpectrumPanel(LazyPanel):
         for x, (f, lv) in zip(xs, shown, strict=True):  # loudest first; skip crowded ones
             if any(abs(x - other) < 0.06 * span for other in labelled):
                 continue
-            label = pg.TextItem(f"{format_hz(f)} Hz", color="#ffb74d", anchor=(0.5, 1.2))
+            label = pg.TextItem(f"{format_hz(f)} Hz", color=self.peak_color, anchor=(0.5, 1.2))
             label.setPos(x, lv)
             self.plot.addItem(label)
             self.labels.append(label)

@@ -184,6 +184,14 @@ def style_colorbar(colorbar: pg.ColorBarItem, colors: PlotColors) -> None:
     colorbar.axis.setTextPen(colors.text)
 
 
+def style_spectrum_panel(panel, look: str) -> None:
+    """The Spectrum dock's plot in the colours of ``look`` (background, axes, curve and
+    peak marks as the lower view's first two curves)."""
+    colors = PLOT_COLORS[look]
+    style_plot(panel.plot_widget, panel.plot, colors)
+    panel.set_colors(colors.curves[0], colors.curves[1])
+
+
 def style_time_views(views: list, markers, look: str) -> None:
     """Give the window's time views (and their cursor lines) the plot colours of ``look``.
 
