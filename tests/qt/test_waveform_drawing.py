@@ -174,3 +174,30 @@ def test_every_lane_of_a_six_channel_file_has_a_readable_scale(qtbot, make_main_
         centre, half = (rows[0] + rows[-1]) / 2, (rows[-1] - rows[0]) / 2
         assert abs(centre - zero[0]) <= 2, (k, centre, zero[0])
         assert abs(half - amplitude * up) <= 2.5, (k, half, amplitude * up)
+
+
+def test_zoomed_lanes_read_the_samples_once_per_redraw(qtbot, make_main_window, tmp_path):
+    """Six lanes zoomed in: the samples of the view are read once for all lanes (each read
+    decodes every channel, on the GUI thread)."""
+    sr = 48000
+    t = np.arange(sr * 2) / sr
+    data = np.stack([(k + 1) / 8 * np.sin(2 * np.pi * 100 * (k + 1) * t) for k in range(6)],
+                    axis=1)
+    path = tmp_path / "six.flac"
+    sf.write(path, data.astype(np.float32), sr, subtype="PCM_24")
+    window = make_main_window()
+    open_file(qtbot, window, path)
+    view = window.waveform
+    reads: list[tuple[int, int]] = []
+    original = view.read
+
+    def counting(start: int, stop: int):
+        reads.append((start, stop))
+        return original(start, stop)
+
+    view.read = counting
+    show(qtbot, window, 0.5, 0.9)  # ~20 samples a pixel: read and pooled
+    view.redraw()
+    reads.clear()
+    view.redraw()
+    assert len(reads) == 1, reads

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from sonolens.dsp.minmax import FANOUT, MinMaxPyramid, peak_line
+from sonolens.dsp.minmax import FANOUT, MinMaxPyramid
 
 
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 1000, 4097, 70_000])
@@ -42,12 +42,6 @@ def test_spans_hold_the_extremes_of_their_frames(n):
                 assert np.isnan(lo) and np.isnan(hi)
             else:
                 assert lo == np.nanmin(run) and hi == np.nanmax(run)
-
-
-def test_peak_line_goes_through_min_then_max():
-    x, y = peak_line(np.array([1.0, 2.0]), np.array([0.0, -1.0]), np.array([3.0, 4.0]))
-    np.testing.assert_array_equal(x, [1, 1, 2, 2])
-    np.testing.assert_array_equal(y, [0, 3, -1, 4])
 
 
 @pytest.mark.parametrize("n", [5, 1000, 70_000])

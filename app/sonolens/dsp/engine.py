@@ -231,7 +231,7 @@ class _Pass1:
         as views of the buffers (later appends write past them): an incomplete table."""
         p = self.plan.params
         columns = {name: self._columns[name].column() for name in _column_order(self.plan)
-                   if name in self._columns and name != "spectral_contrast"}
+                   if name in self._columns}  # contrast's columns are not among them
         times = np.arange(self.n_frames) * p.hop_length / float(self.plan.sr)
         return FeatureTable(times, columns, self.plan.sr, p, complete=False)
 

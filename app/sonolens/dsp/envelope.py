@@ -88,25 +88,37 @@ class WaveformEnvelope:
         least ``max_points`` bins) at the bins' centres. Otherwise the coarsest level with
         >= max_points bins in range (else the finest, which may have fewer).
         """
+        return self.envelopes(t0, t1, max_points, [channel], read)[0]
+
+    def envelopes(
+        self, t0: float, t1: float, max_points: int, channels: list[int | None],
+        read: ReadFrames | None = None,
+    ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """:meth:`envelope` of each of ``channels`` over one range (the samples, when
+        they are used, are read once for all of them)."""
         filled = list(self.filled)  # before levels: see the class doc
         levels = self.levels
-        column = self.channels if channel is None else int(channel)
-        if channel is not None and not 0 <= column < self.channels:
-            raise ValueError(f"channel={channel} does not exist ({self.channels} channel(s))")
+        for channel in channels:
+            if channel is not None and not 0 <= channel < self.channels:
+                raise ValueError(f"channel={channel} does not exist "
+                                 f"({self.channels} channel(s))")
+        columns = [self.channels if channel is None else int(channel) for channel in channels]
         sr = float(self.samplerate)
         s0 = max(0, math.floor(t0 * sr))
         s1 = min(math.ceil(t1 * sr) + 1, self.n_frames)
         empty = np.zeros(0, dtype=np.float32)
+        nothing = [(np.zeros(0), empty, empty) for _ in channels]
         if s1 <= s0:
-            return np.zeros(0), empty, empty
+            return nothing
         max_points = max(1, int(max_points))
         if read is not None and s1 - s0 < self.base * max_points:
             group = 1 if s1 - s0 <= 2 * max_points else (s1 - s0) // max_points
             first = s0 // group * group
             samples = read(first, s1)
             if samples is not None and len(samples):
-                return self._from_samples(np.asarray(samples, dtype=np.float32), first,
-                                          channel, group)
+                samples = np.asarray(samples, dtype=np.float32)
+                return [self._from_samples(samples, first, channel, group)
+                        for channel in channels]
         level = 0
         for candidate in range(len(levels) - 1, -1, -1):
             if (s1 - s0) / self.bin_frames(candidate) >= max_points:
@@ -116,11 +128,12 @@ class WaveformEnvelope:
         b0 = s0 // size
         b1 = min(math.ceil(s1 / size), filled[level])
         if b1 <= b0:
-            return np.zeros(0), empty, empty
-        bins = levels[level][b0:b1, column]
+            return nothing
         starts = np.arange(b0, b1) * size
-        centres = (starts + np.minimum(starts + size, max(self.n_frames, 1))) / 2.0
-        return centres / sr, bins[:, 0].copy(), bins[:, 1].copy()
+        centres = (starts + np.minimum(starts + size, max(self.n_frames, 1))) / 2.0 / sr
+        bins = levels[level][b0:b1]
+        return [(centres, bins[:, column, 0].copy(), bins[:, column, 1].copy())
+                for column in columns]
 
     def _from_samples(self, samples: np.ndarray, first: int, channel: int | None,
                       group: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

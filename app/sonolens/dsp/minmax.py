@@ -1,9 +1,9 @@
 """Min/max pyramid of a per-frame curve, for drawing any time range in O(pixels).
 
 Level 0 is the curve itself; level L holds, for each run of FANOUT**L frames (aligned to
-multiples of it), the smallest and largest value (NaN ignored unless the whole run is NaN).
-Drawing a bin as a vertical stroke from its min to its max, joined to its neighbours, is
-pyqtgraph's "peak" downsampling, without walking every visible frame on each redraw.
+multiples of it), the smallest and largest value (NaN ignored unless the whole run is NaN);
+prefix sums give each bin's mean. The views draw a bin's mean as a line over its min..max
+(ui.views.value_curve), without walking every visible frame on each redraw.
 """
 
 from __future__ import annotations
@@ -90,18 +90,6 @@ class MinMaxPyramid:
         starts = (b0 + np.arange(len(low)) * group) * size
         ends = np.minimum(starts + group * size, min(b1 * size, len(self.values)))
         return (starts + ends - 1) / 2.0, low, high, starts, ends
-
-
-def peak_line(centres: np.ndarray, low: np.ndarray, high: np.ndarray
-              ) -> tuple[np.ndarray, np.ndarray]:
-    """x, y of a line through each bin's min then max at its centre (2m points), or the
-    values themselves when low is high (level 0)."""
-    if low is high:
-        return centres, np.asarray(low, dtype=np.float64)
-    x = np.repeat(centres, 2)
-    y = np.empty(2 * len(centres), dtype=np.float64)
-    y[0::2], y[1::2] = low, high
-    return x, y
 
 
 def _pool(values: np.ndarray, reduce: np.ufunc) -> np.ndarray:

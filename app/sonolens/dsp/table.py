@@ -9,6 +9,9 @@ import numpy as np
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.minmax import MinMaxPyramid
 
+#: Derived curves :meth:`FeatureTable.pyramid` knows: name -> sign of the half bandwidth.
+BAND_EDGES = {"bandwidth_low": -1, "bandwidth_high": 1}
+
 
 @dataclass
 class FeatureTable:
@@ -39,16 +42,24 @@ class FeatureTable:
 
     def pyramid(self, name: str) -> MinMaxPyramid:
         """The min/max pyramid of column ``name`` for drawing, built on first use (the
-        window's jobs build those it draws on the worker, before handing the table over)."""
+        window's jobs build those it draws on the worker, before handing the table over).
+        ``name`` may also be one of :data:`BAND_EDGES`: spectral centroid -/+ half the
+        bandwidth (Hz), the edges of the bandwidth band drawn over the spectrogram."""
         if name not in self._pyramids:
-            self._pyramids[name] = MinMaxPyramid(self.columns[name])
+            if name in BAND_EDGES:
+                half = self.columns["spectral_bandwidth"] / np.float32(2)
+                values = self.columns["spectral_centroid"] + BAND_EDGES[name] * half
+            else:
+                values = self.columns[name]
+            self._pyramids[name] = MinMaxPyramid(values)
         return self._pyramids[name]
 
     def between(self, t0: float, t1: float) -> FeatureTable:
         """The frames whose centre time lies in [t0, t1] seconds (a new table)."""
         keep = (self.times >= t0) & (self.times <= t1)
         return FeatureTable(self.times[keep], {k: v[keep] for k, v in self.columns.items()},
-                            self.sr, self.params, self.tuning, list(self.warnings))
+                            self.sr, self.params, self.tuning, list(self.warnings),
+                            self.complete)
 
     def matrix(self) -> np.ndarray:
         """float64 (n_frames, n_columns) in column order."""

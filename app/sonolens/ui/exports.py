@@ -19,7 +19,7 @@ from sonolens.core.progress import Progress
 from sonolens.export.own_input import refuse_own_inputs
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
 from sonolens.workers import jobs
-from sonolens.workers.analysis import KEY_SPECTROGRAM
+from sonolens.workers.analysis import KEY_FEATURES, KEY_SPECTROGRAM
 
 if TYPE_CHECKING:
     from sonolens.ui.main_window import MainWindow
@@ -56,6 +56,9 @@ class Exporter(QObject):
             self.export_features_to(path, selection_only=selection_only)
 
     def on_export_image(self) -> None:
+        overlays = bool(self.window.document.view.overlays)
+        if not self._ready(need_spectrogram=True, need_features=overlays):
+            return  # said so before asking where and how large
         path = self._ask_path("Export spectrogram image", ".png", "PNG image (*.png)")
         if path is None:
             return
@@ -127,9 +130,15 @@ class Exporter(QObject):
             self.window.show_error("Nothing to export", "Open a sound first.")
             return False
         if need_features and (doc.features is None or not doc.features.complete):
-            self.window.show_error("Nothing to export yet",
-                                   "The features are still being computed; try again when "
-                                   "the progress bar is gone.")
+            if self.window.runner.is_busy(KEY_FEATURES):
+                self.window.show_error("Nothing to export yet",
+                                       "The features are still being computed; try again "
+                                       "when the progress bar is gone.")
+            else:
+                self.window.show_error("Nothing to export",
+                                       "The analysis was stopped before the features were "
+                                       "complete; change a setting or open the file again "
+                                       "to compute them.")
             return False
         spec = doc.spectrogram  # a new file's shows while it grows: wait until complete
         if need_spectrogram and (spec is None or not spec.complete

@@ -59,7 +59,8 @@ def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, 
     widget.set_features(features)
     widget.show_time_label(True)
     widget.set_time_origin(start)
-    duration = spectrogram.n_frames * spectrogram.hop_length / float(spectrogram.sr)
+    # the last column ends half a hop after the last frame's centre (as matrix_png)
+    duration = (spectrogram.n_frames - 0.5) * spectrogram.hop_length / float(spectrogram.sr)
     return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
 
 

@@ -50,6 +50,8 @@ class AnalysisCoordinator(QObject):
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)
         self._detail_request: tuple[int, frozenset] | None = None
+        self._partial_seen: dict[str, tuple[int, tuple]] = {}  # see _changed
+        self._analysis_kind: str | None = None  # the kind the running analysis job draws
         self._cancelled_for_open = False
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
@@ -91,6 +93,7 @@ class AnalysisCoordinator(QObject):
         source, params, kind = self.document.source, self.document.params, self.document.view.kind
         if source is None:
             return
+        self._analysis_kind = kind if with_spectrogram else None
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
             self.runner.submit(
@@ -129,7 +132,13 @@ class AnalysisCoordinator(QObject):
             self.document.accept_spectrogram(spec, self.document.token(self.document.view.kind))
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
-        if previous.kind != self.document.view.kind:
+        kind = self.document.view.kind
+        if previous.kind == kind:
+            return
+        if self.runner.is_busy(KEY_FEATURES) and self._analysis_kind == kind:
+            # back to the kind the running analysis draws: its picture is the one to show
+            self.runner.cancel(KEY_SPECTROGRAM)
+        else:
             self._submit_spectrogram()
 
     # -- runner events -------------------------------------------------------------------
@@ -155,19 +164,32 @@ class AnalysisCoordinator(QObject):
             self.document.accept_detail(payload, token)
             return
         doc = self.document
-        if key == KEY_FEATURES and isinstance(payload, tuple):  # (spectrogram, envelope, table)
-            payload, envelope, table = payload
-            if envelope is not None:
+        if key == KEY_FEATURES:
+            if not isinstance(payload, tuple):
+                return  # only the analysis job's partials are drawn
+            payload, envelope, table = payload  # (spectrogram, envelope, table snapshot)
+            if envelope is not None and self._changed(
+                    "envelope", envelope, (envelope.n_frames, envelope.complete)):
                 doc.accept_envelope(envelope, token)
             if table is not None and (doc.features is None or not doc.features.complete):
                 doc.accept_features(table, replace(token, kind="") if isinstance(
                     token, Token) else token)
         shown = doc.spectrogram
         if key in (KEY_SPECTROGRAM, KEY_FEATURES) and (
-                shown is None or shown is payload or not shown.complete):
-            # drawn as it grows while nothing complete is shown: a recompute keeps the
-            # old (complete) picture until the new one is done
+                shown is None or shown is payload or not shown.complete) and self._changed(
+                "spectrogram", payload, (payload.filled, payload.complete)):
+            # drawn as it grows while nothing complete is shown (a recompute keeps the
+            # old, complete picture until the new one is done); once more as it completes
             doc.accept_spectrogram(payload, token)
+
+    def _changed(self, what: str, result: object, state: tuple) -> bool:
+        """Whether a growing ``result`` has grown (``state``) since it was last accepted:
+        partials keep coming, with the same finished object, until the job ends."""
+        seen = (id(result), state)
+        if self._partial_seen.get(what) == seen:
+            return False
+        self._partial_seen[what] = seen
+        return True
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:

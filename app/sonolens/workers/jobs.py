@@ -34,15 +34,32 @@ DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_cent
 
 
 def features_job(source: AudioSource, params: AnalysisParams):
-    """Every per-frame feature of ``source`` (a FeatureTable)."""
+    """Every per-frame feature of ``source`` (a FeatureTable); no partial results (a
+    recompute keeps the complete table on screen until the new one is done)."""
+    from dataclasses import replace
+
     from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
 
-    return _with_curve_pyramids((yield from extract_features(source, params)))
+    job = extract_features(source, params)
+    try:
+        while True:
+            try:
+                progress = next(job)
+            except StopIteration as stop:
+                return _with_curve_pyramids(stop.value)
+            yield replace(progress, partial=None)
+    finally:
+        job.close()
 
 
 def _with_curve_pyramids(table):
+    from sonolens.dsp.table import BAND_EDGES
+
     for name in DRAWN_CURVES:
         if name in table.columns:
+            table.pyramid(name)
+    if "spectral_bandwidth" in table.columns and "spectral_centroid" in table.columns:
+        for name in BAND_EDGES:
             table.pyramid(name)
     return table
 

@@ -77,7 +77,7 @@ class SpectrogramView(TimeView):
         self._max_k = 0  # frames_per_column when _max_filled was counted
         self._shown_overlays: set[str] = set()
         self._pyramids: dict[str, MinMaxPyramid] = {}  # overlay curves, values in Hz
-        self._pyramid_key: tuple | None = None  # (features, fmin, fmax, overlays) built for
+        self._pyramid_key: tuple | None = None  # (features, overlays) built for
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
         self._colorbar_state: tuple | None = None  # (lo, hi, unit) the colorbar shows
@@ -235,7 +235,7 @@ class SpectrogramView(TimeView):
         if not wanted or self.scale is None:
             self._pyramids, self._pyramid_key = {}, None
             return
-        key = (id(self.features), self.scale.fmin, self.scale.fmax, frozenset(wanted))
+        key = (id(self.features), frozenset(wanted))
         if key == self._pyramid_key:  # e.g. a colormap change: nothing to rebuild
             self._draw_overlays()
             return
@@ -243,13 +243,9 @@ class SpectrogramView(TimeView):
         for name in ("spectral_centroid", "spectral_rolloff"):
             if name in wanted:
                 self._pyramids[name] = self.features.pyramid(name)
-        if "spectral_bandwidth" in wanted:
-            centre = columns["spectral_centroid"]
-            half = columns["spectral_bandwidth"] / 2.0
-            self._pyramids["band_low"] = MinMaxPyramid(
-                np.clip(centre - half, self.scale.fmin, self.scale.fmax))
-            self._pyramids["band_high"] = MinMaxPyramid(
-                np.clip(centre + half, self.scale.fmin, self.scale.fmax))
+        if "spectral_bandwidth" in wanted:  # (built on the worker with the table)
+            self._pyramids["band_low"] = self.features.pyramid("bandwidth_low")
+            self._pyramids["band_high"] = self.features.pyramid("bandwidth_high")
         self._draw_overlays()
 
     def _draw_overlays(self) -> None:
@@ -262,9 +258,11 @@ class SpectrogramView(TimeView):
         features = self.features
         dt = features.params.hop_length / float(features.sr)
         first, stop = visible_frames(features.n_frames, dt, t0, t1)
-        to_axis = self.scale.to_axis
+        scale = self.scale
         curves = {**self.curves, "band_low": self.band_low, "band_high": self.band_high}
         for name, pyramid in self._pyramids.items():
+            to_axis = scale.to_axis if name in self.curves else (  # band edges: in range
+                lambda hz: scale.to_axis(np.clip(hz, scale.fmin, scale.fmax)))
             curves[name].draw(pyramid, first, stop, width, dt, to_axis)
 
     def overlay_items(self) -> dict[str, ValueCurve]:

@@ -39,7 +39,8 @@ def time_label(t_max: float) -> str:
 
 # tick steps: 1-2-5 below a second, clock-friendly above (never 1000 s, which reads 16:40)
 SUBSECOND_STEPS = tuple(m * 10.0**e for e in range(-6, 0) for m in (1, 2, 5))
-CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800)
+CLOCK_STEPS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800,
+               21600, 43200, 86400)
 STEPS = (*SUBSECOND_STEPS, *CLOCK_STEPS)
 MIN_LABEL_SPACING_PX = 70
 LABEL_GAP_PX = 16  # at least this much room between two labels
@@ -80,7 +81,9 @@ class TimeAxis(TextCachedAxis):
         px_per_s = size / span
         widest = max(abs(minVal), abs(maxVal))
         metrics = QFontMetricsF(self._font())
-        major = STEPS[-1]
+        # past the steps (days of audio): whole numbers of days, as many as fit
+        major = STEPS[-1] * max(1, math.ceil(span * MIN_LABEL_SPACING_PX * 2 / size
+                                             / STEPS[-1]))
         for step in STEPS:
             room = step * px_per_s
             if room < MIN_LABEL_SPACING_PX:

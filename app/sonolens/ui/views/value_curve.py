@@ -18,12 +18,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 
 from sonolens.dsp.minmax import MinMaxPyramid
+from sonolens.ui.views.dots import Dots, sparse
 from sonolens.ui.views.fast_curve import FastCurve
 
 BAND_WEIGHT = 0.25  # the min..max strokes: this much of the curve's colour, the rest
 # background (mixed here, drawn opaque: alpha-blended strokes cost ~2 ms a frame)
-DOT_SPACING_PX = 6  # frames at least this far apart get a dot
-DOT_SIZE_PX = 5
 
 
 class ValueCurve:
@@ -36,8 +35,7 @@ class ValueCurve:
         self._style, self._alpha = style, alpha
         self.line = FastCurve(pen=pg.mkPen(color))
         self.band = FastCurve(pen=pg.mkPen(color)) if band else None
-        self.dots = pg.ScatterPlotItem(size=DOT_SIZE_PX, pen=None)
-        self._dotted = False
+        self.dots = Dots(color)
         self.set_color(color)
         for item in self.items():
             item.setZValue(z)
@@ -73,7 +71,7 @@ class ValueCurve:
         self.line.setData([], [])
         if self.band is not None:
             self.band.setData([], [])
-        self._set_dots(None, None)
+        self.dots.set_points(None, None)
 
     def draw(self, pyramid: MinMaxPyramid, first: int, stop: int, width: int, dt: float,
              to_axis: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
@@ -87,23 +85,12 @@ class ValueCurve:
             self.line.setData(x + np.array([-dt / 2, dt / 2]), np.repeat(y, 2))
         else:
             self.line.setData(x, y)
-        sparse = low is high
         if self.band is not None:
-            if sparse or not len(x):
+            if low is high or not len(x):
                 self.band.setData([], [])
             else:
                 strokes = np.empty(2 * len(x), dtype=np.float64)
                 strokes[0::2], strokes[1::2] = mapped(low), mapped(high)
                 self.band.setData(np.repeat(x, 2), strokes, connect="pairs")
-        dotted = sparse and len(x) > 0 and len(x) * DOT_SPACING_PX <= width
-        self._set_dots(x if dotted else None, y if dotted else None)
-
-    def _set_dots(self, x: np.ndarray | None, y: np.ndarray | None) -> None:
-        if x is None or y is None:
-            if self._dotted:
-                self.dots.setData([], [])
-                self._dotted = False
-            return
-        finite = np.isfinite(y)
-        self.dots.setData(x[finite], y[finite])
-        self._dotted = True
+        dotted = low is high and sparse(len(x), width)
+        self.dots.set_points(x if dotted else None, y if dotted else None)

@@ -11,14 +11,13 @@ import numpy as np
 import pyqtgraph as pg
 
 from sonolens.core.view_settings import WAVEFORM_MIX
+from sonolens.ui.views.dots import Dots, sparse
 from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layout import TimeView
 
 CHANNEL_COLORS = ("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")
 LANE_HEIGHT = 2.6  # y units per lane: samples in [-1, 1] plus a gap (room for two labels)
 MIN_LANE_PX = 60  # room for the +1, 0 and -1 labels of a lane
-DOT_SPACING_PX = 6  # samples at least this far apart get a dot each
-DOT_SIZE_PX = 5
 _CHANNEL_NAMES = {2: ("L", "R")}
 
 
@@ -43,8 +42,7 @@ class WaveformView(TimeView):
         self.channel: int | None = None
         self.colors: tuple[str, ...] = CHANNEL_COLORS  # one per lane (ui.theme sets them)
         self.curves: list[FastCurve] = []
-        self.dots: list[pg.ScatterPlotItem] = []
-        self._dotted: set[int] = set()  # lanes whose dots hold points
+        self.dots: list[Dots] = []
         self.drawn = False
         self._lanes_key: tuple | None = None
         self._set_lanes([None])
@@ -74,9 +72,9 @@ class WaveformView(TimeView):
 
     def clear_data(self) -> None:
         self.envelope = None
-        for index, curve in enumerate(self.curves):
+        for curve, dots in zip(self.curves, self.dots, strict=True):
             curve.setData([], [])
-            self._set_dots(index, None, None)
+            dots.set_points(None, None)
         self.drawn = False
 
     def lanes(self) -> list[int | None]:
@@ -122,7 +120,7 @@ class WaveformView(TimeView):
         while len(self.curves) < count:
             color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
             curve = FastCurve(pen=pg.mkPen(color, width=1))
-            dots = pg.ScatterPlotItem(size=DOT_SIZE_PX, pen=None, brush=pg.mkBrush(color))
+            dots = Dots(color)
             self.plot.addItem(curve)
             self.plot.addItem(dots)
             self.curves.append(curve)
@@ -136,25 +134,25 @@ class WaveformView(TimeView):
         lanes = self.lanes()
         self._set_lanes(lanes)
         self._grow_items(len(lanes))
-        for index in range(len(lanes), len(self.curves)):
-            self.curves[index].setData([], [])
-            self._set_dots(index, None, None)
-        for index, channel in enumerate(lanes):
-            offset = self.lane_offset(index, len(lanes))
-            times, mins, maxs = env.envelope(t0, t1, width, channel, read=self.read)
-            self._draw_lane(index, times, mins, maxs, offset, width)
+        for curve, dots in zip(self.curves[len(lanes):], self.dots[len(lanes):], strict=True):
+            curve.setData([], [])
+            dots.set_points(None, None)
+        shown = env.envelopes(t0, t1, width, lanes, read=self.read)  # one read for all
+        for index, (times, mins, maxs) in enumerate(shown):
+            self._draw_lane(index, times, mins, maxs, self.lane_offset(index, len(lanes)),
+                            width)
         self.drawn = True
 
     def _draw_lane(self, index: int, times: np.ndarray, mins: np.ndarray, maxs: np.ndarray,
                    offset: float, width: int) -> None:
-        curve = self.curves[index]
+        curve, dots = self.curves[index], self.dots[index]
         if mins is maxs:  # the samples themselves: a line, dots when they are sparse
             y = np.asarray(mins, dtype=np.float64) + offset
             curve.setData(times, y, connect="all")
-            sparse = len(times) > 0 and len(times) * DOT_SPACING_PX <= width
-            self._set_dots(index, times if sparse else None, y if sparse else None)
+            dotted = sparse(len(times), width)
+            dots.set_points(times if dotted else None, y if dotted else None)
             return
-        self._set_dots(index, None, None)
+        dots.set_points(None, None)
         # a stroke from min to max per bin, at least a pixel tall (a flat stretch, silence,
         # is a line at its level, not nothing); fewer bins than pixels: strokes joined
         # into one zigzag, so the envelope has no gaps between them
@@ -169,13 +167,3 @@ class WaveformView(TimeView):
         """One device pixel of the plot's height, in amplitude units."""
         _, (y0, y1) = self.plot.getViewBox().viewRange()
         return (y1 - y0) / self.plot_height()
-
-    def _set_dots(self, index: int, x: np.ndarray | None, y: np.ndarray | None) -> None:
-        """Dots of lane ``index`` at (x, y), or none (cleared once, not at every redraw)."""
-        if x is None or y is None:
-            if index in self._dotted:
-                self.dots[index].setData([], [])
-                self._dotted.discard(index)
-            return
-        self.dots[index].setData(x, y)
-        self._dotted.add(index)
