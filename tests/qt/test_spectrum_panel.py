@@ -15,13 +15,12 @@ import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPicture
+from PySide6.QtGui import QFont, QImage, QPainter, QPicture
 
 from tests.qt.conftest import wait_settled
 
 SR = 22050
 LABEL = re.compile(r"(\d+(?:\.\d+)?)(k?)")
-CURVE = QColor("#4fc3f7")
 
 
 def write_tones(path: Path, tones: list[tuple[float, float]], seconds: float = 1.0) -> Path:
@@ -98,7 +97,8 @@ def curve_top_x(panel) -> float:
     top, bottom = int(area.top() * dpr) + 1, min(int(area.bottom() * dpr), rgb.shape[0])
     left, right = int(area.left() * dpr), min(int(area.right() * dpr), rgb.shape[1])
     inside = rgb[top:bottom, left:right].astype(int)
-    near = np.abs(inside - np.array(CURVE.getRgb()[:3])).sum(axis=2) <= 40
+    curve = panel.curve.opts["pen"].color()  # the theme's (window.set_theme)
+    near = np.abs(inside - np.array(curve.getRgb()[:3])).sum(axis=2) <= 40
     rows = np.flatnonzero(near.any(axis=1))
     assert len(rows), "no curve pixel in the plot area"
     return (left + float(np.mean(np.flatnonzero(near[rows[0]])))) / dpr

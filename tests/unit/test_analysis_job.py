@@ -42,9 +42,13 @@ def test_one_pass_gives_features_spectrogram_and_envelope(tmp_path):
         np.testing.assert_array_equal(table.columns[name], column)
     # the curves the window draws come with their min/max pyramids, built on the worker
     from sonolens.dsp.minmax import MinMaxPyramid
+    from sonolens.dsp.table import BAND_EDGES
     from sonolens.workers.jobs import DRAWN_CURVES
 
-    assert set(table._pyramids) == set(DRAWN_CURVES)
+    assert set(table._pyramids) == set(DRAWN_CURVES) | set(BAND_EDGES)
+    centroid, half = table.columns["spectral_centroid"], table.columns["spectral_bandwidth"] / 2
+    np.testing.assert_array_equal(table.pyramid("bandwidth_low").values, centroid - half)
+    np.testing.assert_array_equal(table.pyramid("bandwidth_high").values, centroid + half)
     for name in DRAWN_CURVES:
         built = table._pyramids[name]
         assert table.pyramid(name) is built  # not rebuilt on the GUI thread
