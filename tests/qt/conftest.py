@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
+
+from sonolens.audio.source import BLOCK_FRAMES, AudioSource
 
 # PortAudio plays into an ALSA `file` PCM (DESIGN §11) so the window can really play here;
 # TAP_FILE (default /dev/null) says where the played samples go. Must precede sounddevice.
@@ -78,3 +81,22 @@ def write_rich(path: Path, *, seconds: float = 3.0, sr: int = 22050) -> Path:
 
 def wait_settled(qtbot, window, timeout: int = 30000) -> None:
     qtbot.waitUntil(window.is_settled, timeout=timeout)
+
+
+@pytest.fixture
+def permits(monkeypatch) -> Iterator[threading.Semaphore]:
+    """Paced decoding: full-size blocks of every source wait for a permit, which the test
+    hands out (``permits.release(k)``), so "k blocks analysed" is a fact the test controls.
+    At the end every waiting job is let through."""
+    gate = threading.Semaphore(0)
+    original = AudioSource.blocks
+
+    def paced(self, blocksize: int = BLOCK_FRAMES, start: int = 0):
+        for block in original(self, blocksize, start):
+            if blocksize == BLOCK_FRAMES:
+                gate.acquire(timeout=60)
+            yield block
+
+    monkeypatch.setattr(AudioSource, "blocks", paced)
+    yield gate
+    gate.release(100000)

@@ -4,14 +4,12 @@ kind away and back during the first pass shows one growing picture, not two in t
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from sonolens.audio.source import BLOCK_FRAMES, AudioSource
 from tests.qt.conftest import wait_settled
 
 SR = 22050
@@ -40,31 +38,22 @@ def test_a_complete_spectrogram_is_accepted_once(qtbot, make_main_window, long_n
     assert len(seen) >= 3  # and it was drawn while it grew
 
 
-@pytest.fixture
-def permits(monkeypatch):
-    """Full-size blocks of every source wait for a permit (``permits.release(k)``)."""
-    gate = threading.Semaphore(0)
-    original = AudioSource.blocks
-
-    def paced(self, blocksize: int = BLOCK_FRAMES, start: int = 0):
-        for block in original(self, blocksize, start):
-            if blocksize == BLOCK_FRAMES:
-                gate.acquire(timeout=60)
-            yield block
-
-    monkeypatch.setattr(AudioSource, "blocks", paced)
-    yield gate
-    gate.release(100000)
+def open_paced(qtbot, window, path: Path, permits, blocks: int):
+    """Open ``path`` and let ``blocks`` decoded blocks through: the first partial results
+    (a spectrogram, a feature snapshot) are shown, the rest of the file waits."""
+    doc = window.document
+    window.open_path(path)
+    qtbot.waitUntil(lambda: doc.source is not None, timeout=10000)
+    permits.release(blocks)
+    qtbot.waitUntil(lambda: doc.spectrogram is not None and doc.features is not None,
+                    timeout=10000)
+    return window
 
 
 def test_kind_away_and_back_shows_one_growing_picture(qtbot, make_main_window, long_noise,
                                                       permits):
-    window = make_main_window()
+    window = open_paced(qtbot, make_main_window(), long_noise, permits, 14)
     doc = window.document
-    window.open_path(long_noise)
-    qtbot.waitUntil(lambda: doc.source is not None, timeout=10000)
-    permits.release(14)
-    qtbot.waitUntil(lambda: doc.spectrogram is not None, timeout=10000)
     first = doc.spectrogram
     doc.set_view(doc.view.replace(kind="mel_db"))
     doc.set_view(doc.view.replace(kind="db"))
@@ -84,12 +73,8 @@ def test_exports_refuse_a_cancelled_analysis_snapshot(qtbot, make_main_window, l
                                                       tmp_path, permits):
     """Cancelled mid-way, the window keeps showing the frames analysed so far; exporting the
     features says why it cannot, and writes nothing."""
-    window = make_main_window()
+    window = open_paced(qtbot, make_main_window(), long_noise, permits, 20)
     doc = window.document
-    window.open_path(long_noise)
-    qtbot.waitUntil(lambda: doc.source is not None, timeout=10000)
-    permits.release(20)
-    qtbot.waitUntil(lambda: doc.features is not None, timeout=10000)
     window.cancel_analysis()
     permits.release(100000)
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)

@@ -8,14 +8,13 @@ What is drawn is read from the pixels of the grabbed views.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
-from sonolens.audio.source import BLOCK_FRAMES, AudioSource
+from sonolens.audio.source import BLOCK_FRAMES
 from tests.qt.conftest import wait_settled
 from tests.qt.pixels import grab_rgb, plot_area
 
@@ -37,23 +36,6 @@ def noise_file(tmp_path: Path) -> Path:
     path = tmp_path / "noise.wav"
     sf.write(path, y.astype(np.float32), SR, subtype="PCM_16")
     return path
-
-
-@pytest.fixture
-def permits(monkeypatch):
-    """Full-size blocks of every source wait for a permit (``permits.release(k)``)."""
-    gate = threading.Semaphore(0)
-    original = AudioSource.blocks
-
-    def paced(self, blocksize: int = BLOCK_FRAMES, start: int = 0):
-        for block in original(self, blocksize, start):
-            if blocksize == BLOCK_FRAMES:
-                gate.acquire(timeout=60)
-            yield block
-
-    monkeypatch.setattr(AudioSource, "blocks", paced)
-    yield gate
-    gate.release(100000)  # let any job still reading run out
 
 
 def drawn_fraction(view, background: np.ndarray) -> tuple[float, bool]:
