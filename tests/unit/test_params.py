@@ -43,3 +43,11 @@ def test_defaults_are_librosas():
     assert (p.n_fft, p.hop_length, p.window, p.n_mels, p.n_mfcc, p.roll_percent) == (
         2048, 512, "hann", 128, 20, 0.85)
     assert p.sr is None and p.channel is None and p.frame_length == 2048
+
+
+def test_a_missing_channel_is_named_as_users_count_them():
+    from sonolens.dsp.signal import check_channel
+
+    check_channel(1, 2)  # the second of two
+    with pytest.raises(ParameterError, match=r"channel 3 does not exist: the file has 2 "):
+        check_channel(2, 2)

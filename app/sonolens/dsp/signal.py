@@ -12,7 +12,8 @@ from sonolens.core.errors import ParameterError
 def check_channel(channel: int | None, channels: int) -> None:
     if channel is not None and channel >= channels:
         raise ParameterError(
-            f"channel={channel} does not exist: the file has {channels} channel(s) (0-based)"
+            f"channel {channel + 1} does not exist: the file has {channels} channel(s) "
+            "(numbered from 1, as in the window)"
         )
 
 
