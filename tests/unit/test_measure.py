@@ -113,7 +113,7 @@ def test_empty_and_silent_selection():
 
 def test_bad_arguments():
     samples = np.zeros((10, 2), np.float32)
-    with pytest.raises(ParameterError, match="channel=2"):
+    with pytest.raises(ParameterError, match="channel 3 does not exist"):  # of 2, from 1
         measure_selection(samples, 44100, channel=2)
     with pytest.raises(ParameterError, match="sr=0"):
         measure_selection(samples, 0)
