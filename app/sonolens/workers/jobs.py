@@ -36,18 +36,24 @@ DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_cent
 def features_job(source: AudioSource, params: AnalysisParams):
     """Every per-frame feature of ``source`` (a FeatureTable); no partial results (a
     recompute keeps the complete table on screen until the new one is done)."""
-    from dataclasses import replace
-
     from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
 
-    job = extract_features(source, params)
+    table = yield from _relayed(extract_features(source, params), lambda _progress: None)
+    return _with_curve_pyramids(table)
+
+
+def _relayed(job, partial):
+    """Drive ``job``, yielding each of its Progress with ``partial(progress)`` as its
+    partial result instead; return the job's result."""
+    from dataclasses import replace
+
     try:
         while True:
             try:
                 progress = next(job)
             except StopIteration as stop:
-                return _with_curve_pyramids(stop.value)
-            yield replace(progress, partial=None)
+                return stop.value
+            yield replace(progress, partial=partial(progress))
     finally:
         job.close()
 
@@ -71,11 +77,9 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
 
     Progress.partial is (Spectrogram, WaveformEnvelope | None, FeatureTable | None): the
     first two growing, the table an incomplete snapshot of the frames analysed so far
-    (taken every SNAPSHOT_FRACTION of the work, its curve pyramids built here). The spectrogram and
-    the envelope are complete after the first pass.
+    (taken every SNAPSHOT_FRACTION of the work, its curve pyramids built here). The
+    spectrogram and the envelope are complete after the first pass.
     """
-    from dataclasses import replace
-
     from sonolens.dsp.engine import extract_features
     from sonolens.dsp.envelope import WaveformEnvelope
     from sonolens.dsp.spectrogram import new_spectrogram
@@ -85,24 +89,21 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
            if envelope else None)
     job = extract_features(source, params, spectrogram=(plan, spec),
                            on_source_block=env.append if env is not None else None)
-    table, taken = None, -math.inf  # the last snapshot, and the progress it was taken at
-    try:
-        while True:
-            try:
-                progress = next(job)
-            except StopIteration as stop:
-                if env is not None and not env.complete:
-                    env.finish()
-                return _with_curve_pyramids(stop.value), spec, env
-            if env is not None and spec.complete and not env.complete:
-                env.finish()  # pass 1 has read every block
-            snapshot = progress.partial
-            if callable(snapshot) and (spec.complete or progress.done - taken
-                                       >= progress.total * SNAPSHOT_FRACTION):
-                table, taken = _with_curve_pyramids(snapshot()), progress.done
-            yield replace(progress, partial=(spec, env, table))
-    finally:
-        job.close()
+    last = {"table": None, "taken": -math.inf}  # the last snapshot, the progress it was at
+
+    def partial(progress: Progress) -> tuple:
+        if env is not None and spec.complete and not env.complete:
+            env.finish()  # pass 1 has read every block
+        snapshot = progress.partial
+        if callable(snapshot) and (spec.complete or progress.done - last["taken"]
+                                   >= progress.total * SNAPSHOT_FRACTION):
+            last["table"], last["taken"] = _with_curve_pyramids(snapshot()), progress.done
+        return spec, env, last["table"]
+
+    table = yield from _relayed(job, partial)
+    if env is not None and not env.complete:
+        env.finish()
+    return _with_curve_pyramids(table), spec, env
 
 
 def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
