@@ -17,8 +17,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 
 from sonolens.core.errors import ParameterError, SonolensError
 from sonolens.core.progress import Progress
-from sonolens.workers import JobRunner
-from sonolens.workers import runner as runner_module
+from sonolens.workers import JobRunner, leftover_threads
 
 TIMEOUT_MS = 5000
 TIMEOUT_S = TIMEOUT_MS / 1000
@@ -372,7 +371,7 @@ def test_shutdown_gives_up_on_a_job_that_never_yields(qtbot, capsys):
     job_runner.shutdown(timeout_ms=1)
     assert "did not stop within 1 ms" in capsys.readouterr().err
     release.set()
-    runner_module._stop_leftover_threads()  # what atexit does: wait for the orphan
+    leftover_threads.stop_leftover_threads()  # what the exit hook does: wait for the orphan
     assert ended.is_set()
 
 

@@ -17,13 +17,12 @@ superseded job is still closing waits for that job's ``finally`` before it start
 
 Lifetime: parent the runner to the window (its ``destroyed`` triggers :meth:`shutdown`)
 or call :meth:`shutdown` explicitly, e.g. from ``closeEvent``. Threads whose job did not
-stop within the timeout are kept referenced and awaited at interpreter exit, so Qt never
-destroys a running QThread.
+stop within the timeout are kept referenced and awaited at interpreter exit
+(``workers.leftover_threads``), so Qt never destroys a running QThread.
 """
 
 from __future__ import annotations
 
-import atexit
 import sys
 import threading
 import time
@@ -36,6 +35,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
+from sonolens.workers import leftover_threads
 
 Job = Generator[Progress, None, Any]
 JobFactory = Callable[[], Job]
@@ -44,9 +44,6 @@ _DONE = "done"
 _FAILED = "failed"
 _CANCELLED = "cancelled"
 _NOTHING = object()
-
-# Threads not yet known to be finished, with their worker; see _stop_leftover_threads.
-_LIVE_THREADS: list[tuple[QThread, _Worker]] = []
 
 
 @dataclass(eq=False)
@@ -276,14 +273,14 @@ class JobRunner(QObject):
         for ticket in self._slots:
             if ticket is not None:
                 ticket.cancel.set()
-        threads = [thread for thread in self._threads if _exists(thread)]
+        threads = [thread for thread in self._threads if leftover_threads.exists(thread)]
         for thread in threads:
             thread.quit()
         deadline = time.monotonic() + timeout_ms / 1000.0
         for thread in threads:
             remaining = max(0, int((deadline - time.monotonic()) * 1000))
             if thread.wait(remaining):
-                _forget_thread(thread)
+                leftover_threads.forget(thread)
             else:
                 print(f"sonolens: {thread.objectName()} did not stop within {timeout_ms} ms "
                       "(its job does not yield); it will be awaited at exit", file=sys.stderr)
@@ -337,7 +334,7 @@ class JobRunner(QObject):
         self._threads.append(thread)
         self._workers.append(worker)
         self._slots.append(None)
-        _LIVE_THREADS.append((thread, worker))
+        leftover_threads.remember(thread, worker)
         thread.start()
         return len(self._slots) - 1
 
@@ -382,55 +379,3 @@ class JobRunner(QObject):
     @Slot()
     def _on_app_about_to_quit(self) -> None:
         self.shutdown()
-
-
-def _exists(thread: QThread) -> bool:
-    """False once Qt deleted the thread object (at interpreter exit, after
-    :func:`_stop_leftover_threads` stopped it, PySide's exit handler deletes it)."""
-    try:
-        thread.isRunning()
-    except RuntimeError:
-        return False
-    return True
-
-
-def _forget_thread(thread: QThread) -> None:
-    _LIVE_THREADS[:] = [pair for pair in _LIVE_THREADS if pair[0] is not thread]
-
-
-def _stop_leftover_threads() -> None:
-    """Stop threads of runners never shut down (or timed out) so none is destroyed running.
-
-    Runs when the main thread ends, before ``concurrent.futures`` refuses new work (a job
-    still running would fail in its thread pool and print a traceback) and before PySide's
-    own exit handler deletes the QThreads; see :func:`_at_interpreter_exit`.
-    """
-    for thread, worker in list(_LIVE_THREADS):
-        ticket = worker.current
-        if ticket is not None:
-            ticket.cancel.set()
-        if _exists(thread):
-            thread.quit()
-            thread.wait()
-    _LIVE_THREADS.clear()
-
-
-def _at_interpreter_exit(function: Callable[[], None]) -> None:
-    """Call ``function`` when the main thread ends, before ``concurrent.futures``' exit hook.
-
-    ``threading._register_atexit`` hooks run in ``threading._shutdown``, before the
-    ``atexit`` handlers and last-registered first; importing ``concurrent.futures.thread``
-    first registers its hook (no new futures after it) earlier, so this one runs before.
-    Falls back to :func:`atexit.register` where that hook does not exist.
-    """
-    import concurrent.futures.thread  # noqa: F401  (registers its exit hook first)
-
-    register = getattr(threading, "_register_atexit", None)
-    if register is None:
-        atexit.register(function)
-        return
-    register(function)
-    atexit.register(function)  # a no-op by then; covers exits that skip threading's hook
-
-
-_at_interpreter_exit(_stop_leftover_threads)
