@@ -109,8 +109,9 @@ def test_same_image_as_the_window_export(wav, tmp_path, qapp):
 
     from sonolens.audio import open_source
     from sonolens.core.params import AnalysisParams
+    from sonolens.core.progress import run_to_end
     from sonolens.core.view_settings import ViewSettings
-    from sonolens.dsp.engine import extract_features, run_to_end
+    from sonolens.dsp.engine import extract_features
     from sonolens.dsp.spectrogram import compute_spectrogram
     from sonolens.ui.render import spectrogram_png
 

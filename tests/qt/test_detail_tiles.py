@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from sonolens.audio import open_source
+from sonolens.core.progress import run_to_end
 from sonolens.dsp import spectrogram as spectrogram_module
-from sonolens.dsp.engine import run_to_end
 from sonolens.dsp.spectrogram import compute_spectrogram
 from tests.qt.conftest import wait_settled, write_rich
 

@@ -12,7 +12,8 @@ from PySide6.QtGui import QDropEvent, QImage
 
 from sonolens.audio.source import open_source
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.core.progress import run_to_end
+from sonolens.dsp.engine import extract_features
 from tests.qt.conftest import wait_settled, write_rich, write_tone
 
 

@@ -7,7 +7,8 @@ import soundfile as sf
 
 from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.core.progress import run_to_end
+from sonolens.dsp.engine import extract_features
 from sonolens.dsp.envelope import compute_envelope
 from sonolens.dsp.spectrogram import compute_spectrogram
 from sonolens.workers.jobs import analysis_job

@@ -37,7 +37,8 @@ def test_engine_matrices_are_shared_not_copied(tmp_path):
     import soundfile as sf
 
     from sonolens.audio import open_source
-    from sonolens.dsp.engine import extract_features, run_to_end
+    from sonolens.core.progress import run_to_end
+    from sonolens.dsp.engine import extract_features
     from tests.unit.signals import make_signal
 
     path = tmp_path / "x.wav"

@@ -12,7 +12,8 @@ import soundfile as sf
 from sonolens.audio import open_source
 from sonolens.core.features import PITCH_CLASSES
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.core.progress import run_to_end
+from sonolens.dsp.engine import extract_features
 from tests.unit.signals import make_signal
 
 TOLERANCE = 1e-4

@@ -10,7 +10,7 @@ import pytest
 import soundfile as sf
 
 from sonolens.audio import open_source
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.dsp.envelope import COARSEST_BINS, WaveformEnvelope, compute_envelope
 from tests.unit.signals import make_signal
 

@@ -14,7 +14,7 @@ import soundfile as sf
 from sonolens.audio import open_source
 from sonolens.core.errors import OutputError
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.export.npz import export_spectrogram_npz
 from tests.unit.signals import make_signal
 from tests.unit.test_spectrogram import assert_matches, librosa_spectrogram

@@ -12,8 +12,8 @@ import soundfile as sf
 
 from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import run_to_end
 from sonolens.core.view_settings import ViewSettings
-from sonolens.dsp.engine import run_to_end
 from sonolens.export.python_snippet import SPECTROGRAM_VARIABLES, python_snippet, shown_features
 from sonolens.workers.jobs import analysis_job
 from tests.unit.signals import make_signal

@@ -8,7 +8,7 @@ import soundfile as sf
 
 from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.dsp.filterbanks import fft_frequencies, mel_frequencies
 from sonolens.dsp.scales import FrequencyScale, RowMap, format_hz
 from sonolens.dsp.spectrogram import compute_spectrogram

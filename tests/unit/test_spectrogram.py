@@ -15,8 +15,8 @@ import soundfile as sf
 from sonolens.audio import open_source
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import run_to_end
 from sonolens.core.view_settings import SPECTROGRAM_KINDS
-from sonolens.dsp.engine import run_to_end
 from sonolens.dsp.spectrogram import SPECTROGRAM_UNITS, compute_spectrogram, pooling_factor
 from tests.unit.signals import make_signal
 
@@ -292,7 +292,8 @@ def test_feature_engine_fills_the_same_spectrogram(tmp_path, kind):
     """The window's single pass (features + display spectrogram from one STFT) equals
     compute_spectrogram, and the features equal a run without the spectrogram."""
     from sonolens.core.params import AnalysisParams as Params
-    from sonolens.dsp.engine import extract_features, run_to_end
+    from sonolens.core.progress import run_to_end
+    from sonolens.dsp.engine import extract_features
     from sonolens.dsp.spectrogram import compute_spectrogram, new_spectrogram
 
     rng = np.random.default_rng(5)

@@ -11,7 +11,7 @@ import soundfile as sf
 
 from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.dsp.signal import analysis_chunks, analysis_segment
 from sonolens.dsp.spectrogram import compute_spectrogram
 from sonolens.dsp.tiles import TILE_COLUMNS, TileCache, TileKey, compute_tile, detail_level

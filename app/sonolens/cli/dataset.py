@@ -121,30 +121,29 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 def _drive(job, *, enabled: bool, seen: list):
     """Run ``make_dataset``'s generator, with a files bar on stderr when ``enabled``;
     ``seen`` receives the DatasetRun so far (``Progress.partial``)."""
+    from sonolens.core.progress import drive
     from sonolens.export.dataset_batch import FILE_UNITS
 
-    bar = None
-    try:
-        while True:
-            try:
-                progress = next(job)
-            except StopIteration as stop:
-                return stop.value
-            if not seen:
-                seen.append(progress.partial)
-            if enabled and bar is None:
-                from tqdm import tqdm
+    bars = []
 
-                bar = tqdm(total=progress.total // FILE_UNITS, desc="dataset", unit="file",
-                           file=sys.stderr, leave=False,
-                           bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total} "
-                                      "files [{elapsed}<{remaining}]")
-            if bar is not None:
-                bar.n = progress.done / FILE_UNITS
-                bar.refresh()
+    def show(progress) -> None:
+        if not seen:
+            seen.append(progress.partial)
+        if enabled and not bars:
+            from tqdm import tqdm
+
+            bars.append(tqdm(total=progress.total // FILE_UNITS, desc="dataset", unit="file",
+                             file=sys.stderr, leave=False,
+                             bar_format="{desc}: {percentage:3.0f}%|{bar}| {n:.0f}/{total} "
+                                        "files [{elapsed}<{remaining}]"))
+        for bar in bars:
+            bar.n = progress.done / FILE_UNITS
+            bar.refresh()
+
+    try:
+        return drive(job, show)
     finally:
-        job.close()
-        if bar is not None:
+        for bar in bars:
             bar.close()
 
 

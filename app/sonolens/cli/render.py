@@ -154,11 +154,7 @@ def plan_jobs(inputs: list[Path], output: Path) -> tuple[list[Job], list[str]]:
 
 
 def _drive(job: Any, label: str, reporter: Reporter) -> Any:
-    from sonolens.dsp.engine import run_to_end
-
-    if reporter.interactive:
-        return progress_bar(job, label, enabled=True)
-    return run_to_end(job)
+    return progress_bar(job, label, enabled=reporter.interactive)
 
 
 def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:

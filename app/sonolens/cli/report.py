@@ -6,7 +6,7 @@ import sys
 from collections.abc import Generator
 from typing import Any, TextIO
 
-from sonolens.core.progress import Progress
+from sonolens.core.progress import Progress, drive
 
 
 class Reporter:
@@ -44,15 +44,14 @@ def progress_bar(job: Generator[Progress, None, Any], label: str, *, enabled: bo
 
         bar = tqdm(total=1.0, desc=label, unit="", file=sys.stderr, leave=False,
                    bar_format="{desc}: {percentage:3.0f}%|{bar}| {elapsed}<{remaining}")
+
+    def show(progress: Progress) -> None:
+        if bar is not None:
+            bar.n = progress.fraction
+            bar.refresh()
+
     try:
-        while True:
-            try:
-                progress = next(job)
-            except StopIteration as stop:
-                return stop.value
-            if bar is not None:
-                bar.n = progress.fraction
-                bar.refresh()
+        return drive(job, show)
     finally:
         if bar is not None:
             bar.close()

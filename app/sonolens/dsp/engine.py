@@ -149,15 +149,6 @@ def _tapped(blocks: Iterable[np.ndarray], see: Callable[[np.ndarray], None]
         yield block
 
 
-def run_to_end(job: Generator[Progress, None, Any]) -> Any:
-    """Drive a generator job to completion and return its result."""
-    while True:
-        try:
-            next(job)
-        except StopIteration as stop:
-            return stop.value
-
-
 def _frame_blocks(chunks: Iterable[np.ndarray], plan: _Plan) -> Iterator[FrameBlock]:
     blocker = FrameBlocker(n_fft=plan.params.n_fft, hop_length=plan.params.hop_length,
                            frames_per_block=FRAMES_PER_BLOCK)

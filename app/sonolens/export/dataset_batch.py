@@ -31,8 +31,8 @@ from sonolens.audio.excerpt import excerpt
 from sonolens.audio.files import find_audio_files
 from sonolens.audio.source import open_source
 from sonolens.core.errors import AudioError, OutputError, SonolensError
-from sonolens.core.progress import Progress
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.core.progress import Progress, relay, run_to_end
+from sonolens.dsp.engine import extract_features
 from sonolens.dsp.parallel import limit_blas_threads
 from sonolens.export.dataset_table import (
     DatasetSpec,
@@ -219,17 +219,13 @@ def _outcomes(todo: list[tuple[str, str]], spec: DatasetSpec, *, jobs: int,
 def _sequential(todo: list[tuple[str, str]], spec: DatasetSpec
                 ) -> Iterator[float | FileOutcome]:
     for path, name in todo:
-        job = analyse_job(path, spec, workers=2)
         try:
-            while True:
-                yield next(job).fraction
-        except StopIteration as stop:
-            values, notes = stop.value
-            yield FileOutcome(name, values, warnings=tuple(notes))
+            values, notes = yield from relay(analyse_job(path, spec, workers=2),
+                                             lambda progress: progress.fraction)
         except Exception as exc:
             yield FileOutcome(name, None, error=describe_error(exc))
-        finally:
-            job.close()
+        else:
+            yield FileOutcome(name, values, warnings=tuple(notes))
 
 
 def _parallel(todo: list[tuple[str, str]], spec: DatasetSpec, executor: Executor, *,

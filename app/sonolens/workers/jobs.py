@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from dataclasses import replace
 from pathlib import Path
 
 from sonolens.audio.source import AudioSource, open_source
 from sonolens.core.params import AnalysisParams
-from sonolens.core.progress import Progress
+from sonolens.core.progress import Progress, relay
 from sonolens.dsp.signal import to_mono
 
 
@@ -38,24 +39,9 @@ def features_job(source: AudioSource, params: AnalysisParams):
     recompute keeps the complete table on screen until the new one is done)."""
     from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
 
-    table = yield from _relayed(extract_features(source, params), lambda _progress: None)
+    table = yield from relay(extract_features(source, params),
+                             lambda progress: replace(progress, partial=None))
     return _with_curve_pyramids(table)
-
-
-def _relayed(job, partial):
-    """Drive ``job``, yielding each of its Progress with ``partial(progress)`` as its
-    partial result instead; return the job's result."""
-    from dataclasses import replace
-
-    try:
-        while True:
-            try:
-                progress = next(job)
-            except StopIteration as stop:
-                return stop.value
-            yield replace(progress, partial=partial(progress))
-    finally:
-        job.close()
 
 
 def _with_curve_pyramids(table):
@@ -100,7 +86,7 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
             last["table"], last["taken"] = _with_curve_pyramids(snapshot()), progress.done
         return spec, env, last["table"]
 
-    table = yield from _relayed(job, partial)
+    table = yield from relay(job, lambda progress: replace(progress, partial=partial(progress)))
     if env is not None and not env.complete:
         env.finish()
     return _with_curve_pyramids(table), spec, env
@@ -122,13 +108,8 @@ def detail_job(source: AudioSource, spectrogram, keys):
     done: dict = {}
     for number, key in enumerate(keys):
         tile = compute_tile(source, spectrogram.plan, key, spectrogram.n_frames)
-        while True:
-            try:
-                step = next(tile)
-            except StopIteration as stop:
-                done[key] = stop.value
-                break
-            yield Progress(number * step.total + step.done, len(keys) * step.total, "detail")
+        done[key] = yield from relay(tile, lambda step, n=number: Progress(
+            n * step.total + step.done, len(keys) * step.total, "detail"))
         yield Progress(number + 1, len(keys), "detail", partial=(spectrogram, dict(done)))
     return spectrogram, done
 

@@ -34,7 +34,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 
 from sonolens.core.errors import SonolensError
-from sonolens.core.progress import Progress
+from sonolens.core.progress import Progress, Steps
 from sonolens.workers import leftover_threads
 
 Job = Generator[Progress, None, Any]
@@ -160,16 +160,15 @@ class _Worker(QObject):
 
     def _loop(self, ticket: _Ticket, gen: Job) -> tuple[str, object]:
         reporter = _Reporter(self, ticket, self._interval)
-        while True:
-            if ticket.cancelled:
-                return _CANCELLED, None
-            try:
-                item = next(gen)
-            except StopIteration as stop:
-                result = stop.value
-                break
+        steps = Steps(gen)
+        if ticket.cancelled:
+            return _CANCELLED, None
+        for item in steps:
             if isinstance(item, Progress):
                 reporter.offer(item)
+            if ticket.cancelled:
+                return _CANCELLED, None
+        result = steps.result
         if ticket.cancelled:
             return _CANCELLED, None
         reporter.finish()

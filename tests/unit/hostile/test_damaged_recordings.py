@@ -21,7 +21,7 @@ from sonolens.audio import open_source
 from sonolens.audio.source import MAX_FRAMES_PER_BYTE
 from sonolens.cli.main import main
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.dsp.framing import frame_count
 from sonolens.workers import jobs
 from tests.unit.hostile import make

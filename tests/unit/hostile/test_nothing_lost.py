@@ -16,7 +16,8 @@ from sonolens.audio import open_source
 from sonolens.cli.main import main
 from sonolens.core.errors import OutputError
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.core.progress import run_to_end
+from sonolens.dsp.engine import extract_features
 from sonolens.dsp.spectrum import magnitude_spectrum
 from sonolens.export.csv_table import write_feature_csv
 from sonolens.export.npz import export_spectrogram_npz

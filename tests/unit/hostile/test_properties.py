@@ -29,8 +29,9 @@ from sonolens.core.params import (
     WINDOWS,
     AnalysisParams,
 )
+from sonolens.core.progress import run_to_end
 from sonolens.core.view_settings import SPECTROGRAM_KINDS
-from sonolens.dsp.engine import extract_features, run_to_end
+from sonolens.dsp.engine import extract_features
 from sonolens.dsp.framing import frame_count
 from sonolens.dsp.spectrogram import compute_spectrogram
 from tests.unit.hostile import make

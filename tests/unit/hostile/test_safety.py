@@ -14,7 +14,7 @@ import pytest
 
 from sonolens.audio import open_source
 from sonolens.cli.main import main
-from sonolens.dsp.engine import run_to_end
+from sonolens.core.progress import run_to_end
 from sonolens.export.csv_text import safe_text
 from sonolens.export.npz import export_spectrogram_npz
 from tests.unit.hostile import make
