@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtGui import QImage
 
-from sonolens.ui.app import app_icon
+from sonolens.ui.qt_setup import app_icon
 
 
 def pixels(image: QImage) -> np.ndarray:

@@ -384,8 +384,9 @@ def test_old_picture_stays_until_the_recomputed_one_is_ready(qtbot, make_main_wi
     _open(qtbot, window, write_rich(tmp_path / "long.wav", seconds=30.0))
     old = window.document.spectrogram
     landed = []
-    window.document.spectrogram_changed.connect(
-        lambda: landed.append((window.document.spectrogram, window.document.spectrogram.complete)))
+    window.document.result_changed.connect(
+        lambda key: key == "spectrogram" and landed.append(
+            (window.document.spectrogram, window.document.spectrogram.complete)))
     window.document.set_params(window.document.params.replace(n_fft=1024))
     assert window.spectrogram_view.spectrogram is old  # still drawn while recomputing
     wait_settled(qtbot, window)

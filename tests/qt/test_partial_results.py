@@ -27,8 +27,9 @@ def test_a_complete_spectrogram_is_accepted_once(qtbot, make_main_window, long_n
     window = make_main_window()
     doc = window.document
     seen: list[tuple[int, bool]] = []
-    doc.spectrogram_changed.connect(
-        lambda: seen.append((id(doc.spectrogram), doc.spectrogram.complete)))
+    doc.result_changed.connect(
+        lambda key: key == "spectrogram" and seen.append(
+            (id(doc.spectrogram), doc.spectrogram.complete)))
     window.open_path(long_noise)
     wait_settled(qtbot, window)
     assert doc.features.complete
@@ -58,7 +59,8 @@ def test_kind_away_and_back_shows_one_growing_picture(qtbot, make_main_window, l
     doc.set_view(doc.view.replace(kind="mel_db"))
     doc.set_view(doc.view.replace(kind="db"))
     shown: list[object] = []
-    doc.spectrogram_changed.connect(lambda: shown.append(doc.spectrogram))
+    doc.result_changed.connect(
+        lambda key: key == "spectrogram" and shown.append(doc.spectrogram))
     for _ in range(4):
         permits.release(4)
         qtbot.wait(150)

@@ -104,15 +104,15 @@ def test_pause_resume_stop_and_loop_actions(qtbot, window):
 def test_follow_page_and_scroll_keep_the_playhead_visible(qtbot, window):
     plot = window.waveform.plot
     plot.setXRange(0.0, 0.2, padding=0)
-    window._on_playback_position_changed(0.5)
+    window.transport_controls.on_position_changed(0.5)
     (t0, t1), _ = plot.getViewBox().viewRange()
     assert t0 == pytest.approx(0.5) and t1 == pytest.approx(0.7)
     window.actions.follow_scroll.trigger()
-    window._on_playback_position_changed(1.0)
+    window.transport_controls.on_position_changed(1.0)
     (t0, t1), _ = plot.getViewBox().viewRange()
     assert (t0 + t1) / 2 == pytest.approx(1.0)
     window.actions.follow_off.trigger()
-    window._on_playback_position_changed(1.9)
+    window.transport_controls.on_position_changed(1.9)
     assert plot.getViewBox().viewRange()[0] == pytest.approx([t0, t1])
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QInputDialog, QLineEdit
 
 from sonolens.core.presets import BIRD_SONG, MUSIC, SPEECH
 from sonolens.model.settings import Settings
-from sonolens.workers.analysis import KEY_FEATURES, KEY_SPECTROGRAM
+from sonolens.workers.registry import KEY_FEATURES, KEY_SPECTROGRAM
 from tests.qt.conftest import wait_settled, write_rich
 
 LEFT = Qt.MouseButton.LeftButton

@@ -99,7 +99,7 @@ def test_spectrum_text_failure_keeps_old_file(tmp_path):
 
 def test_selection_job_streams_the_range_and_a_cancel_leaves_no_file(tmp_path):
     from sonolens.audio import open_source
-    from sonolens.workers.jobs import selection_wav_job
+    from sonolens.workers.export_jobs import selection_wav_job
 
     rng = np.random.default_rng(3)
     data = (rng.standard_normal((700_000, 2)) * 0.2).astype(np.float32)

@@ -7,7 +7,6 @@ offscreen Qt platform when there is no display. Qt is imported only inside :func
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -203,17 +202,10 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
 
 
 def _setup_qt() -> None:
-    """A QApplication for offscreen drawing, configured as the window configures pyqtgraph."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication
+    """The QApplication for offscreen drawing, set up as the window's (``ui.qt_setup``)."""
+    from sonolens.ui.qt_setup import make_application
 
-    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
-    if QApplication.instance() is None:
-        app = QApplication(["sonolens"])
-        app.setApplicationName("Sonolens")
-        app.setOrganizationName("Sonolens")
+    make_application(["sonolens"])
 
 
 def _flush_deleted() -> None:

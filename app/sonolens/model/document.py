@@ -1,8 +1,10 @@
 """The open recording and everything computed from it (GUI thread only; QtCore).
 
 Setters follow DESIGN §9: return if unchanged -> mutate -> invalidate -> emit one signal.
-Results arrive from workers with the token they were started with; a result whose token
-no longer matches (another file, other parameters) is dropped silently.
+Results are held by key (``model.results``: features, spectrogram, envelope, ...) and
+arrive from workers with the token they were started with through one ``accept(key,
+value, token)``; a result whose token no longer matches (another file, other parameters)
+is dropped silently. One ``result_changed(key)`` signal says which result landed.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from PySide6.QtCore import QObject, Signal
 from sonolens.audio.source import AudioSource
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
+from sonolens.model.results import (
+    ACCEPTANCE,
+    DEFAULT_ACCEPTANCE,
+    ENVELOPE,
+    FEATURES,
+    SPECTROGRAM,
+    Match,
+)
 
 
 @dataclass(frozen=True)
@@ -32,9 +42,7 @@ class Document(QObject):
     audio_changed = Signal()  # a new source (or none): every result was cleared
     params_changed = Signal()  # analysis parameters edited: results are stale
     view_changed = Signal(object)  # previous ViewSettings
-    features_changed = Signal()  # a FeatureTable landed
-    spectrogram_changed = Signal()  # a (possibly partial) Spectrogram landed
-    envelope_changed = Signal()  # a (possibly partial) WaveformEnvelope landed
+    result_changed = Signal(str)  # the key of a result that landed (or grew: partials)
     warnings_changed = Signal()
     duration_changed = Signal(float)  # the previous duration: a full pass found the real end
     selection_changed = Signal()  # the selected time range (or None)
@@ -47,9 +55,7 @@ class Document(QObject):
         self.source: AudioSource | None = None
         self.params = params or AnalysisParams()
         self.view = view or ViewSettings()
-        self.features: Any = None  # dsp.table.FeatureTable
-        self.spectrogram: Any = None  # dsp.spectrogram.Spectrogram
-        self.envelope: Any = None  # dsp.envelope.WaveformEnvelope
+        self.results: dict[str, Any] = {}  # model.results key -> result
         self.warnings: list[str] = []
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
@@ -63,15 +69,38 @@ class Document(QObject):
             return 0.0
         return self.source.frames / float(self.source.samplerate)
 
+    def result(self, key: str) -> Any:
+        """The result under ``key`` (see model.results), or None before it lands."""
+        return self.results.get(key)
+
+    @property
+    def features(self) -> Any:
+        """The dsp.table.FeatureTable (``complete`` False: a first-pass snapshot) or None."""
+        return self.results.get(FEATURES)
+
+    @property
+    def spectrogram(self) -> Any:
+        """The (possibly growing) dsp.spectrogram.Spectrogram of the view's kind, or None."""
+        return self.results.get(SPECTROGRAM)
+
+    @property
+    def envelope(self) -> Any:
+        """The (possibly growing) dsp.envelope.WaveformEnvelope, or None."""
+        return self.results.get(ENVELOPE)
+
     def token(self, kind: str = "") -> Token:
         return Token(self.generation, self.params, kind)
 
-    def is_current(self, token: object) -> bool:
-        if not isinstance(token, Token):
+    def is_current(self, token: object, match: Match = "kind") -> bool:
+        """Whether ``token`` still fits: the same source and (unless ``match`` is
+        "generation") parameters and (for "kind", if the token names one) view kind."""
+        if not isinstance(token, Token) or token.generation != self.generation:
             return False
-        if token.generation != self.generation or token.params != self.params:
+        if match == "generation":
+            return True
+        if token.params != self.params:
             return False
-        return token.kind in ("", self.view.kind)
+        return match == "params" or token.kind in ("", self.view.kind)
 
     # -- setters -------------------------------------------------------------------------
     def set_source(self, source: AudioSource | None) -> None:
@@ -81,7 +110,7 @@ class Document(QObject):
         previous = self.source
         self.source = source
         self.generation += 1
-        self.features = self.spectrogram = self.envelope = None
+        self.results = {}
         self.warnings = list(source.warnings) if source is not None else []
         self.selection = None
         self.cursor = 0.0
@@ -149,44 +178,27 @@ class Document(QObject):
         return round(self.selection[0] * sr), round(self.selection[1] * sr)
 
     # -- results from workers ------------------------------------------------------------
-    def accept_features(self, table: Any, token: object) -> bool:
-        """A FeatureTable (``table.complete`` False: a snapshot of the first pass so far)."""
-        if not self.is_current(token) or table is self.features:
+    def accept(self, key: str, value: Any, token: object) -> bool:
+        """Take ``value`` under ``key`` if ``token`` is still current, by the key's rule in
+        model.results.ACCEPTANCE; emit ``result_changed`` for the key it lands under.
+        Returns whether it was taken."""
+        rule = ACCEPTANCE.get(key, DEFAULT_ACCEPTANCE)
+        if not self.is_current(token, rule.match):
             return False
-        self.features = table
-        self._merge_warnings(getattr(table, "warnings", []))
-        self.features_changed.emit()
-        self._check_duration()
-        return True
-
-    def accept_spectrogram(self, spectrogram: Any, token: object) -> bool:
-        if not self.is_current(token):
+        into = rule.into or key
+        current = self.results.get(into)
+        if rule.merge is not None:
+            if not rule.merge(current, value):
+                return False
+        elif rule.new_only and value is current:
             return False
-        self.spectrogram = spectrogram
-        self.spectrogram_changed.emit()
-        self._check_duration()
-        return True
-
-    def accept_detail(self, detail: tuple[Any, dict], token: object) -> bool:
-        """(spectrogram, {TileKey: columns}): finer tiles of the current spectrogram,
-        computed on demand for a zoomed-in view."""
-        spec, tiles = detail
-        # tiles depend only on that spectrogram: an edit that kept it (a feature-only
-        # parameter) re-tags it, and must not throw its tiles away
-        current = isinstance(token, Token) and token.generation == self.generation
-        if not current or spec is not self.spectrogram or spec.tiles is None:
-            return False
-        for key, columns in tiles.items():
-            spec.tiles.put(key, columns)
-        self.spectrogram_changed.emit()
-        return True
-
-    def accept_envelope(self, envelope: Any, token: object) -> bool:
-        if not isinstance(token, Token) or token.generation != self.generation:
-            return False
-        self.envelope = envelope
-        self.envelope_changed.emit()
-        self._check_duration()
+        else:
+            self.results[into] = value
+        if rule.warnings:
+            self._merge_warnings(getattr(value, "warnings", []))
+        self.result_changed.emit(into)
+        if rule.duration:
+            self._check_duration()
         return True
 
     def _check_duration(self) -> None:

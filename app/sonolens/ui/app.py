@@ -35,21 +35,11 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
 
 
 def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -> int:
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication
+    from sonolens.ui.qt_setup import make_application
 
+    app = make_application()  # before any widget: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 
-    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
-    if QApplication.instance() is None:
-        set_high_dpi_policy()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setApplicationName("Sonolens")
-    app.setOrganizationName("Sonolens")
-    app.setDesktopFileName("sonolens")  # packaging/sonolens.desktop (Wayland app id)
-    app.setWindowIcon(app_icon())
     settings = None
     if scratch is not None:
         from sonolens.model.settings import Settings
@@ -97,29 +87,6 @@ def quit_on_sigint(window, status: dict) -> Callable[[], None]:
         signal.signal(signal.SIGINT, previous)
 
     return restore
-
-
-def set_high_dpi_policy() -> None:
-    """Before the QApplication exists: keep fractional scale factors (1.25, 1.5) as they
-    are instead of rounding them, so text and lines stay the size the desktop asks for;
-    the views draw images at device pixels (``TimeView.visible_span``), so they stay sharp."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtGui import QGuiApplication
-
-    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
-
-
-def app_icon():
-    """The window icon: resources/sonolens.svg as a QIcon (null if the file is missing)."""
-    from PySide6.QtGui import QIcon
-
-    from sonolens.resources import resource_path
-
-    try:
-        return QIcon(str(resource_path("sonolens.svg")))
-    except FileNotFoundError:
-        return QIcon()
 
 
 def _arm_screenshot(window, target: Path, status: dict) -> None:

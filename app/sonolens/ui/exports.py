@@ -1,69 +1,94 @@
-"""File > Export: features CSV, spectrogram PNG and spectrogram matrix NPZ.
+"""File > Export: features CSV, spectrogram PNG and spectrogram matrix NPZ, selection WAV.
 
-Dialogs pick the path; the ``*_to(path)`` methods do the work (tests call them directly).
-CSV and NPZ are written on a worker (atomic: temp file + rename); a failure shows a
-message and leaves any existing file untouched.
+The exporter knows the Document, the JobRunner and the Settings (and a parent widget for
+its dialogs), not the window: it emits ``saved(path)`` and ``failed(title, message)`` and
+the window shows them. Dialogs pick the path; the ``*_to(path)`` methods do the work
+(tests call them directly). CSV, NPZ and WAV are written on a worker by the jobs of
+``workers.export_jobs`` (atomic: temp file + rename); a failure leaves any existing file
+untouched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QSpinBox
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QSpinBox,
+    QWidget,
+)
 
 from sonolens.core.errors import SonolensError
-from sonolens.core.progress import Progress
 from sonolens.export.own_input import refuse_own_inputs
+from sonolens.model.document import Document
+from sonolens.model.settings import Settings
+from sonolens.ui.actions import Actions
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
-from sonolens.workers import jobs
-from sonolens.workers.analysis import KEY_FEATURES, KEY_SPECTROGRAM
-
-if TYPE_CHECKING:
-    from sonolens.ui.main_window import MainWindow
-
-KEY_EXPORT = "export"  # prefix: each kind of export has its own key
-EXPORT_KEYS = (f"{KEY_EXPORT}:csv", f"{KEY_EXPORT}:npz", f"{KEY_EXPORT}:wav")
-
-
-def _write_csv_job(path: Path, label: str, table) -> Generator[Progress, None, Path]:
-    from sonolens.export.csv_table import feature_csv_steps
-
-    yield Progress(0, 1, "writing CSV")
-    yield from feature_csv_steps(path, [(label, table)], file_column=False)
-    return path
+from sonolens.workers import export_jobs
+from sonolens.workers.export_jobs import (
+    EXPORT_KEYS,
+    KEY_EXPORT_CSV,
+    KEY_EXPORT_NPZ,
+    KEY_EXPORT_WAV,
+)
+from sonolens.workers.registry import KEY_FEATURES, KEY_SPECTROGRAM
+from sonolens.workers.runner import JobRunner
 
 
 class Exporter(QObject):
-    """Export actions of one MainWindow."""
+    """The export actions over one Document; says what happened through its signals."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
-        window.runner.finished.connect(self._on_runner_finished)
-        window.runner.failed.connect(self._on_runner_failed)
+    saved = Signal(object)  # the Path written
+    failed = Signal(str, str)  # title, one-line message
+
+    def __init__(self, document: Document, runner: JobRunner, settings: Settings,
+                 parent: QWidget, image_size: Callable[[], tuple[int, int]]) -> None:
+        """``parent`` owns the dialogs; ``image_size()`` is the default PNG size (px)."""
+        super().__init__(parent)
+        self.document = document
+        self.runner = runner
+        self.settings = settings
+        self._parent = parent
+        self._image_size = image_size
+        runner.finished.connect(self._on_runner_finished)
+        runner.failed.connect(self._on_runner_failed)
+
+    def connect_actions(self, a: Actions) -> None:
+        """File > Export actions."""
+        a.export_features.triggered.connect(self.on_export_features)
+        a.export_selected_features.triggered.connect(
+            lambda: self.on_export_features(selection_only=True))
+        a.export_image.triggered.connect(self.on_export_image)
+        a.export_matrix.triggered.connect(self.on_export_matrix)
+        a.export_selection_float.triggered.connect(
+            lambda: self.on_export_selection_audio("FLOAT"))
+        a.export_selection_pcm16.triggered.connect(
+            lambda: self.on_export_selection_audio("PCM_16"))
 
     # -- dialogs -------------------------------------------------------------------------
     def on_export_features(self, selection_only: bool = False) -> None:
-        if selection_only and self.window.document.selection is None:
-            self.window.show_error("Nothing selected",
-                                   "Drag across a view to select the frames to export.")
+        if selection_only and self.document.selection is None:
+            self.failed.emit("Nothing selected",
+                             "Drag across a view to select the frames to export.")
             return
         path = self._ask_path("Export features", ".csv", "CSV (*.csv)")
         if path is not None:
             self.export_features_to(path, selection_only=selection_only)
 
     def on_export_image(self) -> None:
-        overlays = bool(self.window.document.view.overlays)
+        overlays = bool(self.document.view.overlays)
         if not self._ready(need_spectrogram=True, need_features=overlays):
             return  # said so before asking where and how large
         path = self._ask_path("Export spectrogram image", ".png", "PNG image (*.png)")
         if path is None:
             return
-        view = self.window.spectrogram_view
-        size = ask_image_size(self.window, (max(view.width(), 800), max(view.height(), 400)))
+        width, height = self._image_size()
+        size = ask_image_size(self._parent, (max(width, 800), max(height, 400)))
         if size is not None:
             self.export_image_to(path, size)
 
@@ -73,9 +98,9 @@ class Exporter(QObject):
             self.export_matrix_to(path)
 
     def on_export_selection_audio(self, subtype: str) -> None:
-        if self.window.document.source is not None and self.window.document.selection is None:
-            self.window.show_error("Nothing selected",
-                                   "Drag across a view to select the audio to export.")
+        if self.document.source is not None and self.document.selection is None:
+            self.failed.emit("Nothing selected",
+                             "Drag across a view to select the audio to export.")
             return
         path = self._ask_path("Export selection audio", ".wav", "WAV audio (*.wav)")
         if path is not None:
@@ -83,68 +108,69 @@ class Exporter(QObject):
 
     def export_selection_audio_to(self, path: str | Path, subtype: str = "FLOAT") -> None:
         """Write the selected frames, all channels, as WAV (float or 16-bit) on a worker."""
-        doc = self.window.document
+        doc = self.document
         if not self._ready():
             return
         frames = doc.selected_frames()
         if frames is None:
-            self.window.show_error("Nothing selected",
-                                   "Drag across a view to select the audio to export.")
+            self.failed.emit("Nothing selected",
+                             "Drag across a view to select the audio to export.")
             return
         source, target = doc.source, Path(path)
         if self._over_input(target):
             return
-        self.window.runner.submit(
-            f"{KEY_EXPORT}:wav", lambda: jobs.selection_wav_job(source, *frames, target, subtype),
+        self.runner.submit(
+            KEY_EXPORT_WAV,
+            lambda: export_jobs.selection_wav_job(source, *frames, target, subtype),
             token=target)
 
     def _ask_path(self, title: str, suffix: str, file_filter: str) -> Path | None:
         if not self._ready(need_features=suffix == ".csv"):
             return None
-        source = self.window.document.source
+        source = self.document.source
         assert source is not None
-        folder = Path(self.window.settings.last_folder() or source.path.parent)
+        folder = Path(self.settings.last_folder() or source.path.parent)
         suggestion = str(folder / (source.path.stem + suffix))
-        name, _ = QFileDialog.getSaveFileName(self.window, title, suggestion, file_filter)
+        name, _ = QFileDialog.getSaveFileName(self._parent, title, suggestion, file_filter)
         if not name:
             return None
         path = Path(name)
         if path.suffix.lower() != suffix:
             path = path.with_name(path.name + suffix)
-        self.window.settings.set_last_folder(path.parent)
+        self.settings.set_last_folder(path.parent)
         return path
 
     def _over_input(self, path: Path) -> bool:
         """True (after a message) when ``path`` is the open file, by name or through a link."""
-        source = self.window.document.source
+        source = self.document.source
         try:
             refuse_own_inputs([path], [source.path] if source is not None else [])
         except SonolensError as exc:
-            self.window.show_error("Export refused", str(exc))
+            self.failed.emit("Export refused", str(exc))
             return True
         return False
 
     def _ready(self, *, need_features: bool = False, need_spectrogram: bool = False) -> bool:
-        doc = self.window.document
+        doc = self.document
         if doc.source is None:
-            self.window.show_error("Nothing to export", "Open a sound first.")
+            self.failed.emit("Nothing to export", "Open a sound first.")
             return False
         if need_features and (doc.features is None or not doc.features.complete):
-            if self.window.runner.is_busy(KEY_FEATURES):
-                self.window.show_error("Nothing to export yet",
-                                       "The features are still being computed; try again "
-                                       "when the progress bar is gone.")
+            if self.runner.is_busy(KEY_FEATURES):
+                self.failed.emit("Nothing to export yet",
+                                 "The features are still being computed; try again "
+                                 "when the progress bar is gone.")
             else:
-                self.window.show_error("Nothing to export",
-                                       "The analysis was stopped before the features were "
-                                       "complete; change a setting or open the file again "
-                                       "to compute them.")
+                self.failed.emit("Nothing to export",
+                                 "The analysis was stopped before the features were "
+                                 "complete; change a setting or open the file again "
+                                 "to compute them.")
             return False
         spec = doc.spectrogram  # a new file's shows while it grows: wait until complete
         if need_spectrogram and (spec is None or not spec.complete
-                                 or self.window.runner.is_busy(KEY_SPECTROGRAM)):
-            self.window.show_error("Nothing to export yet",
-                                   "The spectrogram is still being computed.")
+                                 or self.runner.is_busy(KEY_SPECTROGRAM)):
+            self.failed.emit("Nothing to export yet",
+                             "The spectrogram is still being computed.")
             return False
         return True
 
@@ -154,55 +180,51 @@ class Exporter(QObject):
         ``selection_only`` only the frames whose centre lies in the selection."""
         if not self._ready(need_features=True):
             return
-        doc = self.window.document
+        doc = self.document
         table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]
         if selection_only and doc.selection is not None:
             table = table.between(*doc.selection)
         target = Path(path)
         if self._over_input(target):
             return
-        self.window.runner.submit(f"{KEY_EXPORT}:csv",
-                                  lambda: _write_csv_job(target, label, table),
-                                  token=target)
+        self.runner.submit(KEY_EXPORT_CSV,
+                           lambda: export_jobs.features_csv_job(target, label, table),
+                           token=target)
 
     def export_matrix_to(self, path: str | Path) -> None:
         """Write the full-resolution spectrogram of the current kind as .npz on a worker."""
         if not self._ready():
             return
-        from sonolens.export.npz import export_spectrogram_npz
-
-        doc = self.window.document
+        doc = self.document
         source, params, kind, target = doc.source, doc.params, doc.view.kind, Path(path)
         if self._over_input(target):
             return
-        self.window.runner.submit(
-            f"{KEY_EXPORT}:npz", lambda: export_spectrogram_npz(source, params, kind, target),
+        self.runner.submit(
+            KEY_EXPORT_NPZ,
+            lambda: export_jobs.spectrogram_npz_job(source, params, kind, target),
             token=target)
 
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
         """Render and write the spectrogram PNG (GUI thread: drawing needs it)."""
-        doc = self.window.document
+        doc = self.document
         if (not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays))
                 or self._over_input(Path(path))):
             return False
         try:
             write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size))
         except SonolensError as exc:
-            self.window.show_error("Export failed", str(exc))
+            self.failed.emit("Export failed", str(exc))
             return False
-        self._saved(Path(path))
+        self.saved.emit(Path(path))
         return True
-
-    def _saved(self, path: Path) -> None:
-        self.window.statusBar().showMessage(f"Saved {path}", 8000)
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key in EXPORT_KEYS and isinstance(token, Path):
-            self._saved(token)
+            self.saved.emit(token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key in EXPORT_KEYS:
-            self.window.show_error("Export failed", message)
+            self.failed.emit("Export failed", message)
 
 
 def ask_image_size(parent, default: tuple[int, int]) -> tuple[int, int] | None:

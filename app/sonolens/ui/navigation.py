@@ -8,6 +8,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject
 
 from sonolens.model.document import Document
+from sonolens.ui.actions import Actions
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.views.interaction import note_interaction
 from sonolens.ui.views.time_viewbox import TimeViewBox
@@ -26,6 +27,17 @@ class Navigator(QObject):
         self.plot = plot
         self.frequency_box = frequency_box
         self.playback = playback
+
+    def connect_actions(self, a: Actions) -> None:
+        """View > zoom, go to and pan actions."""
+        a.zoom_fit.triggered.connect(self.fit)
+        a.zoom_in.triggered.connect(lambda: self.zoom(0.5))
+        a.zoom_out.triggered.connect(lambda: self.zoom(2.0))
+        a.zoom_selection.triggered.connect(self.zoom_selection)
+        a.go_start.triggered.connect(self.go_start)
+        a.go_end.triggered.connect(self.go_end)
+        a.pan_left.triggered.connect(lambda: self.pan(-0.1))
+        a.pan_right.triggered.connect(lambda: self.pan(0.1))
 
     def visible(self) -> tuple[float, float]:
         (t0, t1), _ = self.plot.getViewBox().viewRange()

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from sonolens.core.units import format_time
 from sonolens.model.document import Document
+from sonolens.model.results import FEATURES
 from sonolens.ui.lazy_panel import LazyPanel
 from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
@@ -78,7 +79,7 @@ class SelectionPanel(LazyPanel):
         self.length.editingFinished.connect(self._on_duration_edited)
         document.selection_changed.connect(self._on_document_changed)
         document.audio_changed.connect(self._on_document_changed)
-        document.features_changed.connect(self._on_document_features_changed)
+        document.result_changed.connect(self._on_document_result_changed)
         document.params_changed.connect(self._timer.start)
         runner.finished.connect(self._on_runner_finished)
 
@@ -121,7 +122,9 @@ class SelectionPanel(LazyPanel):
         self.scope.setText("Selection" if self.document.selection else "Whole file")
         self._timer.start()
 
-    def _on_document_features_changed(self) -> None:
+    def _on_document_result_changed(self, key: str) -> None:
+        if key != FEATURES:
+            return
         table = self.document.features
         if table is None or table.complete:  # snapshots of a running analysis: wait
             self._timer.start()

@@ -1,27 +1,35 @@
 """Keeps the Document's results in step with its source, parameters and view (QtCore only).
 
-Listens to the Document and submits jobs to the JobRunner under fixed keys; a newer
-submit under a key cancels the older job, and results carry a Token the Document checks.
+Listens to the Document and submits the jobs of ``workers.registry`` to the JobRunner; a
+newer submit under a key cancels the older job, and results carry a Token the Document
+checks. What a job returns or yields is offered to ``Document.accept`` as its registry
+entry says.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
 from sonolens.core.view_settings import ViewSettings
-from sonolens.model.document import Document, Token
+from sonolens.model.document import Document
+from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
 from sonolens.workers import jobs
+from sonolens.workers.registry import (
+    ANALYSIS,
+    ANALYSIS_KEYS,
+    DETAIL_TILES,
+    FEATURES_ONLY,
+    KEY_DETAIL,
+    KEY_FEATURES,
+    KEY_OPEN,
+    KEY_SPECTROGRAM,
+    SPECTROGRAM_ONLY,
+    JobEntry,
+)
 from sonolens.workers.runner import JobRunner
-
-KEY_OPEN = "open"
-KEY_FEATURES = "features"
-KEY_SPECTROGRAM = "spectrogram"
-KEY_DETAIL = "detail"  # zoomed-in spectrogram tiles (dsp.tiles)
-ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM, KEY_DETAIL)
-
 
 # fmin/fmax also cut the view (the tutorials' max_freq), so they count for every kind
 _SPECTROGRAM_FIELDS = ("sr", "channel", "n_fft", "hop_length", "win_length", "window",
@@ -52,6 +60,7 @@ class AnalysisCoordinator(QObject):
         self._detail_request: tuple[int, frozenset] | None = None
         self._partial_seen: dict[str, tuple[int, tuple]] = {}  # see _changed
         self._analysis_kind: str | None = None  # the kind the running analysis job draws
+        self._running: dict[str, JobEntry] = {}  # runner key -> the entry last submitted
         self._cancelled_for_open = False
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
@@ -77,15 +86,19 @@ class AnalysisCoordinator(QObject):
                 and running[0] == request[0] and request[1] <= running[1]):
             return  # the running job computes these already
         self._detail_request = request
-        self.runner.submit(KEY_DETAIL,
-                           lambda: jobs.detail_job(source, spectrogram, list(keys)),
-                           token=self.document.token(self.document.view.kind))
+        self._submit(DETAIL_TILES, source, spectrogram, list(keys),
+                     token=self.document.token(self.document.view.kind))
 
     def recompute(self) -> None:
         """Start every analysis of the current source again (cancelling running ones)."""
         self._submit_features(with_spectrogram=True, with_envelope=True)
 
     # -- submitting ----------------------------------------------------------------------
+    def _submit(self, entry: JobEntry, *args: Any, token: object, **kwargs: Any) -> None:
+        """Run ``entry.run(*args, **kwargs)`` under its key; its results go to the document."""
+        self._running[entry.key] = entry
+        self.runner.submit(entry.key, lambda: entry.run(*args, **kwargs), token=token)
+
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
         """Features; with ``with_spectrogram`` also the display spectrogram from the same
@@ -96,21 +109,17 @@ class AnalysisCoordinator(QObject):
         self._analysis_kind = kind if with_spectrogram else None
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
-            self.runner.submit(
-                KEY_FEATURES,
-                lambda: jobs.analysis_job(source, params, kind, envelope=with_envelope),
-                token=self.document.token(kind))
+            self._submit(ANALYSIS, source, params, kind, envelope=with_envelope,
+                         token=self.document.token(kind))
         else:
-            self.runner.submit(KEY_FEATURES, lambda: jobs.features_job(source, params),
-                               token=self.document.token())
+            self._submit(FEATURES_ONLY, source, params, token=self.document.token())
 
     def _submit_spectrogram(self) -> None:
         source, params = self.document.source, self.document.params
         kind = self.document.view.kind
         if source is not None:
-            self.runner.submit(KEY_SPECTROGRAM,
-                               lambda: jobs.spectrogram_job(source, params, kind),
-                               token=self.document.token(kind))
+            self._submit(SPECTROGRAM_ONLY, source, params, kind,
+                         token=self.document.token(kind))
 
     # -- document events -----------------------------------------------------------------
     def _on_document_audio_changed(self) -> None:
@@ -129,7 +138,8 @@ class AnalysisCoordinator(QObject):
             self._submit_features(with_spectrogram=True, with_envelope=unfinished)
         else:  # the picture does not depend on what changed: keep it, re-tag it
             self._submit_features()
-            self.document.accept_spectrogram(spec, self.document.token(self.document.view.kind))
+            self.document.accept(SPECTROGRAM, spec,
+                                 self.document.token(self.document.view.kind))
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
         kind = self.document.view.kind
@@ -145,42 +155,33 @@ class AnalysisCoordinator(QObject):
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key == KEY_OPEN:
             self.document.set_source(result)  # type: ignore[arg-type]
-        elif key == KEY_FEATURES and isinstance(result, tuple):
-            table, spectrogram, envelope = result
-            if envelope is not None:
-                self.document.accept_envelope(envelope, token)
-            if isinstance(token, Token):
-                self.document.accept_features(table, replace(token, kind=""))
-            self.document.accept_spectrogram(spectrogram, token)
-        elif key == KEY_FEATURES:
-            self.document.accept_features(result, token)
-        elif key == KEY_SPECTROGRAM:
-            self.document.accept_spectrogram(result, token)
-        elif key == KEY_DETAIL:
-            self.document.accept_detail(result, token)
+            return
+        entry = self._running.get(key)
+        if entry is not None:
+            for name, value in entry.results(result):
+                self.document.accept(name, value, token)
 
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
-        if key == KEY_DETAIL:
-            self.document.accept_detail(payload, token)
-            return
+        entry = self._running.get(key)
+        if entry is not None:
+            for name, value in entry.partials(payload):
+                if self._shows_partial(name, value):
+                    self.document.accept(name, value, token)
+
+    def _shows_partial(self, name: str, value: Any) -> bool:
+        """Whether a partial result is worth drawing now."""
         doc = self.document
-        if key == KEY_FEATURES:
-            if not isinstance(payload, tuple):
-                return  # only the analysis job's partials are drawn
-            payload, envelope, table = payload  # (spectrogram, envelope, table snapshot)
-            if envelope is not None and self._changed(
-                    "envelope", envelope, (envelope.n_frames, envelope.complete)):
-                doc.accept_envelope(envelope, token)
-            if table is not None and (doc.features is None or not doc.features.complete):
-                doc.accept_features(table, replace(token, kind="") if isinstance(
-                    token, Token) else token)
-        shown = doc.spectrogram
-        if key in (KEY_SPECTROGRAM, KEY_FEATURES) and (
-                shown is None or shown is payload or not shown.complete) and self._changed(
-                "spectrogram", payload, (payload.filled, payload.complete)):
+        if name == ENVELOPE:
+            return self._changed(ENVELOPE, value, (value.n_frames, value.complete))
+        if name == FEATURES:  # snapshots only until a complete table is shown
+            return doc.features is None or not doc.features.complete
+        if name == SPECTROGRAM:
             # drawn as it grows while nothing complete is shown (a recompute keeps the
             # old, complete picture until the new one is done); once more as it completes
-            doc.accept_spectrogram(payload, token)
+            shown = doc.spectrogram
+            return (shown is None or shown is value or not shown.complete) and self._changed(
+                SPECTROGRAM, value, (value.filled, value.complete))
+        return True
 
     def _changed(self, what: str, result: object, state: tuple) -> bool:
         """Whether a growing ``result`` has grown (``state``) since it was last accepted:

@@ -117,7 +117,8 @@ def detail_job(source: AudioSource, spectrogram, keys):
 _READ_FRAMES = 262144
 
 
-def _ranges(start: int, stop: int):
+def frame_ranges(start: int, stop: int):
+    """[first, last) frame ranges of at most _READ_FRAMES covering [start, stop)."""
     for first in range(start, stop, _READ_FRAMES):
         yield first, min(stop, first + _READ_FRAMES)
 
@@ -129,7 +130,7 @@ def measure_job(source: AudioSource, start: int, stop: int, channel: int | None,
 
     meter = SelectionMeter(source.samplerate, source.channels, channel=channel)
     total = max(1, stop - start)
-    for first, last in _ranges(start, stop):
+    for first, last in frame_ranges(start, stop):
         block = source.read(first, last)
         if len(block) == 0:
             break
@@ -153,7 +154,7 @@ def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None
     else:
         accumulator = WelchAccumulator(sr, window=window)
         total = stop - start
-        for first, last in _ranges(start, stop):
+        for first, last in frame_ranges(start, stop):
             block = source.read(first, last)
             if len(block) == 0:
                 break
@@ -162,20 +163,3 @@ def spectrum_job(source: AudioSource, start: int, stop: int, channel: int | None
         spectrum = accumulator.result()
     yield Progress(1, 1, "spectrum peaks")
     return spectrum, find_peaks(spectrum, max_peaks)
-
-
-def selection_wav_job(source: AudioSource, start: int, stop: int, path, subtype: str):
-    """Write frames [start, stop) (all channels) to a WAV file, streaming block by block
-    (memory stays flat however long the selection; cancelling leaves no file)."""
-    from sonolens.export.wav import wav_writer
-
-    total = max(1, stop - start)
-    with wav_writer(path, source.samplerate, source.channels, n_frames=stop - start,
-                    subtype=subtype) as write:
-        for first, last in _ranges(start, stop):
-            block = source.read(first, last)
-            if len(block) == 0:
-                break
-            write(block)
-            yield Progress(last - start, total, "writing")
-    return path

@@ -1,0 +1,60 @@
+"""One Qt set-up for the window and ``sonolens render``: the platform (offscreen without
+a display), the high-DPI policy, the QApplication with its names and icon, and
+pyqtgraph's configuration. Qt is imported inside the functions: ``cli`` imports this
+module only when it draws."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+#: pyqtgraph's options for every drawing (no OpenGL: offscreen has none).
+PYQTGRAPH_OPTIONS = {"useOpenGL": False, "antialias": False, "imageAxisOrder": "row-major"}
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    """The configured QApplication (created on the first call with ``argv``, default
+    ``sys.argv[:1]``); pyqtgraph configured for it."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    pg.setConfigOptions(**PYQTGRAPH_OPTIONS)
+    app = QApplication.instance()
+    if app is None:
+        set_high_dpi_policy()
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setApplicationName("Sonolens")
+    app.setOrganizationName("Sonolens")
+    app.setDesktopFileName("sonolens")  # packaging/sonolens.desktop (Wayland app id)
+    app.setWindowIcon(app_icon())
+    return app  # type: ignore[return-value]
+
+
+def set_high_dpi_policy() -> None:
+    """Before the QApplication exists: keep fractional scale factors (1.25, 1.5) as they
+    are instead of rounding them, so text and lines stay the size the desktop asks for;
+    the views draw images at device pixels (``TimeView.visible_span``), so they stay sharp."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+
+
+def app_icon() -> QIcon:
+    """The window icon: resources/sonolens.svg as a QIcon (null if the file is missing)."""
+    from PySide6.QtGui import QIcon
+
+    from sonolens.resources import resource_path
+
+    try:
+        return QIcon(str(resource_path("sonolens.svg")))
+    except FileNotFoundError:
+        return QIcon()

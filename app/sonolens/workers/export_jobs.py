@@ -1,0 +1,56 @@
+"""The window's export jobs: plain generators (no Qt) that yield Progress and return the
+path they wrote. Each kind of export runs under its own runner key; every write is atomic
+or leaves no file when cancelled."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from pathlib import Path
+from typing import Any
+
+from sonolens.audio.source import AudioSource
+from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
+from sonolens.workers.jobs import frame_ranges
+
+KEY_EXPORT = "export"  # prefix: each kind of export has its own key
+KEY_EXPORT_CSV = f"{KEY_EXPORT}:csv"
+KEY_EXPORT_NPZ = f"{KEY_EXPORT}:npz"
+KEY_EXPORT_WAV = f"{KEY_EXPORT}:wav"
+EXPORT_KEYS = (KEY_EXPORT_CSV, KEY_EXPORT_NPZ, KEY_EXPORT_WAV)
+
+
+def features_csv_job(path: Path, label: str, table: Any) -> Generator[Progress, None, Path]:
+    """Write the per-frame FeatureTable ``table`` as `sonolens extract` does (no file
+    column; ``label`` names the source in messages)."""
+    from sonolens.export.csv_table import feature_csv_steps
+
+    yield Progress(0, 1, "writing CSV")
+    yield from feature_csv_steps(path, [(label, table)], file_column=False)
+    return path
+
+
+def spectrogram_npz_job(source: AudioSource, params: AnalysisParams, kind: str, path: Path
+                        ) -> Generator[Progress, None, Path]:
+    """Write the full-resolution ``kind`` spectrogram of ``source`` as .npz (export.npz)."""
+    from sonolens.export.npz import export_spectrogram_npz
+
+    return (yield from export_spectrogram_npz(source, params, kind, path))
+
+
+def selection_wav_job(source: AudioSource, start: int, stop: int, path: Path, subtype: str
+                      ) -> Generator[Progress, None, Path]:
+    """Write frames [start, stop) (all channels) to a WAV file, streaming block by block
+    (memory stays flat however long the selection; cancelling leaves no file)."""
+    from sonolens.export.wav import wav_writer
+
+    total = max(1, stop - start)
+    with wav_writer(path, source.samplerate, source.channels, n_frames=stop - start,
+                    subtype=subtype) as write:
+        for first, last in frame_ranges(start, stop):
+            block = source.read(first, last)
+            if len(block) == 0:
+                break
+            write(block)
+            yield Progress(last - start, total, "writing")
+    return path
