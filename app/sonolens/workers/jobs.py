@@ -7,6 +7,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 from sonolens.audio.source import AudioSource, open_source
+from sonolens.core.catalog import CATALOG, Drawn
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.dsp.signal import to_mono
@@ -29,8 +30,8 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
 SNAPSHOT_FRACTION = 0.02
 
 # columns the window draws as curves: their pyramids are built here, not on the GUI thread
-DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_centroid",
-                "spectral_rolloff")
+DRAWN_CURVES = tuple(column for feature in CATALOG.drawn_as(Drawn.LOWER_CURVE, Drawn.OVERLAY)
+                     for column in feature.columns(AnalysisParams()))
 
 
 def features_job(source: AudioSource, params: AnalysisParams):

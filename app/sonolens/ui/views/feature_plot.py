@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from sonolens.core.catalog import CATALOG
+from sonolens.core.params import AnalysisParams
 from sonolens.dsp.minmax import MinMaxPyramid
 from sonolens.dsp.pooling import visible_frames
 from sonolens.ui.views.interaction import interacting
@@ -11,10 +13,8 @@ from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.value_curve import ValueCurve
 
 FEATURE_CURVES = {  # column -> (legend label, colour)
-    "rms": ("RMS", "#4fc3f7"),
-    "zero_crossing_rate": ("Zero-crossing rate", "#ffb74d"),
-    "spectral_flatness": ("Flatness", "#81c784"),
-}
+    column: style for feature in CATALOG.in_view("features")
+    for column, style in feature.curve_styles(AnalysisParams()).items()}
 
 
 class FeaturePlot(TimeView):

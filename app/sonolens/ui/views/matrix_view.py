@@ -8,6 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.features import PITCH_CLASSES
 from sonolens.dsp.pooling import max_pool_rows, visible_frames
 from sonolens.ui.colormaps import colormap
@@ -15,10 +16,8 @@ from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.opaque_image import OpaqueImageItem
 
 MATRICES = {  # lower view -> (column prefix, y label, colorbar unit, colormap)
-    "mfcc": ("mfcc_", "MFCC", "coefficient", "coolwarm"),
-    "chroma": ("chroma_", "Pitch class", "energy (max = 1)", None),
-    "contrast": ("spectral_contrast_", "Contrast band", "dB", None),
-}
+    view: (f.column_prefix, f.label, f.unit, f.colormap)
+    for view, f in CATALOG.matrix_views().items()}
 
 
 class MatrixView(TimeView):

@@ -12,6 +12,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import OVERLAYS, SPECTROGRAM_UNITS, ViewSettings
 from sonolens.dsp.minmax import MinMaxPyramid
@@ -24,11 +25,7 @@ from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.opaque_image import OpaqueImageItem
 from sonolens.ui.views.value_curve import ValueCurve
 
-OVERLAY_COLORS = {
-    "spectral_centroid": "#00e5ff",
-    "spectral_rolloff": "#b2ff59",
-    "spectral_bandwidth": "#ffffff",
-}
+OVERLAY_COLORS = {name: CATALOG.feature(name).color for name in OVERLAYS}
 DEFAULT_RATE = 44100  # Hz: the empty window's frequency axis (0 … 22.05 kHz)
 _MAX_DISPLAY_ROWS = 1024
 _MIN_DISPLAY_ROWS = 256
