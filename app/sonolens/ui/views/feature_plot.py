@@ -25,24 +25,24 @@ class FeaturePlot(TimeView):
         super().__init__(y_label="Value")
         self.set_right_item(None)
         self.add_legend_strip()
-        for index, (name, (label, color)) in enumerate(FEATURE_CURVES.items()):
-            self.add_layer(CurveLayer(name, label, color, palette_index=index, min_frames=1,
-                                      coarse_while_moving=True))
+        self.curve_layers = [
+            CurveLayer(name, label, color, palette_index=index, min_frames=1,
+                       coarse_while_moving=True)
+            for index, (name, (label, color)) in enumerate(FEATURE_CURVES.items())]
+        for layer in self.curve_layers:
+            self.add_layer(layer)
         self.features = None
 
     @property
     def curves(self) -> dict[str, ValueCurve]:
         """Each feature's curve, in FEATURE_CURVES order."""
-        return {layer.column: layer.curve for layer in self._curve_layers()}
+        return {layer.column: layer.curve for layer in self.curve_layers}
 
     @property
     def pyramids(self) -> dict:
         """The min/max pyramid of each curve drawn."""
-        return {layer.column: layer.pyramid for layer in self._curve_layers()
+        return {layer.column: layer.pyramid for layer in self.curve_layers
                 if layer.pyramid is not None}
-
-    def _curve_layers(self) -> list[CurveLayer]:
-        return [layer for layer in self.layers if isinstance(layer, CurveLayer)]
 
     def set_colors(self, colors: tuple[str, ...], background: str) -> None:
         """One colour per curve, in FEATURE_CURVES order, on the plot's ``background``
@@ -54,7 +54,7 @@ class FeaturePlot(TimeView):
     def set_features(self, features) -> None:
         self.features = features
         top = 0.0
-        for layer in self._curve_layers():
+        for layer in self.curve_layers:
             layer.set_result(features)
             if layer.pyramid is not None:
                 values = features.columns[layer.column]

@@ -10,8 +10,8 @@ other or of the view types they sit in: the readout and the theme ask layers, ne
 Implementations: :mod:`image_layer` (a pooled image: spectrogram, MFCC/chroma/contrast),
 :mod:`curve_layer` (a per-frame curve), :mod:`band_layer` (the bandwidth band),
 :mod:`marker_layer` (instants), :mod:`region_layer` (time spans, optionally bounded in
-frequency), :mod:`envelope_layer` (the waveform's lanes) and :mod:`line_layers` (the
-selection, play cursor and playhead every view shows).
+frequency), :mod:`envelope_layer` (the waveform's lanes) and :mod:`markers`' item layers
+(the selection, play cursor and playhead every view shows).
 """
 
 from __future__ import annotations

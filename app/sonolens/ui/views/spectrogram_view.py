@@ -62,7 +62,7 @@ class SpectrogramView(TimeView):
         self.colorbar = self.image_layer.colorbar
         self.set_right_item(self.colorbar)
         self.add_legend_strip()
-        self.overlays: dict[str, CurveLayer | BandLayer] = {
+        self.overlay_layers: dict[str, CurveLayer | BandLayer] = {
             name: overlay_layer(name) for name in OVERLAYS}
         self.features = None
         self.view = ViewSettings()
@@ -142,7 +142,7 @@ class SpectrogramView(TimeView):
         if scale != self.scale:
             self.scale = scale
             self.axis.set_scale(scale)
-            for layer in [*self.layers, *self.overlays.values()]:
+            for layer in [*self.layers, *self.overlay_layers.values()]:
                 if isinstance(layer, FrequencyLayer):  # the image, overlays, regions
                     layer.set_scale(scale)
             lo, hi = scale.axis_range
@@ -182,7 +182,7 @@ class SpectrogramView(TimeView):
     # -- overlays ------------------------------------------------------------------------
     def shown_overlays(self) -> list[CurveLayer | BandLayer]:
         """The overlay layers in the stack, in OVERLAYS order."""
-        return [layer for layer in self.overlays.values() if layer in self.layers]
+        return [layer for layer in self.overlay_layers.values() if layer in self.layers]
 
     def _wanted_overlays(self) -> set[str]:
         columns = self.features.columns if self.features is not None else {}
@@ -194,11 +194,11 @@ class SpectrogramView(TimeView):
         wanted = self._wanted_overlays()
         shown = {layer.name for layer in self.shown_overlays()}
         for name in shown - wanted:
-            layer = self.overlays[name]
+            layer = self.overlay_layers[name]
             layer.set_result(None)
             self.remove_layer(layer)
         for name in sorted(wanted - shown):  # the items' order in the scene, as always
-            layer = self.overlays[name]
+            layer = self.overlay_layers[name]
             layer.set_result(self.features)
             self.add_layer(layer, index=self._overlay_index(name))
         if wanted != shown:
@@ -209,7 +209,7 @@ class SpectrogramView(TimeView):
     def _overlay_index(self, name: str) -> int:
         """Where overlay ``name``'s layer goes in the stack: after the image and the
         shown overlays before it in OVERLAYS order."""
-        order = list(self.overlays)
+        order = list(self.overlay_layers)
         before = sum(order.index(layer.name) < order.index(name)
                      for layer in self.shown_overlays())
         return self.layers.index(self.image_layer) + 1 + before
@@ -222,6 +222,6 @@ class SpectrogramView(TimeView):
         """One entry per shown overlay, its line sample on the colormap's low end (what
         overlays are mostly drawn over)."""
         swatch = colormap(self.view.colormap).map(0.0, mode="qcolor").name()
-        for layer in self.overlays.values():
+        for layer in self.overlay_layers.values():
             layer.swatch = swatch
         super().update_legend()
