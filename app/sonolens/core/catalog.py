@@ -76,6 +76,7 @@ class Feature:
     librosa: str = ""
     snippet_params: tuple[str, ...] = ()
     curves: tuple[tuple[str, str], ...] = ()  # per-column (label, colour) of a multi-curve
+    second_axis: bool = False  # the last curve against its own axis on the right (scales differ)
     kernel: str = ""
     stage: str = "frame"  # frame (kernel per block), contrast, chroma, mfcc
     time_domain: bool = False  # computed from the framed signal, not from the STFT
@@ -172,7 +173,7 @@ FEATURES: tuple[Feature, ...] = (
             lambda _p: ("poly_features_slope", "poly_features_offset"),
             unit="", color="#ce93d8", drawn=Drawn.LOWER_CURVE, view="poly",
             view_label="Spectral slope / offset", aliases=("poly",), default=False, rank=4,
-            curves=(("Slope", "#ce93d8"), ("Offset", "#f48fb1")),
+            curves=(("Slope", "#ce93d8"), ("Offset", "#ffd54f")), second_axis=True,
             librosa=f"{_F}poly_features(S=S, sr=sr, order=1)  # rows: slope, offset",
             kernel="frame_features:poly_features"),
 )
