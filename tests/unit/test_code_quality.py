@@ -40,6 +40,20 @@ def test_pure_layers_load_without_qt():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_cli_reaches_ui_only_lazily():
+    """The layers contract lets cli.main and cli.render reach ui; only inside functions."""
+    code = (
+        "import sys, pkgutil, importlib, sonolens.cli as cli;"
+        "[importlib.import_module(f'sonolens.cli.{m.name}') for m in pkgutil.iter_modules("
+        "cli.__path__) if m.name != '__main__'];"
+        "bad=[m for m in sys.modules if m.startswith(('PySide6','pyqtgraph','sonolens.ui'))];"
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            env={"PYTHONPATH": str(ROOT / "app")})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_model_and_workers_use_qtcore_only():
     """import-linter cannot forbid PySide6 submodules, so read the imports directly."""
     import ast
