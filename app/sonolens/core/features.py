@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+from sonolens.core.notes import PITCH_CLASSES
 
 #: Every per-frame feature, in the column order of ``sonolens extract``.
 FEATURES: tuple[str, ...] = (
