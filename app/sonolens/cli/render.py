@@ -22,6 +22,7 @@ from sonolens.cli.options import (
 )
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
+from sonolens.core.feature_rules import with_needed
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
 from sonolens.export.own_input import refuse_own_inputs
@@ -163,10 +164,7 @@ def _drive(job: Any, label: str, reporter: Reporter) -> Any:
 
 def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
     """Features the overlays need (the bandwidth band is drawn around the centroid)."""
-    wanted = set(overlays)
-    if "spectral_bandwidth" in wanted:
-        wanted.add("spectral_centroid")
-    return tuple(sorted(wanted))
+    return tuple(sorted(with_needed(overlays)))
 
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sonolens import __version__
+from sonolens.core.feature_rules import contrast_bands_below_nyquist, with_needed
 from sonolens.core.features import FEATURES
 from sonolens.core.params import WINDOWS, AnalysisParams
 from sonolens.core.view_settings import SPECTROGRAM_KINDS, ViewSettings
@@ -44,19 +45,8 @@ def shown_features(view: ViewSettings) -> tuple[str, ...]:
 
     The bandwidth overlay is drawn around the centroid, so it brings the centroid along.
     """
-    wanted = set(view.overlays) | set(LOWER_VIEW_FEATURES[view.lower_view])
-    if "spectral_bandwidth" in wanted:
-        wanted.add("spectral_centroid")
+    wanted = with_needed(set(view.overlays) | set(LOWER_VIEW_FEATURES[view.lower_view]))
     return tuple(name for name in FEATURES if name in wanted)
-
-
-def contrast_bands_below_nyquist(*, sr: float, fmin: float, n_bands: int) -> int:
-    """How many of the ``n_bands`` octave bands from ``fmin`` (Hz) start below Nyquist.
-
-    librosa raises when a band passes Nyquist; Sonolens leaves such bands empty (NaN).
-    """
-    edges = [0.0] + [fmin * 2.0**k for k in range(n_bands + 1)]
-    return sum(1 for edge in edges[:-1] if edge < sr / 2) - 1
 
 
 def python_snippet(

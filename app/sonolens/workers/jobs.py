@@ -7,6 +7,7 @@ from collections.abc import Generator
 from pathlib import Path
 
 from sonolens.audio.source import AudioSource, open_source
+from sonolens.core.feature_rules import can_draw
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.dsp.signal import to_mono
@@ -64,7 +65,7 @@ def _with_curve_pyramids(table):
     for name in DRAWN_CURVES:
         if name in table.columns:
             table.pyramid(name)
-    if "spectral_bandwidth" in table.columns and "spectral_centroid" in table.columns:
+    if can_draw("spectral_bandwidth", table.columns):
         for name in BAND_EDGES:
             table.pyramid(name)
     return table
