@@ -173,11 +173,6 @@ class SettingsPanel(QWidget):
         self._on_view_edited()
         self.presets.show_matching()  # built-ins are sized for the rate
 
-    def hop_ms(self) -> float | None:
-        """Hop in milliseconds at the current analysis rate (None before a rate is known)."""
-        rate = self._rate()
-        return None if rate is None else self._hop.value() * 1000.0 / rate
-
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
