@@ -8,9 +8,9 @@ import soundfile as sf
 from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.engine import extract_features, run_to_end
-from sonolens.dsp.envelope import compute_envelope
 from sonolens.dsp.spectrogram import compute_spectrogram
 from sonolens.workers.jobs import analysis_job
+from tests.unit.streamed import compute_envelope
 
 
 def test_one_pass_gives_features_spectrogram_and_envelope(tmp_path):

@@ -12,15 +12,12 @@ the engine resolves the path when it plans an analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass, field
 from enum import Enum
 
+from sonolens.core.notes import PITCH_CLASSES
 from sonolens.core.params import AnalysisParams
-
-#: Pitch-class names, chroma's rows (librosa's order and spelling).
-PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A",
-                                  "A#", "B")
 
 
 class Drawn(Enum):
@@ -238,6 +235,10 @@ class Catalog:
         for name in names:
             wanted.update(self.feature(name).needs)
         return tuple(n for n in self.names if n in wanted)
+
+    def can_draw(self, name: str, columns: Container[str]) -> bool:
+        """Whether ``columns`` hold feature ``name`` and every feature it needs."""
+        return name in columns and all(n in columns for n in self.feature(name).needs)
 
     def drawn_as(self, *kinds: Drawn) -> tuple[Feature, ...]:
         return tuple(f for f in self.features if f.drawn in kinds)

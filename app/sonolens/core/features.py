@@ -6,7 +6,8 @@
 
 from __future__ import annotations
 
-from sonolens.core.catalog import CATALOG, PITCH_CLASSES
+from sonolens.core.catalog import CATALOG
+from sonolens.core.notes import PITCH_CLASSES
 from sonolens.core.params import AnalysisParams
 
 __all__ = ["CONTRAST_NOTE_PREFIX", "FEATURES", "PITCH_CLASSES", "feature_columns"]

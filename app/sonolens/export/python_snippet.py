@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sonolens import __version__
 from sonolens.core.catalog import CATALOG
+from sonolens.core.feature_rules import contrast_bands_below_nyquist
 from sonolens.core.params import WINDOWS, AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 
@@ -40,15 +41,6 @@ def shown_features(view: ViewSettings) -> tuple[str, ...]:
     """
     wanted = set(view.overlays) | {f.name for f in CATALOG.in_view(view.lower_view)}
     return CATALOG.with_needs(wanted)
-
-
-def contrast_bands_below_nyquist(*, sr: float, fmin: float, n_bands: int) -> int:
-    """How many of the ``n_bands`` octave bands from ``fmin`` (Hz) start below Nyquist.
-
-    librosa raises when a band passes Nyquist; Sonolens leaves such bands empty (NaN).
-    """
-    edges = [0.0] + [fmin * 2.0**k for k in range(n_bands + 1)]
-    return sum(1 for edge in edges[:-1] if edge < sr / 2) - 1
 
 
 def python_snippet(

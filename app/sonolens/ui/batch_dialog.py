@@ -192,9 +192,6 @@ class BatchDialog(QDialog):
     def cancel(self) -> None:
         self.runner.cancel(KEY_BATCH)
 
-    def is_running(self) -> bool:
-        return self.runner.is_busy(KEY_BATCH)
-
     def closeEvent(self, event) -> None:
         self.cancel()
         super().closeEvent(event)

@@ -65,7 +65,7 @@ def _with_curve_pyramids(table):
     for name in DRAWN_CURVES:
         if name in table.columns:
             table.pyramid(name)
-    if "spectral_bandwidth" in table.columns and "spectral_centroid" in table.columns:
+    if CATALOG.can_draw("spectral_bandwidth", table.columns):
         for name in BAND_EDGES:
             table.pyramid(name)
     return table

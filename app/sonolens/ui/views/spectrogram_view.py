@@ -183,7 +183,7 @@ class SpectrogramView(TimeView):
 
     def _wanted_overlays(self) -> set[str]:
         columns = self.features.columns if self.features is not None else {}
-        return {name for name in self.view.overlays if name in columns}
+        return {name for name in self.view.overlays if CATALOG.can_draw(name, columns)}
 
     def _update_overlays(self) -> None:
         """Add the layers of newly wanted overlays, remove the others, and draw those
