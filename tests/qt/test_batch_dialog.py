@@ -104,7 +104,7 @@ def test_cancel_stops_the_run_and_opens_nothing(qtbot, make_main_window, tmp_pat
     dialog.folder_edit.setText(str(root))
     dialog.output_edit.setText(str(out))
     click(qtbot, dialog.start_button)
-    assert dialog.is_running() and dialog.cancel_button.isEnabled()
+    assert dialog.runner.is_busy(batch_dialog.KEY_BATCH) and dialog.cancel_button.isEnabled()
     click(qtbot, dialog.cancel_button)
     assert dialog.status.text().startswith("Cancelled.")
     assert dialog.start_button.isEnabled()
@@ -129,7 +129,7 @@ def test_incomplete_choices_are_explained_not_run(qtbot, make_main_window, tmp_p
     for box in dialog.stat_checks.values():
         box.setChecked(True)
     click(qtbot, dialog.start_button)  # a folder without audio: the job fails, one line
-    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=TIMEOUT_MS)
+    qtbot.waitUntil(lambda: not dialog.runner.is_busy(batch_dialog.KEY_BATCH), timeout=TIMEOUT_MS)
     qtbot.waitUntil(lambda: "no audio files" in dialog.status.text(), timeout=TIMEOUT_MS)
     assert dialog.start_button.isEnabled() and opened == []
     assert not window.runner.is_busy()

@@ -56,7 +56,7 @@ def test_zoom_in_draws_finer_columns_from_tiles(qtbot, make_main_window, tmp_pat
     np.testing.assert_array_equal(shown, full.values[first : first + shown.shape[1]].T)
     _, hi = view.levels()
     np.testing.assert_array_equal(view.image.image,
-                                  view._row_map().apply(shown) - np.float32(hi))
+                                  view.image_layer._row_map().apply(shown) - np.float32(hi))
 
     window.zoom_fit()  # back out: the stored columns again, no new tiles wanted
     wait_settled(qtbot, window)

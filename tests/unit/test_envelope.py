@@ -11,8 +11,9 @@ import soundfile as sf
 
 from sonolens.audio import open_source
 from sonolens.core.progress import run_to_end
-from sonolens.dsp.envelope import COARSEST_BINS, WaveformEnvelope, compute_envelope
+from sonolens.dsp.envelope import COARSEST_BINS, WaveformEnvelope
 from tests.unit.signals import make_signal
+from tests.unit.streamed import compute_envelope
 
 SR = 8000
 

@@ -12,7 +12,8 @@ import soundfile as sf
 from sonolens.core.errors import OutputError, ParameterError
 from sonolens.dsp.spectrum import magnitude_spectrum
 from sonolens.export.spectrum_text import write_spectrum_text
-from sonolens.export.wav import to_pcm16, write_wav
+from sonolens.export.wav import to_pcm16
+from tests.unit.streamed import write_wav
 
 
 @pytest.fixture()

@@ -6,20 +6,13 @@ import argparse
 from collections.abc import Iterable
 from pathlib import Path
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import ParameterError, SonolensError
-from sonolens.core.features import FEATURES
 from sonolens.core.params import MAX_CHANNELS, WINDOWS, AnalysisParams
 
 #: Short names users type for --features, mapped to engine feature names.
-FEATURE_ALIASES = {
-    "zcr": "zero_crossing_rate",
-    "centroid": "spectral_centroid",
-    "bandwidth": "spectral_bandwidth",
-    "rolloff": "spectral_rolloff",
-    "flatness": "spectral_flatness",
-    "contrast": "spectral_contrast",
-    "chroma_stft": "chroma",
-}
+FEATURE_ALIASES = CATALOG.aliases()
+_OPT_IN = tuple(name for name in CATALOG.names if name not in CATALOG.default_names)
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +33,9 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--roll-percent", type=float, default=d.roll_percent)
     g.add_argument("--p", type=float, default=d.p, help="spectral bandwidth order")
     g.add_argument("--features", default="all",
-                   help="comma-separated subset of: " + ", ".join(FEATURES) + " (default all)")
+                   help="comma-separated features: any of " + ", ".join(CATALOG.default_names)
+                        + " (default all of these), and the opt-in "
+                        + ", ".join(_OPT_IN) + "; 'all' stands for the default ones")
 
 
 def channel_from_text(text: str) -> int | None:
@@ -90,19 +85,22 @@ def params_from_args(args: argparse.Namespace) -> AnalysisParams:
 
 
 def features_from_args(text: str) -> tuple[str, ...]:
-    if text.strip().lower() == "all":
-        return FEATURES
-    chosen = []
+    """--features text -> catalog names in CSV order ('all': the default features, which
+    may be combined with opt-in ones: ``all,poly_features``)."""
+    chosen: set[str] = set()
     for raw in text.split(","):
-        name = raw.strip().lower()
-        if not name:
+        if not raw.strip():
             continue
-        name = FEATURE_ALIASES.get(name, name)
-        if name not in FEATURES:
+        if raw.strip().lower() == "all":
+            chosen.update(CATALOG.default_names)
+            continue
+        name = CATALOG.resolve(raw)
+        if name is None:
             raise ParameterError(
-                f"features: unknown feature {raw.strip()!r} (choose from {', '.join(FEATURES)})"
+                f"features: unknown feature {raw.strip()!r} (choose from "
+                f"{', '.join(CATALOG.names)})"
             )
-        chosen.append(name)
+        chosen.add(name)
     if not chosen:
         raise ParameterError("features: no feature chosen")
-    return tuple(f for f in FEATURES if f in chosen)
+    return tuple(f for f in CATALOG.names if f in chosen)

@@ -14,22 +14,23 @@ from typing import Any
 
 from sonolens.audio.files import find_audio_files
 from sonolens.cli.options import (
-    FEATURE_ALIASES,
     add_analysis_options,
     check_channel_exists,
     params_from_args,
 )
 from sonolens.cli.report import Reporter, progress_bar
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
 from sonolens.export.own_input import refuse_own_inputs
 
 #: --kind -> spectrogram kind of the engine (the other kinds are feature matrices).
-SPECTROGRAM_KINDS = {"linear": "magnitude", "power": "power", "db": "db", "mel": "mel_db"}
+SPECTROGRAM_KINDS = {kind.cli: kind.name for kind in CATALOG.kinds}
 #: --kind -> (matrix view kind, the feature it draws).
-MATRIX_KINDS = {"mfcc": ("mfcc", "mfcc"), "chroma": ("chroma", "chroma"),
-                "contrast": ("contrast", "spectral_contrast")}
+MATRIX_KINDS = {view: (view, f.name) for view, f in CATALOG.matrix_views().items()}
+#: What users type for each overlay (its first alias).
+_OVERLAY_NAMES = ", ".join(CATALOG.feature(name).aliases[0] for name in OVERLAYS)
 KINDS = (*SPECTROGRAM_KINDS, *MATRIX_KINDS)
 DEFAULT_SIZE = (1200, 500)
 
@@ -69,7 +70,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     g.add_argument("--db-range", type=float, default=ViewSettings.db_range,
                    help="dB shown below the maximum (default %(default)s)")
     g.add_argument("--overlays", default="none",
-                   help="comma-separated: centroid, rolloff, bandwidth; or none (default) / all")
+                   help=f"comma-separated: {_OVERLAY_NAMES}; or none (default) / all")
     g.add_argument("--width", type=int, default=DEFAULT_SIZE[0], help="pixels (default 1200)")
     g.add_argument("--height", type=int, default=DEFAULT_SIZE[1], help="pixels (default 500)")
     g.add_argument("--offset", type=float, default=0.0,
@@ -97,14 +98,13 @@ def overlays_from_text(text: str) -> frozenset[str]:
         return frozenset(OVERLAYS)
     chosen = set()
     for raw in text.split(","):
-        name = raw.strip().lower()
-        if not name:
+        if not raw.strip():
             continue
-        name = FEATURE_ALIASES.get(name, name)
+        name = CATALOG.resolve(raw)
         if name not in OVERLAYS:
             raise ParameterError(
-                f"overlays: unknown overlay {raw.strip()!r} (choose from centroid, rolloff, "
-                "bandwidth, or none)")
+                f"overlays: unknown overlay {raw.strip()!r} (choose from {_OVERLAY_NAMES}, "
+                "or none)")
         chosen.add(name)
     return frozenset(chosen)
 
@@ -158,10 +158,7 @@ def _drive(job: Any, label: str, reporter: Reporter) -> Any:
 
 def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
     """Features the overlays need (the bandwidth band is drawn around the centroid)."""
-    wanted = set(overlays)
-    if "spectral_bandwidth" in wanted:
-        wanted.add("spectral_centroid")
-    return tuple(sorted(wanted))
+    return CATALOG.with_needs(overlays)
 
 
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,

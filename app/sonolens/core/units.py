@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-NOTE_NAMES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+from sonolens.core.notes import PITCH_CLASSES
 
 DB_FLOOR = -200.0
 """The level (dB) reported for silence: 20 log10(0) = -inf is replaced by this floor."""
@@ -22,7 +22,7 @@ def hz_to_note(hz: float, a4: float = 440.0) -> str:
     midi = 69.0 + 12.0 * math.log2(hz / a4)
     nearest = math.floor(midi + 0.5)
     cents = math.floor(100.0 * (midi - nearest) + 0.5)
-    name = NOTE_NAMES[nearest % 12]
+    name = PITCH_CLASSES[nearest % 12]
     octave = nearest // 12 - 1
     return f"{name}{octave} {cents:+d}¢"
 

@@ -5,35 +5,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import MAX_CHANNELS
 
-SPECTROGRAM_KINDS: dict[str, str] = {  # kind -> label
-    "magnitude": "Linear magnitude",
-    "power": "Power",
-    "db": "dB",
-    "mel_db": "Mel dB",
-}
-SPECTROGRAM_UNITS: dict[str, str] = {  # kind -> unit of its values
-    "magnitude": "amplitude",
-    "power": "power",
-    "db": "dB",
-    "mel_db": "dB",
-}
+SPECTROGRAM_KINDS: dict[str, str] = CATALOG.kind_labels()  # kind -> label
+SPECTROGRAM_UNITS: dict[str, str] = {k.name: k.unit for k in CATALOG.kinds}  # of its values
 FREQUENCY_SCALES: dict[str, str] = {"linear": "Linear", "log": "Log", "mel": "Mel"}
 COLORMAPS: tuple[str, ...] = ("magma", "inferno", "viridis", "gray", "coolwarm")
-LOWER_VIEWS: dict[str, str] = {
-    "features": "RMS / ZCR / flatness",
-    "mfcc": "MFCC",
-    "chroma": "Chroma",
-    "contrast": "Spectral contrast",
-}
+LOWER_VIEWS: dict[str, str] = CATALOG.lower_views()  # lower view -> menu name
 WAVEFORM_MIX = -1
-OVERLAYS: dict[str, str] = {  # overlay -> legend label
-    "spectral_centroid": "Centroid",
-    "spectral_rolloff": "Rolloff",
-    "spectral_bandwidth": "Bandwidth (centroid ± bw/2)",
-}
+OVERLAYS: dict[str, str] = CATALOG.overlays()  # overlay -> legend label
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from a spool and computes chroma with that tuning and MFCC with that floor.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -20,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from sonolens.audio.source import AudioSource
-from sonolens.core.features import FEATURES, feature_columns
+from sonolens.core.catalog import CATALOG, Feature
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
-from sonolens.dsp import spectral, timedomain
+from sonolens.dsp import spectral
 from sonolens.dsp.columns import ColumnBuffer
 from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
+from sonolens.dsp.frame_features import BlockSpectra
 from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.signal import analysis_chunks, check_channel
@@ -36,17 +38,22 @@ from sonolens.dsp.tuning import TuningPeaks
 from sonolens.dsp.windows import stft_window
 
 FRAMES_PER_BLOCK = 256
-_PASS1_ONLY = ("rms", "zero_crossing_rate", "spectral_centroid", "spectral_bandwidth",
-               "spectral_rolloff", "spectral_flatness", "spectral_contrast")
 
 
 @dataclass(frozen=True)
 class _Plan:
-    """What to compute for one (params, sr) and the constant arrays every block shares."""
+    """What to compute for one (params, sr) and the constant arrays every block shares.
+
+    ``features``: the chosen catalog names in catalog (CSV) order; ``computed``: those
+    plus what they need (bandwidth brings the centroid), computed but not returned
+    unless chosen; ``kernels``: name -> kernel of each computed per-block feature.
+    """
 
     params: AnalysisParams
     sr: int
     features: tuple[str, ...]
+    computed: tuple[str, ...]
+    kernels: dict[str, Callable[[BlockSpectra], np.ndarray]]
     window: np.ndarray
     freqs: np.ndarray
     bands: list[tuple[int, int, bool, int]]
@@ -57,15 +64,28 @@ class _Plan:
     def second_pass(self) -> bool:
         return "chroma" in self.features or "mfcc" in self.features
 
+    @property
+    def needs_stft(self) -> bool:
+        """False when only time-domain features are wanted and nothing is displayed."""
+        return self.display is not None or any(
+            not CATALOG.feature(name).time_domain for name in self.computed)
+
     def wants(self, name: str) -> bool:
         return name in self.features
 
 
 def make_plan(params: AnalysisParams, sr: int, features: Iterable[str] | None) -> _Plan:
-    """Validate ``params`` for ``sr`` and precompute windows, bin frequencies, bands."""
+    """Validate ``params`` for ``sr`` and precompute windows, bin frequencies, bands.
+
+    ``features``: catalog names (default: the catalog's default features).
+    """
     params.validate()
     params.validate_for_rate(sr)
-    chosen = tuple(f for f in FEATURES if features is None or f in set(features))
+    wanted = set(CATALOG.default_names if features is None else features)
+    chosen = tuple(name for name in CATALOG.names if name in wanted)
+    computed = CATALOG.with_needs(set(chosen))
+    kernels = {name: _kernel(CATALOG.feature(name)) for name in computed
+               if CATALOG.feature(name).stage == "frame"}
     freqs = fft_frequencies(sr=sr, n_fft=params.n_fft)
     bands: list[tuple[int, int, bool, int]] = []
     if "spectral_contrast" in chosen:
@@ -73,7 +93,13 @@ def make_plan(params: AnalysisParams, sr: int, features: Iterable[str] | None) -
             freqs, sr=sr, fmin=params.contrast_fmin, n_bands=params.contrast_bands
         )
     window = stft_window(params.window, params.frame_length, params.n_fft)
-    return _Plan(params, sr, chosen, window, freqs, bands)
+    return _Plan(params, sr, chosen, computed, kernels, window, freqs, bands)
+
+
+def _kernel(feature: Feature) -> Callable[[BlockSpectra], np.ndarray]:
+    """The function a catalog entry names as ``"module:function"`` in ``sonolens.dsp``."""
+    module, function = feature.kernel.split(":")
+    return getattr(importlib.import_module(f"sonolens.dsp.{module}"), function)
 
 
 def extract_features(
@@ -160,8 +186,7 @@ def _frame_blocks(chunks: Iterable[np.ndarray], plan: _Plan) -> Iterator[FrameBl
 def _column_order(plan: _Plan) -> list[str]:
     names: list[str] = []
     for feature in plan.features:
-        names += feature_columns(feature, n_mfcc=plan.params.n_mfcc,
-                                 contrast_bands=plan.params.contrast_bands)
+        names += CATALOG.columns(feature, plan.params)
     return names
 
 
@@ -177,38 +202,28 @@ class _Pass1:
         self._columns: dict[str, ColumnBuffer] = {}
 
     def compute(self, block: FrameBlock) -> dict[str, Any]:
-        plan, p = self.plan, self.plan.params
+        plan = self.plan
+        spectra = BlockSpectra(block, plan.params, plan.sr, plan.freqs)
         out: dict[str, Any] = {"n": block.n_frames}
-        if plan.wants("rms"):
-            out["rms"] = timedomain.rms(block)
-        if plan.wants("zero_crossing_rate"):
-            out["zero_crossing_rate"] = timedomain.zero_crossing_rate(block)
-        if not set(plan.features) - {"rms", "zero_crossing_rate"} and plan.display is None:
-            return out
-        magnitude = np.abs(stft_block(block.frames(), plan.window))
-        power = magnitude**2
-        if plan.display is not None:
-            out["display"] = plan.display.from_magnitude(magnitude, power)  # read-only use
-        if plan.wants("spectral_centroid") or plan.wants("spectral_bandwidth"):
-            centroid, bandwidth = spectral.centroid_bandwidth(magnitude, plan.freqs, p=p.p)
-            out["spectral_centroid"], out["spectral_bandwidth"] = centroid, bandwidth
-        if plan.wants("spectral_rolloff"):
-            out["spectral_rolloff"] = spectral.rolloff(
-                magnitude, plan.freqs, roll_percent=p.roll_percent)
-        if plan.wants("spectral_flatness"):
-            out["spectral_flatness"] = spectral.flatness(power)
+        if plan.needs_stft:
+            magnitude = np.abs(stft_block(block.frames(), plan.window))
+            spectra.magnitude, spectra.power = magnitude, magnitude**2
+            if plan.display is not None:  # read-only use
+                out["display"] = plan.display.from_magnitude(magnitude, spectra.power)
+        for name, kernel in plan.kernels.items():
+            out[name] = kernel(spectra)
         if plan.wants("spectral_contrast"):
             out["spectral_contrast"] = np.hstack(
-                spectral.contrast_peaks_valleys(magnitude, plan.bands))
+                spectral.contrast_peaks_valleys(spectra.magnitude, plan.bands))
         if plan.wants("chroma"):
-            out["peaks"] = self.tuning.find(power)
+            out["peaks"] = self.tuning.find(spectra.power)
         if plan.wants("mfcc"):
-            mel = power @ _mel(plan).T
+            mel = spectra.power @ _mel(plan).T
             out["mel_max"] = float(mel.max())
         return out
 
     def add(self, result: dict[str, Any]) -> None:
-        for name in _PASS1_ONLY:
+        for name in (*self.plan.kernels, "spectral_contrast"):
             if name in result:
                 self._buffer(name).append(result[name])
         if "peaks" in result:
@@ -221,26 +236,39 @@ class _Pass1:
         """The columns of the frames analysed so far (no contrast: it needs every frame),
         as views of the buffers (later appends write past them): an incomplete table."""
         p = self.plan.params
-        columns = {name: self._columns[name].column() for name in _column_order(self.plan)
-                   if name in self._columns}  # contrast's columns are not among them
+        columns = self._kernel_columns()
+        columns = {name: columns[name] for name in _column_order(self.plan) if name in columns}
         times = np.arange(self.n_frames) * p.hop_length / float(self.plan.sr)
         return FeatureTable(times, columns, self.plan.sr, p, complete=False)
+
+    def _kernel_columns(self) -> dict[str, np.ndarray]:
+        """Column name -> (n_frames,) view of the per-block features' buffers."""
+        columns = {}
+        for name in self.plan.kernels:
+            if name in self._columns:
+                buffer = self._columns[name]
+                for k, column in enumerate(CATALOG.columns(name, self.plan.params)):
+                    columns[column] = buffer.column(k)
+        return columns
 
     def _buffer(self, name: str) -> ColumnBuffer:
         """The preallocated column(s) of ``name`` (contrast: peaks and valleys per band)."""
         if name not in self._columns:
-            width = 2 * len(self.plan.bands) if name == "spectral_contrast" else 1
+            width = (2 * len(self.plan.bands) if name == "spectral_contrast"
+                     else len(CATALOG.columns(name, self.plan.params)))
             self._columns[name] = ColumnBuffer(self.plan.expected_frames, width)
         return self._columns[name]
 
     def columns(self) -> dict[str, np.ndarray]:
         """float32 (n_frames,) per column: librosa's own dtype for most features, 7
         significant digits, far inside the 1e-4 contract."""
-        cols = {}
-        for name in [k for k in self._columns if k != "spectral_contrast"]:
-            cols[name] = self._columns.pop(name).trimmed().column()
+        for name in self.plan.kernels:
+            if name in self._columns:
+                self._columns[name].trimmed()
+        cols = self._kernel_columns()
         if "spectral_contrast" in self._columns:
             cols.update(self._contrast_columns(self._columns.pop("spectral_contrast")))
+        self._columns.clear()
         return cols
 
     def _contrast_columns(self, buffer: ColumnBuffer) -> dict[str, np.ndarray]:
@@ -253,9 +281,8 @@ class _Pass1:
         db = spectral.power_to_db_unclipped
         top_peak = float(db(np.float64(peak_max)))
         top_valley = float(db(np.float64(valley_max)))
-        wanted = self.plan.params.contrast_bands + 1
-        names = feature_columns("spectral_contrast", contrast_bands=wanted - 1)
         p = self.plan.params
+        names = CATALOG.columns("spectral_contrast", p)
         note = spectral.contrast_note(n_bands, sr=self.plan.sr, n_fft=p.n_fft,
                                       fmin=p.contrast_fmin, n_bands=p.contrast_bands)
         if note is not None:
@@ -316,10 +343,10 @@ class _Pass2:
         cols: dict[str, np.ndarray] = {}
         p = self.plan.params
         if self._chroma is not None:
-            for k, name in enumerate(feature_columns("chroma")):
+            for k, name in enumerate(CATALOG.columns("chroma", p)):
                 cols[name] = self._chroma.column(k)
         if self._mfcc is not None:
-            for k, name in enumerate(feature_columns("mfcc", n_mfcc=p.n_mfcc)):
+            for k, name in enumerate(CATALOG.columns("mfcc", p)):
                 cols[name] = self._mfcc.column(k)
         return cols
 
@@ -330,7 +357,11 @@ def _mel(plan: _Plan) -> np.ndarray:
 
 
 def _dct_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """Orthonormal DCT-II rows (n_out, n_in), float64: ``scipy.fft.dct(norm='ortho')``."""
+    """Orthonormal DCT-II rows (n_out, n_in), float64: ``scipy.fft.dct(norm='ortho')``.
+
+    Written out (not ``scipy.fft.dct`` of an identity): scipy's basis differs in the last
+    bits, which moves the 7th digit of some MFCC values in the CSV (~1 in 20 columns).
+    """
     k = np.arange(n_out)[:, np.newaxis]
     n = np.arange(n_in)[np.newaxis, :]
     basis = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)

@@ -8,13 +8,10 @@ native rate. Levels stop at the first one with <= 2048 bins.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-
-from sonolens.audio.source import AudioSource
-from sonolens.core.progress import Progress
 
 FANOUT = 4
 COARSEST_BINS = 2048
@@ -229,16 +226,3 @@ def _reduce_last(values: np.ndarray, op: np.ufunc) -> np.ndarray:
             folded[..., 0] = op(folded[..., 0], values[..., -1])
         values = folded
     return values[..., 0]
-
-
-def compute_envelope(
-    source: AudioSource, *, base: int = 64
-) -> Generator[Progress, None, WaveformEnvelope]:
-    """The min/max pyramid of ``source``; yields Progress(partial=envelope) per block."""
-    env = WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames, base)
-    expected = source.frames
-    for block in source.blocks():
-        env.append(block)
-        yield Progress(env.n_frames, max(expected, env.n_frames), "waveform", partial=env)
-    env.finish()
-    return env

@@ -1,8 +1,9 @@
 """Mel and chroma filterbanks, bin frequencies and tuning, as in librosa 0.11.
 
 Ports of ``librosa.filters.mel`` (Slaney), ``librosa.filters.chroma`` and
-``librosa.pitch_tuning``: importing librosa pulls in numba (~1 s of start-up) for what is
-a page of numpy. Unit tests compare each with librosa's own function.
+``librosa.pitch_tuning`` (:func:`tuning_bins` per block, then :func:`tuning_from_bins`):
+importing librosa pulls in numba (~1 s of start-up) for what is a page of numpy. Unit
+tests compare each with librosa's own function.
 """
 
 from __future__ import annotations
@@ -105,13 +106,6 @@ def _normalize_l2_columns(wts: np.ndarray) -> np.ndarray:
     small = length < np.finfo(mag.dtype).tiny
     length[small] = 1.0
     return wts / length
-
-
-def pitch_tuning(frequencies: np.ndarray, *, resolution: float = 0.01, bins_per_octave: int = 12):
-    """Most common deviation (fraction of a bin) of ``frequencies`` from A440 tuning."""
-    bins = tuning_bins(np.atleast_1d(frequencies), resolution=resolution,
-                       bins_per_octave=bins_per_octave)
-    return tuning_from_bins(bins[bins >= 0], resolution=resolution)
 
 
 def tuning_edges(resolution: float = 0.01) -> np.ndarray:

@@ -61,10 +61,6 @@ class FrameBlocker:
         self._next_frame = 0
         self._n_samples = 0
 
-    @property
-    def samples_seen(self) -> int:
-        return self._n_samples
-
     def push(self, chunk: np.ndarray) -> Iterator[FrameBlock]:
         """Append samples; yield every full block that is now complete."""
         chunk = np.asarray(chunk, dtype=np.float32)

@@ -1,7 +1,7 @@
 """Selection measurements: duration, peak/RMS level, zero-crossing count, feature statistics.
 
-``measure_selection`` takes the samples in memory; :class:`SelectionMeter` gives the same
-numbers block by block, so a worker can measure an hour with progress and flat memory.
+:class:`SelectionMeter` measures block by block, so a worker can measure an hour with
+progress and flat memory.
 """
 
 from __future__ import annotations
@@ -19,25 +19,6 @@ from sonolens.dsp.table import FeatureTable
 ZC_THRESHOLD = 1e-10
 """librosa.zero_crossings' default: samples with |x| <= 1e-10 count as 0 (positive)."""
 
-_CHUNK = 65536  # rows per step in measure_selection: bounds temporary memory
-
-
-def zero_crossing_count(y: np.ndarray, *, threshold: float = ZC_THRESHOLD) -> int:
-    """Sign changes between consecutive samples of ``y`` (n,).
-
-    Equals ``librosa.zero_crossings(y, threshold=threshold, pad=False).sum()`` with its
-    defaults (``zero_pos=True``): samples with ``-threshold <= x <= threshold`` are set to
-    0 and 0 counts as positive, so 0 -> negative is a crossing and 0 -> positive is not.
-    """
-    y = np.asarray(y)
-    if y.ndim != 1:
-        raise ParameterError(f"y must be 1-D (n,), got shape {y.shape}")
-    if len(y) < 2:
-        return 0
-    negative = _negative(y, threshold)
-    return int(np.count_nonzero(negative[1:] != negative[:-1]))
-
-
 def _negative(y: np.ndarray, threshold: float) -> np.ndarray:
     """librosa's sign test: signbit after clipping |x| <= threshold to 0 (along axis 0)."""
     thr = np.asarray(threshold, dtype=y.dtype) if y.dtype.kind == "f" else threshold
@@ -51,8 +32,9 @@ class LevelMeasures:
 
     ``peak`` = max |x| and ``rms`` = sqrt(mean x²) in full-scale units (1.0 = 0 dBFS);
     ``*_dbfs`` are 20 log10 of them (silence: -200 dB, see ``core.units.DB_FLOOR``).
-    ``zero_crossings`` = sign changes between consecutive samples (see
-    :func:`zero_crossing_count`).
+    ``zero_crossings`` = sign changes between consecutive samples, as
+    ``librosa.zero_crossings(y, pad=False).sum()``: samples with |x| <= ``threshold`` count
+    as 0 and 0 as positive, so 0 -> negative is a crossing and 0 -> positive is not.
     """
 
     peak: float
@@ -141,25 +123,6 @@ class SelectionMeter:
                 rms_dbfs=amplitude_to_dbfs(rms), zero_crossings=int(crossings)))
         return SelectionMeasures(sr=self.sr, n_samples=n, channels=tuple(levels[:-1]),
                                  mix=levels[-1], channel=self.channel)
-
-
-def measure_selection(samples: np.ndarray, sr: int, *, channel: int | None = None,
-                      threshold: float = ZC_THRESHOLD) -> SelectionMeasures:
-    """Measure float32 ``samples`` (n, channels) at ``sr`` Hz: duration, levels, crossings.
-
-    The mix is the per-sample mean of the channels (``librosa.to_mono``); ``channel``
-    (0-based, None = the mix) chooses what :attr:`SelectionMeasures.selected` reports.
-    A 1-D array is taken as mono.
-    """
-    samples = np.asarray(samples)
-    if samples.ndim == 1:
-        samples = samples[:, np.newaxis]
-    if samples.ndim != 2:
-        raise ParameterError(f"samples must have shape (n, channels), got {samples.shape}")
-    meter = SelectionMeter(sr, samples.shape[1], channel=channel, threshold=threshold)
-    for first in range(0, len(samples), _CHUNK):
-        meter.add(samples[first : first + _CHUNK])
-    return meter.result()
 
 
 def feature_stats(table: FeatureTable, t0: float, t1: float) -> dict[str, tuple[float, float]]:

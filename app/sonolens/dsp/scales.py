@@ -122,13 +122,6 @@ class RowMap:
         return cls(scale, n_rows, len(hz), (lo, hi), first.astype(np.intp), filled_rows,
                    empty_rows, nearest)
 
-    @property
-    def row_centres_hz(self) -> np.ndarray:
-        """Frequency (Hz, float64) at the centre of each display row (n_rows,)."""
-        a0, a1 = self.scale.axis_range
-        d = (a1 - a0) / self.n_rows
-        return self.scale.from_axis(a0 + (np.arange(self.n_rows) + 0.5) * d)
-
     def apply(self, values: np.ndarray) -> np.ndarray:
         """float32 (n_src, n_cols) -> float32 (n_rows, n_cols), C-contiguous."""
         if values.shape[0] != self.n_src:

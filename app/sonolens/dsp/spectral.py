@@ -11,6 +11,7 @@ import itertools
 
 import numpy as np
 
+from sonolens.core.feature_rules import contrast_bands_below_nyquist
 from sonolens.core.features import CONTRAST_NOTE_PREFIX
 
 _TINY32 = np.finfo(np.float32).tiny
@@ -68,7 +69,7 @@ def contrast_bands(freqs: np.ndarray, *, sr: float, fmin: float, n_bands: int):
     """
     octa = np.zeros(n_bands + 2)
     octa[1:] = fmin * (2.0 ** np.arange(0, n_bands + 1))
-    fitting = int(np.sum(octa[:-1] < 0.5 * sr)) - 1  # index of the last band below Nyquist
+    fitting = contrast_bands_below_nyquist(sr=sr, fmin=fmin, n_bands=n_bands)  # last band's index
     bands = []
     for k, (f_low, f_high) in enumerate(itertools.pairwise(octa)):
         if k > fitting:
@@ -97,7 +98,7 @@ def contrast_note(n_computed: int, *, sr: float, n_fft: int, fmin: float, n_band
     if missing <= 0:
         return None
     low = 0.0 if n_computed == 0 else fmin * 2.0 ** (n_computed - 1)
-    if low >= sr / 2:
+    if n_computed > contrast_bands_below_nyquist(sr=sr, fmin=fmin, n_bands=n_bands):
         return (f"{CONTRAST_NOTE_PREFIX} {missing} band(s) above Nyquist ({sr / 2:g} Hz) "
                 "left empty")
     return (f"{CONTRAST_NOTE_PREFIX} {missing} band(s) from {low:g} Hz left empty (n_fft={n_fft} "

@@ -16,7 +16,7 @@ sine centred on a bin reads 0 dB, a DC offset c reads 20 log10 |c|. Silence read
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -145,22 +145,6 @@ class WelchAccumulator:
             return _single_fft(self._pending, self.sr, self.window, self.n_fft)
         return _finish(self._sum_sq, self.segments, self.sr, self.n_fft, self.window,
                        float(self._w.sum()), self.n_fft)
-
-
-def welch_blocks(blocks: Iterable[np.ndarray], sr: int, *, window: str = "hann",
-                 n_fft: int = WELCH_SEGMENT,
-                 progress: Callable[[int], object] | None = None) -> Spectrum:
-    """Welch spectrum of mono float blocks (n,) streamed in order.
-
-    ``progress(samples_so_far)`` is called after each block (a worker reports and may raise
-    to cancel).
-    """
-    acc = WelchAccumulator(sr, window=window, n_fft=n_fft)
-    for block in blocks:
-        acc.add(block)
-        if progress is not None:
-            progress(acc.samples)
-    return acc.result()
 
 
 def magnitude_spectrum(samples: np.ndarray, sr: int, *, window: str = "hann",

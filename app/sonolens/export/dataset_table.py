@@ -29,8 +29,9 @@ from pathlib import Path, PurePath
 
 import numpy as np
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError, ParameterError
-from sonolens.core.features import FEATURES, feature_columns
+from sonolens.core.features import FEATURES
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.table import FeatureTable
 from sonolens.export.atomic import atomic_write
@@ -89,9 +90,9 @@ class DatasetSpec:
         self.params.validate()
         if self.layout not in LAYOUTS:
             raise ParameterError(f"layout={self.layout!r} is not one of {', '.join(LAYOUTS)}")
-        unknown = [f for f in self.features if f not in FEATURES]
+        unknown = [f for f in self.features if f not in CATALOG.names]
         if unknown or not self.features:
-            raise ParameterError(f"features: choose from {', '.join(FEATURES)}")
+            raise ParameterError(f"features: choose from {', '.join(CATALOG.names)}")
         bad = [s for s in self.stats if s not in STATISTICS]
         if bad or not self.stats:
             raise ParameterError(f"stats: unknown {', '.join(bad) or 'none chosen'} "
@@ -109,8 +110,8 @@ class DatasetSpec:
         """The per-frame columns of ``sonolens extract`` this spec summarises."""
         p = self.params
         names: list[str] = []
-        for feature in (f for f in FEATURES if f in self.features):
-            names += feature_columns(feature, n_mfcc=p.n_mfcc, contrast_bands=p.contrast_bands)
+        for feature in (f for f in CATALOG.names if f in self.features):
+            names += CATALOG.columns(feature, p)
         return names
 
     def value_names(self) -> list[str]:

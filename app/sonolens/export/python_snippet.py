@@ -20,22 +20,17 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from sonolens import __version__
-from sonolens.core.features import FEATURES
+from sonolens.core.catalog import CATALOG
+from sonolens.core.feature_rules import contrast_bands_below_nyquist
 from sonolens.core.params import WINDOWS, AnalysisParams
-from sonolens.core.view_settings import SPECTROGRAM_KINDS, ViewSettings
+from sonolens.core.view_settings import ViewSettings
 
-SPECTROGRAM_VARIABLES: dict[str, str] = {
-    "magnitude": "S",
-    "power": "S_power",
-    "db": "S_db",
-    "mel_db": "M_db",
-}
-LOWER_VIEW_FEATURES: dict[str, tuple[str, ...]] = {
-    "features": ("rms", "zero_crossing_rate", "spectral_flatness"),
-    "mfcc": ("mfcc",),
-    "chroma": ("chroma",),
-    "contrast": ("spectral_contrast",),
-}
+SPECTROGRAM_VARIABLES: dict[str, str] = {k.name: k.variable for k in CATALOG.kinds}
+#: Parameters the script defines when a feature or kind needs them, in this order.
+_PARAMETER_ORDER = ("n_mels", "fmin", "fmax", "n_mfcc", "top_db", "roll_percent", "p")
+_PARAMETER_COMMENTS = {"fmax": "  # None: sr / 2",
+                       "top_db": "  # MFCC's dB floor below the maximum",
+                       "p": "  # bandwidth order"}
 _LIBROSA_TOP_DB = 80.0  # power_to_db's default, fixed inside librosa's spectral_contrast
 
 
@@ -44,19 +39,8 @@ def shown_features(view: ViewSettings) -> tuple[str, ...]:
 
     The bandwidth overlay is drawn around the centroid, so it brings the centroid along.
     """
-    wanted = set(view.overlays) | set(LOWER_VIEW_FEATURES[view.lower_view])
-    if "spectral_bandwidth" in wanted:
-        wanted.add("spectral_centroid")
-    return tuple(name for name in FEATURES if name in wanted)
-
-
-def contrast_bands_below_nyquist(*, sr: float, fmin: float, n_bands: int) -> int:
-    """How many of the ``n_bands`` octave bands from ``fmin`` (Hz) start below Nyquist.
-
-    librosa raises when a band passes Nyquist; Sonolens leaves such bands empty (NaN).
-    """
-    edges = [0.0] + [fmin * 2.0**k for k in range(n_bands + 1)]
-    return sum(1 for edge in edges[:-1] if edge < sr / 2) - 1
+    wanted = set(view.overlays) | {f.name for f in CATALOG.in_view(view.lower_view)}
+    return CATALOG.with_needs(wanted)
 
 
 def python_snippet(
@@ -73,7 +57,7 @@ def python_snippet(
     params.validate()
     view.validate()
     chosen = shown_features(view) if features is None else tuple(
-        name for name in FEATURES if name in set(features))
+        name for name in CATALOG.names if name in set(features))
     sr = params.sr or native_sr
     lines = _header(path, params, view, sr, chosen, selection, backend)
     lines += _load(path, params, backend)
@@ -88,7 +72,7 @@ def python_snippet(
 def _header(path, params: AnalysisParams, view: ViewSettings, sr: int,
             chosen: tuple[str, ...], selection, backend: str) -> list[str]:
     channel = "mono mix" if params.channel is None else f"channel {params.channel + 1}"
-    what = SPECTROGRAM_KINDS[view.kind].lower().replace("db", "dB")
+    what = CATALOG.kind(view.kind).label.lower().replace("db", "dB")
     shown = ", ".join(chosen) if chosen else "no features"
     lines = [
         f"# Sonolens {__version__}, Copy as Python: the {what} spectrogram and {shown}",
@@ -149,45 +133,31 @@ def _parameters(params: AnalysisParams, kind: str, chosen: tuple[str, ...]) -> l
         f"win_length = {params.win_length!r}  # None: n_fft",
         f"window = {WINDOWS[params.window]!r}",
     ]
-    cut = params.fmin > 0 or params.fmax is not None
-    if kind == "mel_db" or "mfcc" in chosen or cut:
-        if kind == "mel_db" or "mfcc" in chosen:
-            lines.append(f"n_mels = {params.n_mels}")
-        lines += [f"fmin = {params.fmin!r}", f"fmax = {params.fmax!r}  # None: sr / 2"]
-    if "mfcc" in chosen:
-        lines += [f"n_mfcc = {params.n_mfcc}",
-                  f"top_db = {params.top_db!r}  # MFCC's dB floor below the maximum"]
-    if "spectral_rolloff" in chosen:
-        lines.append(f"roll_percent = {params.roll_percent!r}")
-    if "spectral_bandwidth" in chosen:
-        lines.append(f"p = {params.p!r}  # bandwidth order")
+    spectrogram = CATALOG.kind(kind)
+    needed = set(spectrogram.fields)
+    if spectrogram.rows == "mel" or params.fmin > 0 or params.fmax is not None:
+        needed |= {"fmin", "fmax"}  # the mel rows' range, or the view's cut (the rows kept)
+    for name in chosen:
+        needed |= set(CATALOG.feature(name).snippet_params)
+    lines += [f"{name} = {getattr(params, name)!r}{_PARAMETER_COMMENTS.get(name, '')}"
+              for name in _PARAMETER_ORDER if name in needed]
     return [*lines, ""]
 
 
 def _spectrogram(view: ViewSettings) -> list[str]:
-    kind, db_range = view.kind, float(view.db_range)
+    kind = CATALOG.kind(view.kind)
     lines = [
         "# one STFT (centered frames, as librosa) feeds the spectrogram and every feature",
         "S = np.abs(librosa.stft(y, n_fft=n_fft, hop_length=hop_length, "
         "win_length=win_length, window=window))",
         "times = librosa.frames_to_time(np.arange(S.shape[1]), sr=sr, hop_length=hop_length)",
     ]
-    if kind == "mel_db":
-        lines += [
-            "M = librosa.feature.melspectrogram(S=S**2, sr=sr, n_fft=n_fft, n_mels=n_mels, "
-            "fmin=fmin, fmax=fmax)",
-            f"M_db = librosa.power_to_db(M, ref=np.max, top_db={db_range!r})  "
-            "# dB re the loudest band, as shown",
-            "freqs = librosa.mel_frequencies(n_mels + 2, fmin=fmin, "
-            "fmax=fmax or sr / 2)[1:-1]  # band centres",
-        ]
-        return [*lines, ""]
-    lines.append("freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)")
-    if kind == "db":
-        lines.append(f"S_db = librosa.amplitude_to_db(S, ref=np.max, top_db={db_range!r})  "
-                     "# dB re the loudest bin, as shown")
-    elif kind == "power":
-        lines.append("S_power = S**2")
+    made = [line.format(db_range=float(view.db_range)) for line in kind.librosa]
+    if kind.rows == "mel":
+        lines += [*made, "freqs = librosa.mel_frequencies(n_mels + 2, fmin=fmin, "
+                         "fmax=fmax or sr / 2)[1:-1]  # band centres"]
+    else:
+        lines += ["freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)", *made]
     return [*lines, ""]
 
 
@@ -195,29 +165,16 @@ def _features(params: AnalysisParams, kind: str, chosen: tuple[str, ...], sr: in
                ) -> list[str]:
     if not chosen:
         return ["features = {}", ""]
-    f = "librosa.feature."
-    calls = {
-        "rms": f"{f}rms(y=y, frame_length=n_fft, hop_length=hop_length)",
-        "zero_crossing_rate": f"{f}zero_crossing_rate(y, frame_length=n_fft, "
-                              "hop_length=hop_length)",
-        "spectral_centroid": f"{f}spectral_centroid(S=S, sr=sr)",
-        "spectral_bandwidth": f"{f}spectral_bandwidth(S=S, sr=sr, p=p)",
-        "spectral_rolloff": f"{f}spectral_rolloff(S=S, sr=sr, roll_percent=roll_percent)",
-        "spectral_flatness": f"{f}spectral_flatness(S=S)",
-        "chroma": f"{f}chroma_stft(S=S**2, sr=sr)  # tuning estimated from all frames",
-    }
     lines = ["features = {}"]
     for name in chosen:
         if name == "spectral_contrast":
             lines += _contrast_lines(params, sr)
-        elif name == "mfcc":
-            if kind != "mel_db":  # else M, the mel power spectrogram, is there already
-                lines.append(f"M = {f}melspectrogram(S=S**2, sr=sr, n_fft=n_fft, "
-                             "n_mels=n_mels, fmin=fmin, fmax=fmax)")
-            lines.append(f'features["mfcc"] = {f}mfcc(S=librosa.power_to_db(M, top_db=top_db), '
-                         "n_mfcc=n_mfcc)")
-        else:
-            lines.append(f'features["{name}"] = {calls[name]}')
+            continue
+        if name == "mfcc" and CATALOG.kind(kind).rows != "mel":
+            # else M, the mel power spectrogram, is there already
+            lines.append("M = librosa.feature.melspectrogram(S=S**2, sr=sr, n_fft=n_fft, "
+                         "n_mels=n_mels, fmin=fmin, fmax=fmax)")
+        lines.append(f'features["{name}"] = {CATALOG.feature(name).librosa}')
     return [*lines, ""]
 
 
@@ -241,7 +198,7 @@ def _shown_part(params: AnalysisParams, kind: str, selection: tuple[float, float
     """Keep the rows in fmin..fmax (the view's range) and the selected frames."""
     name = SPECTROGRAM_VARIABLES[kind]
     lines = []
-    if kind != "mel_db" and (params.fmin > 0 or params.fmax is not None):
+    if CATALOG.kind(kind).rows == "fft" and (params.fmin > 0 or params.fmax is not None):
         lines += [
             "# the window shows fmin..fmax",
             "rows = (freqs >= fmin) & (freqs <= (fmax or sr / 2))",

@@ -26,33 +26,17 @@ def to_pcm16(samples: np.ndarray) -> np.ndarray:
     return np.clip(np.rint(scaled), -32768, 32767).astype(np.int16)
 
 
-def write_wav(path: str | os.PathLike[str], samples: np.ndarray, sr: int, *,
-              subtype: str = "FLOAT") -> None:
-    """Write float32 ``samples`` (n, channels) (or mono (n,)) at ``sr`` Hz as a WAV file.
-
-    ``subtype``: ``"FLOAT"`` (32-bit float, bit-exact) or ``"PCM_16"`` (see :func:`to_pcm16`).
-    Files over 4 GB are written as RF64. Raises :class:`ParameterError` for bad arguments and
-    :class:`~sonolens.core.errors.OutputError` if writing fails, leaving an existing file
-    untouched.
-    """
-    data = np.asarray(samples)
-    if data.ndim == 1:
-        data = data[:, np.newaxis]
-    if data.ndim != 2 or data.shape[1] < 1:
-        raise ParameterError(f"samples must have shape (n, channels), got {data.shape}")
-    with wav_writer(path, sr, data.shape[1], n_frames=len(data), subtype=subtype) as write:
-        for first in range(0, len(data), _CHUNK):
-            write(data[first : first + _CHUNK])
-
-
 @contextlib.contextmanager
 def wav_writer(path: str | os.PathLike[str], sr: int, channels: int, *, n_frames: int,
                subtype: str = "FLOAT") -> Iterator[Callable[[np.ndarray], None]]:
     """Stream a WAV file block by block: yields ``write(block)`` for float (n, channels)
     blocks; the file appears (atomically) when the block ends without error.
 
-    ``n_frames`` (the total to come) chooses WAV or RF64 (over 4 GB). Errors as
-    :func:`write_wav`; an exception or a closed generator inside leaves no file behind.
+    ``n_frames`` (the total to come) chooses WAV or RF64 (over 4 GB); ``subtype``:
+    ``"FLOAT"`` (32-bit float, bit-exact) or ``"PCM_16"`` (see :func:`to_pcm16`). Raises
+    :class:`ParameterError` for bad arguments and :class:`~sonolens.core.errors.OutputError`
+    if writing fails: an existing file is left untouched, and an exception or a closed
+    generator inside leaves no file behind.
     """
     import soundfile as sf
 

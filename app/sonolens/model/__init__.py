@@ -1,1 +1,6 @@
-"""model layer (see DESIGN §3); filled by the window issue."""
+"""State on the GUI thread (QtCore only, no widgets; DESIGN §3).
+
+``document``: the open recording, its parameters, view settings and the results computed
+from it, with one past-tense signal per change; ``settings`` (+ ``settings_file``): the
+choices remembered between sessions (QSettings), stored as values and read defensively.
+"""

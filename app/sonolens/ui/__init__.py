@@ -1,1 +1,8 @@
-"""ui layer (see DESIGN §3); filled by the window issue."""
+"""Everything drawn (QtWidgets + pyqtgraph; DESIGN §3).
+
+The main window and its start-up (``app``), the plots on one time axis (``views/``), the
+docks (settings with presets, selection, spectrum), every action and shortcut
+(``actions``), keyboard navigation, playback control, the cursor readout, themes and
+colormaps, exports and Batch Export, Copy as Python, and the PNG rendering shared with
+``sonolens render`` (``render``). Dialogs and error messages are shown only here.
+"""

@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import SonolensError
-from sonolens.core.features import FEATURES
 from sonolens.core.params import AnalysisParams
 from sonolens.export.dataset_table import STATISTICS, DatasetSpec
 from sonolens.workers.runner import JobRunner
@@ -88,10 +88,10 @@ class BatchDialog(QDialog):
         form.addRow("Output", _with_button(self.output_edit, "Choose…", self._browse_output))
         form.addRow("", self.resume_check)
 
-        self.feature_checks = {name: QCheckBox(name) for name in FEATURES}
+        self.feature_checks = {name: QCheckBox(name) for name in CATALOG.names}
         self.stat_checks = {name: QCheckBox(name) for name in STATISTICS}
-        for box in self.feature_checks.values():
-            box.setChecked(True)
+        for name, box in self.feature_checks.items():
+            box.setChecked(name in CATALOG.default_names)
         for name in DatasetSpec().stats:
             self.stat_checks[name].setChecked(True)
         self.features_box = _check_group("Features", self.feature_checks, columns=3)
@@ -191,9 +191,6 @@ class BatchDialog(QDialog):
 
     def cancel(self) -> None:
         self.runner.cancel(KEY_BATCH)
-
-    def is_running(self) -> bool:
-        return self.runner.is_busy(KEY_BATCH)
 
     def closeEvent(self, event) -> None:
         self.cancel()

@@ -192,28 +192,18 @@ def style_spectrum_panel(panel, look: str) -> None:
     panel.set_colors(colors.curves[0], colors.curves[1])
 
 
-def style_time_views(views: list, markers, look: str) -> None:
-    """Give the window's time views (and their cursor lines) the plot colours of ``look``.
-
-    Curves: waveform lanes and feature curves take ``PlotColors.curves`` in order; the
-    spectrogram's overlays sit on the image and keep their colours. Legend strips take
-    the text colour.
+def style_time_views(views: list, markers: object, look: str) -> None:
+    """Give the window's time views the plot colours of ``look``: each view's background
+    and axes, then every layer of its stack restyles itself (curves take
+    ``PlotColors.curves`` in order, images style their colorbars, cursors pick a colour
+    that shows over what lies under them; spectrogram overlays keep their colours), and
+    legend strips take the text colour. (``markers``: unused, its lines are layers.)
     """
-    from sonolens.ui.views.feature_plot import FeaturePlot
-    from sonolens.ui.views.waveform_view import WaveformView
-
     colors = PLOT_COLORS[look]
     for view in views:
         style_plot(view, view.plot, colors)
-        if getattr(view, "colorbar", None) is not None:
-            style_colorbar(view.colorbar, colors)
-        if isinstance(view, WaveformView):
-            view.set_colors(colors.curves)
-        if isinstance(view, FeaturePlot):
-            view.set_colors(colors.curves, colors.background)
-        if getattr(view, "legend", None) is not None:
+        for layer in view.layers:
+            layer.restyle(colors)
+        if view.legend is not None:
             view.legend.set_text_color(colors.text)
-    for view, line in zip(markers.views, markers.cursors, strict=True):
-        over_image = hasattr(view, "image")
-        color = "#ffffff" if over_image else colors.cursor
-        line.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
+        view.update_legend()

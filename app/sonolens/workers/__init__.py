@@ -1,4 +1,4 @@
-"""workers layer (see DESIGN §3): QtCore only; ``JobRunner`` runs generator jobs on QThreads.
+"""Background work (QtCore only; DESIGN §3): ``JobRunner`` runs generator jobs on QThreads.
 
 ``JobRunner`` is re-exported lazily so that ``sonolens.workers.jobs`` (plain generators)
 can be imported without loading Qt.

@@ -13,6 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
@@ -34,12 +35,11 @@ from sonolens.workers.runner import JobRunner
 # fmin/fmax also cut the view (the tutorials' max_freq), so they count for every kind
 _SPECTROGRAM_FIELDS = ("sr", "channel", "n_fft", "hop_length", "win_length", "window",
                        "fmin", "fmax")
-_MEL_FIELDS = ("n_mels",)
 
 
 def spectrogram_params(params, kind: str) -> tuple:
     """The parameters a spectrogram of ``kind`` depends on (others change only features)."""
-    names = _SPECTROGRAM_FIELDS + (_MEL_FIELDS if kind == "mel_db" else ())
+    names = _SPECTROGRAM_FIELDS + CATALOG.kind(kind).fields
     return tuple(getattr(params, name) for name in names)
 
 

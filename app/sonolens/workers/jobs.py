@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sonolens.audio.source import AudioSource, open_source
+from sonolens.core.catalog import CATALOG, Drawn
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress, relay
 from sonolens.dsp.signal import to_mono
@@ -30,8 +31,8 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
 SNAPSHOT_FRACTION = 0.02
 
 # columns the window draws as curves: their pyramids are built here, not on the GUI thread
-DRAWN_CURVES = ("rms", "zero_crossing_rate", "spectral_flatness", "spectral_centroid",
-                "spectral_rolloff")
+DRAWN_CURVES = tuple(column for feature in CATALOG.drawn_as(Drawn.LOWER_CURVE, Drawn.OVERLAY)
+                     for column in feature.columns(AnalysisParams()))
 
 
 def features_job(source: AudioSource, params: AnalysisParams):
@@ -50,7 +51,7 @@ def _with_curve_pyramids(table):
     for name in DRAWN_CURVES:
         if name in table.columns:
             table.pyramid(name)
-    if "spectral_bandwidth" in table.columns and "spectral_centroid" in table.columns:
+    if CATALOG.can_draw("spectral_bandwidth", table.columns):
         for name in BAND_EDGES:
             table.pyramid(name)
     return table

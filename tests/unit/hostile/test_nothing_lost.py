@@ -22,8 +22,8 @@ from sonolens.dsp.spectrum import magnitude_spectrum
 from sonolens.export.csv_table import write_feature_csv
 from sonolens.export.npz import export_spectrogram_npz
 from sonolens.export.spectrum_text import write_spectrum_text
-from sonolens.export.wav import write_wav
 from tests.unit.hostile import disks, make
+from tests.unit.streamed import write_wav
 
 ROOT = Path(__file__).resolve().parents[3]
 OLD = b"precious old content\n"

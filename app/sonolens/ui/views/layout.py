@@ -11,6 +11,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QGraphicsItem
 
 from sonolens.ui.views.interaction import INTERACTION_S, interacting
+from sonolens.ui.views.layer import Layer
 from sonolens.ui.views.legend_strip import LegendStrip
 from sonolens.ui.views.text_axis import TextCachedAxis
 from sonolens.ui.views.time_axis import TimeAxis, time_label
@@ -23,7 +24,8 @@ PROGRESS_REDRAW_MS = 250  # while results are still growing
 
 
 class TimeView(pg.GraphicsLayoutWidget):
-    """A plot on the shared time axis; subclasses implement :meth:`redraw`."""
+    """A plot on the shared time axis: an ordered stack of layers (ui.views.layer), drawn
+    bottom to top for the visible range; subclasses may refine :meth:`redraw`."""
 
     def __init__(self, *, y_label: str, left_axis: pg.AxisItem | None = None) -> None:
         super().__init__()
@@ -47,6 +49,8 @@ class TimeView(pg.GraphicsLayoutWidget):
         self.plot.getViewBox().setMouseEnabled(x=True, y=False)
         self.plot.getViewBox().setLimits(xMin=-0.5)
         self.right_column: pg.GraphicsWidget | None = None
+        self.layers: list[Layer] = []
+        self.legend: LegendStrip | None = None
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(REDRAW_DELAY_MS)
@@ -72,7 +76,31 @@ class TimeView(pg.GraphicsLayoutWidget):
         """A legend row above the plot (names start at the plot's left edge)."""
         strip = LegendStrip(indent=LEFT_AXIS_WIDTH)
         self.addItem(strip, row=0, col=0)
+        self.legend = strip
         return strip
+
+    # -- layers --------------------------------------------------------------------------
+    def add_layer(self, layer: Layer, index: int | None = None) -> None:
+        """Attach ``layer`` to the plot and put it in the stack (at ``index``; default:
+        on top)."""
+        layer.attach(self.plot)
+        self.layers.insert(len(self.layers) if index is None else index, layer)
+
+    def remove_layer(self, layer: Layer) -> None:
+        layer.detach()
+        self.layers.remove(layer)
+
+    def draw_layers(self, t0: float, t1: float, width: int,
+                    layers: list[Layer] | None = None) -> None:
+        """Redraw ``layers`` (default: the whole stack) for [t0, t1] s at ``width`` px."""
+        for layer in self.layers if layers is None else layers:
+            layer.redraw(t0, t1, width)
+
+    def update_legend(self) -> None:
+        """The legend strip (if any) lists the layers' entries, bottom to top."""
+        if self.legend is not None:
+            self.legend.set_entries([entry for layer in self.layers
+                                     if (entry := layer.legend()) is not None])
 
     def show_time_label(self, shown: bool) -> None:
         """The time axis under this view (the window shows it once, under the lowest view:
@@ -142,5 +170,6 @@ class TimeView(pg.GraphicsLayoutWidget):
         """The plot area's height in device pixels."""
         return max(16, int(self.plot.getViewBox().height() * self.devicePixelRatioF()))
 
-    def redraw(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def redraw(self) -> None:
+        """Draw every layer for the visible range."""
+        self.draw_layers(*self.visible_span())

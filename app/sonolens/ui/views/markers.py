@@ -1,7 +1,8 @@
 """Selection, cursor and playhead drawn on every time view and kept in step.
 
 The Document holds the selection and cursor; each view shows a LinearRegionItem (edges
-draggable) and two vertical lines. Dragging on any view selects; clicking sets the cursor.
+draggable) and two vertical lines, each a layer on top of the view's stack. Dragging on
+any view selects; clicking sets the cursor.
 """
 
 from __future__ import annotations
@@ -10,11 +11,39 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, Qt
 
 from sonolens.model.document import Document
+from sonolens.ui.theme import PlotColors
+from sonolens.ui.views.layer import BaseLayer
 from sonolens.ui.views.layout import TimeView
 
 SELECTION_BRUSH = (120, 170, 255, 55)
 PLAYHEAD_PEN = pg.mkPen("#ff5252", width=1.5)
 CURSOR_PEN = pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine)
+
+
+class ItemLayer(BaseLayer):
+    """A layer of one ready-made item over the data (not counted for auto-range)."""
+
+    ignore_bounds = True
+
+    def __init__(self, name: str, item: pg.GraphicsObject) -> None:
+        super().__init__(name)
+        self.item = item
+
+    def items(self) -> list[pg.GraphicsObject]:
+        return [self.item]
+
+
+class CursorLayer(ItemLayer):
+    """The play cursor: a dashed line, white over an image, the theme's cursor colour
+    over curves (``over_image``)."""
+
+    def __init__(self, line: pg.InfiniteLine, *, over_image: bool) -> None:
+        super().__init__("cursor", line)
+        self.over_image = over_image
+
+    def restyle(self, colors: PlotColors) -> None:
+        color = "#ffffff" if self.over_image else colors.cursor
+        self.item.setPen(pg.mkPen(color, width=1, style=Qt.PenStyle.DashLine))
 
 
 class TimeMarkers(QObject):
@@ -41,8 +70,10 @@ class TimeMarkers(QObject):
             playhead.hide()
             cursor = pg.InfiniteLine(angle=90, movable=False, pen=CURSOR_PEN)
             cursor.setZValue(25)
-            for item in (region, playhead, cursor):
-                view.plot.addItem(item, ignoreBounds=True)
+            over_image = any(layer.opaque for layer in view.layers)
+            view.add_layer(ItemLayer("selection", region))
+            view.add_layer(ItemLayer("playhead", playhead))
+            view.add_layer(CursorLayer(cursor, over_image=over_image))
             view.viewbox.selecting.connect(self._on_view_selecting)
             view.viewbox.clicked.connect(self._on_view_clicked)
             self.regions.append(region)

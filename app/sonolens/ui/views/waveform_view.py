@@ -2,21 +2,16 @@
 
 Every channel gets its own lane (as in Audacity), or one lane shows a chosen channel or
 the mono mix (mean of the channels, as librosa). Each lane has its own amplitude scale
-(+1, 0, -1) and at least :data:`MIN_LANE_PX` pixels of height.
+(+1, 0, -1) and at least :data:`MIN_LANE_PX` pixels of height. The lanes are one layer
+(ui.views.envelope_layer); markers and regions may be stacked over them.
 """
 
 from __future__ import annotations
 
-import numpy as np
-import pyqtgraph as pg
-
-from sonolens.core.view_settings import WAVEFORM_MIX
-from sonolens.ui.views.dots import Dots, sparse
+from sonolens.ui.views.envelope_layer import LANE_HEIGHT, EnvelopeLayer, lane_offset
 from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layout import TimeView
 
-CHANNEL_COLORS = ("#4fc3f7", "#ffb74d", "#81c784", "#e57373", "#ba68c8", "#fff176")
-LANE_HEIGHT = 2.6  # y units per lane: samples in [-1, 1] plus a gap (room for two labels)
 MIN_LANE_PX = 60  # room for the +1, 0 and -1 labels of a lane
 _CHANNEL_NAMES = {2: ("L", "R")}
 
@@ -30,27 +25,52 @@ def channel_name(channel: int | None, channels: int) -> str:
 
 
 class WaveformView(TimeView):
-    """Per shown lane: a min/max stroke per pixel column (joined into one continuous
-    envelope when there are fewer bins than pixels), or the samples themselves joined by
-    a line, with a dot on each when they are sparse."""
+    """The envelope layer's lanes with their amplitude ticks, then any other layers."""
 
     def __init__(self) -> None:
         super().__init__(y_label="Amplitude")
         self.set_right_item(None)
-        self.envelope = None
-        self.read = None  # (start, stop) -> samples, for zoomed-in views of seekable files
-        self.channel: int | None = None
-        self.colors: tuple[str, ...] = CHANNEL_COLORS  # one per lane (ui.theme sets them)
-        self.curves: list[FastCurve] = []
-        self.dots: list[Dots] = []
+        self.envelope_layer = EnvelopeLayer(self._pixel_height)
+        self.add_layer(self.envelope_layer)
         self.drawn = False
         self._lanes_key: tuple | None = None
         self._set_lanes([None])
 
+    @property
+    def envelope(self):
+        return self.envelope_layer.envelope
+
+    @property
+    def read(self):
+        """(start, stop) -> samples, for zoomed-in views of seekable files (or None)."""
+        return self.envelope_layer.read
+
+    @read.setter
+    def read(self, read) -> None:
+        self.envelope_layer.read = read
+
+    @property
+    def channel(self) -> int | None:
+        return self.envelope_layer.channel
+
+    @property
+    def colors(self) -> tuple[str, ...]:
+        return self.envelope_layer.colors
+
+    @property
+    def curves(self) -> list[FastCurve]:
+        """One envelope curve per lane drawn so far (more than the lanes shown: the
+        rest are empty)."""
+        return self.envelope_layer.curves
+
+    @property
+    def dots(self):
+        return self.envelope_layer.dots
+
     def set_envelope(self, envelope, read=None) -> None:
         growing = envelope is self.envelope and not envelope.complete
-        self.envelope = envelope
-        self.read = read
+        self.envelope_layer.set_result(envelope)
+        self.envelope_layer.read = read
         self.drawn = False
         if growing:
             self.schedule_progress_redraw()
@@ -59,38 +79,24 @@ class WaveformView(TimeView):
 
     def set_channel(self, channel: int | None) -> None:
         if channel != self.channel:
-            self.channel = channel
+            self.envelope_layer.channel = channel
             self.schedule_redraw()
 
     def set_colors(self, colors: tuple[str, ...]) -> None:
         """One colour per lane, in order (the theme's)."""
-        self.colors = colors
-        for index, (curve, dots) in enumerate(zip(self.curves, self.dots, strict=True)):
-            color = colors[index % len(colors)]
-            curve.setPen(pg.mkPen(color, width=1))
-            dots.setBrush(pg.mkBrush(color))
+        self.envelope_layer.set_colors(colors)
 
     def clear_data(self) -> None:
-        self.envelope = None
-        for curve, dots in zip(self.curves, self.dots, strict=True):
-            curve.setData([], [])
-            dots.set_points(None, None)
+        self.envelope_layer.set_result(None)
         self.drawn = False
 
     def lanes(self) -> list[int | None]:
         """What each lane shows, top to bottom: a 0-based channel, or None for the mix."""
-        env = self.envelope
-        if env is None:
-            return []
-        if self.channel == WAVEFORM_MIX or env.channels == 1:
-            return [None] if env.channels > 1 else [0]
-        if self.channel is not None and 0 <= self.channel < env.channels:
-            return [self.channel]
-        return list(range(env.channels))
+        return self.envelope_layer.lanes()
 
     def lane_offset(self, index: int, count: int) -> float:
         """y of lane ``index``'s zero line (lane 0 on top)."""
-        return (count - 1 - index) * LANE_HEIGHT
+        return lane_offset(index, count)
 
     def minimum_lanes_height(self) -> int:
         """Pixels the view needs for every lane to get MIN_LANE_PX (plus its margins)."""
@@ -116,52 +122,13 @@ class WaveformView(TimeView):
         self.plot.setYRange(lo, hi, padding=0)
         self.setMinimumHeight(self.minimum_lanes_height())
 
-    def _grow_items(self, count: int) -> None:
-        while len(self.curves) < count:
-            color = pg.mkColor(self.colors[len(self.curves) % len(self.colors)])
-            curve = FastCurve(pen=pg.mkPen(color, width=1))
-            dots = Dots(color)
-            self.plot.addItem(curve)
-            self.plot.addItem(dots)
-            self.curves.append(curve)
-            self.dots.append(dots)
-
     def redraw(self) -> None:
-        env = self.envelope
-        if env is None:
+        if self.envelope is None:
             return
         t0, t1, width = self.visible_span()
-        lanes = self.lanes()
-        self._set_lanes(lanes)
-        self._grow_items(len(lanes))
-        for curve, dots in zip(self.curves[len(lanes):], self.dots[len(lanes):], strict=True):
-            curve.setData([], [])
-            dots.set_points(None, None)
-        shown = env.envelopes(t0, t1, width, lanes, read=self.read)  # one read for all
-        for index, (times, mins, maxs) in enumerate(shown):
-            self._draw_lane(index, times, mins, maxs, self.lane_offset(index, len(lanes)),
-                            width)
+        self._set_lanes(self.lanes())
+        self.draw_layers(t0, t1, width)
         self.drawn = True
-
-    def _draw_lane(self, index: int, times: np.ndarray, mins: np.ndarray, maxs: np.ndarray,
-                   offset: float, width: int) -> None:
-        curve, dots = self.curves[index], self.dots[index]
-        if mins is maxs:  # the samples themselves: a line, dots when they are sparse
-            y = np.asarray(mins, dtype=np.float64) + offset
-            curve.setData(times, y, connect="all")
-            dotted = sparse(len(times), width)
-            dots.set_points(times if dotted else None, y if dotted else None)
-            return
-        dots.set_points(None, None)
-        # a stroke from min to max per bin, at least a pixel tall (a flat stretch, silence,
-        # is a line at its level, not nothing); fewer bins than pixels: strokes joined
-        # into one zigzag, so the envelope has no gaps between them
-        low, high = np.asarray(mins, np.float64), np.asarray(maxs, np.float64)
-        pad = np.maximum(self._pixel_height() - (high - low), 0.0) / 2
-        x = np.repeat(times, 2)
-        y = np.empty(2 * len(times), dtype=np.float64)
-        y[0::2], y[1::2] = low - pad, high + pad
-        curve.setData(x, y + offset, connect="pairs" if len(times) >= width else "all")
 
     def _pixel_height(self) -> float:
         """One device pixel of the plot's height, in amplitude units."""
