@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import math
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -27,7 +27,7 @@ from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.core.view_settings import SPECTROGRAM_KINDS, SPECTROGRAM_UNITS
 from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
-from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
+from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.pooling import max_pool_rows
 from sonolens.dsp.signal import analysis_chunks, check_channel
@@ -41,7 +41,6 @@ from sonolens.dsp.tiles import (
 )
 from sonolens.dsp.windows import stft_window
 
-FRAMES_PER_BLOCK = 256
 OVERVIEW_STEP = 4  # overview2 columns per overview column
 STORED_BYTES = 64 * 2**20  # ~3 min of 44.1 kHz audio at full resolution (n_fft 2048, hop 512)
 _AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
@@ -124,18 +123,10 @@ def spectrogram_blocks(
     p = plan.params
     chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=plan.sr,
                              channel=p.channel)
-    blocks = _frame_blocks(chunks, n_fft=p.n_fft, hop_length=p.hop_length)
+    blocks = frame_blocks(chunks, n_fft=p.n_fft, hop_length=p.hop_length)
     with contextlib.closing(ordered_map(plan.compute, blocks, workers=workers)) as results:
         for block, values in results:
             yield block.start, values
-
-
-def _frame_blocks(chunks: Iterable[np.ndarray], *, n_fft: int, hop_length: int
-                  ) -> Iterator[FrameBlock]:
-    blocker = FrameBlocker(n_fft=n_fft, hop_length=hop_length, frames_per_block=FRAMES_PER_BLOCK)
-    for chunk in chunks:
-        yield from blocker.push(chunk)
-    yield from blocker.finish()
 
 
 @dataclass
