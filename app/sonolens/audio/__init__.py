@@ -1,6 +1,12 @@
-"""Decoding: soundfile first, PyAV for what libsndfile cannot read; random access by frame."""
+"""Decoding: soundfile first, PyAV for what libsndfile cannot read; random access by frame.
+
+The rest of the app reads audio through the protocols of :mod:`sonolens.audio.protocol`
+(:class:`AudioSource`, :class:`AudioFile`, :class:`Playable`); :func:`open_source` opens a
+file as one.
+"""
 
 from sonolens.audio.info import AudioInfo
-from sonolens.audio.source import AudioSource, open_source
+from sonolens.audio.protocol import AudioFile, AudioSource, Playable
+from sonolens.audio.source import open_source
 
-__all__ = ["AudioInfo", "AudioSource", "open_source"]
+__all__ = ["AudioFile", "AudioInfo", "AudioSource", "Playable", "open_source"]

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioSource
 from sonolens.core.features import FEATURES, feature_columns
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress

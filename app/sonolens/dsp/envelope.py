@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioSource
 from sonolens.core.progress import Progress
 
 FANOUT = 4

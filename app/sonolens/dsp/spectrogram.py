@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioSource
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
