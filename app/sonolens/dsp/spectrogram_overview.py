@@ -44,7 +44,6 @@ class Overviews:
                 self.overview2 = np.zeros((math.ceil(n_overview / OVERVIEW_STEP), self.n_rows),
                                           np.float32)
 
-
     def _overview_levels(self) -> list[tuple[int, int, np.ndarray]]:
         """[(stored columns per column, filled columns, array)] finest first; each read
         count before its array, like ``filled``."""
@@ -79,7 +78,6 @@ class Overviews:
         if not parts:
             return np.zeros((0, self.n_rows), dtype=np.float32)
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
 
     def _update_overview(self) -> None:
         """Pool the newly whole groups into the overview, and those into overview2."""

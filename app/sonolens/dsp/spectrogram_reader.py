@@ -86,7 +86,6 @@ class ImageReader(Overviews, DetailTiles):
         pooled = self._pooled_from(levels[:level], values, c0, c1, factor)
         return self._as_image(pooled, c0 * k, factor * k)
 
-
     def _as_image(self, pooled: np.ndarray, first_frame: int, frames_per_column: int
                   ) -> tuple[np.ndarray, tuple[float, float]]:
         """(n_cols, n_rows) pooled columns -> (n_rows, n_cols) image and its x span (s);

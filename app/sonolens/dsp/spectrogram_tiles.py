@@ -16,7 +16,7 @@ from sonolens.dsp.tiles import TILE_COLUMNS, TileCache, TileKey, detail_level
 
 class DetailTiles:
     """Mixin of :class:`~sonolens.dsp.spectrogram_store.Spectrogram`: the tiles a view
-    needs, and the tile columns it reads them from."""
+    needs (tiles computed on demand when the stored columns are too coarse)."""
 
     n_rows: int
     n_frames: int
