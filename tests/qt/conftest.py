@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from sonolens.audio.source import BLOCK_FRAMES, AudioSource
+from sonolens.audio.source import BLOCK_FRAMES, FileSource
 
 # PortAudio plays into an ALSA `file` PCM (DESIGN §11) so the window can really play here;
 # TAP_FILE (default /dev/null) says where the played samples go. Must precede sounddevice.
@@ -89,7 +89,7 @@ def permits(monkeypatch) -> Iterator[threading.Semaphore]:
     hands out (``permits.release(k)``), so "k blocks analysed" is a fact the test controls.
     At the end every waiting job is let through."""
     gate = threading.Semaphore(0)
-    original = AudioSource.blocks
+    original = FileSource.blocks
 
     def paced(self, blocksize: int = BLOCK_FRAMES, start: int = 0):
         for block in original(self, blocksize, start):
@@ -97,6 +97,6 @@ def permits(monkeypatch) -> Iterator[threading.Semaphore]:
                 gate.acquire(timeout=60)
             yield block
 
-    monkeypatch.setattr(AudioSource, "blocks", paced)
+    monkeypatch.setattr(FileSource, "blocks", paced)
     yield gate
     gate.release(100000)

@@ -137,7 +137,7 @@ def test_no_audio_device_disables_playback_with_reason(qtbot, make_main_window, 
 
 
 def test_missing_portaudio_disables_playback(qtbot, make_main_window, monkeypatch):
-    import sonolens.audio.playback as playback
+    import sonolens.audio.playback.devices as playback
 
     def broken():
         raise PlaybackUnavailable("PortAudio (libportaudio2) is not installed")

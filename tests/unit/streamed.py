@@ -12,7 +12,7 @@ from collections.abc import Generator, Iterator
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio import AudioSource
 from sonolens.core.errors import ParameterError
 from sonolens.core.progress import Progress
 from sonolens.dsp.envelope import WaveformEnvelope

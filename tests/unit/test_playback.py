@@ -419,7 +419,7 @@ def _scenario(name: str, wav: str, options: dict[str, Any]) -> dict[str, Any]:
         report["at_gate"] = player.position
         player.pause()
         source.released.set()
-        _wait(lambda: player._write - player._read >= 4096, "the ring to refill")
+        _wait(lambda: player._ring.write - player._ring.read >= 4096, "the ring to refill")
         report["paused_state"] = player.state
         report["paused_positions"] = [player.position]
         time.sleep(0.01)

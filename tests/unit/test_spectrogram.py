@@ -254,7 +254,8 @@ def test_close_mid_way_stops_workers(mono_file):
 def test_overview_gives_the_same_pixels_as_pooling_every_column(seed, n_frames, columns):
     """Whole-file views read the overviews; the image equals max-pooling all stored columns."""
     from sonolens.core.params import AnalysisParams as Params
-    from sonolens.dsp.spectrogram import OVERVIEW_STEP, Spectrogram, max_pool_rows
+    from sonolens.dsp.pooling import max_pool_rows
+    from sonolens.dsp.spectrogram import OVERVIEW_STEP, Spectrogram
 
     rng = np.random.default_rng(seed)
     n_rows = 7
@@ -344,10 +345,10 @@ def test_store_repools_when_the_file_outgrows_its_header(first_k):
     np.testing.assert_array_equal(image, want.T)
     assert spec.overview_factor > 1  # rebuilt after re-pooling
     image, _ = spec.image(0.0, spec.duration, 5)  # through the rebuilt overview
-    from sonolens.dsp.spectrogram import _group_factor
+    from sonolens.dsp.pooling import group_factor
 
     f = spec.overview_factor
-    factor = _group_factor(0, len(want), 5)
+    factor = group_factor(0, len(want), 5)
     assert factor >= f  # the overview serves this view
     factor = math.ceil(factor / f) * f
     assert image.shape[1] <= 5

@@ -2,6 +2,7 @@
 
 librosa seeks to frame ``int(offset * sr_native)`` and reads ``int(duration * sr_native)``
 frames at the native rate, before mixing to mono and resampling; so does this.
+An :class:`Excerpt` is an :class:`~sonolens.audio.protocol.AudioSource` of its own.
 """
 
 from __future__ import annotations
@@ -12,17 +13,19 @@ from pathlib import Path
 import numpy as np
 
 from sonolens.audio.info import AudioInfo
-from sonolens.audio.source import BLOCK_FRAMES, AudioSource
+from sonolens.audio.protocol import BLOCK_FRAMES, AudioSource
+from sonolens.audio.source import FileSource
 from sonolens.core.errors import AudioError, ParameterError
 
 
 class Excerpt:
-    """Frames [start, stop) of ``source``; the reading interface the analysis uses.
+    """Frames [start, stop) of ``source`` (a file source: it has ``path`` and ``info``).
 
-    ``stop`` None means the end of the data. Closing the excerpt does not close the source.
+    ``stop`` None means the end of the data. Frame 0 of the excerpt is frame ``start`` of
+    the source. Closing the excerpt does not close the source.
     """
 
-    def __init__(self, source: AudioSource, start: int, stop: int | None) -> None:
+    def __init__(self, source: FileSource, start: int, stop: int | None) -> None:
         self.source = source
         self.start = start
         self.stop = stop
@@ -50,8 +53,20 @@ class Excerpt:
         return max(0, end - self.start)
 
     @property
+    def length_known(self) -> bool:
+        return self.source.length_known
+
+    @property
     def warnings(self) -> list[str]:
         return self.source.warnings
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Frames [start, stop) of the excerpt as float32 (n, channels); shorter at its end."""
+        start = max(0, int(start))
+        stop = max(start, int(stop))
+        if self.stop is not None:
+            stop = max(start, min(stop, self.stop - self.start))
+        return self.source.read(self.start + start, self.start + stop)
 
     def blocks(self, blocksize: int = BLOCK_FRAMES, start: int = 0) -> Iterator[np.ndarray]:
         """float32 (n, channels) blocks of the excerpt, from its frame ``start``."""
@@ -75,8 +90,8 @@ class Excerpt:
         """Nothing to release: the source is closed by its owner."""
 
 
-def excerpt(source: AudioSource, *, offset: float = 0.0,
-            duration: float | None = None) -> AudioSource | Excerpt:
+def excerpt(source: FileSource, *, offset: float = 0.0,
+            duration: float | None = None) -> AudioSource:
     """``source`` cut to ``duration`` seconds from ``offset`` seconds (librosa's rounding).
 
     Returns ``source`` itself when nothing is cut. Raises ParameterError for a negative

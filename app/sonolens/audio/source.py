@@ -1,4 +1,10 @@
-"""``open_source(path) -> AudioSource``: checked opening, sequential blocks, random access.
+"""``open_source(path) -> FileSource``: checked opening, sequential blocks, random access.
+
+:class:`FileSource` implements :class:`sonolens.audio.protocol.AudioFile`; nothing outside
+``sonolens.audio`` names it (they use the protocols). ``AudioSource`` here is the protocol,
+under the name this module's class had before: code written then (other branches of issue
+15) still imports it from here until merged; tests/unit/test_audio_source_protocol.py
+flags such imports outside ``sonolens.audio`` (import from ``sonolens.audio``).
 
 Samples are float32 in [-1, 1], shape (n_frames, n_channels), native rate, all channels.
 NaN/Inf samples become 0 and add a warning. Formats that do not seek sample-exactly
@@ -7,7 +13,7 @@ NaN/Inf samples become 0 and add a warning. Formats that do not seek sample-exac
 Damaged files give what is decodable, with a warning: a WAV whose header was never
 finalised is read through corrected sizes (:mod:`sonolens.audio.wav_header`); a file cut
 short yields its decodable prefix. A header's frame count is never trusted for sizing
-buffers beyond what the file's size could hold (see :attr:`AudioSource.frames`).
+buffers beyond what the file's size could hold (see :attr:`FileSource.frames`).
 """
 
 from __future__ import annotations
@@ -23,10 +29,11 @@ import numpy as np
 from sonolens.audio import pyav_decoder, soundfile_decoder, wav_header
 from sonolens.audio.decode_cache import DecodeCache
 from sonolens.audio.info import AudioInfo
+from sonolens.audio.protocol import BLOCK_FRAMES
+from sonolens.audio.protocol import AudioSource as AudioSource  # the old name: see the doc
 from sonolens.audio.soundfile_decoder import DecodeStopped, Patch
 from sonolens.core.errors import AudioError
 
-BLOCK_FRAMES = 65536
 #: Upper bound on frames per byte of a file whose frame count is not proven: 1/16 bit per
 #: sample and channel, below any real codec (Opus at 6 kbit/s spends ~1/8 bit).
 MAX_FRAMES_PER_BYTE = 128
@@ -35,7 +42,7 @@ MAX_FRAMES_PER_BYTE = 128
 _COMPRESSED = frozenset({"FLAC"})
 
 
-class AudioSource:
+class FileSource:
     """An opened audio file. Use :func:`open_source`; close it (or use ``with``)."""
 
     def __init__(self, info: AudioInfo, backend: str, *, patch: Patch = (),
@@ -170,7 +177,7 @@ class AudioSource:
                 self._cache.close()
                 self._cache = None
 
-    def __enter__(self) -> AudioSource:
+    def __enter__(self) -> FileSource:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -211,7 +218,7 @@ class AudioSource:
             self._stopped = f"decoding stopped at {position / rate:.2f} s{why}"
 
 
-def open_source(path: str | os.PathLike[str]) -> AudioSource:
+def open_source(path: str | os.PathLike[str]) -> FileSource:
     """Open ``path`` for reading, or raise :class:`AudioError` saying why not in plain words."""
     file = Path(path)
     size = _check_file(file)
@@ -229,7 +236,7 @@ def open_source(path: str | os.PathLike[str]) -> AudioSource:
     if info.samplerate <= 0:
         raise AudioError(file, "the file declares an invalid sample rate")
     note = _header_note(layout, info.samplerate) if backend == "soundfile" else None
-    source = AudioSource(info, backend, patch=patch, header_note=note, file_size=size)
+    source = FileSource(info, backend, patch=patch, header_note=note, file_size=size)
     _check_decodable(source)
     return source
 
@@ -282,7 +289,7 @@ def _probe_pyav(file: Path, errors: list[str]) -> AudioInfo:
         raise AudioError(file, f"not an audio file ({exc})") from None
 
 
-def _check_decodable(source: AudioSource) -> None:
+def _check_decodable(source: FileSource) -> None:
     """Decode the first block: catches codecs we cannot decode and files with no samples."""
     blocks = source.blocks(blocksize=4096)
     try:

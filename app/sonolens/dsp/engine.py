@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioSource
 from sonolens.core.catalog import CATALOG, Feature
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
@@ -28,7 +28,7 @@ from sonolens.dsp import spectral
 from sonolens.dsp.columns import ColumnBuffer
 from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
 from sonolens.dsp.frame_features import BlockSpectra
-from sonolens.dsp.framing import FrameBlock, FrameBlocker, frame_count
+from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spool import SignalSpool
@@ -36,8 +36,6 @@ from sonolens.dsp.stft import power_block_fast, stft_block
 from sonolens.dsp.table import FeatureTable
 from sonolens.dsp.tuning import TuningPeaks
 from sonolens.dsp.windows import stft_window
-
-FRAMES_PER_BLOCK = 256
 
 
 @dataclass(frozen=True)
@@ -136,7 +134,8 @@ def extract_features(
     spool = SignalSpool() if plan.second_pass else None
     try:
         first = _Pass1(plan)
-        blocks = _frame_blocks(spool.tee(chunks) if spool else chunks, plan)
+        blocks = frame_blocks(spool.tee(chunks) if spool else chunks, n_fft=params.n_fft,
+                              hop_length=params.hop_length)
         for block, result in ordered_map(first.compute, blocks, workers=workers):
             first.add(result)
             if spectrogram is not None:
@@ -153,7 +152,8 @@ def extract_features(
             second = _Pass2(plan, first)
             tuning = second.tuning
             done = first.n_frames
-            blocks = _frame_blocks(spool.replay(), plan)
+            blocks = frame_blocks(spool.replay(), n_fft=params.n_fft,
+                                  hop_length=params.hop_length)
             for block, result in ordered_map(second.compute, blocks, workers=workers):
                 second.add(result)
                 finished = min(done + block.start + block.n_frames, total)
@@ -173,14 +173,6 @@ def _tapped(blocks: Iterable[np.ndarray], see: Callable[[np.ndarray], None]
     for block in blocks:
         see(block)
         yield block
-
-
-def _frame_blocks(chunks: Iterable[np.ndarray], plan: _Plan) -> Iterator[FrameBlock]:
-    blocker = FrameBlocker(n_fft=plan.params.n_fft, hop_length=plan.params.hop_length,
-                           frames_per_block=FRAMES_PER_BLOCK)
-    for chunk in chunks:
-        yield from blocker.push(chunk)
-    yield from blocker.finish()
 
 
 def _column_order(plan: _Plan) -> list[str]:

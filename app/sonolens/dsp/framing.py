@@ -8,10 +8,13 @@ so concatenating the blocks' results equals processing the whole signal at once.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
+
+FRAMES_PER_BLOCK = 256
+"""Frames per block of the analysis passes (engine and spectrogram)."""
 
 
 def frame_count(n_samples: int, *, n_fft: int, hop_length: int) -> int:
@@ -98,3 +101,12 @@ class FrameBlocker:
         if keep_from > 0:
             self._buffer = self._buffer[keep_from:].copy()
             self._buffer_offset += keep_from
+
+
+def frame_blocks(chunks: Iterable[np.ndarray], *, n_fft: int, hop_length: int,
+                 frames_per_block: int = FRAMES_PER_BLOCK) -> Iterator[FrameBlock]:
+    """Blocks of centred frames of a stream of mono float32 ``chunks``, to its end."""
+    blocker = FrameBlocker(n_fft=n_fft, hop_length=hop_length, frames_per_block=frames_per_block)
+    for chunk in chunks:
+        yield from blocker.push(chunk)
+    yield from blocker.finish()

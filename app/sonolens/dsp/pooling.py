@@ -37,3 +37,12 @@ def pool_rows(data: np.ndarray, factor: int, reduce: np.ufunc) -> np.ndarray:
         tail = reduce.reduce(data[whole * factor :], axis=0, keepdims=True)
         pooled = np.concatenate((pooled, tail))
     return pooled
+
+
+def group_factor(c0: int, c1: int, max_columns: int) -> int:
+    """Smallest pooling factor whose aligned groups over columns [c0, c1) number at most
+    ``max_columns``."""
+    factor = max(1, math.ceil((c1 - c0) / max_columns))
+    while math.ceil((c1 - (c0 // factor) * factor) / factor) > max_columns:
+        factor += 1
+    return factor

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 import numpy as np
 
+from sonolens.audio.protocol import Playable
 from sonolens.core.errors import ParameterError
 
 
@@ -49,7 +50,7 @@ def analysis_chunks(
 _RESAMPLE_MARGIN_S = 0.1  # soxr HQ's filter settles well within this (a few ms)
 
 
-def analysis_segment(source, start: int, stop: int, *, sr: int, channel: int | None
+def analysis_segment(source: Playable, start: int, stop: int, *, sr: int, channel: int | None
                      ) -> np.ndarray:
     """Samples [start, stop) of the analysis signal (mono or ``channel``, at ``sr`` Hz),
     float32 (stop - start,), zeros outside the file: random access to what

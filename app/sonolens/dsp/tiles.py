@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from sonolens.audio.protocol import Playable
 from sonolens.core.progress import Progress
 from sonolens.dsp.framing import FrameBlock
 from sonolens.dsp.pooling import max_pool_rows
@@ -96,7 +97,7 @@ class TileCache:
         return [key for key in keys if key not in self._tiles]
 
 
-def compute_tile(source, plan, key: TileKey, n_frames: int
+def compute_tile(source: Playable, plan, key: TileKey, n_frames: int
                  ) -> Generator[Progress, None, np.ndarray]:
     """Tile ``key`` of ``plan``'s spectrogram of ``source`` (``n_frames`` frames in all).
 

@@ -3,6 +3,11 @@
 Pass 1 keeps only the spectral peaks (pitch, magnitude) that librosa's ``piptrack`` finds
 between 150 Hz and 4 kHz; :func:`estimate` then applies librosa's global median threshold
 and histogram. Peak arithmetic repeats librosa's float32/float64 steps so the tuning is equal.
+
+Peaks are librosa's ``util.localmax`` (``x[i] > x[i-1] and x[i] >= x[i+1]``), vectorised over
+a block. ``scipy.signal.find_peaks`` is not used: it is 1-D only, takes a flat peak's middle
+instead of its left edge and skips a plateau that rises again, so its peaks (and then the
+tuning) differ from librosa's on flat-topped spectra (tests/unit/test_tuning_peaks.py).
 """
 
 from __future__ import annotations

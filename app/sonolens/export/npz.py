@@ -23,7 +23,7 @@ from typing import IO
 
 import numpy as np
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioSource
 from sonolens.core.errors import OutputError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio.protocol import AudioFile
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.results import (
@@ -52,7 +52,7 @@ class Document(QObject):
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.generation = 0
-        self.source: AudioSource | None = None
+        self.source: AudioFile | None = None
         self.params = params or AnalysisParams()
         self.view = view or ViewSettings()
         self.results: dict[str, Any] = {}  # model.results key -> result
@@ -103,7 +103,7 @@ class Document(QObject):
         return match == "params" or token.kind in ("", self.view.kind)
 
     # -- setters -------------------------------------------------------------------------
-    def set_source(self, source: AudioSource | None) -> None:
+    def set_source(self, source: AudioFile | None) -> None:
         """Replace the open recording (the previous one is closed)."""
         if source is self.source:
             return
@@ -121,7 +121,7 @@ class Document(QObject):
             previous.close()
         self.audio_changed.emit()
 
-    def _fit_params_to(self, source: AudioSource) -> None:
+    def _fit_params_to(self, source: AudioFile) -> None:
         """Drop choices the new file cannot honour (a missing channel, fmin/fmax past
         Nyquist), saying so in the warnings."""
         p = self.params

@@ -8,7 +8,7 @@ from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
-from sonolens.audio.source import AudioSource
+from sonolens.audio import AudioSource
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.workers.jobs import frame_ranges

@@ -7,14 +7,14 @@ from collections.abc import Generator
 from dataclasses import replace
 from pathlib import Path
 
-from sonolens.audio.source import AudioSource, open_source
+from sonolens.audio import AudioFile, AudioSource, open_source
 from sonolens.core.catalog import CATALOG, Drawn
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress, relay
 from sonolens.dsp.signal import to_mono
 
 
-def open_job(path: str | Path) -> Generator[Progress, None, AudioSource]:
+def open_job(path: str | Path) -> Generator[Progress, None, AudioFile]:
     """Open and check ``path`` (decoder probe, readable data) off the GUI thread."""
     yield Progress(0, 1, "opening")
     source = open_source(path)
