@@ -1,9 +1,10 @@
 """File > Batch Export…: a folder of recordings to one table, as ``sonolens dataset`` writes.
 
 The dialog only collects choices and shows progress: the work is the same Qt-free
-generator (``export.dataset_batch.make_dataset``) run on the window's JobRunner, with the
-window's analysis settings. Cancel stops it at the next block (rows finished so far are
-kept, so Resume continues). When done, the output's folder is opened.
+generator (``export.dataset_batch.make_dataset``, as ``workers.export_jobs.dataset_job``)
+run on the window's JobRunner, with the window's analysis settings. Cancel stops it at the
+next block (rows finished so far are kept, so Resume continues). When done, the output's
+folder is opened.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import SonolensError
 from sonolens.core.params import AnalysisParams
 from sonolens.export.dataset_table import STATISTICS, DatasetSpec
+from sonolens.workers.export_jobs import dataset_job
 from sonolens.workers.runner import JobRunner
 
 KEY_BATCH = "batch-export"
@@ -169,8 +171,6 @@ class BatchDialog(QDialog):
     # -- running -------------------------------------------------------------------------
     def start(self) -> None:
         """Submit the run with the current choices (a message if they are incomplete)."""
-        from sonolens.export.dataset_batch import make_dataset
-
         folder, output = self.folder_edit.text().strip(), self.output_edit.text().strip()
         if not folder or not output:
             self._say("Choose a folder and an output file.", error=True)
@@ -185,8 +185,8 @@ class BatchDialog(QDialog):
         self.progress.setValue(0)
         self._say("Starting…")
         self._set_running(True)
-        self.runner.submit(KEY_BATCH, lambda: make_dataset(folder, output, spec, jobs=jobs,
-                                                           resume=resume),
+        self.runner.submit(KEY_BATCH, lambda: dataset_job(folder, output, spec, jobs=jobs,
+                                                          resume=resume),
                            token=Path(output))
 
     def cancel(self) -> None:

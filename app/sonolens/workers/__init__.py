@@ -1,5 +1,9 @@
 """Background work (QtCore only; DESIGN §3): ``JobRunner`` runs generator jobs on QThreads.
 
+The window's jobs are plain generators: analysis in ``jobs``, exports in ``export_jobs``;
+``registry`` says which job computes which Document result and how it is accepted, and
+``analysis.AnalysisCoordinator`` submits them as the Document changes.
+
 ``JobRunner`` is re-exported lazily so that ``sonolens.workers.jobs`` (plain generators)
 can be imported without loading Qt.
 """

@@ -38,6 +38,16 @@ def spectrogram_npz_job(source: AudioSource, params: AnalysisParams, kind: str, 
     return (yield from export_spectrogram_npz(source, params, kind, path))
 
 
+def dataset_job(root: Path | str, output: Path | str, spec: Any, *, jobs: int = 1,
+                resume: bool = False) -> Generator[Progress, None, Any]:
+    """File > Batch Export: every audio file under ``root`` to one table at ``output``, as
+    ``sonolens dataset`` writes it (export.dataset_batch.make_dataset; returns its
+    DatasetRun)."""
+    from sonolens.export.dataset_batch import make_dataset
+
+    return (yield from make_dataset(root, output, spec, jobs=jobs, resume=resume))
+
+
 def selection_wav_job(source: AudioSource, start: int, stop: int, path: Path, subtype: str
                       ) -> Generator[Progress, None, Path]:
     """Write frames [start, stop) (all channels) to a WAV file, streaming block by block
