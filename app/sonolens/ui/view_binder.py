@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject
 
+from sonolens.core.catalog import CATALOG
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
 from sonolens.model.settings import Settings
@@ -34,11 +35,12 @@ class ViewBinder(QObject):
         view, views = self.document.view, self.views
         views.spectrogram.set_view(view)
         views.waveform.set_channel(view.waveform_channel)
-        if view.lower_view == "features":
-            views.lower.setCurrentWidget(views.feature_plot)
-        else:
+        if view.lower_view in CATALOG.matrix_views():
             views.matrix.set_kind(view.lower_view, view.colormap)
             views.lower.setCurrentWidget(views.matrix)
+        else:  # a view of curves
+            views.feature_plot.set_view(view.lower_view)
+            views.lower.setCurrentWidget(views.feature_plot)
 
     def _on_document_result_changed(self, key: str) -> None:
         draw = self._drawers.get(key)

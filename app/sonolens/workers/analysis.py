@@ -61,6 +61,7 @@ class AnalysisCoordinator(QObject):
         self._partial_seen: dict[str, tuple[int, tuple]] = {}  # see _changed
         self._analysis_kind: str | None = None  # the kind the running analysis job draws
         self._running: dict[str, JobEntry] = {}  # runner key -> the entry last submitted
+        self._features_wanted: tuple[str, ...] = ()  # what the last features job computes
         self._cancelled_for_open = False
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
@@ -99,6 +100,13 @@ class AnalysisCoordinator(QObject):
         self._running[entry.key] = entry
         self.runner.submit(entry.key, lambda: entry.run(*args, **kwargs), token=token)
 
+    def wanted_features(self) -> tuple[str, ...]:
+        """The catalog's default features, plus the opt-in ones the view shows (a lower
+        view or an overlay of theirs), with what they need, in catalog order."""
+        view = self.document.view
+        shown = set(view.overlays) | {f.name for f in CATALOG.in_view(view.lower_view)}
+        return CATALOG.with_needs(set(CATALOG.default_names) | shown)
+
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
         """Features; with ``with_spectrogram`` also the display spectrogram from the same
@@ -107,12 +115,13 @@ class AnalysisCoordinator(QObject):
         if source is None:
             return
         self._analysis_kind = kind if with_spectrogram else None
+        self._features_wanted = features = self.wanted_features()
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
             self._submit(ANALYSIS, source, params, kind, envelope=with_envelope,
-                         token=self.document.token(kind))
+                         features=features, token=self.document.token(kind))
         else:
-            self._submit(FEATURES_ONLY, source, params, token=self.document.token())
+            self._submit(FEATURES_ONLY, source, params, features, token=self.document.token())
 
     def _submit_spectrogram(self) -> None:
         source, params = self.document.source, self.document.params
@@ -142,6 +151,7 @@ class AnalysisCoordinator(QObject):
                                  self.document.token(self.document.view.kind))
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
+        self._compute_shown_features()
         kind = self.document.view.kind
         if previous.kind == kind:
             return
@@ -150,6 +160,20 @@ class AnalysisCoordinator(QObject):
             self.runner.cancel(KEY_SPECTROGRAM)
         else:
             self._submit_spectrogram()
+
+    def _compute_shown_features(self) -> None:
+        """An opt-in feature the view now shows (poly_features' lower view) and the table
+        lacks: compute the features again with it (the table on screen stays until then).
+        A first pass still running is restarted with it, so one pass computes everything."""
+        wanted = set(self.wanted_features())
+        if self.document.source is None or wanted <= set(self._features_wanted):
+            return
+        if self.runner.is_busy(KEY_FEATURES) and self._analysis_kind is not None:
+            envelope = self.document.envelope
+            self._submit_features(with_spectrogram=True,
+                                  with_envelope=envelope is None or not envelope.complete)
+        else:
+            self._submit_features()
 
     # -- runner events -------------------------------------------------------------------
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:

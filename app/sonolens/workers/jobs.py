@@ -35,12 +35,14 @@ DRAWN_CURVES = tuple(column for feature in CATALOG.drawn_as(Drawn.LOWER_CURVE, D
                      for column in feature.columns(AnalysisParams()))
 
 
-def features_job(source: AudioSource, params: AnalysisParams):
-    """Every per-frame feature of ``source`` (a FeatureTable); no partial results (a
-    recompute keeps the complete table on screen until the new one is done)."""
+def features_job(source: AudioSource, params: AnalysisParams,
+                 features: tuple[str, ...] | None = None):
+    """The per-frame ``features`` of ``source`` (catalog names; None: the default ones) as
+    a FeatureTable; no partial results (a recompute keeps the complete table on screen
+    until the new one is done)."""
     from sonolens.dsp.engine import extract_features  # scipy.fft: not on the start-up path
 
-    table = yield from relay(extract_features(source, params),
+    table = yield from relay(extract_features(source, params, features),
                              lambda progress: replace(progress, partial=None))
     return _with_curve_pyramids(table)
 
@@ -58,7 +60,7 @@ def _with_curve_pyramids(table):
 
 
 def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
-                 envelope: bool = False):
+                 envelope: bool = False, features: tuple[str, ...] | None = None):
     """Features, the ``kind`` display spectrogram (same STFT) and, with ``envelope``, the
     waveform envelope (same decode) in one pass: returns (table, spectrogram, envelope).
 
@@ -74,7 +76,7 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     plan, spec, _ = new_spectrogram(source, params, kind)
     env = (WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames)
            if envelope else None)
-    job = extract_features(source, params, spectrogram=(plan, spec),
+    job = extract_features(source, params, features, spectrogram=(plan, spec),
                            on_source_block=env.append if env is not None else None)
     last = {"table": None, "taken": -math.inf}  # the last snapshot, the progress it was at
 

@@ -53,6 +53,8 @@ class FeaturePlot(TimeView):
         self._right_range = (0.0, 1.0)  # values of the right-axis curve shown top to bottom
         self.features = None
         self.plot.getViewBox().sigYRangeChanged.connect(self._follow_left_range)
+        self.plot.getViewBox().sigResized.connect(self._follow_left_range)
+        self._second_axis.geometryChanged.connect(self._follow_left_range)
         self.set_view(DEFAULT_VIEW)
 
     @property
@@ -123,8 +125,22 @@ class FeaturePlot(TimeView):
         return lo + (np.asarray(values, dtype=np.float64) - rlo) * ((hi - lo) / (rhi - rlo))
 
     def _follow_left_range(self, *_args) -> None:
-        if self.right_axis is not None:
-            self.right_axis.setRange(*self._right_range)
+        """The right axis's labels at the heights the right-axis curve is drawn: its
+        values span the plot area, and the axis (a cell of its own, as tall as the plot
+        with its time axis) extends that scale over its own height."""
+        axis = self.right_axis
+        if axis is None:
+            return
+        lo, hi = self._right_range
+        area = self.plot.getViewBox().sceneBoundingRect()
+        # the axis's own cell (its bounding rect reaches 15 px past it, for end labels)
+        box = axis.mapRectToScene(axis.mapRectFromParent(axis.geometry()))
+        if area.height() <= 0 or box.height() <= 0:
+            axis.setRange(lo, hi)
+            return
+        per_pixel = (hi - lo) / area.height()
+        axis.setRange(lo - (box.bottom() - area.bottom()) * per_pixel,
+                      hi + (area.top() - box.top()) * per_pixel)
 
     def clear_data(self) -> None:
         self.set_features(None)
