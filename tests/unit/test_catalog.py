@@ -43,6 +43,13 @@ def test_every_kernel_is_a_dsp_function():
             assert not feature.kernel and feature.stage in ("contrast", "chroma", "mfcc")
 
 
+def test_every_kind_kernel_is_a_dsp_function():
+    for kind in CATALOG.kinds:
+        module, function = kind.kernel.split(":")
+        assert callable(getattr(importlib.import_module(f"sonolens.dsp.{module}"), function))
+        assert kind.rows in ("fft", "mel")
+
+
 def test_tables_are_derived():
     assert list(VIEW_KINDS) == [k.name for k in CATALOG.kinds]
     assert {k.name: k.variable for k in CATALOG.kinds} == SPECTROGRAM_VARIABLES

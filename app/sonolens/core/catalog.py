@@ -98,6 +98,9 @@ class SpectrogramKind:
     to others leaves it as it is). ``db``: values in dB (the dB range applies).
     ``rows``: "fft" (bin frequencies) or "mel" (mel band centres). ``librosa``: the
     "Copy as Python" lines that make ``variable`` from ``S`` (``{db_range}`` is filled in).
+    ``kernel``: ``"module:function"`` in ``sonolens.dsp`` (``dsp/spectrogram_kinds.py``):
+    (|X|, |X|^2 or None, plan) -> values; ``power``: whether it needs |X|^2 (then |X| is
+    squared in place and not passed).
     """
 
     name: str
@@ -109,6 +112,8 @@ class SpectrogramKind:
     rows: str = "fft"
     fields: tuple[str, ...] = ()
     librosa: tuple[str, ...] = ()
+    kernel: str = ""
+    power: bool = True
 
 
 def _one(name: str) -> Callable[[AnalysisParams], tuple[str, ...]]:
@@ -176,14 +181,16 @@ FEATURES: tuple[Feature, ...] = (
 )
 
 SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (
-    SpectrogramKind("magnitude", "Linear magnitude", "amplitude", cli="linear", variable="S"),
+    SpectrogramKind("magnitude", "Linear magnitude", "amplitude", cli="linear", variable="S",
+                    kernel="spectrogram_kinds:magnitude", power=False),
     SpectrogramKind("power", "Power", "power", cli="power", variable="S_power",
-                    librosa=("S_power = S**2",)),
-    SpectrogramKind("db", "dB", "dB", cli="db", variable="S_db", db=True, librosa=(
+                    kernel="spectrogram_kinds:power", librosa=("S_power = S**2",)),
+    SpectrogramKind("db", "dB", "dB", cli="db", variable="S_db", db=True,
+                    kernel="spectrogram_kinds:db", librosa=(
         "S_db = librosa.amplitude_to_db(S, ref=np.max, top_db={db_range!r})  "
         "# dB re the loudest bin, as shown",)),
     SpectrogramKind("mel_db", "Mel dB", "dB", cli="mel", variable="M_db", db=True,
-                    rows="mel", fields=("n_mels",), librosa=(
+                    rows="mel", fields=("n_mels",), kernel="spectrogram_kinds:mel_db", librosa=(
         "M = librosa.feature.melspectrogram(S=S**2, sr=sr, n_fft=n_fft, n_mels=n_mels, "
         "fmin=fmin, fmax=fmax)",
         "M_db = librosa.power_to_db(M, ref=np.max, top_db={db_range!r})  "

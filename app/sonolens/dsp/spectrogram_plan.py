@@ -1,30 +1,25 @@
 """A spectrogram kind at one rate: its window and rows, and its values from STFT frames.
 
-Per frame (same ``y`` as librosa.load, exact float64 FFT rounded to complex64):
-
-- ``magnitude``: ``np.abs(librosa.stft(y, center=True))``
-- ``power``: magnitude**2
-- ``db``: ``librosa.amplitude_to_db(magnitude, ref=1.0, amin=1e-5, top_db=None)``
-- ``mel_db``: ``librosa.power_to_db(melspectrogram(S=power, ...), ref=1.0, amin=1e-10,
-  top_db=None)``
+Per frame (same ``y`` as librosa.load, exact float64 FFT rounded to complex64), the
+kind's catalog entry names its rows ("fft" bins or "mel" bands) and the kernel of
+``dsp/spectrogram_kinds.py`` that turns |X| into its values.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
-from sonolens.core.view_settings import SPECTROGRAM_KINDS
 from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
 from sonolens.dsp.framing import FrameBlock
 from sonolens.dsp.stft import stft_block
 from sonolens.dsp.windows import stft_window
-
-_AMIN_AMPLITUDE = 1e-5  # librosa.amplitude_to_db default
-_AMIN_POWER = 1e-10  # librosa.power_to_db default
 
 
 @dataclass(frozen=True)
@@ -40,6 +35,8 @@ class SpectrogramPlan:
     window: np.ndarray
     freqs: np.ndarray
     mel: np.ndarray | None
+    values: Callable[..., np.ndarray]  # the kind's kernel (dsp.spectrogram_kinds)
+    uses_power: bool = True
 
     @property
     def n_rows(self) -> int:
@@ -48,8 +45,9 @@ class SpectrogramPlan:
     def compute(self, block: FrameBlock) -> np.ndarray:
         """float32 (n_frames, n_rows) values of the block's frames (time-major)."""
         magnitude = np.abs(stft_block(block.frames(), self.window))
-        return self.from_magnitude(magnitude, np.square(magnitude, out=magnitude)
-                                   if self.kind != "magnitude" else None)
+        if self.uses_power:  # |X| is not needed again: square it in place
+            return self.values(None, np.square(magnitude, out=magnitude), self)
+        return self.values(magnitude, None, self)
 
     def from_magnitude(self, magnitude: np.ndarray, power: np.ndarray | None = None
                        ) -> np.ndarray:
@@ -57,28 +55,20 @@ class SpectrogramPlan:
 
         Lets the feature engine share its STFT with the display spectrogram.
         """
-        if self.kind == "magnitude":
-            return magnitude
-        if power is None:
-            power = np.square(magnitude)
-        if self.kind == "power":
-            return power
-        if self.kind == "db":  # amplitude_to_db squares, then power_to_db(amin=amin**2)
-            return 10.0 * np.log10(np.maximum(_AMIN_AMPLITUDE**2, power))
-        assert self.mel is not None
-        mel = power @ self.mel.T
-        return 10.0 * np.log10(np.maximum(_AMIN_POWER, mel))
+        return self.values(magnitude, power, self)
 
 
 def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> SpectrogramPlan:
     """Validate ``params`` and ``kind`` for ``sr`` (Hz) and precompute window and rows."""
     params.validate()
     params.validate_for_rate(sr)
-    if kind not in SPECTROGRAM_KINDS:
-        raise ParameterError(f"kind={kind!r} is not one of {', '.join(SPECTROGRAM_KINDS)}")
+    names = [k.name for k in CATALOG.kinds]
+    if kind not in names:
+        raise ParameterError(f"kind={kind!r} is not one of {', '.join(names)}")
+    entry = CATALOG.kind(kind)
     window = stft_window(params.window, params.frame_length, params.n_fft)
     mel = None
-    if kind == "mel_db":
+    if entry.rows == "mel":
         fmax = float(sr) / 2 if params.fmax is None else float(params.fmax)
         mel = mel_filterbank(sr=sr, n_fft=params.n_fft, n_mels=params.n_mels,
                              fmin=params.fmin, fmax=params.fmax)
@@ -87,4 +77,6 @@ def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> Spectro
         freqs = fft_frequencies(sr=sr, n_fft=params.n_fft)
     freqs = np.asarray(freqs, dtype=np.float64)
     freqs.setflags(write=False)
-    return SpectrogramPlan(kind, sr, params, window, freqs, mel)
+    module, function = entry.kernel.split(":")
+    values = getattr(importlib.import_module(f"sonolens.dsp.{module}"), function)
+    return SpectrogramPlan(kind, sr, params, window, freqs, mel, values, entry.power)
