@@ -75,3 +75,11 @@ def test_cli_choices_follow_the_catalog():
 def test_needs_bring_what_is_drawn_with_them():
     assert CATALOG.with_needs({"spectral_bandwidth"}) == ("spectral_centroid",
                                                           "spectral_bandwidth")
+
+
+def test_every_entry_names_a_result_a_registered_job_computes():
+    """Jobs are registered by the result key the catalog entries name."""
+    registry = pytest.importorskip("sonolens.workers.registry")  # QtCore: not in a bare env
+    for entry in (*CATALOG.features, *CATALOG.kinds):
+        assert entry.result in registry.RESULT_JOBS, entry.name
+        assert entry.result in registry.RESULT_JOBS[entry.result].computes

@@ -72,6 +72,7 @@ class Feature:
     default: bool = True  # among `sonolens extract`'s columns when --features is not given
     librosa: str = ""
     snippet_params: tuple[str, ...] = ()
+    result: str = "features"  # the Document result holding it (its job: workers.registry)
     curves: tuple[tuple[str, str], ...] = ()  # per-column (label, colour) of a multi-curve
     second_axis: bool = False  # the last curve against its own axis on the right (scales differ)
     kernel: str = ""
@@ -114,6 +115,7 @@ class SpectrogramKind:
     librosa: tuple[str, ...] = ()
     kernel: str = ""
     power: bool = True
+    result: str = "spectrogram"  # the Document result holding it (its job: workers.registry)
 
 
 def _one(name: str) -> Callable[[AnalysisParams], tuple[str, ...]]:

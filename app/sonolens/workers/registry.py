@@ -73,6 +73,8 @@ SPECTROGRAM_ONLY = JobEntry(KEY_SPECTROGRAM, jobs.spectrogram_job, (SPECTROGRAM,
 #: finer tiles of the current spectrogram, merged in as each is done
 DETAIL_TILES = JobEntry(KEY_DETAIL, jobs.detail_job, (DETAIL,), _as(DETAIL), _as(DETAIL))
 
-#: result key -> the job that computes it (the envelope only comes with the analysis)
+#: result key -> the job that computes it (the envelope only comes with the analysis).
+#: Every catalog entry names its result key (``Feature.result``, ``SpectrogramKind.result``):
+#: a feature computed by a job of its own (pitch, onsets) adds its key and entry here.
 RESULT_JOBS: dict[str, JobEntry] = {FEATURES: FEATURES_ONLY, SPECTROGRAM: SPECTROGRAM_ONLY,
                                     ENVELOPE: ANALYSIS, DETAIL: DETAIL_TILES}
