@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonolens.core.features import feature_columns
+from sonolens.core.catalog import CATALOG
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.python_snippet import SPECTROGRAM_VARIABLES, shown_features
@@ -34,8 +34,7 @@ def shown_arrays(table, spec, params: AnalysisParams, view: ViewSettings,
         values = values[:, keep]
     out = {"times": table.times, "freqs": freqs, "spectrogram": values}
     for name in shown_features(view):
-        columns = feature_columns(name, n_mfcc=params.n_mfcc,
-                                  contrast_bands=params.contrast_bands)
+        columns = CATALOG.columns(name, params)
         out[name] = np.stack([table.columns[c] for c in columns])
     return out
 

@@ -1,10 +1,8 @@
 """``open_source(path) -> FileSource``: checked opening, sequential blocks, random access.
 
 :class:`FileSource` implements :class:`sonolens.audio.protocol.AudioFile`; nothing outside
-``sonolens.audio`` names it (they use the protocols). ``AudioSource`` here is the protocol,
-under the name this module's class had before: code written then (other branches of issue
-15) still imports it from here until merged; tests/unit/test_audio_source_protocol.py
-flags such imports outside ``sonolens.audio`` (import from ``sonolens.audio``).
+``sonolens.audio`` names it (they use the protocols; tests/unit/test_audio_source_protocol.py
+checks).
 
 Samples are float32 in [-1, 1], shape (n_frames, n_channels), native rate, all channels.
 NaN/Inf samples become 0 and add a warning. Formats that do not seek sample-exactly
@@ -30,7 +28,6 @@ from sonolens.audio import pyav_decoder, soundfile_decoder, wav_header
 from sonolens.audio.decode_cache import DecodeCache
 from sonolens.audio.info import AudioInfo
 from sonolens.audio.protocol import BLOCK_FRAMES
-from sonolens.audio.protocol import AudioSource as AudioSource  # the old name: see the doc
 from sonolens.audio.soundfile_decoder import DecodeStopped, Patch
 from sonolens.core.errors import AudioError
 

@@ -245,6 +245,19 @@ class Catalog:
             wanted.update(self.feature(name).needs)
         return tuple(n for n in self.names if n in wanted)
 
+    def shown_by(self, overlays: frozenset[str] | set[str], lower_view: str
+                 ) -> tuple[str, ...]:
+        """The features a view draws (its overlays and its lower view's), with what they
+        need, in catalog order (Copy as Python computes these)."""
+        return self.with_needs(set(overlays) | {f.name for f in self.in_view(lower_view)})
+
+    def window_features(self, overlays: frozenset[str] | set[str], lower_view: str
+                        ) -> tuple[str, ...]:
+        """What the window computes and exports: the default features, plus the opt-in
+        ones its view shows, in catalog order."""
+        return self.with_needs(set(self.default_names) | set(self.shown_by(overlays,
+                                                                            lower_view)))
+
     def can_draw(self, name: str, columns: Container[str]) -> bool:
         """Whether ``columns`` hold feature ``name`` and every feature it needs."""
         return name in columns and all(n in columns for n in self.feature(name).needs)

@@ -1,12 +1,15 @@
 """Feature extraction in blocks: one STFT per block feeds every spectral feature.
 
-``extract_features(source, params)`` is a generator job: it yields :class:`Progress`
-after each block (a cancel checkpoint) and returns a :class:`FeatureTable`.
+``extract_features(source, params, features)`` is a generator job: it yields
+:class:`Progress` after each block (a cancel checkpoint) and returns a :class:`FeatureTable`.
+What to compute comes from the catalog (``core/catalog.py``): ``features`` are catalog
+names (default: its default ones), computed with what they need, returned in catalog order.
 
-Pass 1 (exact float64 FFT, as librosa): rms, zcr, centroid, bandwidth, rolloff, flatness,
-contrast peaks/valleys, the chroma tuning peaks and the maximum mel power.
-Global quantities are then fixed from pass 1's results: the tuning (librosa's median and
-histogram over all peaks) and the ``top_db`` floors of contrast and MFCC.
+Pass 1 (exact float64 FFT, as librosa): every per-block feature through the kernel its
+entry names (``dsp/frame_features.py``: rms, zcr, centroid, bandwidth, rolloff, flatness,
+poly_features, ...), plus contrast peaks/valleys, the chroma tuning peaks and the maximum
+mel power. Global quantities are then fixed from pass 1's results: the tuning (librosa's
+median and histogram over all peaks) and the ``top_db`` floors of contrast and MFCC.
 Pass 2 (float32 FFT, only if chroma or MFCC are wanted) replays the analysis signal
 from a spool and computes chroma with that tuning and MFCC with that floor.
 """

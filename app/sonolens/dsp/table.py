@@ -61,6 +61,12 @@ class FeatureTable:
                             self.sr, self.params, self.tuning, list(self.warnings),
                             self.complete)
 
+    def only(self, columns: set[str] | frozenset[str]) -> FeatureTable:
+        """The same frames with only ``columns`` (in this table's order; views, no copy)."""
+        return FeatureTable(self.times, {k: v for k, v in self.columns.items() if k in columns},
+                            self.sr, self.params, self.tuning, list(self.warnings),
+                            self.complete)
+
     def matrix(self) -> np.ndarray:
         """float64 (n_frames, n_columns) in column order."""
         if not self.columns:

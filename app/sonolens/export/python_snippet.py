@@ -39,8 +39,7 @@ def shown_features(view: ViewSettings) -> tuple[str, ...]:
 
     The bandwidth overlay is drawn around the centroid, so it brings the centroid along.
     """
-    wanted = set(view.overlays) | {f.name for f in CATALOG.in_view(view.lower_view)}
-    return CATALOG.with_needs(wanted)
+    return CATALOG.shown_by(view.overlays, view.lower_view)
 
 
 def python_snippet(

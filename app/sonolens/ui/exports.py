@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import SonolensError
 from sonolens.export.own_input import refuse_own_inputs
 from sonolens.model.document import Document
@@ -182,6 +183,11 @@ class Exporter(QObject):
             return
         doc = self.document
         table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]
+        # the default columns and the opt-in ones on screen (a view shown earlier may have
+        # left others in the table)
+        table = table.only({column for name in CATALOG.window_features(
+            doc.view.overlays, doc.view.lower_view) for column in CATALOG.columns(
+            name, table.params)})
         if selection_only and doc.selection is not None:
             table = table.between(*doc.selection)
         target = Path(path)

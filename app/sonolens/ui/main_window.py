@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.device_menu.aboutToShow.connect(
             lambda: self.transport_controls.fill_device_menu(self.device_menu))
         self.recent = RecentFiles(self.recent_menu, self.settings, self.open_path, parent=self)
-        self.themes = ThemeSwitcher(self.actions, self.settings, self.time_views, self.markers,
+        self.themes = ThemeSwitcher(self.actions, self.settings, self.time_views,
                                     self.spectrum_panel, parent=self)
         self.binder = ViewBinder(self.document, self.settings, self.views, parent=self)
         self._connect()

@@ -192,12 +192,12 @@ def style_spectrum_panel(panel, look: str) -> None:
     panel.set_colors(colors.curves[0], colors.curves[1])
 
 
-def style_time_views(views: list, markers: object, look: str) -> None:
+def style_time_views(views: list, look: str) -> None:
     """Give the window's time views the plot colours of ``look``: each view's background
     and axes, then every layer of its stack restyles itself (curves take
     ``PlotColors.curves`` in order, images style their colorbars, cursors pick a colour
     that shows over what lies under them; spectrogram overlays keep their colours), and
-    legend strips take the text colour. (``markers``: unused, its lines are layers.)
+    legend strips take the text colour.
     """
     colors = PLOT_COLORS[look]
     for view in views:

@@ -12,21 +12,19 @@ from sonolens.model.settings import Settings
 from sonolens.ui import theme
 from sonolens.ui.actions import Actions
 from sonolens.ui.spectrum_panel import SpectrumPanel
-from sonolens.ui.views.markers import TimeMarkers
 
 
 class ThemeSwitcher(QObject):
-    """Styles ``time_views``, ``markers`` and ``spectrum_panel``; ``theme`` is the
+    """Styles ``time_views`` (their layers) and ``spectrum_panel``; ``theme`` is the
     resolved theme ("light" or "dark") in use."""
 
     def __init__(self, actions: Actions, settings: Settings, time_views: Sequence[object],
-                 markers: TimeMarkers, spectrum_panel: SpectrumPanel,
+                 spectrum_panel: SpectrumPanel,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.actions = actions
         self.settings = settings
         self.time_views = list(time_views)
-        self.markers = markers
         self.spectrum_panel = spectrum_panel
         self.choice = "system"
         self.theme = ""
@@ -59,5 +57,5 @@ class ThemeSwitcher(QObject):
         """Apply the palette of ``choice`` (the desktop's ``scheme`` for "system") to
         the application and the plots' colours to every time view."""
         self.theme = theme.apply_to_application(choice, scheme)
-        theme.style_time_views(self.time_views, self.markers, self.theme)
+        theme.style_time_views(self.time_views, self.theme)
         theme.style_spectrum_panel(self.spectrum_panel, self.theme)

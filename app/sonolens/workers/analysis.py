@@ -22,6 +22,7 @@ from sonolens.workers.registry import (
     ANALYSIS,
     ANALYSIS_KEYS,
     DETAIL_TILES,
+    FEATURES_ADDED,
     FEATURES_ONLY,
     KEY_DETAIL,
     KEY_FEATURES,
@@ -62,6 +63,7 @@ class AnalysisCoordinator(QObject):
         self._analysis_kind: str | None = None  # the kind the running analysis job draws
         self._running: dict[str, JobEntry] = {}  # runner key -> the entry last submitted
         self._features_wanted: tuple[str, ...] = ()  # what the last features job computes
+        self._check_shown_after = False  # check _compute_shown_features when it ends
         self._cancelled_for_open = False
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
@@ -104,8 +106,7 @@ class AnalysisCoordinator(QObject):
         """The catalog's default features, plus the opt-in ones the view shows (a lower
         view or an overlay of theirs), with what they need, in catalog order."""
         view = self.document.view
-        shown = set(view.overlays) | {f.name for f in CATALOG.in_view(view.lower_view)}
-        return CATALOG.with_needs(set(CATALOG.default_names) | shown)
+        return CATALOG.window_features(view.overlays, view.lower_view)
 
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
@@ -164,16 +165,30 @@ class AnalysisCoordinator(QObject):
     def _compute_shown_features(self) -> None:
         """An opt-in feature the view now shows (poly_features' lower view) and the table
         lacks: compute the features again with it (the table on screen stays until then).
-        A first pass still running is restarted with it, so one pass computes everything."""
-        wanted = set(self.wanted_features())
-        if self.document.source is None or wanted <= set(self._features_wanted):
+        A features job already running is left to finish (its pass and its picture are
+        not thrown away); the check is made again when it ends."""
+        doc = self.document
+        if doc.source is None:
             return
-        if self.runner.is_busy(KEY_FEATURES) and self._analysis_kind is not None:
-            envelope = self.document.envelope
-            self._submit_features(with_spectrogram=True,
-                                  with_envelope=envelope is None or not envelope.complete)
-        else:
+        wanted = self.wanted_features()
+        if self.runner.is_busy(KEY_FEATURES):
+            if not set(wanted) <= set(self._features_wanted):
+                self._check_shown_after = True
+            return
+        table = doc.features
+        have = table.columns if table is not None else {}
+        missing = tuple(name for name in wanted if any(
+            column not in have for column in CATALOG.columns(name, doc.params)))
+        if not missing:
+            return
+        if table is None or not table.complete or table.params != doc.params:
             self._submit_features()
+            return
+        # only what is missing (poly_features: one pass of its own), joined to the table
+        self._features_wanted = wanted
+        self._analysis_kind = None
+        self._submit(FEATURES_ADDED, doc.source, doc.params, table, missing,
+                     token=doc.token())
 
     # -- runner events -------------------------------------------------------------------
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
@@ -184,6 +199,12 @@ class AnalysisCoordinator(QObject):
         if entry is not None:
             for name, value in entry.results(result):
                 self.document.accept(name, value, token)
+        self._after_features_job(key)
+
+    def _after_features_job(self, key: str) -> None:
+        if key == KEY_FEATURES and self._check_shown_after:
+            self._check_shown_after = False
+            self._compute_shown_features()
 
     def _on_runner_partial(self, key: str, payload: object, token: object) -> None:
         entry = self._running.get(key)

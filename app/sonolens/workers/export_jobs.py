@@ -22,7 +22,8 @@ EXPORT_KEYS = (KEY_EXPORT_CSV, KEY_EXPORT_NPZ, KEY_EXPORT_WAV)
 
 def features_csv_job(path: Path, label: str, table: Any) -> Generator[Progress, None, Path]:
     """Write the per-frame FeatureTable ``table`` as `sonolens extract` does (no file
-    column; ``label`` names the source in messages)."""
+    column; ``label`` names the source in messages). The window passes the default
+    columns plus the opt-in ones on screen (ui.exports)."""
     from sonolens.export.csv_table import feature_csv_steps
 
     yield Progress(0, 1, "writing CSV")

@@ -47,6 +47,26 @@ def features_job(source: AudioSource, params: AnalysisParams,
     return _with_curve_pyramids(table)
 
 
+def added_features_job(source: AudioSource, params: AnalysisParams, table,
+                       added: tuple[str, ...]):
+    """``table`` (a complete FeatureTable for ``params``) with the features ``added``
+    computed and joined in catalog column order: a new table (the shown one is not
+    changed); only the added features' passes run."""
+    from sonolens.dsp.engine import extract_features
+    from sonolens.dsp.table import FeatureTable
+
+    extra = yield from relay(extract_features(source, params, added),
+                             lambda progress: replace(progress, partial=None))
+    joined = {**table.columns, **extra.columns}
+    order = [column for name in CATALOG.names for column in CATALOG.columns(name, params)]
+    columns = {column: joined[column] for column in order if column in joined}
+    merged = FeatureTable(table.times, columns, table.sr, params,
+                          table.tuning if table.tuning is not None else extra.tuning,
+                          list(table.warnings) + [w for w in extra.warnings
+                                                  if w not in table.warnings])
+    return _with_curve_pyramids(merged)
+
+
 def _with_curve_pyramids(table):
     from sonolens.dsp.table import BAND_EDGES
 

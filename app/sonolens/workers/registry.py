@@ -67,6 +67,8 @@ ANALYSIS = JobEntry(KEY_FEATURES, jobs.analysis_job, (FEATURES, SPECTROGRAM, ENV
                     _analysis_results, _analysis_partials)
 #: features alone (a parameter the picture does not depend on changed); no partials
 FEATURES_ONLY = JobEntry(KEY_FEATURES, jobs.features_job, (FEATURES,), _as(FEATURES))
+#: opt-in features a view now shows, computed alone and joined to the complete table
+FEATURES_ADDED = JobEntry(KEY_FEATURES, jobs.added_features_job, (FEATURES,), _as(FEATURES))
 #: the display spectrogram of another kind, drawn as it grows
 SPECTROGRAM_ONLY = JobEntry(KEY_SPECTROGRAM, jobs.spectrogram_job, (SPECTROGRAM,),
                             _as(SPECTROGRAM), _as(SPECTROGRAM))

@@ -17,8 +17,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sonolens.audio import open_source
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import AudioError, ParameterError
-from sonolens.core.features import FEATURES, feature_columns
+from sonolens.core.features import FEATURES
 from sonolens.core.params import (
     MAX_CONTRAST_BANDS,
     MAX_HOP_LENGTH,
@@ -149,8 +150,7 @@ def test_valid_parameters_give_finite_results_of_the_right_shape(stereo, params,
                for n in (math.floor(samples), math.ceil(samples))}
     assert table.n_frames in lengths
     np.testing.assert_allclose(table.times, np.arange(table.n_frames) * params.hop_length / sr)
-    expected = [c for f in FEATURES for c in feature_columns(
-        f, n_mfcc=params.n_mfcc, contrast_bands=params.contrast_bands)]
+    expected = [c for f in FEATURES for c in CATALOG.columns(f, params)]
     assert table.names == expected
     empty = [name for name in table.names if np.isnan(table.columns[name]).all()]
     for name in table.names:

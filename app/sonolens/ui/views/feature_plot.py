@@ -30,9 +30,6 @@ def curve_styles(view: str) -> dict[str, tuple[str, str]]:
             for column, style in feature.curve_styles(AnalysisParams()).items()}
 
 
-FEATURE_CURVES = curve_styles(DEFAULT_VIEW)  # column -> (legend label, colour)
-
-
 class FeaturePlot(TimeView):
     """A stack of curve layers, one per curve of the current lower view
     (ui.views.curve_layer: a redraw costs O(pixels), not O(frames)): each pixel's mean as
