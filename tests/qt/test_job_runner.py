@@ -178,6 +178,33 @@ def test_partial_latest_wins_and_is_flushed_before_finished(qtbot):
         slow.shutdown()
 
 
+def test_a_held_partial_arrives_while_the_job_waits(qtbot):
+    """The throttle holds "b" back; the job then waits (for its source): "b" still arrives
+    once the interval has passed, before the job goes on."""
+    runner = JobRunner(threads=1, progress_interval=0.2)
+    seen = Recorder(runner)
+    go_on = threading.Event()
+
+    def job():
+        yield Progress(1, 3, partial="a")
+        yield Progress(2, 3, partial="b")  # within the interval: held
+        go_on.wait(timeout=30)
+        yield Progress(3, 3)
+        return "done"
+
+    try:
+        runner.submit("k", job, token=None)
+        qtbot.waitUntil(lambda: [e[1] for e in seen.of("partial")] == ["a", "b"],
+                        timeout=TIMEOUT_MS)
+        assert not go_on.is_set() and runner.is_busy("k")  # sent while the job waits
+        with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS):
+            go_on.set()
+        assert [e[1] for e in seen.of("partial")] == ["a", "b"]  # not sent twice
+    finally:
+        go_on.set()
+        runner.shutdown()
+
+
 def test_same_key_supersedes_and_closes_the_running_job(qtbot, runner, recorder):
     first = Spinner("A")
     b_saw_a_closed: list[bool] = []

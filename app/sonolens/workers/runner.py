@@ -36,6 +36,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QThread, Signal, Slot
 from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress, Steps
 from sonolens.workers import leftover_threads
+from sonolens.workers.reporter import Reporter
 
 Job = Generator[Progress, None, Any]
 JobFactory = Callable[[], Job]
@@ -43,7 +44,6 @@ JobFactory = Callable[[], Job]
 _DONE = "done"
 _FAILED = "failed"
 _CANCELLED = "cancelled"
-_NOTHING = object()
 
 
 @dataclass(eq=False)
@@ -81,41 +81,6 @@ def _close_quietly(gen: Job) -> None:
         gen.close()
     except Exception as exc:  # a job whose cleanup fails must not kill the worker
         traceback.print_exception(exc, file=sys.stderr)
-
-
-class _Reporter:
-    """Throttles one job's progress and partial results (latest partial wins)."""
-
-    def __init__(self, worker: _Worker, ticket: _Ticket, interval: float) -> None:
-        self._worker = worker
-        self._ticket = ticket
-        self._interval = interval
-        self._last: float | None = None
-        self._partial: Any = _NOTHING
-        self._stage = ""
-        self._sent: tuple[float, str] | None = None  # the last (fraction, stage) emitted
-
-    def offer(self, item: Progress) -> None:
-        self._stage = item.stage
-        if item.partial is not None:
-            self._partial = item.partial
-        now = time.monotonic()
-        if self._last is not None and now - self._last < self._interval:
-            return
-        self._last = now
-        self._emit(item.fraction)
-
-    def finish(self) -> None:
-        """Flush the latest partial and report 1.0 (unless exactly that was the last report)."""
-        if self._partial is not _NOTHING or self._sent != (1.0, self._stage):
-            self._emit(1.0)
-
-    def _emit(self, fraction: float) -> None:
-        if self._partial is not _NOTHING:
-            self._worker.partial_ready.emit(self._ticket, self._partial)
-            self._partial = _NOTHING
-        self._sent = (fraction, self._stage)
-        self._worker.progressed.emit(self._ticket, fraction, self._stage)
 
 
 class _Worker(QObject):
@@ -159,20 +124,23 @@ class _Worker(QObject):
             _close_quietly(gen)  # no-op when the generator already ended
 
     def _loop(self, ticket: _Ticket, gen: Job) -> tuple[str, object]:
-        reporter = _Reporter(self, ticket, self._interval)
-        steps = Steps(gen)
-        if ticket.cancelled:
-            return _CANCELLED, None
-        for item in steps:
-            if isinstance(item, Progress):
-                reporter.offer(item)
+        reporter = Reporter(self, ticket, self._interval)
+        try:
+            steps = Steps(gen)
             if ticket.cancelled:
                 return _CANCELLED, None
-        result = steps.result
-        if ticket.cancelled:
-            return _CANCELLED, None
-        reporter.finish()
-        return _DONE, result
+            for item in steps:
+                if isinstance(item, Progress):
+                    reporter.offer(item)
+                if ticket.cancelled:
+                    return _CANCELLED, None
+            result = steps.result
+            if ticket.cancelled:
+                return _CANCELLED, None
+            reporter.finish()
+            return _DONE, result
+        finally:
+            reporter.close()
 
 
 class JobRunner(QObject):
