@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import threading
@@ -48,15 +47,6 @@ def make_main_window(qtbot, settings_path: Path) -> Iterator[Callable[..., objec
     yield make
     for window in windows:
         window.close()
-
-
-@pytest.fixture(autouse=True)
-def _collect_garbage_on_the_gui_thread() -> Iterator[None]:
-    """After each test (its widgets closed and released), collect cyclic garbage here, on
-    the GUI thread: left to chance, a collection on a worker thread could free an old
-    window's pyqtgraph items while the GUI thread deletes their menus (a deadlock)."""
-    yield
-    gc.collect()
 
 
 @pytest.fixture
