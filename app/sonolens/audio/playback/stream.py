@@ -55,6 +55,9 @@ class Output:
             volume = controls.volume
             if volume != 1.0:
                 np.multiply(outdata[:n], volume, out=outdata[:n])
+            if controls.paused:  # paused while copying: hand over silence, keep the place
+                outdata.fill(0)
+                return
             ring.read = read + n
             self.played += n
             self.position = ring.frame_after(read + n)
