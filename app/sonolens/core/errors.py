@@ -27,3 +27,15 @@ class AudioError(SonolensError):
 
 class OutputError(SonolensError):
     """A result could not be written; nothing that existed before was touched."""
+
+
+class LabelFileError(SonolensError):
+    """A label/annotation file is malformed: ``<file>:<line>: <cause>`` (line 0: the file
+    as a whole), one line, for ``error:`` on the command line and the window's dialog."""
+
+    def __init__(self, path: str | Path, line: int, cause: str) -> None:
+        self.path = Path(path)
+        self.line = line
+        self.cause = cause
+        where = f"{self.path.name}:{line}" if line > 0 else f"{self.path.name}"
+        super().__init__(f"{where}: {cause}")
