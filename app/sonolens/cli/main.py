@@ -7,11 +7,11 @@ import os
 import sys
 
 from sonolens import __version__
-from sonolens.cli import dataset, extract, render
+from sonolens.cli import annotations, dataset, extract, render
 from sonolens.cli.report import Reporter
-from sonolens.core.errors import ParameterError, SonolensError
+from sonolens.core.errors import LabelFileError, ParameterError, SonolensError
 
-SUBCOMMANDS = ("extract", "dataset", "render")
+SUBCOMMANDS = ("extract", "dataset", "render", "annotations")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,6 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     extract.add_parser(sub)
     dataset.add_parser(sub)
     render.add_parser(sub)
+    annotations.add_parser(sub)
     for command in sub.choices.values():  # global options also after the subcommand
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                              help="no progress or summary (also before the command)")
@@ -92,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     reporter = Reporter(quiet=args.quiet)
     try:
         return int(args.run(args, reporter))
-    except ParameterError as exc:
+    except (ParameterError, LabelFileError) as exc:  # bad usage or a malformed label file
         reporter.usage(str(exc))
         return 2
     except SonolensError as exc:
