@@ -23,6 +23,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("audio", nargs="*", type=Path, help="audio files")
     parser.add_argument("-o", "--output", type=Path, required=True, help="CSV file to write")
     parser.add_argument("--demo", action="store_true", help="analyse the bundled demo sound")
+    parser.add_argument("--annotations", type=Path, metavar="LABELS",
+                        help="one row per annotation of this label file (Audacity, Raven, "
+                             "TextGrid, Sonic Visualiser CSV or Sonolens CSV) instead of one "
+                             "per frame: tier,label,start,end,low_hz,high_hz,frames, then "
+                             "<column>_mean and <column>_std (population) of every feature "
+                             "column over the frames whose centre lies in [start, end) (a "
+                             "point: the frame nearest it); one AUDIO only")
     add_analysis_options(parser)
     parser.set_defaults(run=run)
 
@@ -40,6 +47,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("extract needs at least one AUDIO file (or --demo)")
         return 2
+    if args.annotations is not None:
+        return _run_annotations(args, reporter, inputs, params, features)
     refuse_own_inputs([args.output], inputs)
     check_channel_exists(params.channel, inputs)
     tables = []
@@ -67,3 +76,33 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     rows = sum(t.n_frames for _, t in tables)
     reporter.info(f"wrote {rows} frames x {len(tables[0][1].names)} features to {args.output}")
     return 1 if len(tables) < len(inputs) else 0
+
+
+def _run_annotations(args: argparse.Namespace, reporter: Reporter, inputs: list[Path],
+                     params, features) -> int:
+    """``--annotations``: one row per annotation of one audio file."""
+    from sonolens.audio import open_source
+    from sonolens.core.errors import ParameterError
+    from sonolens.dsp.engine import extract_features
+    from sonolens.export.annotation_table import write_annotation_csv
+    from sonolens.export.labels import read_labels
+    from sonolens.export.own_input import refuse_own_inputs
+
+    if len(inputs) != 1:
+        raise ParameterError("--annotations: give exactly one AUDIO file (its labels)")
+    refuse_own_inputs([args.output], [*inputs, args.annotations])
+    check_channel_exists(params.channel, inputs)
+    annotations, _fmt = read_labels(args.annotations)  # LabelFileError: exit 2
+    with open_source(inputs[0]) as source:
+        job = extract_features(source, params, features)
+        table = progress_bar(job, inputs[0].name, enabled=reporter.interactive)
+        duration = source.frames / float(source.samplerate)
+    for note in table.warnings:
+        reporter.warning(f"{inputs[0]}: {note}")
+    beyond = sum(1 for a in annotations.annotations if a.start > duration)
+    if beyond:
+        reporter.warning(f"{args.annotations}: {beyond} annotation(s) start after the end of "
+                         f"{inputs[0].name} ({duration:.3f} s): kept, with the last frame")
+    rows = write_annotation_csv(args.output, table, annotations)
+    reporter.info(f"wrote {rows} annotations x {len(table.names)} features to {args.output}")
+    return 0
