@@ -42,6 +42,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "gtzan: 30)")
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="files analysed in parallel processes (default 1)")
+    parser.add_argument("--annotations", action="store_true",
+                        help="one row per annotation instead of per file: each audio file's "
+                             "label file beside it (same stem, any supported format: "
+                             "Audacity, Raven, TextGrid, Sonic Visualiser CSV, Sonolens CSV) "
+                             "gives the rows; label = the annotation's label, then tier, "
+                             "start, end, low_hz, high_hz and the statistics over its frames")
     parser.add_argument("--resume", action="store_true",
                         help="keep the rows already in OUT and analyse only the other files")
     parser.add_argument("--scheduler", metavar="ADDRESS",
@@ -77,13 +83,17 @@ def spec_from_args(args: argparse.Namespace):
     if args.jobs < 1:
         raise ParameterError(f"jobs={args.jobs} must be >= 1")
     if args.layout == "gtzan":
+        if args.annotations:
+            raise ParameterError("--annotations does not apply to --layout gtzan (one row "
+                                 "per 30 s file)")
         if args.features.strip().lower() != "all" or args.stats != "mean,std":
             raise ParameterError("--features and --stats do not apply to --layout gtzan "
                                  "(its columns are fixed)")
         duration = GTZAN_DURATION if args.duration is None else args.duration
         return DatasetSpec.gtzan(params, offset=args.offset, duration=duration)
     return DatasetSpec(params, features_from_args(args.features), stats_from_args(args.stats),
-                       "features", args.offset, args.duration).validate()
+                       "features", args.offset, args.duration,
+                       annotations=args.annotations).validate()
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:

@@ -30,7 +30,7 @@ from typing import Any
 from sonolens.audio.excerpt import excerpt
 from sonolens.audio.files import find_audio_files
 from sonolens.audio.source import open_source
-from sonolens.core.errors import AudioError, OutputError, SonolensError
+from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
 from sonolens.dsp.engine import extract_features
 from sonolens.dsp.parallel import limit_blas_threads
@@ -42,6 +42,7 @@ from sonolens.export.dataset_table import (
     write_errors,
     write_rows,
 )
+from sonolens.export.labels import read_labels
 from sonolens.export.own_input import refuse_own_inputs
 from sonolens.export.processes import worker_context
 
@@ -58,7 +59,7 @@ class FileOutcome:
     """One file's row values (None if it failed), its error and warnings (no file name)."""
 
     filename: str
-    values: tuple[float, ...] | None
+    values: Any  # DatasetSpec.values / annotation_values of the file, None if it failed
     error: str = ""
     warnings: tuple[str, ...] = ()
 
@@ -98,7 +99,32 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
         notes = list(table.warnings)
     if decoded == 0:
         raise AudioError(path, f"no audio at offset {spec.offset:g} s (the file is shorter)")
+    if spec.annotations:
+        return spec.annotation_values(table, read_labels(labels_beside(path))[0]), notes
     return spec.values(table), notes
+
+
+def labels_beside(path: str | os.PathLike[str]) -> Path:
+    """The label file of the audio ``path``: beside it, with its stem and any other
+    (non-audio) suffix (``a.wav`` -> ``a.txt``, ``a.TextGrid``, ``a.selections.txt``);
+    the first one a format reads. Raises AudioError (for the errors table) if none."""
+    from sonolens.audio.files import AUDIO_SUFFIXES
+
+    path = Path(path)
+    candidates = sorted(p for p in path.parent.iterdir()
+                        if p != path and p.is_file() and p.name.startswith(path.stem + ".")
+                        and p.suffix.lower() not in AUDIO_SUFFIXES)
+    problems = []
+    for candidate in candidates:
+        try:
+            read_labels(candidate)
+        except SonolensError as exc:
+            problems.append(str(exc))
+            continue
+        return candidate
+    if problems:
+        raise AudioError(path, f"no readable label file beside it ({problems[0]})")
+    raise AudioError(path, f"no label file beside it ({path.stem}.txt, .TextGrid, .csv ...)")
 
 
 def file_outcome(path: str, filename: str, spec: DatasetSpec, workers: int = 1) -> FileOutcome:
@@ -148,6 +174,9 @@ def make_dataset(
     header = spec.header()
     rows: dict[str, list[str]] = {}
     run = DatasetRun(root, output)
+    if resume and spec.annotations:
+        raise ParameterError("--resume does not apply to --annotations yet (a file's rows "
+                             "are written together: run it again without --resume)")
     if resume and output.exists():
         rows = {name: cells for name, cells in read_rows(output, header).items()
                 if name in files}
@@ -169,7 +198,7 @@ def make_dataset(
             if item.values is None:
                 run.failed.append((item.filename, item.error))
             else:
-                rows[item.filename] = spec.row(item.filename, item.values)
+                rows.update(spec.rows(item.filename, item.values))
                 run.analysed += 1
             if time.monotonic() - last_write > CHECKPOINT_S:
                 _write_table(run, header, rows)

@@ -26,14 +26,17 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 import numpy as np
 
+from sonolens.core.annotations import AnnotationSet
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError, ParameterError
 from sonolens.core.features import FEATURES
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.table import FeatureTable
+from sonolens.export.annotation_table import annotation_frames
 from sonolens.export.atomic import atomic_write
 from sonolens.export.csv_text import safe_text, unsafe_text
 
@@ -75,6 +78,7 @@ class DatasetSpec:
     layout: str = "features"
     offset: float = 0.0
     duration: float | None = None
+    annotations: bool = False  # one row per annotation of the label file beside each file
 
     @classmethod
     def gtzan(cls, params: AnalysisParams | None = None, *, offset: float = 0.0,
@@ -97,6 +101,10 @@ class DatasetSpec:
         if bad or not self.stats:
             raise ParameterError(f"stats: unknown {', '.join(bad) or 'none chosen'} "
                                  f"(choose from {', '.join(STATISTICS)})")
+        if self.annotations and (self.layout != "features" or self.offset
+                                 or self.duration is not None):
+            raise ParameterError("annotations: one row per annotation of each whole file "
+                                 "(not with --layout gtzan, --offset or --duration)")
         if self.layout == "gtzan" and set(self.features) != set(GTZAN_FEATURES):
             raise ParameterError("the gtzan layout has fixed features")
         if not math.isfinite(self.offset) or self.offset < 0:
@@ -122,6 +130,9 @@ class DatasetSpec:
         return [f"{column}_{stat}" for column in self.frame_columns() for stat in self.stats]
 
     def header(self) -> list[str]:
+        if self.annotations:
+            return ["filename", "label", "tier", "start", "end", "low_hz", "high_hz",
+                    *self.value_names()]
         if self.layout == "gtzan":
             return ["filename", *self.value_names(), "label"]
         return ["filename", "label", *self.value_names()]
@@ -137,6 +148,37 @@ class DatasetSpec:
                 data = np.asarray(table.columns[column], dtype=np.float64)
                 out += [float(STATISTICS[stat](data)) for stat in self.stats]
         return tuple(out)
+
+    def annotation_values(self, table: FeatureTable, annotations: AnnotationSet
+                          ) -> tuple[tuple[Any, ...], ...]:
+        """Per annotation (tier then time order): (label, tier, start, end, low_hz, high_hz,
+        *statistics over its frames: export.annotation_table.annotation_frames)."""
+        out = []
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN contrast bands -> NaN
+            columns = [np.asarray(table.columns[c], dtype=np.float64)
+                       for c in self.frame_columns()]
+            for a in annotations.sorted():
+                frames = annotation_frames(table.times, a)
+                stats = [float(STATISTICS[stat](data[frames])) if frames.stop > frames.start
+                         else math.nan for data in columns for stat in self.stats]
+                out.append((a.label, a.tier, a.start, a.end, a.low_hz, a.high_hz, *stats))
+        return tuple(out)
+
+    def rows(self, filename: str, values: Any) -> dict[str, list[str]]:
+        """Key -> CSV cells of one file's row(s): the file name, or with annotations the
+        file name + a NUL + the annotation's number (so rows sort by file, then number)."""
+        if not self.annotations:
+            return {filename: self.row(filename, values)}
+        rows = {}
+        for k, (label, tier, start, end, low, high, *stats) in enumerate(values):
+            cells = [safe_text(filename), safe_text(label), safe_text(tier),
+                     format_number(start), format_number(end),
+                     "" if low is None else format_number(low),
+                     "" if high is None else format_number(high),
+                     *(format_number(v) for v in stats)]
+            rows[f"{filename}\0{k:06d}"] = cells
+        return rows
 
     def row(self, filename: str, values: Sequence[float]) -> list[str]:
         """CSV cells of one file, in :meth:`header` order."""
