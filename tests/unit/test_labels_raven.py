@@ -61,6 +61,17 @@ def test_birdnet_table_without_annotation_column_keeps_its_columns() -> None:
     assert [a.extra for a in back] == [a.extra for a in got]
 
 
+def test_table_without_band_columns_or_with_na_cells_has_no_band() -> None:
+    # Rraven's exp_raven writes no Low/High Freq columns when there is no band, and R's NA
+    # in an empty cell
+    text = ("Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tBegin File\n"
+            "1\tSpectrogram 1\t1\t0.5\t1.5\ta.wav\n")
+    got = FORMAT.read(text, PATH).annotations
+    assert [(a.start, a.end, a.low_hz, a.high_hz) for a in got] == [(0.5, 1.5, None, None)]
+    na = f"{HEADER}\n1\tSpectrogram 1\t1\t0.5\t1.5\tNA\t800\n"
+    assert [(a.low_hz, a.high_hz) for a in FORMAT.read(na, PATH).annotations] == [(None, 800.0)]
+
+
 def test_same_selection_number_in_the_same_view_is_two_annotations() -> None:
     text = (f"{HEADER}\tAnnotation\n"
             "1\tSpectrogram 1\t1\t1.0\t2.0\t100\t200\ta\n"

@@ -77,17 +77,19 @@ class _Row:
     spectrogram: bool = False
 
 
-def _number(cell: str, column: str, path: Path, line: int, *, optional: bool) -> float | None:
-    text = cell.strip()
-    if not text and optional:
-        return None
+def _number(cell: str, column: str, path: Path, line: int) -> float:
     try:
-        value = float(text)
+        value = float(cell.strip())
     except ValueError:
         raise LabelFileError(path, line, f"{column} {cell!r} is not a number") from None
     if not math.isfinite(value):
         raise LabelFileError(path, line, f"{column} {cell!r} is not a finite number")
     return value
+
+
+def _frequency(cell: str, column: str, path: Path, line: int) -> float | None:
+    """A band edge; an empty cell (or R's ``NA``, as Rraven's exp_raven writes) is none."""
+    return None if cell.strip() in ("", "NA") else _number(cell, column, path, line)
 
 
 def read(text: str, path: Path) -> AnnotationSet:
@@ -120,10 +122,10 @@ def read(text: str, path: Path) -> AnnotationSet:
             raise LabelFileError(path, number, f"{len(cells)} TAB-separated fields, the header "
                                                f"has {len(canonical)}")
         row = dict(zip(canonical, cells, strict=True))
-        start = _number(row[BEGIN], BEGIN, path, number, optional=False) or 0.0
-        end = _number(row[END], END, path, number, optional=False) or 0.0
-        low = _number(row.get(LOW, ""), LOW, path, number, optional=True)
-        high = _number(row.get(HIGH, ""), HIGH, path, number, optional=True)
+        start = _number(row[BEGIN], BEGIN, path, number)
+        end = _number(row[END], END, path, number)
+        low = _frequency(row.get(LOW, ""), LOW, path, number)
+        high = _frequency(row.get(HIGH, ""), HIGH, path, number)
         selection = row.get(SELECTION, "").strip()
         channel = row.get(CHANNEL, "").strip()
         view = row.get(VIEW, "").strip()
