@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 
 from sonolens.audio.protocol import AudioFile
+from sonolens.core.annotations import AnnotationSet
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.results import (
@@ -47,6 +48,7 @@ class Document(QObject):
     duration_changed = Signal(float)  # the previous duration: a full pass found the real end
     selection_changed = Signal()  # the selected time range (or None)
     cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
+    annotations_changed = Signal()  # tiers or annotations replaced or edited
 
     def __init__(self, params: AnalysisParams | None = None,
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
@@ -59,6 +61,7 @@ class Document(QObject):
         self.warnings: list[str] = []
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
+        self.annotations = AnnotationSet()  # the user's marks on this recording
         self._frames_known = 0  # source.frames when duration was last announced
 
     # -- facts ---------------------------------------------------------------------------
@@ -114,12 +117,14 @@ class Document(QObject):
         self.warnings = list(source.warnings) if source is not None else []
         self.selection = None
         self.cursor = 0.0
+        self.annotations = AnnotationSet()
         self._frames_known = source.frames if source is not None else 0
         if source is not None:
             self._fit_params_to(source)
         if previous is not None:
             previous.close()
         self.audio_changed.emit()
+        self.annotations_changed.emit()
 
     def _fit_params_to(self, source: AudioFile) -> None:
         """Drop choices the new file cannot honour (a missing channel, fmin/fmax past
@@ -162,6 +167,13 @@ class Document(QObject):
             return
         self.selection = selection
         self.selection_changed.emit()
+
+    def set_annotations(self, annotations: AnnotationSet) -> None:
+        """Replace the annotations (an import, a session, an edit)."""
+        if annotations is self.annotations:
+            return
+        self.annotations = annotations
+        self.annotations_changed.emit()
 
     def set_cursor(self, seconds: float) -> None:
         seconds = min(max(0.0, float(seconds)), self.duration)

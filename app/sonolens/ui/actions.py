@@ -24,6 +24,8 @@ class Actions:
     export_selected_features: QAction
     export_image: QAction
     export_matrix: QAction
+    import_annotations: QAction
+    export_annotations: QAction
     batch_export: QAction
     quit: QAction
     cancel: QAction
@@ -88,6 +90,12 @@ def make_actions(parent: QWidget) -> Actions:
                             "The spectrogram with axes and colorbar as PNG"),
         export_matrix=action("Export Spectrogram &Matrix (NPZ)…", None,
                              "times, freqs and values at full resolution, with parameters"),
+        import_annotations=action("&Import Annotations…", None,
+                                  "Label files of Audacity, Raven, Praat, Sonic Visualiser "
+                                  "or Sonolens, drawn over the waveform and spectrogram"),
+        export_annotations=action("&Annotations…", None,
+                                  "The annotations as Audacity labels, a Raven selection "
+                                  "table, a Praat TextGrid, a Sonic Visualiser or Sonolens CSV"),
         batch_export=action("&Batch Export…", None,
                             "A folder of recordings to one table, as `sonolens dataset`"),
         quit=action("&Quit", "Ctrl+Q"),

@@ -19,6 +19,8 @@ from sonolens.audio.files import AUDIO_SUFFIX_LIST
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
+from sonolens.ui.annotation_files import AnnotationFiles
+from sonolens.ui.annotation_layers import AnnotationLayers
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
@@ -69,6 +71,10 @@ class MainWindow(QMainWindow):
         self.exporter = Exporter(self.document, self.runner, self.settings, self,
                                  lambda: (self.spectrogram_view.width(),
                                           self.spectrogram_view.height()))
+        self.annotation_files = AnnotationFiles(self.document, self.runner, self.settings,
+                                                self)
+        self.annotation_layers = AnnotationLayers(self.document, self.spectrogram_view,
+                                                  [self.waveform], parent=self)
         views = list(self.time_views)
         self.markers = TimeMarkers(self.document, views, parent=self)
         self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
@@ -137,6 +143,12 @@ class MainWindow(QMainWindow):
         self.exporter.saved.connect(lambda path: self.statusBar().showMessage(
             f"Saved {path}", 8000))
         self.exporter.failed.connect(self.show_error)
+        self.annotation_files.connect_actions(a)
+        self.annotation_files.saved.connect(lambda path: self.statusBar().showMessage(
+            f"Saved {path}", 8000))
+        self.annotation_files.loaded.connect(lambda path, n: self.statusBar().showMessage(
+            f"{n} annotations from {path.name}", 8000))
+        self.annotation_files.failed.connect(self.show_error)
         self.spectrogram_view.detail_wanted.connect(self.coordinator.request_detail)
         # settings panel and document
         self.settings_panel.presets.presets_changed.connect(self.settings.set_presets)

@@ -29,10 +29,11 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     file_menu.addAction(a.open)
     recent = file_menu.addMenu("Open &Recent")
     file_menu.addAction(a.open_demo)
+    file_menu.addAction(a.import_annotations)
     file_menu.addSeparator()
     export_menu = file_menu.addMenu("&Export")
     for act in (a.export_features, a.export_selected_features, a.export_image,
-                a.export_matrix):
+                a.export_matrix, a.export_annotations):
         export_menu.addAction(act)
     file_menu.addAction(a.batch_export)
     file_menu.addSeparator()

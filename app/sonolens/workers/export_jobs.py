@@ -65,3 +65,26 @@ def selection_wav_job(source: AudioSource, start: int, stop: int, path: Path, su
             write(block)
             yield Progress(last - start, total, "writing")
     return path
+
+
+KEY_LABELS_READ = "annotations:read"
+KEY_LABELS_WRITE = "annotations:write"
+
+
+def read_labels_job(path: Path) -> Generator[Progress, None, Any]:
+    """File > Import Annotations: (AnnotationSet, format name) of ``path`` (any supported
+    format; LabelFileError names the file and line)."""
+    from sonolens.export.labels import read_labels
+
+    yield Progress(0, 1, "reading annotations")
+    annotations, fmt = read_labels(path)
+    yield Progress(1, 1, "reading annotations")
+    return annotations, fmt.name
+
+
+def write_labels_job(annotations: Any, path: Path, fmt: str) -> Generator[Progress, None, Path]:
+    """File > Export > Annotations: ``annotations`` to ``path`` in ``fmt``, atomically."""
+    from sonolens.export.labels import write_labels
+
+    yield Progress(0, 1, "writing annotations")
+    return write_labels(annotations, path, fmt)

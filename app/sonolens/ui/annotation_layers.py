@@ -1,0 +1,64 @@
+"""The document's annotations drawn as layers: per tier, its spans (and boxes) as a
+regions layer and its points as a markers layer, over the waveform and the spectrogram
+(bands only over the spectrogram: elsewhere a box spans the whole height)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject
+
+from sonolens.model.document import Document
+from sonolens.ui.views.layer import Layer
+from sonolens.ui.views.layout import TimeView
+from sonolens.ui.views.marker_layer import MarkersLayer
+from sonolens.ui.views.region_layer import Region, RegionsLayer
+
+#: Tier colours, in tier order (cycled): saturated enough over magma and over white.
+TIER_COLORS = ("#00e676", "#ffea00", "#40c4ff", "#ff4081", "#b388ff", "#ff9100")
+
+
+class AnnotationLayers(QObject):
+    """Keeps one regions layer and one markers layer per tier on ``spectrogram`` and on
+    each of ``others`` (the waveform), in step with ``document.annotations``."""
+
+    def __init__(self, document: Document, spectrogram: TimeView, others: Sequence[TimeView],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self.spectrogram = spectrogram
+        self.others = list(others)
+        self.layers: list[tuple[TimeView, Layer]] = []
+        document.annotations_changed.connect(self._on_document_annotations_changed)
+
+    def _on_document_annotations_changed(self) -> None:
+        for view, layer in self.layers:
+            view.remove_layer(layer)
+        self.layers = []
+        annotations = self.document.annotations
+        for k, tier in enumerate(annotations.tiers):
+            color = TIER_COLORS[k % len(TIER_COLORS)]
+            items = annotations.in_tier(tier.name)
+            spans = [a for a in items if not a.is_point]
+            points = [a.start for a in items if a.is_point]
+            name = tier.name or "labels"
+            for view in (self.spectrogram, *self.others):
+                banded = view is self.spectrogram
+                if spans:
+                    regions = RegionsLayer(name, color)
+                    self._add(view, regions)
+                    regions.set_result([Region(a.start, a.end,
+                                               a.low_hz if banded else None,
+                                               a.high_hz if banded else None, a.label)
+                                        for a in spans])
+                if points:
+                    markers = MarkersLayer(name, name, color)
+                    self._add(view, markers)
+                    markers.set_result(points)
+        for view in {id(v): v for v, _ in self.layers}.values():
+            view.update_legend()
+            view.schedule_redraw()
+
+    def _add(self, view: TimeView, layer: Layer) -> None:
+        view.add_layer(layer)
+        self.layers.append((view, layer))
