@@ -11,12 +11,15 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(cell: str) -> str:
-    """``cell`` with a ``'`` prefix if it starts like a formula (``=1+2`` -> ``'=1+2``)."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
+    """``cell`` with a ``'`` prefix if it starts like a formula (``=1+2`` -> ``'=1+2``),
+    also after leading quotes of its own (``'=x`` -> ``''=x``), so that :func:`unsafe_text`
+    gives back every text exactly."""
+    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
 
 
 def unsafe_text(cell: str) -> str:
-    """Undo :func:`safe_text` (for reading back a file Sonolens wrote)."""
-    if cell.startswith("'") and cell[1:].startswith(FORMULA_START):
+    """Undo :func:`safe_text` (for reading back a file Sonolens wrote; a cell written by
+    hand without the quote is kept as it is)."""
+    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
         return cell[1:]
     return cell

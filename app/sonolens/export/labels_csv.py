@@ -25,24 +25,12 @@ from pathlib import Path
 
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
-from sonolens.export.csv_text import FORMULA_START
+from sonolens.export.csv_text import safe_text, unsafe_text
 from sonolens.export.labels import LabelFormat
 
 COLUMNS = ("tier", "start", "end", "low_hz", "high_hz", "label")
 #: What a file read must have (a hand-made ``start,end,label`` CSV reads: one unnamed tier).
 REQUIRED = ("start", "end", "label")
-
-
-def _guard(cell: str) -> str:
-    """``cell`` with a ``'`` prefix if it (after any leading quotes) starts like a formula."""
-    return "'" + cell if cell.lstrip("'").startswith(FORMULA_START) else cell
-
-
-def _unguard(cell: str) -> str:
-    """Undo :func:`_guard` (a cell written by hand without the quote is kept as it is)."""
-    if cell.startswith("'") and cell.lstrip("'").startswith(FORMULA_START):
-        return cell[1:]
-    return cell
 
 
 def _number_text(value: float) -> str:
@@ -103,9 +91,9 @@ def _row(cells: list[str], where: dict[str, int], extra: list[tuple[str, int]], 
     low = _float(_cell(cells, where, "low_hz"), "low_hz", path, line, empty_ok=True)
     high = _float(_cell(cells, where, "high_hz"), "high_hz", path, line, empty_ok=True)
     assert start is not None and end is not None
-    annotation = Annotation(start, end, _unguard(cells[where["label"]]),
-                            _unguard(_cell(cells, where, "tier")), low, high,
-                            tuple((name, _unguard(cells[k])) for name, k in extra))
+    annotation = Annotation(start, end, unsafe_text(cells[where["label"]]),
+                            unsafe_text(_cell(cells, where, "tier")), low, high,
+                            tuple((name, unsafe_text(cells[k])) for name, k in extra))
     try:
         return annotation.validate()
     except ParameterError as exc:
@@ -153,10 +141,10 @@ def write(annotations: AnnotationSet) -> str:
     writer.writerow([*COLUMNS, *extra])
     for a in ordered:
         values = dict(a.extra)
-        row = [_guard(a.tier), _number_text(a.start), _number_text(a.end),
+        row = [safe_text(a.tier), _number_text(a.start), _number_text(a.end),
                "" if a.low_hz is None else _number_text(a.low_hz),
                "" if a.high_hz is None else _number_text(a.high_hz),
-               _guard(a.label), *(_guard(values.get(name, "")) for name in extra)]
+               safe_text(a.label), *(safe_text(values.get(name, "")) for name in extra)]
         (quoting_all if any("\r" in cell for cell in row) else writer).writerow(row)
     return out.getvalue()
 
