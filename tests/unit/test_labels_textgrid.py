@@ -307,6 +307,14 @@ def test_repeated_tier_names_are_kept_apart():
     assert len(got.in_tier("sentence (2)")) == 3
 
 
+def test_negative_times_widen_the_grid():
+    aset = AnnotationSet()
+    aset.add(Annotation(-0.5, 0.25, "early", "w"))
+    text = write(aset)
+    assert "\nxmin = -0.5 \nxmax = 0.25 \n" in text
+    assert read(text, _path()).sorted() == aset.sorted()
+
+
 def test_no_tiers():
     assert write(AnnotationSet()).endswith("size = 0 \nitem []: (empty)\n")
     assert read(write(AnnotationSet()), _path()).annotations == []
@@ -331,6 +339,7 @@ def test_sniff_only_textgrids():
     (("intervals: size = 3 ", "intervals: size = -3 "), "-3", 1),
     (("tiers? <exists> ", "tiers? <maybe> "), "<maybe>", 1),
     (("xmax = 2.3 ", "xmax = <exists> "), "<exists>", 1),
+    (("xmax = 0.7 ", 'xmax = "\n0.7" '), '"\n0.7"', 1),  # a string opened on its own line
     (('Object class = "TextGrid"', 'Object class = "Pitch"'), "Pitch", 1),
     (('File type = "ooTextFile"', 'File type = "text"'), "File type", 1),
     (("xmax = 2.3 ", "xmax = nan "), "tiers?", 1),  # "nan" is a word; the flag is no number
@@ -351,6 +360,8 @@ def test_truncated_files_name_the_last_line():
         assert "ends before" in err.cause
     err = errors(LONG[: LONG.index("dvakrát") + 3])  # inside an open text
     assert err.line == line_of(LONG, "dvakrát") and "never closed" in err.cause
+    err = errors(LONG[: LONG.index('"IntervalTier"', 300) + 5])  # after "item [2]:"
+    assert err.line == line_of(LONG, '"IntervalTier"', 2) and "never closed" in err.cause
 
 
 def test_garbage_and_empty():

@@ -37,7 +37,14 @@ from sonolens.export.labels import LabelFormat
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
-_NUMBER_START = frozenset("+-0123456789")
+#: Whitespace, "!" comments to the end of the line, and words whose first character does not
+#: start a number, a string or a flag: everything Praat's reader passes over.
+#: Possessive (no backtracking): a word is never split to find a number inside it.
+_SKIP = re.compile(r'(?:\s++|![^\r\n]*+|[^\s"<+\-0-9!]\S*+)*+')
+_DATA = re.compile(_SKIP.pattern + r'(?:"((?:[^"]*+"")*+[^"]*+)"(?=\s|\Z)'
+                   r"|<([^>\r\n\t]*)>|([+\-0-9]\S*))")
+_FLAG = re.compile(r"<([^>\r\n\t]*)>")
+_WORD = re.compile(r"\S+")
 
 
 def _line_at(text: str, pos: int) -> int:
@@ -58,47 +65,42 @@ class _Tokens:
     def error(self, pos: int, cause: str) -> LabelFileError:
         return LabelFileError(self.path, _line_at(self.text, pos), cause)
 
-    def line(self) -> int:
-        return _line_at(self.text, self.last)
-
     def _end_error(self, what: str) -> LabelFileError:
         content = self.text.rstrip()
         return self.error(max(len(content) - 1, 0),
                           f"the file ends before {what} (truncated TextGrid?)")
 
-    def _next(self, what: str) -> tuple[str, str]:
+    def _next(self, what: str, args: tuple[object, ...]) -> tuple[str, str]:
         """The next data token as (kind, value): kind "number", "string" or "flag"."""
-        text, n = self.text, len(self.text)
-        pos = self.pos
-        while True:
-            while pos < n and text[pos].isspace():
-                pos += 1
-            if pos >= n:
-                raise self._end_error(what)
-            c = text[pos]
-            if c == "!":  # comment to the end of the line
-                while pos < n and text[pos] not in "\r\n":
-                    pos += 1
-                continue
-            self.last = pos
-            if c == '"':
-                return "string", self._string(pos)
-            if c == "<":
-                end = pos + 1
-                while end < n and text[end] != ">" and text[end] not in "\r\n\t":
-                    end += 1
-                if end >= n or text[end] != ">":
-                    raise self.error(pos, f"no closing '>' in a flag while reading {what}")
-                self.pos = end + 1
-                return "flag", text[pos + 1:end]
-            if c in _NUMBER_START:
-                end = pos
-                while end < n and not text[end].isspace():
-                    end += 1
-                self.pos = end
-                return "number", text[pos:end]
-            while pos < n and not text[pos].isspace():  # a comment word: skip it
-                pos += 1
+        text = self.text
+        found = _DATA.match(text, self.pos)
+        if found is not None:  # the usual case, in one regular expression
+            group = found.lastindex or 3
+            self.last = found.start(group) - (group < 3)  # a string's or flag's opening mark
+            self.pos = found.end()
+            if group == 1:
+                return "string", found.group(1).replace('""', '"')
+            if group == 2:
+                return "flag", found.group(2)
+            return "number", found.group(3)
+        pos = _SKIP.match(text, self.pos).end()  # to say what is wrong
+        if pos >= len(text):
+            raise self._end_error(what.format(*args))
+        self.last = pos
+        c = text[pos]
+        if c == '"':
+            return "string", self._string(pos)
+        if c == "<":
+            flag = _FLAG.match(text, pos)
+            if flag is None:
+                raise self.error(pos, "no closing '>' in a flag while reading "
+                                      + what.format(*args))
+            self.pos = flag.end()
+            return "flag", flag.group(1)
+        word = _WORD.match(text, pos)
+        assert word is not None  # _SKIP stops only before a number, a string or a flag
+        self.pos = word.end()
+        return "number", word.group()
 
     def _string(self, start: int) -> str:
         text, n = self.text, len(self.text)
@@ -120,30 +122,33 @@ class _Tokens:
             self.pos = after
             return "".join(parts)
 
-    def _expect(self, kind: str, what: str) -> str:
-        found, value = self._next(what)
+    def _expect(self, kind: str, what: str, args: tuple[object, ...]) -> str:
+        found, value = self._next(what, args)
         if found != kind:
-            raise self.error(self.last, f"expected {what} (a {kind}), found the {found} "
+            raise self.error(self.last, f"expected {what.format(*args)} (a {kind}), found "
+                                        f"the {found} "
                                         f"{_show(found, value)}")
         return value
 
-    def real(self, what: str) -> float:
-        value = self._expect("number", what)
+    def real(self, what: str, *args: object) -> float:
+        """The next number (``what.format(*args)`` names it in errors)."""
+        value = self._expect("number", what, args)
         if not _NUMBER.fullmatch(value):
-            raise self.error(self.last, f"{what}: {value!r} is not a number")
+            raise self.error(self.last, f"{what.format(*args)}: {value!r} is not a number")
         return float(value)
 
-    def count(self, what: str) -> int:
-        value = self._expect("number", what)
+    def count(self, what: str, *args: object) -> int:
+        value = self._expect("number", what, args)
         if not _INTEGER.fullmatch(value) or int(value) < 0:
-            raise self.error(self.last, f"{what}: {value!r} is not a count (integer >= 0)")
+            raise self.error(self.last, f"{what.format(*args)}: {value!r} is not a count "
+                                        "(integer >= 0)")
         return int(value)
 
-    def string(self, what: str) -> str:
-        return self._expect("string", what)
+    def string(self, what: str, *args: object) -> str:
+        return self._expect("string", what, args)
 
-    def flag(self, what: str) -> str:
-        return self._expect("flag", what)
+    def flag(self, what: str, *args: object) -> str:
+        return self._expect("flag", what, args)
 
 
 def _show(kind: str, value: str) -> str:
@@ -202,39 +207,38 @@ def read(text: str, path: Path) -> AnnotationSet:
         raise tokens.error(tokens.last, f"<{exists}> where <exists> or <absent> belongs")
     used: set[str] = set()
     for number in range(1, tokens.count("the number of tiers") + 1):
-        klass = tokens.string(f"the class of tier {number}")
+        klass = tokens.string("the class of tier {}", number)
         if klass not in ("IntervalTier", "TextTier"):
             raise tokens.error(tokens.last, f'tier {number} is a "{klass}", not an '
                                             '"IntervalTier" or "TextTier"')
-        name = tokens.string(f"the name of tier {number}")
+        name = tokens.string("the name of tier {}", number)
         if name in used:
             name = _unique(name, used)
         used.add(name)
         points = klass == "TextTier"
         result.tiers.append(Tier(name, points=points))
-        tier_min = tokens.real(f"the xmin of tier {number}")
-        tier_max = tokens.real(f"the xmax of tier {number}")
+        tier_min = tokens.real("the xmin of tier {}", number)
+        tier_max = tokens.real("the xmax of tier {}", number)
         if tier_max < tier_min:
             raise tokens.error(tokens.last, f"tier {number}: xmax={tier_max:g} s lies before "
                                             f"xmin={tier_min:g} s")
         kind = "points" if points else "intervals"
-        for item in range(1, tokens.count(f"the number of {kind} of tier {number}") + 1):
-            where = f"{kind} [{item}] of tier {number}"
+        for item in range(1, tokens.count("the number of {} of tier {}", kind, number) + 1):
             if points:
-                start = end = tokens.real(f"the time of {where}")
-                end_line = tokens.line()
-                label = tokens.string(f"the mark of {where}")
+                start = end = tokens.real("the time of points [{}] of tier {}", item, number)
+                end_at = tokens.last
+                label = tokens.string("the mark of points [{}] of tier {}", item, number)
             else:
-                start = tokens.real(f"the xmin of {where}")
-                end = tokens.real(f"the xmax of {where}")
-                end_line = tokens.line()
-                label = tokens.string(f"the text of {where}")
+                start = tokens.real("the xmin of intervals [{}] of tier {}", item, number)
+                end = tokens.real("the xmax of intervals [{}] of tier {}", item, number)
+                end_at = tokens.last
+                label = tokens.string("the text of intervals [{}] of tier {}", item, number)
                 if label == "" and end >= start:
                     continue  # a gap
             try:
                 result.annotations.append(Annotation(start, end, label, name).validate())
             except ParameterError as exc:
-                raise LabelFileError(path, end_line, f"{where}: {exc}") from None
+                raise tokens.error(end_at, f"{kind} [{item}] of tier {number}: {exc}") from None
     return result
 
 
