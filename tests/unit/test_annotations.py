@@ -49,3 +49,14 @@ def test_decoding_and_the_line_of_a_bad_byte(tmp_path):
 def test_unknown_content_names_the_file(tmp_path):
     with pytest.raises(LabelFileError, match=r"^notes.md: not a label file"):
         detect("# some notes\nnothing here\n", tmp_path / "notes.md")
+
+
+def test_an_empty_file_is_an_empty_label_track(tmp_path):
+    from sonolens.export.labels import read_labels, write_labels
+
+    path = tmp_path / "empty.txt"
+    path.write_bytes(b"")
+    annotations, fmt = read_labels(path)
+    assert annotations.annotations == [] and fmt.name == "audacity"
+    written = write_labels(AnnotationSet(), tmp_path / "none.txt", "audacity")
+    assert read_labels(written)[0].annotations == []

@@ -90,6 +90,9 @@ def read_labels(path: str | Path) -> tuple[AnnotationSet, LabelFormat]:
     except OSError as exc:
         raise LabelFileError(path, 0, exc.strerror or str(exc)) from None
     text = decode(data, path)
+    if not text.strip() and "audacity" in formats():
+        # an empty label track: Audacity exports it as an empty file
+        return AnnotationSet(), formats()["audacity"]
     fmt = detect(text, path)
     return fmt.read(text, path), fmt
 
