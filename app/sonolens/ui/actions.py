@@ -39,6 +39,9 @@ class Actions:
     pan_right: QAction
     show_settings: QAction
     clear_selection: QAction
+    add_annotation: QAction
+    undo: QAction
+    redo: QAction
     select_all: QAction
     copy_python: QAction
     play_pause: QAction
@@ -112,6 +115,11 @@ def make_actions(parent: QWidget) -> Actions:
         show_settings=action("Show &Settings Panel", "Ctrl+,", "Show and raise the Settings"),
         clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
         select_all=action("Select &All", "Ctrl+A"),
+        add_annotation=action("Add &Annotation", "A",
+                              "Mark the selection (or the cursor, as a point) and type its "
+                              "label"),
+        undo=action("&Undo", "Ctrl+Z"),
+        redo=action("&Redo", "Ctrl+Shift+Z"),
         copy_python=action("Copy as &Python", None,
                            "A runnable soundfile/librosa script that reproduces the spectrogram "
                            "and features shown (and the selection)"),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPointF, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
@@ -19,6 +19,7 @@ from sonolens.audio.files import AUDIO_SUFFIX_LIST
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
+from sonolens.ui.annotation_edits import AnnotationEditor
 from sonolens.ui.annotation_files import AnnotationFiles
 from sonolens.ui.annotation_layers import AnnotationLayers
 from sonolens.ui.copy_python import copy_as_python
@@ -75,6 +76,8 @@ class MainWindow(QMainWindow):
                                                 self)
         self.annotation_layers = AnnotationLayers(self.document, self.spectrogram_view,
                                                   [self.waveform], parent=self)
+        self.annotation_editor = AnnotationEditor(self.document, self.spectrogram_view,
+                                                  self._spectrogram_x, parent=self)
         views = list(self.time_views)
         self.markers = TimeMarkers(self.document, views, parent=self)
         self.readout = CursorReadout(self.document, views, self.readout_label, parent=self)
@@ -144,6 +147,7 @@ class MainWindow(QMainWindow):
             f"Saved {path}", 8000))
         self.exporter.failed.connect(self.show_error)
         self.annotation_files.connect_actions(a)
+        self.annotation_editor.connect_actions(a.add_annotation, a.undo, a.redo)
         self.annotation_files.saved.connect(lambda path: self.statusBar().showMessage(
             f"Saved {path}", 8000))
         self.annotation_files.loaded.connect(lambda path, n: self.statusBar().showMessage(
@@ -302,6 +306,15 @@ class MainWindow(QMainWindow):
             dialog.show()
 
     # -- state ---------------------------------------------------------------------------
+    def _spectrogram_x(self, seconds: float) -> float | None:
+        """Where ``seconds`` lies in the spectrogram view's pixels (None: not shown)."""
+        box = self.spectrogram_view.plot.getViewBox()
+        (t0, t1), _ = box.viewRange()
+        if not t0 <= seconds <= t1:
+            return None
+        scene = box.mapViewToScene(QPointF(seconds, 0.0))
+        return float(self.spectrogram_view.mapFromScene(scene).x())
+
     def is_settled(self) -> bool:
         """True when a file is open, no job runs and every view has drawn the results."""
         doc = self.document
