@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-import shiboken6
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QCompleter, QLineEdit, QWidget
@@ -171,9 +170,11 @@ class AnnotationEditor(QObject):
         for action, can, text, name in (
                 (self._undo_redo[0], self.stack.canUndo(), self.stack.undoText(), "Undo"),
                 (self._undo_redo[1], self.stack.canRedo(), self.stack.redoText(), "Redo")):
-            if shiboken6.isValid(action):  # the window may be going away
+            try:
                 action.setEnabled(can)
                 action.setText(f"&{name} {text}".rstrip())
+            except RuntimeError:  # the window is going away: its actions are deleted
+                return
 
     def _on_document_audio_changed(self) -> None:
         self._pending = None
