@@ -6,13 +6,16 @@ crash; closing with unsaved annotations asks, and Cancel keeps the window open."
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.session import read_session
+from sonolens.ui import sessions
 from tests.qt.conftest import wait_settled, write_rich
 
 
@@ -156,3 +159,20 @@ def test_clean_close_without_edits_does_not_ask(qtbot, make_main_window, audio):
     window = opened(qtbot, make_main_window, audio)
     window.sessions.ask_unsaved = lambda: pytest.fail("nothing unsaved: no question")
     assert window.close()
+
+
+def test_closing_right_after_save_still_writes_the_session(qtbot, make_main_window, audio,
+                                                          tmp_path, monkeypatch):
+    def slow_write(session, path):  # the worker's write has not happened when it closes
+        while True:
+            yield Progress(0, 1, "writing session")
+            time.sleep(0.01)
+
+    monkeypatch.setattr(sessions, "write_session_job", slow_write)
+    window = opened(qtbot, make_main_window, audio)
+    window.document.set_annotations(marks())
+    target = tmp_path / "quick.sonolens"
+    window.sessions.save_to(target)  # on the runner; the window closes at once
+    window.sessions.ask_unsaved = lambda: pytest.fail("saved: no question")
+    assert window.close()
+    assert read_session(target).annotations.annotations == marks().annotations

@@ -229,6 +229,8 @@ class SessionFiles(QObject):
         close removes the recovery file; without ``guard`` (a crash) it stays."""
         if not self.may_discard():
             return False
+        if self.guard and self.path is not None and self.runner.is_busy(KEY_SESSION_WRITE):
+            self.save_to(self.path, wait=True)  # the runner stops on close: write it here
         if self.guard:
             self.recovery.remove()
         else:
