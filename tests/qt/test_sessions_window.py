@@ -176,3 +176,18 @@ def test_closing_right_after_save_still_writes_the_session(qtbot, make_main_wind
     window.sessions.ask_unsaved = lambda: pytest.fail("saved: no question")
     assert window.close()
     assert read_session(target).annotations.annotations == marks().annotations
+
+
+def test_the_document_knows_what_is_unsaved(qtbot, make_main_window, audio):
+    window = opened(qtbot, make_main_window, audio)
+    doc = window.document
+    assert not doc.annotations_dirty  # a freshly opened recording
+    doc.set_annotations(marks())
+    assert doc.annotations_dirty  # an import or an edit
+    doc.mark_annotations_saved()
+    assert not doc.annotations_dirty
+    doc.annotations.add(Annotation(2.5, 2.75, "in place", "calls"))
+    doc.annotations_changed.emit()  # an edit made in place still counts
+    assert doc.annotations_dirty
+    doc.set_annotations(marks(), saved=True)  # read from a session
+    assert not doc.annotations_dirty
