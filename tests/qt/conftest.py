@@ -38,6 +38,9 @@ def make_main_window(qtbot, settings_path: Path) -> Iterator[Callable[..., objec
 
     def make() -> MainWindow:
         window = MainWindow(Settings(settings_path))
+        # closing with unsaved annotations asks (a modal box): tests that do not test the
+        # question answer Discard; the ones that do replace this
+        window.sessions.ask_unsaved = lambda: "discard"
         qtbot.addWidget(window)
         window.resize(1100, 760)
         window.show()

@@ -62,7 +62,11 @@ class Document(QObject):
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
         self.annotations = AnnotationSet()  # the user's marks on this recording
+        self.annotations_dirty = False  # edited since the file was opened or last saved
+        self._loading_annotations = False  # set_source / a saved set: not an edit
         self._frames_known = 0  # source.frames when duration was last announced
+        # first slot: any annotations_changed (also from in-place edits) makes them unsaved
+        self.annotations_changed.connect(self._on_annotations_changed)
 
     # -- facts ---------------------------------------------------------------------------
 
@@ -124,7 +128,7 @@ class Document(QObject):
         if previous is not None:
             previous.close()
         self.audio_changed.emit()
-        self.annotations_changed.emit()
+        self._emit_loaded_annotations()
 
     def _fit_params_to(self, source: AudioFile) -> None:
         """Drop choices the new file cannot honour (a missing channel, fmin/fmax past
@@ -168,12 +172,32 @@ class Document(QObject):
         self.selection = selection
         self.selection_changed.emit()
 
-    def set_annotations(self, annotations: AnnotationSet) -> None:
-        """Replace the annotations (an import, a session, an edit)."""
+    def set_annotations(self, annotations: AnnotationSet, *, saved: bool = False) -> None:
+        """Replace the annotations (an import, a session, an edit); they are unsaved
+        (``annotations_dirty``) unless ``saved`` (read from a session)."""
         if annotations is self.annotations:
             return
         self.annotations = annotations
-        self.annotations_changed.emit()
+        if saved:
+            self._emit_loaded_annotations()
+        else:
+            self.annotations_changed.emit()
+
+    def mark_annotations_saved(self) -> None:
+        """The annotations as they are now were saved: nothing unsaved remains."""
+        self.annotations_dirty = False
+
+    def _emit_loaded_annotations(self) -> None:
+        self._loading_annotations = True
+        try:
+            self.annotations_dirty = False
+            self.annotations_changed.emit()
+        finally:
+            self._loading_annotations = False
+
+    def _on_annotations_changed(self) -> None:
+        if not self._loading_annotations:
+            self.annotations_dirty = True
 
     def set_cursor(self, seconds: float) -> None:
         seconds = min(max(0.0, float(seconds)), self.duration)

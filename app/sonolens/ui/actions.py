@@ -57,6 +57,9 @@ class Actions:
     theme_dark: QAction
     show_shortcuts: QAction
     about: QAction
+    open_session: QAction
+    save_session: QAction
+    save_session_as: QAction
 
 
 def shortcut_actions(actions: Actions) -> list[QAction]:
@@ -139,4 +142,10 @@ def make_actions(parent: QWidget) -> Actions:
         show_shortcuts=action("&Keyboard Shortcuts…", "F1",
                               "Every keyboard shortcut and mouse gesture"),
         about=action("&About Sonolens"),
+        open_session=action("Open Sess&ion…", None,
+                            "A .sonolens session: the recording as it was left"),
+        save_session=action("&Save Session", "Ctrl+S",
+                            "The recording's path, settings, view and annotations (.sonolens)"),
+        save_session_as=action("Save Session &As…", "Ctrl+Shift+S",
+                               "Save the session under another name"),
     )

@@ -30,6 +30,7 @@ from sonolens.ui.navigation import Navigator
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.readout import CursorReadout
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
+from sonolens.ui.sessions import SessionFiles
 from sonolens.ui.settings_panel import SettingsPanel
 from sonolens.ui.spectrum_panel import KEY_SPECTRUM, SpectrumPanel
 from sonolens.ui.status_bar import WindowStatus
@@ -42,7 +43,7 @@ from sonolens.workers.analysis import AnalysisCoordinator
 from sonolens.workers.runner import JobRunner
 
 AUDIO_FILTER = ("Audio files (" + " ".join(f"*{suffix}" for suffix in AUDIO_SUFFIX_LIST)
-                + ");;All files (*)")
+                + ");;Sonolens sessions (*.sonolens);;All files (*)")
 
 
 class MainWindow(QMainWindow):
@@ -101,6 +102,7 @@ class MainWindow(QMainWindow):
                                     self.spectrum_panel, parent=self)
         self.binder = ViewBinder(self.document, self.settings, self.views, parent=self)
         self._connect()
+        self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())
@@ -174,6 +176,8 @@ class MainWindow(QMainWindow):
     # -- opening -------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the current file stays until the new one is ready."""
+        if self.sessions.redirect(path):  # a session, or unsaved annotations kept
+            return
         self.info_label.setText(f"Opening {Path(path).name}…")
         for key in (KEY_MEASURE, KEY_SPECTRUM):  # free the workers for the open
             self.runner.cancel(key)
@@ -328,6 +332,9 @@ class MainWindow(QMainWindow):
                 and self.spectrogram_view.drawn_filled == spec.filled and self.waveform.drawn)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self._closed and not self.sessions.may_close():
+            event.ignore()  # Cancel: unsaved annotations stay
+            return
         if not self._closed:
             self._closed = True
             self.settings.set_window(self.saveGeometry(), self.saveState())

@@ -29,6 +29,8 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     file_menu.addAction(a.open)
     recent = file_menu.addMenu("Open &Recent")
     file_menu.addAction(a.open_demo)
+    for act in (a.open_session, a.save_session, a.save_session_as):
+        file_menu.addAction(act)
     file_menu.addAction(a.import_annotations)
     file_menu.addSeparator()
     export_menu = file_menu.addMenu("&Export")
