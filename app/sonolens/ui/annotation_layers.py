@@ -40,7 +40,7 @@ class AnnotationLayers(QObject):
             color = TIER_COLORS[k % len(TIER_COLORS)]
             items = annotations.in_tier(tier.name)
             spans = [a for a in items if not a.is_point]
-            points = [a.start for a in items if a.is_point]
+            points = [a for a in items if a.is_point]
             name = tier.name or "labels"
             for view in (self.spectrogram, *self.others):
                 banded = view is self.spectrogram
@@ -54,7 +54,7 @@ class AnnotationLayers(QObject):
                 if points:
                     markers = MarkersLayer(name, name, color)
                     self._add(view, markers)
-                    markers.set_result(points)
+                    markers.set_result([a.start for a in points], [a.label for a in points])
         for view in {id(v): v for v, _ in self.layers}.values():
             view.update_legend()
             view.schedule_redraw()

@@ -76,7 +76,8 @@ class RegionsLayer(BaseLayer):
     def _update(self) -> None:
         times = np.array([(r.t0, r.t1) for r in self.regions], dtype=np.float64)
         spans = np.column_stack([np.sort(times.reshape(-1, 2), axis=1), self._bounds()])
-        self.item.set_spans(spans)
+        labels = [r.label for r in self.regions]
+        self.item.set_spans(spans, labels if any(labels) else None)
 
     def describe(self, t: float, y: float | None) -> list[ReadoutPart]:
         bounds = self._bounds()
