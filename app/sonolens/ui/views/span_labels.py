@@ -51,8 +51,7 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QCol
     metrics = QFontMetrics(font)
     height = metrics.height()
     ellipsis = metrics.horizontalAdvance("…") + 1
-    drawable = np.flatnonzero((room >= ellipsis) & (bottom - top >= height)
-                              & (np.char.str_len(labels.astype(str)) > 0))[:MAX_LABELS]
+    drawable = np.flatnonzero((room >= ellipsis) & (bottom - top >= height))[:MAX_LABELS]
     if not len(drawable):
         return
     p.save()
@@ -60,6 +59,8 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QCol
     p.setFont(font)
     pen = QPen(color)
     for k in drawable:
+        if not labels[k]:
+            continue
         text = metrics.elidedText(str(labels[k]), Qt.TextElideMode.ElideRight, int(room[k]))
         if not text or text == "…":
             continue

@@ -14,6 +14,9 @@ from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 
 from sonolens.ui.views.span_labels import POINT_PX, paint_labels
+from sonolens.ui.views.spans_raster import paint_raster
+
+DENSE = 200  # visible spans beyond which they are rasterised (spans_raster)
 
 
 class SpansItem(pg.GraphicsObject):
@@ -93,6 +96,19 @@ class SpansItem(pg.GraphicsObject):
         keep = y1 > y0
         shown, y0, y1, index = shown[keep], y0[keep], y1[keep], index[keep]
         wide = shown[:, 1] > shown[:, 0]
+        placed = np.column_stack([shown[:, :2], y0, y1])
+        if len(shown) <= DENSE or not paint_raster(p, placed, view, self._brush.color(),
+                                                   self._pen.color(), self._fill_edges):
+            self._paint_each(p, shown, y0, y1, wide)
+        if self._labels is not None:
+            x0 = np.where(wide, np.maximum(shown[:, 0], view.left()), shown[:, 0])
+            x1 = np.where(wide, np.minimum(shown[:, 1], view.right()), shown[:, 1])
+            placed = np.column_stack([x0, x1, y0, y1])  # a label stays in sight
+            paint_labels(p, placed, self._labels[index], self._label_color)
+
+    def _paint_each(self, p: QPainter, shown: np.ndarray, y0: np.ndarray, y1: np.ndarray,
+                    wide: np.ndarray) -> None:
+        """One rectangle and its edge lines per span (a few visible: exact)."""
         p.setPen(pg.mkPen(None))
         p.setBrush(self._brush)
         for (a, b), lo, hi in zip(shown[wide, :2], y0[wide], y1[wide], strict=True):
@@ -107,8 +123,3 @@ class SpansItem(pg.GraphicsObject):
                 lines += [QLineF(a, hi, b, hi)] if np.isfinite(d) else []
         if lines:
             p.drawLines(lines)
-        if self._labels is not None:
-            x0 = np.where(wide, np.maximum(shown[:, 0], view.left()), shown[:, 0])
-            x1 = np.where(wide, np.minimum(shown[:, 1], view.right()), shown[:, 1])
-            placed = np.column_stack([x0, x1, y0, y1])  # a label stays in sight
-            paint_labels(p, placed, self._labels[index], self._label_color)
