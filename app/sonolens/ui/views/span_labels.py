@@ -17,7 +17,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 FONT_PX = 11
 PAD_PX = 2  # between the span's edge and the text
 POINT_PX = 160  # widest label of an instant, device px
-MAX_LABELS = 400  # per paint: beyond that the labels would only overlap
+MAX_LABELS = 120  # per paint: beyond that the labels would only overlap
 BACKING = QColor(0, 0, 0, 120)
 
 

@@ -17,6 +17,7 @@ from sonolens.ui.views.span_labels import POINT_PX, paint_labels
 from sonolens.ui.views.spans_raster import paint_raster
 
 DENSE = 200  # visible spans beyond which they are rasterised (spans_raster)
+LABELLED = 2000  # visible spans beyond which none has room for a label worth reading
 
 
 class SpansItem(pg.GraphicsObject):
@@ -48,6 +49,8 @@ class SpansItem(pg.GraphicsObject):
         order = np.argsort(spans[:, 0], kind="stable")
         self.prepareGeometryChange()
         self._spans = spans[order]
+        self._extent = ((float(spans[:, 0].min()), float(spans[:, 1].max())) if len(spans)
+                        else (0.0, 0.0))
         self._labels = None if labels is None else np.asarray(labels, dtype=object)[order]
         self.update()
 
@@ -66,7 +69,7 @@ class SpansItem(pg.GraphicsObject):
         view = self._view_rect()
         if view is None or not len(self._spans):
             return QRectF()
-        x0, x1 = float(self._spans[:, 0].min()), float(self._spans[:, 1].max())
+        x0, x1 = self._extent
         px = self.pixelWidth() or 0.0
         pad = max(2 * px, 1e-9)  # a line's width, never empty
         right = pad + (POINT_PX * px if self._labels is not None else 0.0)  # instants' text
@@ -100,7 +103,7 @@ class SpansItem(pg.GraphicsObject):
         if len(shown) <= DENSE or not paint_raster(p, placed, view, self._brush.color(),
                                                    self._pen.color(), self._fill_edges):
             self._paint_each(p, shown, y0, y1, wide)
-        if self._labels is not None:
+        if self._labels is not None and len(shown) <= LABELLED:
             x0 = np.where(wide, np.maximum(shown[:, 0], view.left()), shown[:, 0])
             x1 = np.where(wide, np.minimum(shown[:, 1], view.right()), shown[:, 1])
             placed = np.column_stack([x0, x1, y0, y1])  # a label stays in sight

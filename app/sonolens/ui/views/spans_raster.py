@@ -38,11 +38,12 @@ def _cover_2d(r0, r1, c0, c1, height: int, width: int) -> np.ndarray:
     stride = width + 1
     index = np.concatenate([r0 * stride + c0, r0 * stride + c1, r1 * stride + c0,
                             r1 * stride + c1])
-    n = len(r0)
-    weights = np.concatenate([np.ones(n), -np.ones(n), -np.ones(n), np.ones(n)])
-    diff = np.bincount(index, weights, minlength=(height + 1) * stride)
-    counts = diff.reshape(height + 1, stride).cumsum(axis=0).cumsum(axis=1)
-    return counts[:height, :width] > 0.5
+    n, size = len(r0), (height + 1) * stride
+    diff = (np.bincount(index[np.r_[0:n, 3 * n:4 * n]], minlength=size)
+            - np.bincount(index[n:3 * n], minlength=size)).astype(np.int32)
+    counts = diff.reshape(height + 1, stride).cumsum(axis=0, dtype=np.int32).cumsum(
+        axis=1, dtype=np.int32)
+    return counts[:height, :width] > 0
 
 
 def paint_raster(p: QPainter, spans: np.ndarray, view: QRectF, fill: QColor, pen: QColor,
