@@ -93,7 +93,7 @@ def test_annotations_speed(qtbot, tmp_path: Path) -> None:
     window.resize(1400, 900)
     window.show()
     qtbot.waitExposed(window)
-    imports = {}
+    imports, tiers, frames = {}, {}, {}
     try:
         window.open_path(audio)
         _wait(qtbot, window.is_settled, 600, 20)
@@ -108,25 +108,29 @@ def test_annotations_speed(qtbot, tmp_path: Path) -> None:
             _wait(qtbot, lambda: bool(loaded), 60, 1)
             _repaint(window)
             imports[fmt] = time.perf_counter() - clock
-        assert len(window.document.annotations.annotations) == COUNT
-        full = np.array([_frame(window, *span) for span in _script(duration)]) * 1000
+            assert len(window.document.annotations.annotations) == COUNT
+            tiers[fmt] = len(window.document.annotations.tiers)
+            frames[fmt] = np.array([_frame(window, *span) for span in _script(duration)])
     finally:
         window.close()
 
     b50, b95 = np.percentile(bare[:, 0], [50, 95])
-    p50, p95, worst = np.percentile(full[:, 0], [50, 95, 100])
     print()
     print(f"{COUNT} annotations ({COUNT // 2} spans, {COUNT - COUNT // 2} points) over "
-          f"{MINUTES:g} min; {len(full)} scripted frames")
+          f"{MINUTES:g} min; {len(bare)} scripted frames")
     for fmt, seconds in reads.items():
         print(f"read_labels {fmt:10s}        {seconds:6.3f} s")
     for fmt, seconds in imports.items():
-        print(f"import_from -> drawn ({fmt:8s}) {seconds:6.3f} s")
+        print(f"import_from -> drawn ({fmt:8s}) {seconds:6.3f} s ({tiers[fmt]} tiers)")
     print(f"paint per frame, no annotations  p50 {b50:5.1f} ms  p95 {b95:5.1f} ms")
-    print(f"paint per frame, annotations     p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
-          f"max {worst:5.1f} ms  (p95 ratio {p95 / b95:.2f})")
+    p95s = []
+    for fmt, times in frames.items():
+        p50, p95, worst = np.percentile(times[:, 0] * 1000, [50, 95, 100])
+        p95s.append(p95)
+        print(f"paint per frame, {fmt:8s} tiers  p50 {p50:5.1f} ms  p95 {p95:5.1f} ms  "
+              f"max {worst:5.1f} ms  (p95 ratio {p95 / b95:.2f})")
     ok_import = max(imports.values()) <= TARGET_IMPORT_S
-    ok_paint = p95 <= TARGET_PAINT_P95_MS
+    ok_paint = max(p95s) <= TARGET_PAINT_P95_MS
     print(f"target import <= {TARGET_IMPORT_S} s: {_verdict(ok_import)}")
     print(f"target paint p95 <= {TARGET_PAINT_P95_MS} ms: {_verdict(ok_paint)}")
     assert ok_import and ok_paint
