@@ -16,7 +16,8 @@ from PySide6.QtGui import QBrush, QColor, QPainter, QPen
 from sonolens.ui.views.span_labels import POINT_PX, paint_labels
 from sonolens.ui.views.spans_raster import paint_raster
 
-DENSE = 200  # visible spans beyond which they are rasterised (spans_raster)
+DENSE = 32  # visible spans beyond which they are rasterised (spans_raster: cheaper
+# than filling that many large translucent rectangles one by one)
 LABELLED = 2000  # visible spans beyond which none has room for a label worth reading
 
 
