@@ -85,3 +85,22 @@ def test_a_narrow_span_elides_its_label_or_hides_it(qtbot, window):
     window.spectrogram_view.plot.setXRange(0.0, 300.0, padding=0)  # span ~3 px wide
     labelled, plain = grab_pair(qtbot, window, view, "WWW")
     assert len(text_pixels(view, labelled, plain)) == 0, "text in a span too narrow for it"
+
+
+def test_a_point_label_stays_inside_the_plot(qtbot, window):
+    view = window.spectrogram_view
+    window.spectrogram_view.plot.setXRange(0.0, 3.0, padding=0)
+    images = []
+    for label in ("", "WWWWWWWW"):
+        annotations = AnnotationSet()
+        annotations.add(Annotation(2.85, 2.85, label, "events"))  # ~40 px from the edge
+        window.document.set_annotations(annotations)
+        wait_settled(qtbot, window)
+        qtbot.wait(50)
+        images.append(grab_rgb(view))
+    plain, labelled = images
+    area = plot_area(view)
+    changed = np.abs(labelled.astype(int) - plain).max(axis=2) > 0
+    cols = np.flatnonzero(changed.any(axis=0))
+    assert len(cols) > 0, "no label drawn"
+    assert cols.max() <= area.right + 1, "the label spills out of the plot"

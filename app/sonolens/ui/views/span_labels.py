@@ -27,9 +27,11 @@ def label_font() -> QFont:
     return font
 
 
-def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QColor) -> None:
+def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QColor,
+                 view_right: float) -> None:
     """Draw ``labels`` ((n,) str) of ``spans`` ((n, 4): x0, x1 s and y0, y1 plot units,
-    already clamped to the view) with the painter's current item -> device transform."""
+    already clamped to the view, whose right edge is ``view_right`` s) with the painter's
+    current item -> device transform."""
     if not len(spans):
         return
     t = p.transform()
@@ -45,6 +47,7 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QCol
     # an instant's room: right of its line up to the next instant (or POINT_PX)
     following = np.append(left[1:], np.inf)
     room_right = np.where(point, np.minimum(left + POINT_PX, following - PAD_PX), right)
+    room_right = np.minimum(room_right, view_right * t.m11() + t.dx())  # not past the plot
     room_left = np.where(point, left + PAD_PX + 1, left + PAD_PX)
     room = room_right - room_left - PAD_PX
     font = label_font()

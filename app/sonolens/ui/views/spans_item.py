@@ -108,7 +108,7 @@ class SpansItem(pg.GraphicsObject):
             x0 = np.where(wide, np.maximum(shown[:, 0], view.left()), shown[:, 0])
             x1 = np.where(wide, np.minimum(shown[:, 1], view.right()), shown[:, 1])
             placed = np.column_stack([x0, x1, y0, y1])  # a label stays in sight
-            paint_labels(p, placed, self._labels[index], self._label_color)
+            paint_labels(p, placed, self._labels[index], self._label_color, view.right())
 
     def _paint_each(self, p: QPainter, shown: np.ndarray, y0: np.ndarray, y1: np.ndarray,
                     wide: np.ndarray) -> None:
