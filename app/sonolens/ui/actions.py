@@ -26,6 +26,7 @@ class Actions:
     export_matrix: QAction
     import_annotations: QAction
     export_annotations: QAction
+    export_annotation_features: QAction
     batch_export: QAction
     quit: QAction
     cancel: QAction
@@ -102,6 +103,10 @@ def make_actions(parent: QWidget) -> Actions:
         export_annotations=action("&Annotations…", None,
                                   "The annotations as Audacity labels, a Raven selection "
                                   "table, a Praat TextGrid, a Sonic Visualiser or Sonolens CSV"),
+        export_annotation_features=action(
+            "Annotation F&eatures (CSV)…", None,
+            "One row per annotation: feature means and std (as `sonolens extract "
+            "--annotations`) and the levels of the Selection dock"),
         batch_export=action("&Batch Export…", None,
                             "A folder of recordings to one table, as `sonolens dataset`"),
         quit=action("&Quit", "Ctrl+Q"),

@@ -35,7 +35,7 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     file_menu.addSeparator()
     export_menu = file_menu.addMenu("&Export")
     for act in (a.export_features, a.export_selected_features, a.export_image,
-                a.export_matrix, a.export_annotations):
+                a.export_matrix, a.export_annotations, a.export_annotation_features):
         export_menu.addAction(act)
     file_menu.addAction(a.batch_export)
     file_menu.addSeparator()

@@ -88,3 +88,16 @@ def write_labels_job(annotations: Any, path: Path, fmt: str) -> Generator[Progre
 
     yield Progress(0, 1, "writing annotations")
     return write_labels(annotations, path, fmt)
+
+
+KEY_LABELS_FEATURES = "annotations:features"
+
+
+def annotation_features_job(source: AudioSource, channel: int | None, table: Any,
+                            annotations: Any, path: Path) -> Generator[Progress, None, Path]:
+    """File > Export > Annotation features: one row per annotation (features as
+    ``sonolens extract --annotations``, then levels; export.annotation_features)."""
+    from sonolens.export.annotation_features import annotation_features_steps
+
+    yield from annotation_features_steps(path, source, channel, table, annotations)
+    return path

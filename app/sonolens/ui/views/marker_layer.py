@@ -34,11 +34,15 @@ class MarkersLayer(BaseLayer):
     def items(self) -> list[pg.GraphicsObject]:
         return [self.item]
 
-    def set_result(self, result: object | None) -> None:
+    def set_result(self, result: object | None, labels: object = None) -> None:
+        """``labels``: (n,) texts of the instants (in the order of ``result``), or None."""
         times = np.zeros(0) if result is None else np.asarray(result, dtype=np.float64)
-        self.times = np.sort(times.reshape(-1))
+        times = times.reshape(-1)
+        order = np.argsort(times, kind="stable")
+        self.times = times[order]
         nan = np.full(len(self.times), np.nan)
-        self.item.set_spans(np.column_stack([self.times, self.times, nan, nan]))
+        texts = None if labels is None else np.asarray(labels, dtype=object)[order]
+        self.item.set_spans(np.column_stack([self.times, self.times, nan, nan]), texts)
 
     def describe(self, t: float, y: float | None) -> list[ReadoutPart]:
         if not len(self.times) or self.plot is None:

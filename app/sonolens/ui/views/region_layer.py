@@ -56,7 +56,7 @@ class RegionsLayer(BaseLayer):
 
     def set_result(self, result: object | None) -> None:
         regions: Sequence = result if result is not None else ()  # type: ignore[assignment]
-        self.regions = [Region(*r) for r in regions]
+        self.regions = [r if isinstance(r, Region) else Region(*r) for r in regions]
         self._update()
 
     def _bounds(self) -> np.ndarray:
@@ -76,18 +76,19 @@ class RegionsLayer(BaseLayer):
     def _update(self) -> None:
         times = np.array([(r.t0, r.t1) for r in self.regions], dtype=np.float64)
         spans = np.column_stack([np.sort(times.reshape(-1, 2), axis=1), self._bounds()])
-        self.item.set_spans(spans)
+        labels = [r.label for r in self.regions]
+        self.item.set_spans(spans, labels if any(labels) else None)
 
     def describe(self, t: float, y: float | None) -> list[ReadoutPart]:
-        bounds = self._bounds()
-        parts = []
-        for region, (y0, y1) in zip(self.regions, bounds, strict=True):
-            if not min(region.t0, region.t1) <= t <= max(region.t0, region.t1):
-                continue
-            if y is not None and ((np.isfinite(y0) and y < y0) or (np.isfinite(y1) and y > y1)):
-                continue
-            parts.append(ReadoutPart(self.name, region.label))
-        return parts
+        if not self.regions:
+            return []
+        times = np.array([(r.t0, r.t1) for r in self.regions], dtype=np.float64)
+        hit = (times.min(axis=1) <= t) & (t <= times.max(axis=1))
+        if y is not None and hit.any():
+            bounds = self._bounds()
+            y0, y1 = bounds[:, 0], bounds[:, 1]
+            hit &= ~((np.isfinite(y0) & (y < y0)) | (np.isfinite(y1) & (y > y1)))
+        return [ReadoutPart(self.name, self.regions[k].label) for k in np.flatnonzero(hit)]
 
     def legend(self) -> LegendEntry | None:
         return LegendEntry(self.name, self.color) if self.regions else None

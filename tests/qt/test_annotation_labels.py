@@ -1,0 +1,106 @@
+"""Annotation labels are drawn on their spans: text in the tier's colour inside the span,
+near its top, nothing outside it, the same pixel size at any zoom, elided or hidden when
+the span is too narrow (read back in pixels)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sonolens.core.annotations import Annotation, AnnotationSet
+from tests.qt.conftest import wait_settled, write_rich
+from tests.qt.pixels import grab_rgb, plot_area, view_range
+
+SPAN = (1.0, 2.0)  # s
+TEXT_RGB = np.array([0x00, 0xE6, 0x76])  # the first tier's colour (#00e676)
+
+
+def annotate(qtbot, window, label: str) -> None:
+    annotations = AnnotationSet()
+    annotations.add(Annotation(*SPAN, label, "calls"))
+    window.document.set_annotations(annotations)
+    wait_settled(qtbot, window)
+    qtbot.wait(50)
+
+
+def text_pixels(view, label_img, plain_img) -> np.ndarray:
+    """(n, 2) row, column of pixels near the tier's colour that the label added."""
+    near = np.abs(label_img.astype(int) - TEXT_RGB).max(axis=2) < 60
+    was = np.abs(plain_img.astype(int) - TEXT_RGB).max(axis=2) < 60
+    return np.argwhere(near & ~was)
+
+
+@pytest.fixture
+def window(qtbot, make_main_window, tmp_path):
+    window = make_main_window()
+    window.resize(1100, 800)
+    window.open_path(write_rich(tmp_path / "rich.wav", seconds=3.0))
+    wait_settled(qtbot, window)
+    return window
+
+
+def grab_pair(qtbot, window, view, label: str):
+    annotate(qtbot, window, "")
+    plain = grab_rgb(view)
+    annotate(qtbot, window, label)
+    return grab_rgb(view), plain
+
+
+@pytest.mark.parametrize("which", ["spectrogram_view", "waveform"])
+def test_label_drawn_inside_its_span_at_the_same_size_at_any_zoom(qtbot, window, which):
+    view = getattr(window, which)
+    sizes = []
+    for t0, t1 in ((0.0, 3.0), (0.7, 2.3), (0.95, 2.05)):
+        window.spectrogram_view.plot.setXRange(t0, t1, padding=0)
+        labelled, plain = grab_pair(qtbot, window, view, "WWW")
+        area = plot_area(view)
+        (v0, v1), _ = view_range(view)
+        assert abs(v0 - t0) < 1e-6 and abs(v1 - t1) < 1e-6
+        xa, xb = area.x_of(np.array(SPAN), v0, v1)
+        pixels = text_pixels(view, labelled, plain)
+        assert len(pixels) > 20, "no text in the tier's colour"
+        rows, cols = pixels[:, 0], pixels[:, 1]
+        assert cols.min() >= xa - 1 and cols.max() <= xb + 1, "text outside the span"
+        assert rows.min() >= area.top - 1 and rows.max() <= area.top + 20, "not near the top"
+        changed = np.abs(labelled.astype(int) - plain).max(axis=2) > 0
+        outside = np.ones(labelled.shape[1], dtype=bool)
+        outside[int(np.floor(xa)) - 1:int(np.ceil(xb)) + 2] = False
+        assert not changed[:, outside].any(), "something drawn outside the span"
+        sizes.append((cols.max() - cols.min(), rows.max() - rows.min(), len(pixels)))
+    widths, heights, counts = np.array(sizes).T
+    assert widths.max() - widths.min() <= 1 and heights.max() - heights.min() <= 1, sizes
+    assert counts.max() - counts.min() <= 0.1 * counts.max(), sizes
+
+
+def test_a_narrow_span_elides_its_label_or_hides_it(qtbot, window):
+    view = window.spectrogram_view
+    long_label = "a long label that cannot fit in this span"
+    window.spectrogram_view.plot.setXRange(0.0, 3.0, padding=0)
+    labelled, plain = grab_pair(qtbot, window, view, long_label)
+    area = plot_area(view)
+    (v0, v1), _ = view_range(view)
+    _xa, xb = area.x_of(np.array(SPAN), v0, v1)
+    pixels = text_pixels(view, labelled, plain)
+    assert len(pixels) > 20 and pixels[:, 1].max() <= xb + 1  # elided, clipped to the span
+    window.spectrogram_view.plot.setXRange(0.0, 300.0, padding=0)  # span ~3 px wide
+    labelled, plain = grab_pair(qtbot, window, view, "WWW")
+    assert len(text_pixels(view, labelled, plain)) == 0, "text in a span too narrow for it"
+
+
+def test_a_point_label_stays_inside_the_plot(qtbot, window):
+    view = window.spectrogram_view
+    window.spectrogram_view.plot.setXRange(0.0, 3.0, padding=0)
+    images = []
+    for label in ("", "WWWWWWWW"):
+        annotations = AnnotationSet()
+        annotations.add(Annotation(2.85, 2.85, label, "events"))  # ~40 px from the edge
+        window.document.set_annotations(annotations)
+        wait_settled(qtbot, window)
+        qtbot.wait(50)
+        images.append(grab_rgb(view))
+    plain, labelled = images
+    area = plot_area(view)
+    changed = np.abs(labelled.astype(int) - plain).max(axis=2) > 0
+    cols = np.flatnonzero(changed.any(axis=0))
+    assert len(cols) > 0, "no label drawn"
+    assert cols.max() <= area.right + 1, "the label spills out of the plot"
