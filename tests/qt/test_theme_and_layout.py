@@ -164,7 +164,7 @@ def test_docks_toolbar_and_view_sizes_survive_a_restart(qtbot, make_main_window,
     view_menu = next(a.menu() for a in again.menuBar().actions() if a.text() == "&View")
     panels = next(a.menu() for a in view_menu.actions() if a.text() == "&Panels")
     toggles = {a.text(): a for a in panels.actions()}
-    assert set(toggles) == {"Settings", "Selection", "Spectrum"}
+    assert set(toggles) == {"Settings", "Selection", "Spectrum", "Annotations"}
     toggles["Selection"].trigger()
     assert not again.selection_dock.isHidden()
     again.close()

@@ -22,6 +22,7 @@ from sonolens.ui.actions import Actions, make_actions
 from sonolens.ui.annotation_edits import AnnotationEditor
 from sonolens.ui.annotation_files import AnnotationFiles
 from sonolens.ui.annotation_layers import AnnotationLayers
+from sonolens.ui.annotation_table import AnnotationTable
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
@@ -93,7 +94,8 @@ class MainWindow(QMainWindow):
         self.play_channel = self.transport_controls.play_channel
         self.volume = self.transport_controls.volume
         menus = build_menus(self, self.actions,
-                            (self.settings_dock, self.selection_dock, self.spectrum_dock))
+                            (self.settings_dock, self.selection_dock, self.spectrum_dock,
+                             self.annotations_dock))
         self.recent_menu, self.device_menu = menus.recent, menus.device
         self.device_menu.aboutToShow.connect(
             lambda: self.transport_controls.fill_device_menu(self.device_menu))
@@ -120,14 +122,18 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(views.splitter)
 
     def _build_analysis_docks(self) -> None:
-        """Selection and Spectrum, tabbed behind Settings."""
+        """Selection, Spectrum and Annotations, tabbed behind Settings."""
         self.selection_panel = SelectionPanel(self.document, self.runner)
         self.spectrum_panel = SpectrumPanel(self.document, self.runner)
         self.spectrum_panel.export_failed.connect(
             lambda message: self.show_error("Export failed", message))
-        self.selection_dock, self.spectrum_dock = add_tabbed_docks(
+        self.annotation_table = AnnotationTable(self.document, self.annotation_editor,
+                                                self.navigator.zoom_selection)
+        self.selection_dock, self.spectrum_dock, self.annotations_dock = add_tabbed_docks(
             self, self.settings_dock, (("Selection", "selection_dock", self.selection_panel),
-                                       ("Spectrum", "spectrum_dock", self.spectrum_panel)))
+                                       ("Spectrum", "spectrum_dock", self.spectrum_panel),
+                                       ("Annotations", "annotations_dock",
+                                        self.annotation_table)))
 
     def _connect(self) -> None:
         a, doc = self.actions, self.document
