@@ -30,6 +30,7 @@ from typing import Any
 from sonolens.audio.excerpt import excerpt
 from sonolens.audio.files import find_audio_files
 from sonolens.audio.source import open_source
+from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
 from sonolens.dsp.engine import extract_features
@@ -100,14 +101,15 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
     if decoded == 0:
         raise AudioError(path, f"no audio at offset {spec.offset:g} s (the file is shorter)")
     if spec.annotations:
-        return spec.annotation_values(table, read_labels(labels_beside(path))[0]), notes
+        return spec.annotation_values(table, labels_beside(path)), notes
     return spec.values(table), notes
 
 
-def labels_beside(path: str | os.PathLike[str]) -> Path:
-    """The label file of the audio ``path``: beside it, with its stem and any other
-    (non-audio) suffix (``a.wav`` -> ``a.txt``, ``a.TextGrid``, ``a.selections.txt``);
-    the first one a format reads. Raises AudioError (for the errors table) if none."""
+def labels_beside(path: str | os.PathLike[str]) -> AnnotationSet:
+    """The annotations of the audio ``path``: the label file beside it, with its stem and
+    any other (non-audio) suffix (``a.wav`` -> ``a.txt``, ``a.TextGrid``,
+    ``a.selections.txt``), the first one a format reads (each read once). Raises
+    AudioError (for the errors table) if none."""
     from sonolens.audio.files import AUDIO_SUFFIXES
 
     path = Path(path)
@@ -117,11 +119,9 @@ def labels_beside(path: str | os.PathLike[str]) -> Path:
     problems = []
     for candidate in candidates:
         try:
-            read_labels(candidate)
+            return read_labels(candidate)[0]
         except SonolensError as exc:
             problems.append(str(exc))
-            continue
-        return candidate
     if problems:
         raise AudioError(path, f"no readable label file beside it ({problems[0]})")
     raise AudioError(path, f"no label file beside it ({path.stem}.txt, .TextGrid, .csv ...)")
