@@ -15,7 +15,8 @@ from sonolens.export.session import Session, SessionError, read_session, write_s
 
 
 def _session(audio: Path) -> Session:
-    notes = AnnotationSet(tiers=[Tier("calls"), Tier("clicks", points=True)])
+    notes = AnnotationSet(tiers=[Tier("calls", color="#12ab9f"),
+                                 Tier("clicks", points=True, visible=False)])
     notes.add(Annotation(0.25, 1.125, 'a "call", \tdé', "calls", 500.0, 4000.0,
                          (("Notes", "x,y"),)))
     notes.add(Annotation(1.5, 1.5, "", "clicks"))
@@ -86,6 +87,7 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["annotations"][0].update(end=0.0), "annotations[0]"),
     (lambda d: d["annotations"][1].update(label=5), "annotations[1].label"),
     (lambda d: d.update(tiers=[{"colour": 1}]), "tiers[0]"),
+    (lambda d: d["tiers"][0].update(color="red"), "tiers[0].color"),
 ])
 def test_bad_values_name_their_key(tmp_path: Path, change, words: str) -> None:
     path = _broken(tmp_path, change)

@@ -62,12 +62,21 @@ class Annotation:
         return replace(self, **changes).validate()
 
 
+#: Tier colours, in tier order (cycled) for tiers without a colour of their own:
+#: saturated enough over magma and over a white waveform.
+TIER_COLORS = ("#00e676", "#ffea00", "#40c4ff", "#ff4081", "#b388ff", "#ff9100")
+
+
 @dataclass(frozen=True)
 class Tier:
-    """A named group of annotations; ``points``: a tier of instants (Praat's TextTier)."""
+    """A named group of annotations; ``points``: a tier of instants (Praat's TextTier);
+    ``color``: ``#rrggbb`` chosen by the user (None: from :data:`TIER_COLORS` by its
+    position); ``visible``: drawn in the views (hidden tiers stay in files and tables)."""
 
     name: str
     points: bool = False
+    color: str | None = None
+    visible: bool = True
 
 
 @dataclass
@@ -91,6 +100,11 @@ class AnnotationSet:
         if self.tier(annotation.tier) is None:
             self.tiers.append(Tier(annotation.tier, points=annotation.is_point))
         self.annotations.append(annotation)
+
+    def color_of(self, index: int) -> str:
+        """The colour of the tier at ``index``: its own, else TIER_COLORS cycled."""
+        own = self.tiers[index].color
+        return own if own else TIER_COLORS[index % len(TIER_COLORS)]
 
     def in_tier(self, name: str) -> list[Annotation]:
         return sorted((a for a in self.annotations if a.tier == name),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -53,6 +54,9 @@ class Session:
 
 
 # -- writing -----------------------------------------------------------------------------
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
 def session_dict(session: Session, folder: Path) -> dict[str, Any]:
     """The JSON object of ``session``; the audio path relative to ``folder`` if it can be."""
     audio = Path(os.path.abspath(session.audio))
@@ -66,12 +70,17 @@ def session_dict(session: Session, folder: Path) -> dict[str, Any]:
         "audio": Path(stored).as_posix() if not Path(stored).is_absolute() else stored,
         "params": session.params.as_dict(),
         "view": session.view.as_dict(),
-        "tiers": [{"name": t.name, "points": t.points} for t in session.annotations.tiers],
+        "tiers": [_tier_json(t) for t in session.annotations.tiers],
         "annotations": [_annotation_dict(a) for a in session.annotations.annotations],
         "duration": session.annotations.duration,
         "selection": list(session.selection) if session.selection else None,
         "view_range": list(session.view_range) if session.view_range else None,
     }
+
+
+def _tier_json(tier: Tier) -> dict[str, Any]:
+    return {"name": tier.name, "points": tier.points, "color": tier.color,
+            "visible": tier.visible}
 
 
 def _annotation_dict(a: Annotation) -> dict[str, Any]:
@@ -183,7 +192,11 @@ def _annotations_from(data: dict[str, Any], source: Path) -> AnnotationSet:
     for k, tier in enumerate(tiers_raw):
         if not isinstance(tier, dict) or not isinstance(tier.get("name"), str):
             raise SessionError(source, f"tiers[{k}]: expected an object with a name")
-        result.tiers.append(Tier(tier["name"], points=bool(tier.get("points", False))))
+        color = tier.get("color")
+        if color is not None and not (isinstance(color, str) and _COLOR.fullmatch(color)):
+            raise SessionError(source, f"tiers[{k}].color: expected #rrggbb, got {color!r}")
+        result.tiers.append(Tier(tier["name"], points=bool(tier.get("points", False)),
+                                 color=color, visible=bool(tier.get("visible", True))))
     for k, item in enumerate(items):
         result.add(_annotation_from(item, f"annotations[{k}]", source))
     duration = data.get("duration")

@@ -14,9 +14,6 @@ from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.marker_layer import MarkersLayer
 from sonolens.ui.views.region_layer import Region, RegionsLayer
 
-#: Tier colours, in tier order (cycled): saturated enough over magma and over white.
-TIER_COLORS = ("#00e676", "#ffea00", "#40c4ff", "#ff4081", "#b388ff", "#ff9100")
-
 
 class AnnotationLayers(QObject):
     """Keeps one regions layer and one markers layer per tier on ``spectrogram`` and on
@@ -40,7 +37,9 @@ class AnnotationLayers(QObject):
         for a in annotations.annotations:  # one pass (100 000 open in well under 1 s)
             by_tier.setdefault(a.tier, []).append(a)
         for k, tier in enumerate(annotations.tiers):
-            color = TIER_COLORS[k % len(TIER_COLORS)]
+            if not tier.visible:
+                continue
+            color = annotations.color_of(k)
             items = by_tier[tier.name]
             # bands count only on a view with a frequency scale (the spectrogram): the
             # waveform's regions layer has none, so the same regions span its full height
