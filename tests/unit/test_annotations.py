@@ -60,3 +60,39 @@ def test_an_empty_file_is_an_empty_label_track(tmp_path):
     assert annotations.annotations == [] and fmt.name == "audacity"
     written = write_labels(AnnotationSet(), tmp_path / "none.txt", "audacity")
     assert read_labels(written)[0].annotations == []
+
+
+def _three() -> AnnotationSet:
+    s = AnnotationSet()
+    s.add(Annotation(0.0, 1.0, "a", "words"))
+    s.add(Annotation(2.0, 2.0, "p", "clicks"))
+    s.add(Annotation(1.0, 3.0, "b", "words", 100.0, 900.0))
+    return s
+
+
+def test_edits_return_new_sets_and_leave_the_old_one() -> None:
+    old = _three()
+    snapshot = (list(old.tiers), list(old.annotations))
+    moved = old.with_replaced(2, old.annotations[2].replace(start=1.5, high_hz=1200.0))
+    assert moved.annotations[2] == Annotation(1.5, 3.0, "b", "words", 100.0, 1200.0)
+    gone = old.without([0, 1])
+    assert [a.label for a in gone.annotations] == ["b"] and gone.tiers == old.tiers
+    renamed = old.with_tier("words", name="speech")
+    assert [t.name for t in renamed.tiers] == ["speech", "clicks"]
+    assert [a.tier for a in renamed.annotations] == ["speech", "clicks", "speech"]
+    styled = old.with_tier("clicks", color="#102030", visible=False)
+    assert styled.tiers[1] == Tier("clicks", points=True, color="#102030", visible=False)
+    assert styled.color_of(1) == "#102030" and styled.color_of(0) != styled.color_of(1)
+    reordered = old.with_tier_moved("clicks", 0)
+    assert [t.name for t in reordered.tiers] == ["clicks", "words"]
+    assert (list(old.tiers), list(old.annotations)) == snapshot
+
+
+def test_bad_edits_are_refused() -> None:
+    old = _three()
+    with pytest.raises(ParameterError, match="exists"):
+        old.with_tier("words", name="clicks")
+    with pytest.raises(ParameterError, match="no tier"):
+        old.with_tier_moved("nope", 0)
+    with pytest.raises(ParameterError, match="before"):
+        old.with_replaced(0, Annotation(2.0, 1.0, "x", "words"))

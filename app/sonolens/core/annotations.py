@@ -9,6 +9,7 @@ Sonolens does not use (Raven's annotation columns), so they can be written back.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -120,3 +121,58 @@ class AnnotationSet:
     def end(self) -> float:
         """The latest end of any annotation (0 when empty)."""
         return max((a.end for a in self.annotations), default=0.0)
+
+    # -- edits: each returns a new set (the old one stays as it was, for undo) ---------
+    def copy(self) -> AnnotationSet:
+        return AnnotationSet(list(self.tiers), list(self.annotations), self.duration)
+
+    def with_added(self, annotation: Annotation) -> AnnotationSet:
+        """A copy with ``annotation`` (its tier created if new)."""
+        copy = self.copy()
+        copy.add(annotation)
+        return copy
+
+    def with_replaced(self, index: int, annotation: Annotation) -> AnnotationSet:
+        """A copy where ``annotations[index]`` is ``annotation`` (validated; its tier
+        created if new)."""
+        copy = self.copy()
+        annotation.validate()
+        if copy.tier(annotation.tier) is None:
+            copy.tiers.append(Tier(annotation.tier, points=annotation.is_point))
+        copy.annotations[index] = annotation
+        return copy
+
+    def without(self, indices: Iterable[int]) -> AnnotationSet:
+        """A copy without ``annotations[k]`` for k in ``indices`` (tiers kept)."""
+        drop = set(indices)
+        return AnnotationSet(list(self.tiers),
+                             [a for k, a in enumerate(self.annotations) if k not in drop],
+                             self.duration)
+
+    def with_tier(self, name: str, /, **changes: Any) -> AnnotationSet:
+        """A copy where tier ``name`` has ``changes`` (``name=`` renames it and its
+        annotations; ``color=``, ``visible=``, ``points=``). ParameterError when ``name``
+        is missing or the new name is taken."""
+        index = self._tier_index(name)
+        new_name = changes.get("name", name)
+        if new_name != name and self.tier(new_name) is not None:
+            raise ParameterError(f"a tier named {new_name!r} exists already")
+        copy = self.copy()
+        copy.tiers[index] = replace(copy.tiers[index], **changes)
+        if new_name != name:
+            copy.annotations = [replace(a, tier=new_name) if a.tier == name else a
+                                for a in copy.annotations]
+        return copy
+
+    def with_tier_moved(self, name: str, to: int) -> AnnotationSet:
+        """A copy where tier ``name`` is at position ``to`` (clamped) of the tier order."""
+        copy = self.copy()
+        tier = copy.tiers.pop(self._tier_index(name))
+        copy.tiers.insert(max(0, min(to, len(copy.tiers))), tier)
+        return copy
+
+    def _tier_index(self, name: str) -> int:
+        for k, tier in enumerate(self.tiers):
+            if tier.name == name:
+                return k
+        raise ParameterError(f"no tier named {name!r}")

@@ -24,10 +24,7 @@ RECENT_LABELS = 20
 
 def with_annotation(annotations: AnnotationSet, added: Annotation) -> AnnotationSet:
     """A copy of ``annotations`` with ``added`` (its tier created if new)."""
-    copy = AnnotationSet(list(annotations.tiers), list(annotations.annotations),
-                         annotations.duration)
-    copy.add(added)
-    return copy
+    return annotations.with_added(added)
 
 
 class ReplaceAnnotations(QUndoCommand):
