@@ -51,6 +51,21 @@ def build_window_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def session_audio(path: str) -> str:
+    """The audio to open for ``path``: itself, or the recording of a ``.sonolens``
+    session (read here so that a bad session is one line before any window)."""
+    from pathlib import Path
+
+    from sonolens.export.session import SUFFIX, SessionError, read_session
+
+    if Path(path).suffix.lower() != SUFFIX:
+        return path
+    session = read_session(path)
+    if not session.audio.is_file():
+        raise SessionError(path, f"the recording {session.audio} is missing")
+    return str(session.audio)
+
+
 def run_window_command(argv: list[str]) -> int:
     args = build_window_parser().parse_args(argv)
     path = args.audio
@@ -62,8 +77,9 @@ def run_window_command(argv: list[str]) -> int:
         from sonolens.audio.source import open_source
         from sonolens.export.own_input import refuse_own_inputs
 
-        refuse_own_inputs([args.screenshot], [path])
-        open_source(path).close()  # fail fast, before any window, with a one-line error
+        audio = session_audio(path)
+        refuse_own_inputs([args.screenshot], [path] if audio == path else [path, audio])
+        open_source(audio).close()  # fail fast, before any window, with a one-line error
     from sonolens.ui.app import run_window
 
     return run_window(path, screenshot=args.screenshot)

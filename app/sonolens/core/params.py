@@ -128,6 +128,25 @@ class AnalysisParams:
         return tuple(f.name for f in fields(cls))
 
 
+def fit_to_file(params: AnalysisParams, samplerate: int, channels: int
+                ) -> tuple[AnalysisParams, str | None]:
+    """``params`` without the choices a file (``samplerate`` Hz, ``channels``) cannot
+    honour (a missing channel, fmin/fmax past Nyquist), and a note saying what changed
+    (None: nothing). An n_fft longer than the file needs nothing: frames are padded."""
+    changes: dict[str, Any] = {}
+    if params.channel is not None and params.channel >= channels:
+        changes["channel"] = None
+    nyquist = (params.sr or samplerate) / 2
+    if params.fmax is not None and params.fmax > nyquist:
+        changes["fmax"] = None
+    if params.fmin >= nyquist:
+        changes["fmin"] = 0.0
+    if not changes:
+        return params, None
+    said = ", ".join(f"{k} reset to {'default' if v is None else v}" for k, v in changes.items())
+    return params.replace(**changes), f"settings adapted to this file: {said}"
+
+
 def _positive_int(name: str, value: object, minimum: int = 1, maximum: int | None = None
                   ) -> None:
     if isinstance(value, bool) or not isinstance(value, int):

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sonolens.audio.protocol import AudioFile
 from sonolens.core.annotations import AnnotationSet
-from sonolens.core.params import AnalysisParams
+from sonolens.core.params import AnalysisParams, fit_to_file
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.results import (
     ACCEPTANCE,
@@ -49,6 +49,7 @@ class Document(QObject):
     selection_changed = Signal()  # the selected time range (or None)
     cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
     annotations_changed = Signal()  # tiers or annotations replaced or edited
+    annotations_dirty_changed = Signal(bool)  # whether annotations are unsaved, on a change
 
     def __init__(self, params: AnalysisParams | None = None,
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
@@ -62,13 +63,23 @@ class Document(QObject):
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
         self.annotations = AnnotationSet()  # the user's marks on this recording
-        self.annotations_dirty = False  # edited since the file was opened or last saved
+        self._annotations_dirty = False  # edited since the file was opened or last saved
         self._loading_annotations = False  # set_source / a saved set: not an edit
         self._frames_known = 0  # source.frames when duration was last announced
         # first slot: any annotations_changed (also from in-place edits) makes them unsaved
         self.annotations_changed.connect(self._on_annotations_changed)
 
     # -- facts ---------------------------------------------------------------------------
+    @property
+    def annotations_dirty(self) -> bool:
+        """Whether the annotations were edited since opened or last saved."""
+        return self._annotations_dirty
+
+    @annotations_dirty.setter
+    def annotations_dirty(self, dirty: bool) -> None:
+        if dirty != self._annotations_dirty:
+            self._annotations_dirty = dirty
+            self.annotations_dirty_changed.emit(dirty)
 
     @property
     def duration(self) -> float:
@@ -133,20 +144,20 @@ class Document(QObject):
     def _fit_params_to(self, source: AudioFile) -> None:
         """Drop choices the new file cannot honour (a missing channel, fmin/fmax past
         Nyquist), saying so in the warnings."""
-        p = self.params
-        changes: dict[str, Any] = {}
-        if p.channel is not None and p.channel >= source.channels:
-            changes["channel"] = None
-        nyquist = (p.sr or source.samplerate) / 2
-        if p.fmax is not None and p.fmax > nyquist:
-            changes["fmax"] = None
-        if p.fmin >= nyquist:
-            changes["fmin"] = 0.0
-        if changes:
-            self.params = p.replace(**changes)
-            said = ", ".join(f"{k} reset to {'default' if v is None else v}"
-                             for k, v in changes.items())
-            self.warnings.append(f"settings adapted to this file: {said}")
+        self.params, note = fit_to_file(self.params, source.samplerate, source.channels)
+        if note is not None:
+            self.warnings.append(note)
+
+    def set_params_for_file(self, params: AnalysisParams) -> None:
+        """:meth:`set_params`, adapted to the open file as when it was opened (a session's
+        params on another recording); what changed is said in the warnings."""
+        if self.source is not None:
+            params, note = fit_to_file(params.validate(), self.source.samplerate,
+                                       self.source.channels)
+            if note is not None and note not in self.warnings:
+                self.warnings.append(note)
+                self.warnings_changed.emit()
+        self.set_params(params)
 
     def set_params(self, params: AnalysisParams) -> None:
         """New analysis parameters; the old results stay drawn until new ones land."""

@@ -21,7 +21,8 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
     Returns the exit code: 0, 1 (the screenshot failed), 2 (bad usage), 130 (Ctrl+C).
     """
     if screenshot is not None and path is None:
-        print("error: --screenshot needs an audio file (or --demo)", file=sys.stderr)
+        print("error: --screenshot needs an audio or session file (or --demo)",
+              file=sys.stderr)
         return 2
     scratch = None
     if screenshot is not None and not os.environ.get("SONOLENS_SETTINGS"):
@@ -126,6 +127,7 @@ def _arm_screenshot(window, target: Path, status: dict) -> None:
             finish(0)
 
     window.coordinator.open_failed.connect(failed)
+    window.sessions.failed.connect(lambda title, message: finish(1, f"error: {message}"))
     window.coordinator.analysis_failed.connect(lambda key, message: failed(key, message))
     timer.timeout.connect(poll)
     timer.start(_POLL_MS)

@@ -52,7 +52,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Sonolens")
+        self.setWindowTitle("Sonolens[*]")  # [*]: unsaved annotations
         self.setAcceptDrops(True)
         self.settings = settings or Settings()
         self.document = Document(self.settings.params(), self.settings.view(), parent=self)
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         if source is None:
             return
         self.recent.add(source.path)
-        self.setWindowTitle(f"{source.path.name} — Sonolens")
+        self.setWindowTitle(f"{source.path.name}[*] — Sonolens")
         self.status.describe(self.document)
         self.settings_panel.set_audio(source.samplerate, source.channels)
         self.spectrogram_view.set_audio(source.samplerate, self.document.params)

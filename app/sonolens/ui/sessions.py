@@ -68,6 +68,8 @@ class SessionFiles(QObject):
         self.connect_actions()
         self.failed.connect(window.show_error)
         self.saved.connect(lambda path: window.statusBar().showMessage(f"Saved {path}", 8000))
+        # the title's [*] shows as * while annotations are unsaved
+        self.document.annotations_dirty_changed.connect(window.setWindowModified)
 
     def connect_actions(self) -> None:
         a = self.window.actions
@@ -196,9 +198,10 @@ class SessionFiles(QObject):
         self.opened.emit(path)
 
     def apply(self, session: Session) -> None:
-        """Settings, view, annotations (saved), selection and view range of ``session``."""
+        """Settings (adapted to the open file, as on opening), view, annotations (saved),
+        selection and view range of ``session``."""
         doc, window = self.document, self.window
-        doc.set_params(session.params)
+        doc.set_params_for_file(session.params)  # e.g. fmax past this file's Nyquist
         doc.set_view(session.view)
         window.settings_panel.set_values(doc.params, doc.view)
         doc.set_annotations(session.annotations, saved=True)
