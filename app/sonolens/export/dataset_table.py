@@ -36,18 +36,10 @@ from sonolens.core.errors import OutputError, ParameterError
 from sonolens.core.features import FEATURES
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.table import FeatureTable
-from sonolens.export.annotation_table import annotation_frames
+from sonolens.export.annotation_stats import STATISTICS, annotation_statistics
 from sonolens.export.atomic import atomic_write
 from sonolens.export.csv_text import safe_text, unsafe_text
 
-#: Statistic name -> numpy reduction over a float64 column (n_frames,) -> float.
-STATISTICS = {
-    "mean": np.mean,
-    "std": np.std,
-    "min": np.min,
-    "max": np.max,
-    "median": np.median,
-}
 DEFAULT_STATS = ("mean", "std")
 LAYOUTS = ("features", "gtzan")
 
@@ -152,18 +144,12 @@ class DatasetSpec:
     def annotation_values(self, table: FeatureTable, annotations: AnnotationSet
                           ) -> tuple[tuple[Any, ...], ...]:
         """Per annotation (tier then time order): (label, tier, start, end, low_hz, high_hz,
-        *statistics over its frames: export.annotation_table.annotation_frames)."""
-        out = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN contrast bands -> NaN
-            columns = [np.asarray(table.columns[c], dtype=np.float64)
-                       for c in self.frame_columns()]
-            for a in annotations.sorted():
-                frames = annotation_frames(table.times, a)
-                stats = [float(STATISTICS[stat](data[frames])) if frames.stop > frames.start
-                         else math.nan for data in columns for stat in self.stats]
-                out.append((a.label, a.tier, a.start, a.end, a.low_hz, a.high_hz, *stats))
-        return tuple(out)
+        *statistics over its frames: export.annotation_stats.annotation_statistics)."""
+        ordered = annotations.sorted()
+        _, stats = annotation_statistics(table, ordered, self.frame_columns(), self.stats)
+        return tuple((a.label, a.tier, a.start, a.end, a.low_hz, a.high_hz,
+                      *(float(v) for v in values)) for a, values in zip(ordered, stats,
+                                                                         strict=True))
 
     def rows(self, filename: str, values: Any) -> dict[str, list[str]]:
         """Key -> CSV cells of one file's row(s): the file name, or with annotations the
