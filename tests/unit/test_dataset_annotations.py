@@ -65,9 +65,59 @@ def test_one_row_per_annotation(tmp_path, corpus):
     assert float(table["low_hz"][0]) == 2000.0 and table["low_hz"][1] == ""
 
 
-def test_annotations_refuse_gtzan_and_resume(tmp_path, corpus, capsys):
+def test_annotations_refuse_gtzan(tmp_path, corpus, capsys):
     out = tmp_path / "x.csv"
     assert main(["dataset", str(corpus), "-o", str(out), "--annotations", "--layout",
                  "gtzan"]) == 2
-    assert main(["dataset", str(corpus), "-o", str(out), "--annotations", "--resume"]) == 2
-    assert "resume" in capsys.readouterr().err
+    assert "gtzan" in capsys.readouterr().err
+
+
+EVENTS = ["dataset", "--annotations", "--features", "rms,centroid"]
+
+
+def full_run(corpus, tmp_path) -> tuple[bytes, bytes]:
+    """The table and errors table of an uninterrupted run."""
+    out = tmp_path / "full" / "events.csv"
+    out.parent.mkdir()
+    assert main(["-q", *EVENTS[:1], str(corpus), "-o", str(out), *EVENTS[1:]]) == 1
+    return out.read_bytes(), out.with_name("events.errors.csv").read_bytes()
+
+
+def resume(corpus, out, capsys) -> str:
+    assert main([EVENTS[0], str(corpus), "-o", str(out), *EVENTS[1:], "--resume"]) == 1
+    return capsys.readouterr().err
+
+
+def test_resume_after_an_interrupted_run_equals_a_full_run(tmp_path, corpus, capsys):
+    from sonolens.export.dataset_batch import FILE_UNITS, make_dataset
+    from sonolens.export.dataset_table import DatasetSpec
+
+    table, errors = full_run(corpus, tmp_path)
+    out = tmp_path / "events.csv"
+    spec = DatasetSpec(features=("rms", "spectral_centroid"), annotations=True)
+    job = make_dataset(corpus, out, spec)
+    while next(job).done < FILE_UNITS:  # until the first file is finished
+        pass
+    job.close()  # what Cancel and Ctrl+C do: the finished file's rows are written
+    assert pd.read_csv(out)["filename"].tolist() == ["birds/a.wav", "birds/a.wav"]
+    said = resume(corpus, out, capsys)
+    assert "wrote 3 rows (2 kept from before)" in said
+    assert out.read_bytes() == table
+    assert out.with_name("events.errors.csv").read_bytes() == errors
+
+
+@pytest.mark.parametrize("keep,kept", [(2, 2), (1, 0), (3, 3)])
+def test_resume_keeps_whole_files_only(tmp_path, corpus, capsys, keep, kept):
+    """The output cut after ``keep`` rows: a.wav's 2 rows (kept), 1 of them (a.wav is not
+    whole: analysed again), or all 3 (nothing analysed)."""
+    table, errors = full_run(corpus, tmp_path)
+    lines = table.decode().splitlines(keepends=True)
+    out = tmp_path / "events.csv"
+    marked = lines[1].replace(lines[1].split(",")[7], "123.5", 1)  # a.wav's first rms_mean
+    out.write_text("".join([lines[0], marked, *lines[2:1 + keep]]))
+    said = resume(corpus, out, capsys)
+    assert f"wrote 3 rows ({kept} kept from before)" in said if kept else "kept" not in said
+    got = out.read_text().splitlines(keepends=True)
+    assert got[0] == lines[0] and got[2:] == lines[2:]
+    assert got[1] == (marked if kept else lines[1])  # a kept row is not recomputed
+    assert out.with_name("events.errors.csv").read_bytes() == errors

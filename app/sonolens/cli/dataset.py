@@ -49,7 +49,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "gives the rows; label = the annotation's label, then tier, "
                              "start, end, low_hz, high_hz and the statistics over its frames")
     parser.add_argument("--resume", action="store_true",
-                        help="keep the rows already in OUT and analyse only the other files")
+                        help="keep the rows already in OUT and analyse only the other files "
+                             "(with --annotations: files with a row per annotation)")
     parser.add_argument("--scheduler", metavar="ADDRESS",
                         help="run files as tasks on a Dask cluster at ADDRESS "
                              "('local': a LocalCluster of --jobs processes here)")

@@ -31,13 +31,14 @@ from sonolens.audio.excerpt import excerpt
 from sonolens.audio.files import find_audio_files
 from sonolens.audio.source import open_source
 from sonolens.core.annotations import AnnotationSet
-from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
+from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
 from sonolens.dsp.engine import extract_features
 from sonolens.dsp.parallel import limit_blas_threads
 from sonolens.export.dataset_table import (
     DatasetSpec,
     errors_path,
+    file_of,
     read_rows,
     relative_name,
     write_errors,
@@ -156,9 +157,10 @@ def make_dataset(
     """Analyse every audio file under ``root`` and write the table to ``output``.
 
     ``resume`` keeps the rows of an existing ``output`` (same columns required) and
-    analyses only the files it lacks. Failed files go to ``errors_path(output)``; a stale
-    errors file is removed when nothing failed. Raises SonolensError when ``root`` holds
-    no audio or the output cannot be written.
+    analyses only the files it lacks (with ``spec.annotations``: a file is kept when it
+    has one row per annotation of its label file). Failed files go to
+    ``errors_path(output)``; a stale errors file is removed when nothing failed. Raises
+    SonolensError when ``root`` holds no audio or the output cannot be written.
     """
     spec.validate()
     root, output = Path(root), Path(output)
@@ -174,14 +176,15 @@ def make_dataset(
     header = spec.header()
     rows: dict[str, list[str]] = {}
     run = DatasetRun(root, output)
-    if resume and spec.annotations:
-        raise ParameterError("--resume does not apply to --annotations yet (a file's rows "
-                             "are written together: run it again without --resume)")
     if resume and output.exists():
-        rows = {name: cells for name, cells in read_rows(output, header).items()
-                if name in files}
+        rows = {key: cells for key, cells in read_rows(output, header,
+                                                        numbered=spec.annotations).items()
+                if file_of(key) in files}
+        if spec.annotations:
+            rows = _whole_files(rows, files)
         run.kept = len(rows)
-    todo = [(str(files[name]), name) for name in sorted(files) if name not in rows]
+    kept_files = {file_of(key) for key in rows}
+    todo = [(str(files[name]), name) for name in sorted(files) if name not in kept_files]
     total = len(todo) * FILE_UNITS
     yield Progress(0, total, f"0/{len(todo)} files", run)
     last_write = time.monotonic()
@@ -212,6 +215,23 @@ def make_dataset(
     run.warnings.sort()
     _finish(run, header, rows)
     return run
+
+
+def _whole_files(rows: dict[str, list[str]], files: dict[str, Path]
+                 ) -> dict[str, list[str]]:
+    """The annotation rows of the files that have one row per annotation of their label
+    file now; the rows of the others are dropped (analysed again, as a full run would)."""
+    found: dict[str, int] = {}
+    for key in rows:
+        found[file_of(key)] = found.get(file_of(key), 0) + 1
+    whole = set()
+    for name, count in found.items():
+        try:
+            if len(labels_beside(files[name]).annotations) == count:
+                whole.add(name)
+        except SonolensError:
+            pass
+    return {key: cells for key, cells in rows.items() if file_of(key) in whole}
 
 
 def _write_table(run: DatasetRun, header: list[str], rows: dict[str, list[str]]) -> None:

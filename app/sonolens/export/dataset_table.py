@@ -163,7 +163,7 @@ class DatasetSpec:
                      "" if low is None else format_number(low),
                      "" if high is None else format_number(high),
                      *(format_number(v) for v in stats)]
-            rows[f"{filename}\0{k:06d}"] = cells
+            rows[row_key(filename, k)] = cells
         return rows
 
     def row(self, filename: str, values: Sequence[float]) -> list[str]:
@@ -186,6 +186,16 @@ def _gtzan_values(table: FeatureTable, n_mfcc: int) -> tuple[float, ...]:
     out += [float(np.mean(table.columns[f"mfcc_{i}"], dtype=np.float64))
             for i in range(1, n_mfcc + 1)]
     return tuple(out)
+
+
+def row_key(filename: str, number: int) -> str:
+    """The key of a file's ``number``-th annotation row: rows sort by file, then number."""
+    return f"{filename}\0{number:06d}"
+
+
+def file_of(key: str) -> str:
+    """The filename of a row key (:func:`row_key`, or a plain filename)."""
+    return key.split("\0", 1)[0]
 
 
 def format_number(value: float) -> str:
@@ -211,8 +221,11 @@ def errors_path(output: str | os.PathLike[str]) -> Path:
         out.name + ".errors.csv")
 
 
-def read_rows(path: str | os.PathLike[str], header: Sequence[str]) -> dict[str, list[str]]:
-    """Rows of an earlier ``sonolens dataset`` output, keyed by (un-escaped) filename.
+def read_rows(path: str | os.PathLike[str], header: Sequence[str], *,
+              numbered: bool = False) -> dict[str, list[str]]:
+    """Rows of an earlier ``sonolens dataset`` output, keyed by (un-escaped) filename, or
+    if ``numbered`` (one row per annotation) as :meth:`DatasetSpec.rows` keys them: the
+    filename + a NUL + the row's number among that file's rows.
 
     Raises OutputError if the file cannot be read or its header differs from ``header``.
     """
@@ -226,9 +239,14 @@ def read_rows(path: str | os.PathLike[str], header: Sequence[str]) -> dict[str, 
                     f"{len(header)}); cannot resume (use the same options, or another -o)")
             at = list(header).index("filename")
             rows: dict[str, list[str]] = {}
+            counts: dict[str, int] = {}
             for cells in reader:
                 if len(cells) == len(header):
-                    rows[unsafe_text(cells[at])] = cells
+                    name = unsafe_text(cells[at])
+                    if numbered:
+                        counts[name] = k = counts.get(name, 0) + 1
+                        name = row_key(name, k - 1)
+                    rows[name] = cells
             return rows
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise OutputError(f"{path}: cannot be read to resume ({exc})") from exc
