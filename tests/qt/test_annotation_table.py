@@ -100,7 +100,7 @@ def test_editing_a_label_is_undoable(qtbot, window):
     row = column(table, 6).index("beta")
     index = table.proxy.index(row, 6)
     assert index.flags() & Qt.ItemFlag.ItemIsEditable
-    assert not table.proxy.index(row, 1).flags() & Qt.ItemFlag.ItemIsEditable
+    assert not table.proxy.index(row, 3).flags() & Qt.ItemFlag.ItemIsEditable
     table.view.setFocus()
     table.view.setCurrentIndex(index)
     qtbot.keyClick(table.view, Qt.Key.Key_F2)  # the platform's edit key

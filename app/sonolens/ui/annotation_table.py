@@ -1,7 +1,10 @@
-"""The Annotations dock: a sortable, filterable table of the document's annotations.
+"""The Annotations dock: a sortable table of the document's annotations, filtered by
+text and tier.
 
 Columns: tier, start, end, duration (s, 3 decimals), low/high Hz, label. Double-click a
-row selects its span and zooms to it; editing a label cell is one undoable edit.
+row selects its span and zooms to it; Space plays it (``play_annotation``). Editing a
+tier, start, end, low/high Hz or label cell is one undoable edit; a value that is not a
+valid one is refused with a one-line ``message`` and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,13 +14,19 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QTableView,
@@ -25,7 +34,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sonolens.core.annotations import Annotation, AnnotationSet
+from sonolens.core.annotations import Annotation
+from sonolens.core.errors import ParameterError
 from sonolens.model.document import Document
 from sonolens.ui.annotation_edits import AnnotationEditor
 
@@ -35,6 +45,9 @@ TIER, START, END, DURATION, LOW, HIGH, LABEL = range(len(HEADERS))
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
 _SORT = Qt.ItemDataRole.UserRole  # numbers sort as numbers (None: first)
+_FIELDS = {TIER: "tier", START: "start", END: "end", LOW: "low_hz", HIGH: "high_hz",
+           LABEL: "label"}  # editable columns -> Annotation field
+ALL_TIERS = "All tiers"
 
 
 def _value(annotation: Annotation, column: int) -> Any:
@@ -43,8 +56,38 @@ def _value(annotation: Annotation, column: int) -> Any:
             annotation.low_hz, annotation.high_hz, annotation.label)[column]
 
 
+def _parsed(column: int, text: str) -> Any:
+    """The cell text as the field's value: str for tier/label, float seconds, float Hz or
+    None (empty) for a band edge. ValueError when it is not one."""
+    text = text.strip()
+    if column == LABEL:
+        return text
+    if column == TIER:
+        if not text:
+            raise ValueError("a tier needs a name")
+        return text
+    if column in (LOW, HIGH) and not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+def edit_text(column: int, old: Annotation, new: Annotation) -> str:
+    """The undo text of an edit of ``column``: 'Relabel "x"', 'Edit start of "x"'…"""
+    if column == LABEL:
+        return f'Relabel "{old.label}"'
+    if column == TIER:
+        return f'Move "{old.label}" to tier "{new.tier}"'
+    return f'Edit {HEADERS[column]} of "{old.label}"'
+
+
 class AnnotationTableModel(QAbstractTableModel):
-    """Rows: ``document.annotations.annotations`` in stored order; reset on every change."""
+    """Rows: ``document.annotations.annotations`` in stored order; reset on every change.
+    ``message(text)``: why an edit was refused."""
+
+    message = Signal(str)
 
     def __init__(self, document: Document, editor: AnnotationEditor) -> None:
         super().__init__()
@@ -89,32 +132,44 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == LABEL else flags
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() in _FIELDS else flags
 
     def setData(self, index: Index, value: Any, role: int = _EDIT) -> bool:
-        """A new label: the annotation is replaced as one undoable edit."""
-        if role != _EDIT or index.column() != LABEL or not index.isValid():
+        """A new tier, time, band edge or label: the annotation is replaced as one
+        undoable edit; a bad value is refused with a ``message``."""
+        column = index.column()
+        if role != _EDIT or column not in _FIELDS or not index.isValid():
             return False
-        old = self._rows[index.row()]
-        label = str(value)
-        if label == old.label:
+        row = index.row()
+        old = self._rows[row]
+        try:
+            new = old.replace(**{_FIELDS[column]: _parsed(column, str(value))})
+        except (ValueError, ParameterError) as exc:
+            self.message.emit(f"Not changed: {exc}")
+            return False
+        if new == old:
             return False
         before = self.document.annotations
-        items = list(before.annotations)
-        items[items.index(old)] = old.replace(label=label)
-        after = AnnotationSet(list(before.tiers), items, before.duration)
-        self.editor.push(before, after, f'Relabel "{old.label}"')
+        self.editor.push(before, before.with_replaced(row, new), edit_text(column, old, new))
         return True
 
 
 class AnnotationFilter(QSortFilterProxyModel):
-    """Keeps rows whose label or tier contains the filter text (case-insensitive)."""
+    """Keeps rows whose label or tier contains the filter text (case-insensitive) and, if
+    one is set, whose tier is ``tier``."""
 
     def __init__(self, source: AnnotationTableModel) -> None:
         super().__init__()
         self._text = ""
+        self.tier: str | None = None
         self.setSourceModel(source)
         self.setSortRole(_SORT)
+
+    def set_tier(self, tier: str | None) -> None:
+        """Only the rows of ``tier`` (None: every tier)."""
+        self.beginFilterChange()
+        self.tier = tier
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_text(self, text: str) -> None:
         self.beginFilterChange()
@@ -122,23 +177,31 @@ class AnnotationFilter(QSortFilterProxyModel):
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row: int, parent: Index) -> bool:
+        annotation = self.sourceModel().annotation(row)  # type: ignore[attr-defined]
+        if self.tier is not None and annotation.tier != self.tier:
+            return False
         if not self._text:
             return True
-        annotation = self.sourceModel().annotation(row)  # type: ignore[attr-defined]
         return (self._text in annotation.label.casefold()
                 or self._text in annotation.tier.casefold())
 
 
 class AnnotationTable(QWidget):
-    """The dock's widget: a filter line and the table. ``zoom()``: zoom to the selection
-    (the Navigator's). ``set_shown`` is there for the tabbed-dock helper (no-op)."""
+    """The dock's widget: a filter line, a tier filter and the table. ``zoom()``: zoom to
+    the selection (the Navigator's). ``play_annotation(a)``: Space in the table (set by
+    ``annotation_dock``). ``message(text)``: a refused edit. ``set_shown`` is there for
+    the tabbed-dock helper (no-op)."""
+
+    message = Signal(str)
 
     def __init__(self, document: Document, editor: AnnotationEditor,
                  zoom: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self._zoom = document, zoom
+        self.play_annotation: Callable[[Annotation], None] | None = None
         self.model = AnnotationTableModel(document, editor)
         self.model.setParent(self)
+        self.model.message.connect(self._on_model_message)
         self.proxy = AnnotationFilter(self.model)
         self.proxy.setParent(self)
         self.filter_edit = QLineEdit(self)
@@ -146,6 +209,10 @@ class AnnotationTable(QWidget):
         self.filter_edit.setPlaceholderText("filter by label or tier")
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.tier_filter = QComboBox(self)
+        self.tier_filter.setObjectName("annotation_tier_filter")
+        self.tier_filter.setToolTip("Only the annotations of one tier")
+        self.tier_filter.currentIndexChanged.connect(self._on_tier_filter_changed)
         self.view = QTableView(self)
         self.view.setObjectName("annotation_table")
         self.view.setModel(self.proxy)
@@ -158,10 +225,16 @@ class AnnotationTable(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(
             LABEL, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.view)
+        self.view.installEventFilter(self)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 2)
+        filters.addWidget(self.tier_filter, 1)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(4, 4, 4, 4)
+        self.layout_.addLayout(filters)
+        self.layout_.addWidget(self.view)
+        document.annotations_changed.connect(self._fill_tier_filter)
+        self._fill_tier_filter()
 
     def set_shown(self, shown: bool) -> None:
         """Shown or hidden behind another tab (nothing to pause: resets are cheap)."""
@@ -178,5 +251,52 @@ class AnnotationTable(QWidget):
         self.document.set_selection((annotation.start, annotation.end))
         self._zoom()
 
+    def select_annotation(self, annotation: Annotation) -> bool:
+        """Make ``annotation``'s row current and scroll to it; False if it is not shown."""
+        for row in range(self.proxy.rowCount()):
+            if self.annotation_at(row) is annotation:
+                index = self.proxy.index(row, LABEL)
+                self.view.selectionModel().setCurrentIndex(
+                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+                self.view.scrollTo(index)
+                return True
+        return False
+
+    def _fill_tier_filter(self) -> None:
+        """All tiers, then each tier; the chosen one stays (All if it is gone)."""
+        names = [t.name for t in self.document.annotations.tiers]
+        chosen = self.proxy.tier if self.proxy.tier in names else None
+        self.tier_filter.blockSignals(True)
+        self.tier_filter.clear()
+        self.tier_filter.addItem(ALL_TIERS, None)
+        for name in names:
+            self.tier_filter.addItem(name, name)
+        self.tier_filter.setCurrentIndex(0 if chosen is None else names.index(chosen) + 1)
+        self.tier_filter.blockSignals(False)
+        if chosen != self.proxy.tier:
+            self.proxy.set_tier(chosen)
+
+    def _on_tier_filter_changed(self, index: int) -> None:
+        self.proxy.set_tier(self.tier_filter.itemData(index))
+
+    def _on_model_message(self, text: str) -> None:
+        self.view.setToolTip(text)
+        self.message.emit(text)
+
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         self.show_annotation(self.annotation_at(index.row()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space in the table plays the current row's annotation (before the window's
+        Play / Pause shortcut takes the key)."""
+        if (watched is self.view and event.type() in (QEvent.Type.ShortcutOverride,
+                                                      QEvent.Type.KeyPress)
+                and event.key() == Qt.Key.Key_Space  # type: ignore[attr-defined]
+                and not event.modifiers()  # type: ignore[attr-defined]
+                and self.play_annotation is not None and self.view.currentIndex().isValid()):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.play_annotation(self.annotation_at(self.view.currentIndex().row()))
+            return True
+        return super().eventFilter(watched, event)
