@@ -107,6 +107,7 @@ def connect_annotation_dock(window: Any) -> TierList:
     tiers = TierList(window.document, window.annotation_editor, table)
     tiers.tree.setMaximumHeight(130)
     table.layout_.insertWidget(0, tiers)
+    table.layout_.setStretchFactor(table.view, 1)  # the table takes the height left
     status = window.statusBar()
     for source in (tiers, table):
         source.message.connect(lambda text: status.showMessage(text, MESSAGE_MS))
