@@ -21,6 +21,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sonolens.core.annotations import Annotation
+from sonolens.core.annotations import Annotation, AnnotationSet
 from sonolens.core.errors import ParameterError
 from sonolens.model.document import Document
 from sonolens.ui.annotation_edits import AnnotationEditor
@@ -150,8 +151,14 @@ class AnnotationTableModel(QAbstractTableModel):
         if new == old:
             return False
         before = self.document.annotations
-        self.editor.push(before, before.with_replaced(row, new), edit_text(column, old, new))
+        after, text = before.with_replaced(row, new), edit_text(column, old, new)
+        # pushed once the cell editor has closed: the reset would pull it from under Qt
+        QTimer.singleShot(0, lambda: self._push(before, after, text))
         return True
+
+    def _push(self, before: AnnotationSet, after: AnnotationSet, text: str) -> None:
+        if self.document.annotations is before:  # else something else changed them first
+            self.editor.push(before, after, text)
 
 
 class AnnotationFilter(QSortFilterProxyModel):

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QMessageBox,
     QPushButton,
+    QStyledItemDelegate,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -39,6 +40,13 @@ def _swatch(color: str) -> QIcon:
     pixmap = QPixmap(14, 14)
     pixmap.fill(QColor(color))
     return QIcon(pixmap)
+
+
+class _NoEditor(QStyledItemDelegate):
+    """The swatch column: clicked for a colour, never edited as text."""
+
+    def createEditor(self, *_args: object) -> None:  # type: ignore[override]
+        return None
 
 
 def _default_pick_color(current: str, parent: QWidget) -> str | None:
@@ -79,6 +87,7 @@ class TierList(QWidget):
                                   | QTreeWidget.EditTrigger.EditKeyPressed)
         self.tree.setToolTip("Tick: shown in the views; click the swatch: colour; "
                              "double-click or F2: rename")
+        self.tree.setItemDelegateForColumn(SWATCH, _NoEditor(self.tree))
         self.tree.itemChanged.connect(self._on_item_changed)
         self.tree.itemClicked.connect(self._on_item_clicked)
         self.tree.currentItemChanged.connect(lambda *_: self._update_buttons())
@@ -90,6 +99,8 @@ class TierList(QWidget):
         self.new_button = self._button("New…", "A new, empty tier", self.new_tier, buttons)
         self.delete_button = self._button("Delete", "The tier and its annotations",
                                           self.delete_tier, buttons)
+        self.color_button = self._button("Colour…", "The tier's colour", self._on_color,
+                                         buttons)
         self.up_button = self._button("Up", "Move the tier up", lambda: self.move_tier(-1),
                                       buttons)
         self.down_button = self._button("Down", "Move the tier down",
@@ -153,6 +164,7 @@ class TierList(QWidget):
         row = self.tree.indexOfTopLevelItem(self.tree.currentItem())
         count = self.tree.topLevelItemCount()
         self.delete_button.setEnabled(row >= 0)
+        self.color_button.setEnabled(row >= 0)
         self.up_button.setEnabled(row > 0)
         self.down_button.setEnabled(0 <= row < count - 1)
 
@@ -280,6 +292,11 @@ class TierList(QWidget):
     def _on_item_clicked(self, item: QTreeWidgetItem, column: int) -> None:
         if column == SWATCH:
             self.choose_color(item.data(NAME, Qt.ItemDataRole.UserRole))
+
+    def _on_color(self) -> None:
+        name = self.selected_tier()
+        if name is not None:
+            self.choose_color(name)
 
     def _on_current_activated(self, index: int) -> None:
         self.editor.set_current_tier(self.current.itemText(index))
