@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QMessageBox,
-    QPushButton,
     QStyledItemDelegate,
+    QToolButton,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -101,10 +101,13 @@ class TierList(QWidget):
                                           self.delete_tier, buttons)
         self.color_button = self._button("Colour…", "The tier's colour", self._on_color,
                                          buttons)
+        buttons.addStretch(1)
         self.up_button = self._button("Up", "Move the tier up", lambda: self.move_tier(-1),
                                       buttons)
         self.down_button = self._button("Down", "Move the tier down",
                                         lambda: self.move_tier(1), buttons)
+        self.up_button.setArrowType(Qt.ArrowType.UpArrow)
+        self.down_button.setArrowType(Qt.ArrowType.DownArrow)
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Add to:", self.current)
@@ -118,8 +121,9 @@ class TierList(QWidget):
         self.refresh()
 
     def _button(self, text: str, tip: str, slot: Callable[[], None],
-                row: QHBoxLayout) -> QPushButton:
-        button = QPushButton(text, self)
+                row: QHBoxLayout) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
         button.setToolTip(tip)
         button.clicked.connect(slot)
         row.addWidget(button)
