@@ -8,11 +8,12 @@ cursor there and plays from it (Shift+Space or Space again stops).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from PySide6.QtCore import QObject
 
-from sonolens.core.annotations import Annotation
+from sonolens.core.annotations import Annotation, AnnotationSet
 from sonolens.model.document import Document
 from sonolens.ui.annotation_table import AnnotationTable
 from sonolens.ui.navigation import Navigator
@@ -33,27 +34,37 @@ class AnnotationStepper(QObject):
         super().__init__(parent)
         self.document, self.navigator, self.table = document, navigator, table
         self.last: Annotation | None = None  # where the last step went (ties at one time)
+        self._order: tuple[AnnotationSet, list[Annotation], list[float]] | None = None
 
-    def ordered(self) -> list[Annotation]:
-        """The annotations of the shown tiers in time order."""
+    def ordered(self) -> tuple[list[Annotation], list[float]]:
+        """The annotations of the shown tiers in time order, and their starts (s); kept
+        until the annotations change (each edit makes a new set)."""
         annotations = self.document.annotations
-        order = {t.name: k for k, t in enumerate(annotations.tiers) if t.visible}
-        shown = [a for a in annotations.annotations if a.tier in order]
-        return sorted(shown, key=lambda a: (a.start, a.end, order[a.tier]))
+        if self._order is None or self._order[0] is not annotations:
+            order = {t.name: k for k, t in enumerate(annotations.tiers) if t.visible}
+            shown = sorted((a for a in annotations.annotations if a.tier in order),
+                           key=lambda a: (a.start, a.end, order[a.tier]))
+            self._order = (annotations, shown, [a.start for a in shown])
+        return self._order[1], self._order[2]
 
     def step(self, direction: int) -> Annotation | None:
         """Go to the next (+1) or previous (-1) annotation; None when there is none."""
-        items = self.ordered()
+        if self.document.source is None:
+            return None
+        items, starts = self.ordered()
         cursor = self.document.cursor
-        here = next((k for k, a in enumerate(items) if a is self.last), None)
-        if here is not None and abs(items[here].start - cursor) < 1e-9:
+        here = None
+        if self.last is not None and abs(self.last.start - cursor) < 1e-9:
+            k = bisect_left(starts, self.last.start)
+            while k < len(items) and starts[k] == self.last.start and here is None:
+                here = k if items[k] is self.last else None
+                k += 1
+        if here is not None:
             target = here + direction
         elif direction > 0:
-            target = next((k for k, a in enumerate(items) if a.start > cursor + 1e-9),
-                          len(items))
+            target = bisect_right(starts, cursor + 1e-9)
         else:
-            target = max((k for k, a in enumerate(items) if a.start < cursor - 1e-9),
-                         default=-1)
+            target = bisect_left(starts, cursor - 1e-9) - 1
         if not 0 <= target < len(items):
             return None
         self.go_to(items[target])

@@ -104,6 +104,11 @@ class AnnotationTableModel(QAbstractTableModel):
     def annotation(self, row: int) -> Annotation:
         return self._rows[row]
 
+    @property
+    def rows(self) -> list[Annotation]:
+        """The annotations by source row (the document's order)."""
+        return self._rows
+
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
 
@@ -260,15 +265,16 @@ class AnnotationTable(QWidget):
 
     def select_annotation(self, annotation: Annotation) -> bool:
         """Make ``annotation``'s row current and scroll to it; False if it is not shown."""
-        for row in range(self.proxy.rowCount()):
-            if self.annotation_at(row) is annotation:
-                index = self.proxy.index(row, LABEL)
-                self.view.selectionModel().setCurrentIndex(
-                    index, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows)
-                self.view.scrollTo(index)
-                return True
-        return False
+        row = next((k for k, a in enumerate(self.model.rows) if a is annotation), None)
+        index = QModelIndex() if row is None else self.proxy.mapFromSource(
+            self.model.index(row, LABEL))
+        if not index.isValid():
+            return False
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+        return True
 
     def _fill_tier_filter(self) -> None:
         """All tiers, then each tier; the chosen one stays (All if it is gone)."""
