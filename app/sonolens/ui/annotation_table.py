@@ -19,7 +19,6 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
     QTimer,
     Signal,
@@ -45,7 +44,6 @@ HEADERS = ("tier", "start", "end", "duration", "low Hz", "high Hz", "label")
 TIER, START, END, DURATION, LOW, HIGH, LABEL = range(len(HEADERS))
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
-_SORT = Qt.ItemDataRole.UserRole  # numbers sort as numbers (None: first)
 _FIELDS = {TIER: "tier", START: "start", END: "end", LOW: "low_hz", HIGH: "high_hz",
            LABEL: "label"}  # editable columns -> Annotation field
 ALL_TIERS = "All tiers"
@@ -84,30 +82,66 @@ def edit_text(column: int, old: Annotation, new: Annotation) -> str:
     return f'Edit {HEADERS[column]} of "{old.label}"'
 
 
+def _sort_key(column: int) -> Callable[[Annotation], Any]:
+    """Sort key of ``column``: casefolded text, or the number (no band edge: first)."""
+    if column in (TIER, LABEL):
+        return lambda a: _value(a, column).casefold()
+    return lambda a: float("-inf") if _value(a, column) is None else _value(a, column)
+
+
 class AnnotationTableModel(QAbstractTableModel):
-    """Rows: ``document.annotations.annotations`` in stored order; reset on every change.
-    ``message(text)``: why an edit was refused."""
+    """Rows: the document's annotations that pass the filters (text in label or tier,
+    ``tier``), sorted by one column; rebuilt in one pass on every change (100 000 in
+    about 0.1 s: no per-row calls from a proxy). ``message(text)``: a refused edit."""
 
     message = Signal(str)
 
     def __init__(self, document: Document, editor: AnnotationEditor) -> None:
         super().__init__()
         self.document, self.editor = document, editor
-        self._rows: list[Annotation] = list(document.annotations.annotations)
-        document.annotations_changed.connect(self._on_annotations_changed)
+        self.text, self.tier = "", None  # filters: casefolded text, tier name or None
+        self.sort_column, self.sort_order = START, Qt.SortOrder.AscendingOrder
+        self._all: list[Annotation] = []
+        self._rows: list[int] = []  # row -> index in ``_all`` (the document's order)
+        self._rebuild()
+        document.annotations_changed.connect(self._rebuild)
 
-    def _on_annotations_changed(self) -> None:
+    def _rebuild(self) -> None:
         self.beginResetModel()
-        self._rows = list(self.document.annotations.annotations)
+        self._all = list(self.document.annotations.annotations)
+        text, tier, items = self.text, self.tier, self._all
+        rows = [k for k, a in enumerate(items) if (tier is None or a.tier == tier) and (
+            not text or text in a.label.casefold() or text in a.tier.casefold())]
+        key = _sort_key(self.sort_column)
+        rows.sort(key=lambda k: key(items[k]),
+                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self._rows = rows
         self.endResetModel()
 
-    def annotation(self, row: int) -> Annotation:
-        return self._rows[row]
+    def set_text(self, text: str) -> None:
+        """Only rows whose label or tier contains ``text`` (case-insensitive)."""
+        self.text = text.casefold()
+        self._rebuild()
 
-    @property
-    def rows(self) -> list[Annotation]:
-        """The annotations by source row (the document's order)."""
-        return self._rows
+    def set_tier(self, tier: str | None) -> None:
+        """Only the rows of ``tier`` (None: every tier)."""
+        self.tier = tier
+        self._rebuild()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._rebuild()
+
+    def annotation(self, row: int) -> Annotation:
+        return self._all[self._rows[row]]
+
+    def row_of(self, annotation: Annotation) -> int | None:
+        """The row showing ``annotation`` (this very object), None if filtered out."""
+        index = next((k for k, a in enumerate(self._all) if a is annotation), None)
+        try:
+            return None if index is None else self._rows.index(index)
+        except ValueError:
+            return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -123,11 +157,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
-        value = _value(self._rows[index.row()], index.column())
-        if role == _SORT:
-            if index.column() in (TIER, LABEL):
-                return value.casefold()
-            return float("-inf") if value is None else float(value)
+        value = _value(self.annotation(index.row()), index.column())
         if role in (_DISPLAY, _EDIT):
             if value is None or isinstance(value, str):
                 return "" if value is None else value
@@ -146,8 +176,8 @@ class AnnotationTableModel(QAbstractTableModel):
         column = index.column()
         if role != _EDIT or column not in _FIELDS or not index.isValid():
             return False
-        row = index.row()
-        old = self._rows[row]
+        position = self._rows[index.row()]
+        old = self._all[position]
         try:
             new = old.replace(**{_FIELDS[column]: _parsed(column, str(value))})
         except (ValueError, ParameterError) as exc:
@@ -156,7 +186,7 @@ class AnnotationTableModel(QAbstractTableModel):
         if new == old:
             return False
         before = self.document.annotations
-        after, text = before.with_replaced(row, new), edit_text(column, old, new)
+        after, text = before.with_replaced(position, new), edit_text(column, old, new)
         # pushed once the cell editor has closed: the reset would pull it from under Qt
         QTimer.singleShot(0, lambda: self._push(before, after, text))
         return True
@@ -164,38 +194,6 @@ class AnnotationTableModel(QAbstractTableModel):
     def _push(self, before: AnnotationSet, after: AnnotationSet, text: str) -> None:
         if self.document.annotations is before:  # else something else changed them first
             self.editor.push(before, after, text)
-
-
-class AnnotationFilter(QSortFilterProxyModel):
-    """Keeps rows whose label or tier contains the filter text (case-insensitive) and, if
-    one is set, whose tier is ``tier``."""
-
-    def __init__(self, source: AnnotationTableModel) -> None:
-        super().__init__()
-        self._text = ""
-        self.tier: str | None = None
-        self.setSourceModel(source)
-        self.setSortRole(_SORT)
-
-    def set_tier(self, tier: str | None) -> None:
-        """Only the rows of ``tier`` (None: every tier)."""
-        self.beginFilterChange()
-        self.tier = tier
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        annotation = self.sourceModel().annotation(row)  # type: ignore[attr-defined]
-        if self.tier is not None and annotation.tier != self.tier:
-            return False
-        if not self._text:
-            return True
-        return (self._text in annotation.label.casefold()
-                or self._text in annotation.tier.casefold())
 
 
 class AnnotationTable(QWidget):
@@ -214,20 +212,19 @@ class AnnotationTable(QWidget):
         self.model = AnnotationTableModel(document, editor)
         self.model.setParent(self)
         self.model.message.connect(self._on_model_message)
-        self.proxy = AnnotationFilter(self.model)
-        self.proxy.setParent(self)
+        self.proxy = self.model  # what the view shows: the model filters and sorts itself
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("annotation_filter")
         self.filter_edit.setPlaceholderText("filter by label or tier")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.filter_edit.textChanged.connect(self.model.set_text)
         self.tier_filter = QComboBox(self)
         self.tier_filter.setObjectName("annotation_tier_filter")
         self.tier_filter.setToolTip("Only the annotations of one tier")
         self.tier_filter.currentIndexChanged.connect(self._on_tier_filter_changed)
         self.view = QTableView(self)
         self.view.setObjectName("annotation_table")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(START, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -251,9 +248,9 @@ class AnnotationTable(QWidget):
     def set_shown(self, shown: bool) -> None:
         """Shown or hidden behind another tab (nothing to pause: resets are cheap)."""
 
-    def annotation_at(self, proxy_row: int) -> Annotation:
-        """The annotation in the table's ``proxy_row`` (sorted and filtered order)."""
-        return self.model.annotation(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
+    def annotation_at(self, row: int) -> Annotation:
+        """The annotation in the table's ``row`` (sorted and filtered order)."""
+        return self.model.annotation(row)
 
     def show_annotation(self, annotation: Annotation) -> None:
         """Select the annotation's span (a point: a cursor move) and zoom the view to it."""
@@ -265,11 +262,10 @@ class AnnotationTable(QWidget):
 
     def select_annotation(self, annotation: Annotation) -> bool:
         """Make ``annotation``'s row current and scroll to it; False if it is not shown."""
-        row = next((k for k, a in enumerate(self.model.rows) if a is annotation), None)
-        index = QModelIndex() if row is None else self.proxy.mapFromSource(
-            self.model.index(row, LABEL))
-        if not index.isValid():
+        row = self.model.row_of(annotation)
+        if row is None:
             return False
+        index = self.model.index(row, LABEL)
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
@@ -279,7 +275,7 @@ class AnnotationTable(QWidget):
     def _fill_tier_filter(self) -> None:
         """All tiers, then each tier; the chosen one stays (All if it is gone)."""
         names = [t.name for t in self.document.annotations.tiers]
-        chosen = self.proxy.tier if self.proxy.tier in names else None
+        chosen = self.model.tier if self.model.tier in names else None
         self.tier_filter.blockSignals(True)
         self.tier_filter.clear()
         self.tier_filter.addItem(ALL_TIERS, None)
@@ -287,11 +283,11 @@ class AnnotationTable(QWidget):
             self.tier_filter.addItem(name, name)
         self.tier_filter.setCurrentIndex(0 if chosen is None else names.index(chosen) + 1)
         self.tier_filter.blockSignals(False)
-        if chosen != self.proxy.tier:
-            self.proxy.set_tier(chosen)
+        if chosen != self.model.tier:
+            self.model.set_tier(chosen)
 
     def _on_tier_filter_changed(self, index: int) -> None:
-        self.proxy.set_tier(self.tier_filter.itemData(index))
+        self.model.set_tier(self.tier_filter.itemData(index))
 
     def _on_model_message(self, text: str) -> None:
         self.view.setToolTip(text)
