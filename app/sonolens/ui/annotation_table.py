@@ -265,7 +265,7 @@ class AnnotationTable(QWidget):
         row = self.model.row_of(annotation)
         if row is None:
             return False
-        index = self.model.index(row, LABEL)
+        index = self.model.index(row, TIER)  # scrolled to from the left
         self.view.selectionModel().setCurrentIndex(
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect
             | QItemSelectionModel.SelectionFlag.Rows)
