@@ -100,7 +100,7 @@ def test_editing_a_label_is_undoable(qtbot, window):
     row = column(table, 6).index("beta")
     index = table.proxy.index(row, 6)
     assert index.flags() & Qt.ItemFlag.ItemIsEditable
-    assert not table.proxy.index(row, 1).flags() & Qt.ItemFlag.ItemIsEditable
+    assert not table.proxy.index(row, 3).flags() & Qt.ItemFlag.ItemIsEditable
     table.view.setFocus()
     table.view.setCurrentIndex(index)
     qtbot.keyClick(table.view, Qt.Key.Key_F2)  # the platform's edit key
@@ -112,6 +112,7 @@ def test_editing_a_label_is_undoable(qtbot, window):
     # the delegate writes the editor's text into the model (as Return does in use; Return
     # sent by QTest does not reach the delegate offscreen here)
     table.view.itemDelegate().setModelData(editor, table.proxy, index)
+    qtbot.waitUntil(window.actions.undo.isEnabled)  # pushed once the editor has closed
     labels = sorted(a.label for a in window.document.annotations.annotations)
     assert labels == ["Trill", "alpha", "chirp", "gamma"]
     relabelled = next(a for a in window.document.annotations.annotations if a.label == "gamma")

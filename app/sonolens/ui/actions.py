@@ -41,6 +41,8 @@ class Actions:
     show_settings: QAction
     clear_selection: QAction
     add_annotation: QAction
+    next_annotation: QAction
+    previous_annotation: QAction
     undo: QAction
     redo: QAction
     select_all: QAction
@@ -126,6 +128,10 @@ def make_actions(parent: QWidget) -> Actions:
         add_annotation=action("Add &Annotation", "A",
                               "Mark the selection (or the cursor, as a point) and type its "
                               "label"),
+        next_annotation=action("&Next Annotation", "Alt+Right",
+                               "Select the next annotation after the cursor (shown tiers)"),
+        previous_annotation=action("Pre&vious Annotation", "Alt+Left",
+                                   "Select the annotation before the cursor (shown tiers)"),
         undo=action("&Undo", "Ctrl+Z"),
         redo=action("&Redo", "Ctrl+Shift+Z"),
         copy_python=action("Copy as &Python", None,

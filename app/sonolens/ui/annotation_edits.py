@@ -72,14 +72,19 @@ class AnnotationEditor(QObject):
         document.audio_changed.connect(self._on_document_audio_changed)
 
     _last_tier = ""
+    _pending_tier = ""
 
     def current_tier(self) -> str:
-        """New annotations go to the tier of the last one added, else the first tier of
-        spans, else :data:`DEFAULT_TIER`."""
+        """New annotations go to the tier chosen (:meth:`set_current_tier`) or of the last
+        one added, else the first tier of spans, else :data:`DEFAULT_TIER`."""
         if self._last_tier and self.document.annotations.tier(self._last_tier) is not None:
             return self._last_tier
         spans = [t for t in self.document.annotations.tiers if not t.points]
         return spans[0].name if spans else DEFAULT_TIER
+
+    def set_current_tier(self, name: str) -> None:
+        """New annotations go to tier ``name`` (while it exists)."""
+        self._last_tier = name
 
     # -- adding --------------------------------------------------------------------------
     def add_from_selection(self) -> None:
@@ -97,6 +102,7 @@ class AnnotationEditor(QObject):
         annotation = Annotation(t0, t1, "", tier)
         before = doc.annotations
         self._pending = (before, annotation)
+        self._pending_tier = self.current_tier()  # a point's span tier stays current
         doc.set_annotations(with_annotation(before, annotation))  # shown while typing
         self._open_label_edit(t0)
 
@@ -134,6 +140,8 @@ class AnnotationEditor(QObject):
         self.push(before, with_annotation(before, labelled),
                   f'Add "{label}"' if label else "Add annotation")
         self._last_tier = annotation.tier
+        if annotation.tier == f"{self._pending_tier} points":
+            self._last_tier = self._pending_tier
         if label:
             self.recent = [label] + [r for r in self.recent if r != label]
             del self.recent[RECENT_LABELS:]

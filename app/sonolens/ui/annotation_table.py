@@ -1,7 +1,10 @@
-"""The Annotations dock: a sortable, filterable table of the document's annotations.
+"""The Annotations dock: a sortable table of the document's annotations, filtered by
+text and tier.
 
 Columns: tier, start, end, duration (s, 3 decimals), low/high Hz, label. Double-click a
-row selects its span and zooms to it; editing a label cell is one undoable edit.
+row selects its span and zooms to it; Space plays it (``play_annotation``). Editing a
+tier, start, end, low/high Hz or label cell is one undoable edit; a value that is not a
+valid one is refused with a one-line ``message`` and changes nothing.
 """
 
 from __future__ import annotations
@@ -11,13 +14,19 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QEvent,
+    QItemSelectionModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
+    QTimer,
+    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QTableView,
@@ -26,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from sonolens.core.annotations import Annotation, AnnotationSet
+from sonolens.core.errors import ParameterError
 from sonolens.model.document import Document
 from sonolens.ui.annotation_edits import AnnotationEditor
 
@@ -34,7 +44,9 @@ HEADERS = ("tier", "start", "end", "duration", "low Hz", "high Hz", "label")
 TIER, START, END, DURATION, LOW, HIGH, LABEL = range(len(HEADERS))
 _DISPLAY = Qt.ItemDataRole.DisplayRole
 _EDIT = Qt.ItemDataRole.EditRole
-_SORT = Qt.ItemDataRole.UserRole  # numbers sort as numbers (None: first)
+_FIELDS = {TIER: "tier", START: "start", END: "end", LOW: "low_hz", HIGH: "high_hz",
+           LABEL: "label"}  # editable columns -> Annotation field
+ALL_TIERS = "All tiers"
 
 
 def _value(annotation: Annotation, column: int) -> Any:
@@ -43,22 +55,93 @@ def _value(annotation: Annotation, column: int) -> Any:
             annotation.low_hz, annotation.high_hz, annotation.label)[column]
 
 
+def _parsed(column: int, text: str) -> Any:
+    """The cell text as the field's value: str for tier/label, float seconds, float Hz or
+    None (empty) for a band edge. ValueError when it is not one."""
+    text = text.strip()
+    if column == LABEL:
+        return text
+    if column == TIER:
+        if not text:
+            raise ValueError("a tier needs a name")
+        return text
+    if column in (LOW, HIGH) and not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number") from None
+
+
+def edit_text(column: int, old: Annotation, new: Annotation) -> str:
+    """The undo text of an edit of ``column``: 'Relabel "x"', 'Edit start of "x"'…"""
+    if column == LABEL:
+        return f'Relabel "{old.label}"'
+    if column == TIER:
+        return f'Move "{old.label}" to tier "{new.tier}"'
+    return f'Edit {HEADERS[column]} of "{old.label}"'
+
+
+def _sort_key(column: int) -> Callable[[Annotation], Any]:
+    """Sort key of ``column``: casefolded text, or the number (no band edge: first)."""
+    if column in (TIER, LABEL):
+        return lambda a: _value(a, column).casefold()
+    return lambda a: float("-inf") if _value(a, column) is None else _value(a, column)
+
+
 class AnnotationTableModel(QAbstractTableModel):
-    """Rows: ``document.annotations.annotations`` in stored order; reset on every change."""
+    """Rows: the document's annotations that pass the filters (text in label or tier,
+    ``tier``), sorted by one column; rebuilt in one pass on every change (100 000 in
+    about 0.1 s: no per-row calls from a proxy). ``message(text)``: a refused edit."""
+
+    message = Signal(str)
 
     def __init__(self, document: Document, editor: AnnotationEditor) -> None:
         super().__init__()
         self.document, self.editor = document, editor
-        self._rows: list[Annotation] = list(document.annotations.annotations)
-        document.annotations_changed.connect(self._on_annotations_changed)
+        self.text, self.tier = "", None  # filters: casefolded text, tier name or None
+        self.sort_column, self.sort_order = START, Qt.SortOrder.AscendingOrder
+        self._all: list[Annotation] = []
+        self._rows: list[int] = []  # row -> index in ``_all`` (the document's order)
+        self._rebuild()
+        document.annotations_changed.connect(self._rebuild)
 
-    def _on_annotations_changed(self) -> None:
+    def _rebuild(self) -> None:
         self.beginResetModel()
-        self._rows = list(self.document.annotations.annotations)
+        self._all = list(self.document.annotations.annotations)
+        text, tier, items = self.text, self.tier, self._all
+        rows = [k for k, a in enumerate(items) if (tier is None or a.tier == tier) and (
+            not text or text in a.label.casefold() or text in a.tier.casefold())]
+        key = _sort_key(self.sort_column)
+        rows.sort(key=lambda k: key(items[k]),
+                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self._rows = rows
         self.endResetModel()
 
+    def set_text(self, text: str) -> None:
+        """Only rows whose label or tier contains ``text`` (case-insensitive)."""
+        self.text = text.casefold()
+        self._rebuild()
+
+    def set_tier(self, tier: str | None) -> None:
+        """Only the rows of ``tier`` (None: every tier)."""
+        self.tier = tier
+        self._rebuild()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sort_column, self.sort_order = column, order
+        self._rebuild()
+
     def annotation(self, row: int) -> Annotation:
-        return self._rows[row]
+        return self._all[self._rows[row]]
+
+    def row_of(self, annotation: Annotation) -> int | None:
+        """The row showing ``annotation`` (this very object), None if filtered out."""
+        index = next((k for k, a in enumerate(self._all) if a is annotation), None)
+        try:
+            return None if index is None else self._rows.index(index)
+        except ValueError:
+            return None
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -74,11 +157,7 @@ class AnnotationTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
         if not index.isValid():
             return None
-        value = _value(self._rows[index.row()], index.column())
-        if role == _SORT:
-            if index.column() in (TIER, LABEL):
-                return value.casefold()
-            return float("-inf") if value is None else float(value)
+        value = _value(self.annotation(index.row()), index.column())
         if role in (_DISPLAY, _EDIT):
             if value is None or isinstance(value, str):
                 return "" if value is None else value
@@ -89,66 +168,63 @@ class AnnotationTableModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         flags = super().flags(index)
-        return flags | Qt.ItemFlag.ItemIsEditable if index.column() == LABEL else flags
+        return flags | Qt.ItemFlag.ItemIsEditable if index.column() in _FIELDS else flags
 
     def setData(self, index: Index, value: Any, role: int = _EDIT) -> bool:
-        """A new label: the annotation is replaced as one undoable edit."""
-        if role != _EDIT or index.column() != LABEL or not index.isValid():
+        """A new tier, time, band edge or label: the annotation is replaced as one
+        undoable edit; a bad value is refused with a ``message``."""
+        column = index.column()
+        if role != _EDIT or column not in _FIELDS or not index.isValid():
             return False
-        old = self._rows[index.row()]
-        label = str(value)
-        if label == old.label:
+        position = self._rows[index.row()]
+        old = self._all[position]
+        try:
+            new = old.replace(**{_FIELDS[column]: _parsed(column, str(value))})
+        except (ValueError, ParameterError) as exc:
+            self.message.emit(f"Not changed: {exc}")
+            return False
+        if new == old:
             return False
         before = self.document.annotations
-        items = list(before.annotations)
-        items[items.index(old)] = old.replace(label=label)
-        after = AnnotationSet(list(before.tiers), items, before.duration)
-        self.editor.push(before, after, f'Relabel "{old.label}"')
+        after, text = before.with_replaced(position, new), edit_text(column, old, new)
+        # pushed once the cell editor has closed: the reset would pull it from under Qt
+        QTimer.singleShot(0, lambda: self._push(before, after, text))
         return True
 
-
-class AnnotationFilter(QSortFilterProxyModel):
-    """Keeps rows whose label or tier contains the filter text (case-insensitive)."""
-
-    def __init__(self, source: AnnotationTableModel) -> None:
-        super().__init__()
-        self._text = ""
-        self.setSourceModel(source)
-        self.setSortRole(_SORT)
-
-    def set_text(self, text: str) -> None:
-        self.beginFilterChange()
-        self._text = text.casefold()
-        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
-
-    def filterAcceptsRow(self, row: int, parent: Index) -> bool:
-        if not self._text:
-            return True
-        annotation = self.sourceModel().annotation(row)  # type: ignore[attr-defined]
-        return (self._text in annotation.label.casefold()
-                or self._text in annotation.tier.casefold())
+    def _push(self, before: AnnotationSet, after: AnnotationSet, text: str) -> None:
+        if self.document.annotations is before:  # else something else changed them first
+            self.editor.push(before, after, text)
 
 
 class AnnotationTable(QWidget):
-    """The dock's widget: a filter line and the table. ``zoom()``: zoom to the selection
-    (the Navigator's). ``set_shown`` is there for the tabbed-dock helper (no-op)."""
+    """The dock's widget: a filter line, a tier filter and the table. ``zoom()``: zoom to
+    the selection (the Navigator's). ``play_annotation(a)``: Space in the table (set by
+    ``annotation_dock``). ``message(text)``: a refused edit. ``set_shown`` is there for
+    the tabbed-dock helper (no-op)."""
+
+    message = Signal(str)
 
     def __init__(self, document: Document, editor: AnnotationEditor,
                  zoom: Callable[[], None], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.document, self._zoom = document, zoom
+        self.play_annotation: Callable[[Annotation], None] | None = None
         self.model = AnnotationTableModel(document, editor)
         self.model.setParent(self)
-        self.proxy = AnnotationFilter(self.model)
-        self.proxy.setParent(self)
+        self.model.message.connect(self._on_model_message)
+        self.proxy = self.model  # what the view shows: the model filters and sorts itself
         self.filter_edit = QLineEdit(self)
         self.filter_edit.setObjectName("annotation_filter")
         self.filter_edit.setPlaceholderText("filter by label or tier")
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.filter_edit.textChanged.connect(self.model.set_text)
+        self.tier_filter = QComboBox(self)
+        self.tier_filter.setObjectName("annotation_tier_filter")
+        self.tier_filter.setToolTip("Only the annotations of one tier")
+        self.tier_filter.currentIndexChanged.connect(self._on_tier_filter_changed)
         self.view = QTableView(self)
         self.view.setObjectName("annotation_table")
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(START, Qt.SortOrder.AscendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -158,17 +234,23 @@ class AnnotationTable(QWidget):
         self.view.horizontalHeader().setSectionResizeMode(
             LABEL, QHeaderView.ResizeMode.Stretch)
         self.view.doubleClicked.connect(self._on_view_double_clicked)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.filter_edit)
-        layout.addWidget(self.view)
+        self.view.installEventFilter(self)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter_edit, 2)
+        filters.addWidget(self.tier_filter, 1)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(4, 4, 4, 4)
+        self.layout_.addLayout(filters)
+        self.layout_.addWidget(self.view)
+        document.annotations_changed.connect(self._fill_tier_filter)
+        self._fill_tier_filter()
 
     def set_shown(self, shown: bool) -> None:
         """Shown or hidden behind another tab (nothing to pause: resets are cheap)."""
 
-    def annotation_at(self, proxy_row: int) -> Annotation:
-        """The annotation in the table's ``proxy_row`` (sorted and filtered order)."""
-        return self.model.annotation(self.proxy.mapToSource(self.proxy.index(proxy_row, 0)).row())
+    def annotation_at(self, row: int) -> Annotation:
+        """The annotation in the table's ``row`` (sorted and filtered order)."""
+        return self.model.annotation(row)
 
     def show_annotation(self, annotation: Annotation) -> None:
         """Select the annotation's span (a point: a cursor move) and zoom the view to it."""
@@ -178,5 +260,52 @@ class AnnotationTable(QWidget):
         self.document.set_selection((annotation.start, annotation.end))
         self._zoom()
 
+    def select_annotation(self, annotation: Annotation) -> bool:
+        """Make ``annotation``'s row current and scroll to it; False if it is not shown."""
+        row = self.model.row_of(annotation)
+        if row is None:
+            return False
+        index = self.model.index(row, TIER)  # scrolled to from the left
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.view.scrollTo(index)
+        return True
+
+    def _fill_tier_filter(self) -> None:
+        """All tiers, then each tier; the chosen one stays (All if it is gone)."""
+        names = [t.name for t in self.document.annotations.tiers]
+        chosen = self.model.tier if self.model.tier in names else None
+        self.tier_filter.blockSignals(True)
+        self.tier_filter.clear()
+        self.tier_filter.addItem(ALL_TIERS, None)
+        for name in names:
+            self.tier_filter.addItem(name, name)
+        self.tier_filter.setCurrentIndex(0 if chosen is None else names.index(chosen) + 1)
+        self.tier_filter.blockSignals(False)
+        if chosen != self.model.tier:
+            self.model.set_tier(chosen)
+
+    def _on_tier_filter_changed(self, index: int) -> None:
+        self.model.set_tier(self.tier_filter.itemData(index))
+
+    def _on_model_message(self, text: str) -> None:
+        self.view.setToolTip(text)
+        self.message.emit(text)
+
     def _on_view_double_clicked(self, index: QModelIndex) -> None:
         self.show_annotation(self.annotation_at(index.row()))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Space in the table plays the current row's annotation (before the window's
+        Play / Pause shortcut takes the key)."""
+        if (watched is self.view and event.type() in (QEvent.Type.ShortcutOverride,
+                                                      QEvent.Type.KeyPress)
+                and event.key() == Qt.Key.Key_Space  # type: ignore[attr-defined]
+                and not event.modifiers()  # type: ignore[attr-defined]
+                and self.play_annotation is not None and self.view.currentIndex().isValid()):
+            event.accept()
+            if event.type() == QEvent.Type.KeyPress:
+                self.play_annotation(self.annotation_at(self.view.currentIndex().row()))
+            return True
+        return super().eventFilter(watched, event)

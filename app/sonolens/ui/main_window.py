@@ -19,6 +19,7 @@ from sonolens.audio.files import AUDIO_SUFFIX_LIST
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions, make_actions
+from sonolens.ui.annotation_dock import connect_annotation_dock
 from sonolens.ui.annotation_edits import AnnotationEditor
 from sonolens.ui.annotation_files import AnnotationFiles
 from sonolens.ui.annotation_layers import AnnotationLayers
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
                                     self.spectrum_panel, parent=self)
         self.binder = ViewBinder(self.document, self.settings, self.views, parent=self)
         self._connect()
+        self.tier_list = connect_annotation_dock(self)  # tiers panel, next/previous, Space
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())

@@ -45,6 +45,8 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     edit_menu.addAction(a.redo)
     edit_menu.addSeparator()
     edit_menu.addAction(a.add_annotation)
+    edit_menu.addAction(a.next_annotation)
+    edit_menu.addAction(a.previous_annotation)
     edit_menu.addSeparator()
     edit_menu.addAction(a.select_all)
     edit_menu.addAction(a.clear_selection)
