@@ -158,7 +158,12 @@ def test_ctrl_click_makes_a_point_on_the_waveform(qtbot, window):
     undo_redo(window, 'Add "tick"', [], [point])
 
 
-def test_dragging_edges_resizes_and_inside_moves(qtbot, window):
+@pytest.mark.parametrize("live", [True, False])
+def test_dragging_edges_resizes_and_inside_moves(qtbot, window, monkeypatch, live):
+    """Live: the document follows the mouse; else (many annotations) only the outline
+    does; either way one edit per drag."""
+    if not live:
+        monkeypatch.setattr("sonolens.ui.annotation_mouse.LIVE_LIMIT", 0)
     view, doc = window.spectrogram_view, window.document
     box = with_box(window)
     dt, dhz = pixel_size(view)

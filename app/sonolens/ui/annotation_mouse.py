@@ -31,6 +31,9 @@ from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
 HIT_PX = 5  # how near (pixels) an edge or a point must be to be grabbed
+# up to this many annotations a drag edits the document live (every view and the table
+# follow the mouse); beyond, only the outline follows and the edit lands on release
+LIVE_LIMIT = 2000
 CURSORS = {"start": Qt.CursorShape.SizeHorCursor, "end": Qt.CursorShape.SizeHorCursor,
            "point": Qt.CursorShape.SizeHorCursor, "low": Qt.CursorShape.SizeVerCursor,
            "high": Qt.CursorShape.SizeVerCursor, "inside": Qt.CursorShape.SizeAllCursor}
@@ -167,9 +170,12 @@ class AnnotationMouse(QObject):
         moved = self._edited(drag, now)
         if moved != drag.current:
             drag.current = moved
-            self.document.set_annotations(drag.before.with_replaced(drag.index, moved))
+            if len(drag.before.annotations) <= LIVE_LIMIT:
+                self.document.set_annotations(drag.before.with_replaced(drag.index, moved))
             self._remember(drag.index, moved)
-        if finished and moved != drag.original:
+        if finished and moved == drag.original:
+            self.document.set_annotations(drag.before)  # back where it was: no edit
+        elif finished:
             verb = "Move" if drag.part in ("inside", "point") else "Resize"
             self.editor.push(drag.before, drag.before.with_replaced(drag.index, moved),
                              f"{verb} {name_of(moved)}")
