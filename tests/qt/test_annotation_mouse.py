@@ -68,8 +68,10 @@ def send(view, kind, point: QPoint, button, buttons, modifiers=NONE) -> None:
 
 
 def drag(view, start: QPoint, end: QPoint, modifiers=NONE, steps: int = 6) -> None:
-    """Press, ``steps`` moves (apart in time: pyqtgraph drops moves faster than its mouse
-    rate limit), release."""
+    """Hover, press, ``steps`` moves (apart in time: pyqtgraph drops moves faster than its
+    mouse rate limit), release: as a hand does (what was hovered may claim the press)."""
+    hover(view, start, modifiers)
+    time.sleep(MOVE_INTERVAL_S)
     send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT, modifiers)
     for k in range(1, steps + 1):
         time.sleep(MOVE_INTERVAL_S)
@@ -89,9 +91,9 @@ def double_click(view, point: QPoint) -> None:
     send(view, QEvent.Type.MouseButtonRelease, point, LEFT, NOBUTTON)
 
 
-def hover(view, point: QPoint) -> None:
+def hover(view, point: QPoint, modifiers=NONE) -> None:
     time.sleep(MOVE_INTERVAL_S)
-    send(view, QEvent.Type.MouseMove, point, NOBUTTON, NOBUTTON)
+    send(view, QEvent.Type.MouseMove, point, NOBUTTON, NOBUTTON, modifiers)
 
 
 # -- fixtures -------------------------------------------------------------------------
@@ -200,8 +202,8 @@ def test_dragging_edges_resizes_and_inside_moves(qtbot, window, monkeypatch, liv
 def test_the_cursor_shows_what_a_drag_would_do(window):
     view = window.spectrogram_view
     box = with_box(window)
-    def shape():
-        return view.viewbox.cursor().shape()
+    def shape():  # what the view shows
+        return view.viewport().cursor().shape()
 
     hover(view, pixel(view, box.start, 4000.0))
     assert shape() == Qt.CursorShape.SizeHorCursor
@@ -255,6 +257,33 @@ def test_a_plain_drag_or_click_elsewhere_still_selects_time(window):
     assert window.annotation_mouse.selected is None and doc.selection is None
     assert doc.cursor == pytest.approx(2.8, abs=dt)
     assert window.annotation_editor.stack.count() == 0
+
+
+def test_inside_a_time_selection_annotations_still_take_the_mouse(qtbot, window):
+    """The selection's region lies over the annotations: a Ctrl+drag in it marks a box
+    and a drag on an annotation moves it; a drag of the region's edge still adjusts it."""
+    view, doc = window.spectrogram_view, window.document
+    box = with_box(window, start=1.0, end=1.4, low=2000.0, high=4000.0)
+    doc.set_selection((0.5, 2.5))
+    dt, dhz = pixel_size(view)
+    p0, p1 = pixel(view, 1.8, 8000.0), pixel(view, 2.2, 6000.0)
+    drag(view, p0, p1, CTRL)
+    type_label(qtbot, window, "new")
+    assert doc.selection == (0.5, 2.5)
+    new = doc.annotations.annotations[1]
+    assert new.start == pytest.approx(time_at(view, p0), abs=dt)
+    assert new.low_hz == pytest.approx(hz_at(view, p1), abs=dhz)
+    p0, p1 = pixel(view, 1.2, 3000.0), pixel(view, 1.5, 3000.0)
+    drag(view, p0, p1)
+    moved = doc.annotations.annotations[0]
+    assert moved.start == pytest.approx(box.start + time_at(view, p1) - time_at(view, p0),
+                                        abs=dt)
+    assert window.actions.undo.text() == '&Undo Move "b"'
+    doc.set_selection((0.5, 2.5))
+    to = pixel(view, 2.8, 9000.0)
+    drag(view, pixel(view, 2.5, 9000.0), to)
+    assert doc.selection[0] == 0.5
+    assert doc.selection[1] == pytest.approx(time_at(view, to), abs=2 * dt)
 
 
 def test_edges_snap_to_zero_crossings(qtbot, window, tmp_path):

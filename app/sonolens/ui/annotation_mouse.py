@@ -1,5 +1,6 @@
 """Creating and editing annotations with the mouse and keys, in the spectrogram and the
-waveform (the views' TimeViewBox hands this its left drags, clicks and hovers first).
+waveform (an item over each plot, MouseCatcher, hands this its left drags, clicks and
+hovers first, before the time selection's region and the view box).
 
 * Ctrl+drag marks a box (spectrogram: times and band) or a span (waveform), Ctrl+click a
   point; the label editor opens (AnnotationEditor.add: one edit, 'Add "x"').
@@ -26,7 +27,7 @@ from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
 from sonolens.ui.annotation_edits import AnnotationEditor
-from sonolens.ui.views.annotation_highlight import AnnotationHighlight
+from sonolens.ui.views.annotation_highlight import AnnotationHighlight, MouseCatcher
 from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.time_viewbox import TimeViewBox
 
@@ -71,6 +72,7 @@ class AnnotationMouse(QObject):
         self.spectrogram = spectrogram
         self.views = [spectrogram, *others]
         self.highlights = {id(v.viewbox): AnnotationHighlight(v.viewbox) for v in self.views}
+        self.catchers = {id(v.viewbox): MouseCatcher(v.viewbox, self) for v in self.views}
         self.snap_mode = "none"
         self.selected: int | None = None
         self._selected: Annotation | None = None
@@ -78,7 +80,6 @@ class AnnotationMouse(QObject):
         self._drag: Drag | None = None
         self._actions: tuple[QAction, QAction] | None = None  # relabel, delete
         for view in self.views:
-            view.viewbox.mouse_hook = self
             view.installEventFilter(self)
         document.annotations_changed.connect(self._on_document_annotations_changed)
         document.audio_changed.connect(lambda: self.select(None))
@@ -135,17 +136,21 @@ class AnnotationMouse(QObject):
             self.editor.relabel(hit.index)
         return True
 
-    def hover_event(self, viewbox: TimeViewBox, ev) -> None:
+    def hover_event(self, viewbox: TimeViewBox, ev) -> bool:
+        """The mouse cursor shows what a drag there would do (on the catcher: topmost);
+        True: a press here is ours (over an annotation, or Ctrl held)."""
+        catcher = self.catchers[id(viewbox)]
         if ev.isExit() or self.document.source is None:
-            viewbox.unsetCursor()
-            return
+            catcher.unsetCursor()
+            return False
         if self._drag is not None:
-            return
+            return False
         hit = self.hit(viewbox, viewbox.mapSceneToView(ev.scenePos()))
         if hit is None:
-            viewbox.unsetCursor()
+            catcher.unsetCursor()
         else:
-            viewbox.setCursor(CURSORS[hit.part])
+            catcher.setCursor(CURSORS[hit.part])
+        return hit is not None or bool(ev.modifiers() & CTRL)
 
     # -- dragging ------------------------------------------------------------------------
     def _start_drag(self, viewbox: TimeViewBox, ev) -> Drag | None:

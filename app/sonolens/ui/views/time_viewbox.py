@@ -6,14 +6,13 @@ Mouse (every time view; their time axes are linked):
   swipes too; Ctrl+wheel zooms time around the mouse;
 * Shift+wheel zooms the frequency axis of the spectrogram around the mouse (so does the
   wheel over its frequency axis), never beyond the scale's full range;
-* Shift+left-drag or middle-drag pans (the spectrogram's frequencies too once zoomed);
-* a ``mouse_hook`` (annotations: ui.annotation_mouse) sees left drags, clicks and hovers
-  first and may take them.
+* Shift+left-drag or middle-drag pans (the spectrogram's frequencies too once zoomed).
+
+Annotations take the gestures over them first (ui.annotation_mouse, through an item over
+the plot: views.annotation_highlight.MouseCatcher).
 """
 
 from __future__ import annotations
-
-from typing import Any, Protocol
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, Qt, Signal
@@ -43,16 +42,6 @@ ZOOM_PER_NOTCH = 0.8  # span factor of one Ctrl+wheel notch towards the mouse
 MIN_Y_FRACTION = 1e-3  # deepest frequency zoom: this fraction of the full axis
 
 
-class MouseHook(Protocol):
-    """Sees a view's left drags, clicks and hovers first; True: taken (accepted)."""
-
-    def drag_event(self, viewbox: TimeViewBox, ev: Any) -> bool: ...
-
-    def click_event(self, viewbox: TimeViewBox, ev: Any) -> bool: ...
-
-    def hover_event(self, viewbox: TimeViewBox, ev: Any) -> None: ...
-
-
 class TimeViewBox(pg.ViewBox):
     """Emits ``selecting(t0, t1, finished)`` while left-dragging and ``clicked(t)``.
 
@@ -65,7 +54,6 @@ class TimeViewBox(pg.ViewBox):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.frequency_zoom = False
-        self.mouse_hook: MouseHook | None = None
 
     # -- wheel ---------------------------------------------------------------------------
     def wheelEvent(self, ev, axis=None):
@@ -117,8 +105,6 @@ class TimeViewBox(pg.ViewBox):
 
     # -- drag and click ------------------------------------------------------------------
     def mouseDragEvent(self, ev, axis=None):
-        if axis is None and self.mouse_hook is not None and self.mouse_hook.drag_event(self, ev):
-            return
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
         if ev.button() == Qt.MouseButton.LeftButton and not shift and axis is None:
             ev.accept()
@@ -136,14 +122,9 @@ class TimeViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
     def mouseClickEvent(self, ev):
-        if self.mouse_hook is not None and self.mouse_hook.click_event(self, ev):
-            return
         if ev.button() == Qt.MouseButton.LeftButton:
             ev.accept()
             self.clicked.emit(float(self.mapSceneToView(ev.scenePos()).x()))
             return
         super().mouseClickEvent(ev)
 
-    def hoverEvent(self, ev):
-        if self.mouse_hook is not None:
-            self.mouse_hook.hover_event(self, ev)
