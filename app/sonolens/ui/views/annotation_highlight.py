@@ -4,10 +4,10 @@ annotation edits see the mouse before the time selection does."""
 
 from __future__ import annotations
 
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
 from typing import Any, Protocol
 
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 HIGHLIGHT_COLOR = "#00ffff"  # cyan: apart from the tier colours, magma and the waveform
