@@ -343,3 +343,23 @@ def cyan_columns(image) -> np.ndarray:
 
 def cyan_rows(image) -> np.ndarray:
     return np.flatnonzero(cyan_mask(image).sum(axis=1) >= 20)
+
+
+def test_edges_snap_to_frames_and_the_edit_menu_lists_the_edits(qtbot, window):
+    view, doc, a = window.waveform, window.document, window.actions
+    a.snap_frames.trigger()
+    assert a.snap_frames.isChecked() and not a.snap_none.isChecked()
+    box = Annotation(0.5, 1.5, "f", "calls")
+    doc.set_annotations(AnnotationSet().with_added(box))
+    hop, sr = doc.params.hop_length, doc.source.samplerate
+    frames = librosa.frames_to_time(np.arange(200), sr=sr, hop_length=hop)
+    to = pixel(view, frames[86] + 0.2 * hop / sr)  # well within a frame of its centre
+    drag(view, pixel(view, box.end), to)
+    (snapped,) = doc.annotations.annotations
+    assert snapped.end == pytest.approx(frames[86])
+    assert snapped.end == pytest.approx(frames[np.argmin(np.abs(frames - time_at(view, to)))])
+    edit_menu = next(act.menu() for act in window.menuBar().actions()
+                     if act.text() == "&Edit")
+    texts = [act.text() for act in edit_menu.actions()]
+    assert {"&Relabel Annotation", "&Delete Annotation", "S&nap Edges To"} <= set(texts)
+    assert a.undo.text() == '&Undo Resize "f"'
