@@ -132,6 +132,14 @@ class Settings:
             raise ValueError(f"theme={theme!r} is not one of {', '.join(THEMES)}")
         self._qs.setValue("view/theme", theme)
 
+    def snap_mode(self) -> str:
+        """Where annotation edges snap: "none", "zero_crossings" or "frames"."""
+        value = self._qs.value("annotations/snap", "none")
+        return value if value in ("none", "zero_crossings", "frames") else "none"
+
+    def set_snap_mode(self, mode: str) -> None:
+        self._qs.setValue("annotations/snap", mode)
+
     def presets(self) -> list[Preset]:
         """The user's spectrogram presets that validate (the others are dropped)."""
         return load_user_presets(self._json("presets/user", default=[]))

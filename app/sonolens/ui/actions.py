@@ -43,6 +43,11 @@ class Actions:
     add_annotation: QAction
     next_annotation: QAction
     previous_annotation: QAction
+    relabel_annotation: QAction
+    delete_annotation: QAction
+    snap_none: QAction
+    snap_zero_crossings: QAction
+    snap_frames: QAction
     undo: QAction
     redo: QAction
     select_all: QAction
@@ -132,6 +137,16 @@ def make_actions(parent: QWidget) -> Actions:
                                "Select the next annotation after the cursor (shown tiers)"),
         previous_annotation=action("Pre&vious Annotation", "Alt+Left",
                                    "Select the annotation before the cursor (shown tiers)"),
+        relabel_annotation=action("&Relabel Annotation", "F2",
+                                  "Type a new label for the selected annotation (also Enter "
+                                  "or a double-click)"),
+        delete_annotation=action("&Delete Annotation", ["Delete", "Backspace"],
+                                 "Delete the selected annotation"),
+        snap_none=checkable(action("&None", None, "Edges go where the mouse is")),
+        snap_zero_crossings=checkable(action(
+            "&Zero Crossings", None, "Edges snap to the nearest sign change of the samples")),
+        snap_frames=checkable(action(
+            "&Frames", None, "Edges snap to the nearest analysis frame centre (hop length)")),
         undo=action("&Undo", "Ctrl+Z"),
         redo=action("&Redo", "Ctrl+Shift+Z"),
         copy_python=action("Copy as &Python", None,

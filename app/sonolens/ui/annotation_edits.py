@@ -4,7 +4,8 @@ Edit > Add Annotation (A) marks the selection (or, with none, the cursor as
 a point) in the current tier and opens an inline label editor over the spectrogram at
 the annotation's start; the last labels are offered for completion. Enter keeps the
 label (one edit: Undo removes it), Esc drops the new annotation (no edit).
-Edit > Undo / Redo name the edit (``Undo Add "trill"``).
+Edit > Undo / Redo name the edit (``Undo Add "trill"``). :meth:`AnnotationEditor.add`
+marks boxes and points made with the mouse; :meth:`AnnotationEditor.relabel` edits a label.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ class AnnotationEditor(QObject):
         self.recent: list[str] = []
         self._host = host
         self._x_of = x_of
-        self._pending: tuple[AnnotationSet, Annotation] | None = None  # before, new one
+        # before, the new (or relabelled) annotation, its index when relabelling
+        self._pending: tuple[AnnotationSet, Annotation, int | None] | None = None
         self._undo_redo: tuple[QAction, QAction] | None = None
         self.label_edit = QLineEdit(host)
         self.label_edit.setObjectName("annotation_label_edit")
@@ -91,33 +93,52 @@ class AnnotationEditor(QObject):
         """Mark the selection (or the cursor, as a point) and open the label editor; the
         annotation is drawn at once and becomes an edit when its label is confirmed."""
         doc = self.document
+        t0, t1 = doc.selection if doc.selection is not None else (doc.cursor, doc.cursor)
+        self.add(t0, t1)
+
+    def add(self, t0: float, t1: float, low_hz: float | None = None,
+            high_hz: float | None = None) -> None:
+        """Mark [t0, t1] s (a point when equal; a box with a band in Hz) in the current
+        tier and open the label editor (as :meth:`add_from_selection`)."""
+        doc = self.document
         if doc.source is None:
             return
         self._finish_pending(keep=True)
-        t0, t1 = doc.selection if doc.selection is not None else (doc.cursor, doc.cursor)
         tier = self.current_tier()
         existing = doc.annotations.tier(tier)
         if t0 == t1 and existing is not None and not existing.points:
             tier = f"{tier} points"  # a point in a tier of its own kind (Praat's TextTier)
-        annotation = Annotation(t0, t1, "", tier)
+        annotation = Annotation(t0, t1, "", tier, low_hz, high_hz)
         before = doc.annotations
-        self._pending = (before, annotation)
+        self._pending = (before, annotation, None)
         self._pending_tier = self.current_tier()  # a point's span tier stays current
         doc.set_annotations(with_annotation(before, annotation))  # shown while typing
         self._open_label_edit(t0)
+
+    def relabel(self, index: int) -> None:
+        """Open the label editor on ``annotations[index]``; Enter makes the new label one
+        edit ('Relabel "x"'), Esc keeps the old one."""
+        self._finish_pending(keep=True)
+        annotations = self.document.annotations
+        if not 0 <= index < len(annotations.annotations):
+            return
+        annotation = annotations.annotations[index]
+        self._pending = (annotations, annotation, index)
+        self._open_label_edit(annotation.start, annotation.label)
 
     def push(self, before: AnnotationSet, after: AnnotationSet, text: str) -> None:
         """The document's annotations go from ``before`` to ``after`` as one undoable
         edit named ``text``."""
         self.stack.push(ReplaceAnnotations(self.document, before, after, text))
 
-    def _open_label_edit(self, t0: float) -> None:
+    def _open_label_edit(self, t0: float, text: str = "") -> None:
         x = self._x_of(t0)
         width = 180
         left = 8 if x is None else int(min(max(0.0, x), self._host.width() - width))
         self.label_edit.setGeometry(left, 28, width, self.label_edit.sizeHint().height())
         self._completions.setStringList(self.recent)
-        self.label_edit.clear()
+        self.label_edit.setText(text)
+        self.label_edit.selectAll()
         self.label_edit.show()
         self.label_edit.setFocus()
 
@@ -131,17 +152,27 @@ class AnnotationEditor(QObject):
         self.label_edit.hide()
         if pending is None:
             return
-        before, annotation = pending
+        before, annotation, index = pending
+        label = self.label_edit.text()
+        if index is not None:  # relabelling: the document is as it was while typing
+            if keep and label != annotation.label:
+                self.push(before, before.with_replaced(index, annotation.replace(label=label)),
+                          f'Relabel "{label}"')
+                self._remember(label)
+            return
         if not keep:
             self.document.set_annotations(before)
             return
-        label = self.label_edit.text()
-        labelled = Annotation(annotation.start, annotation.end, label, annotation.tier)
+        labelled = annotation.replace(label=label)  # its band too
         self.push(before, with_annotation(before, labelled),
                   f'Add "{label}"' if label else "Add annotation")
         self._last_tier = annotation.tier
         if annotation.tier == f"{self._pending_tier} points":
             self._last_tier = self._pending_tier
+        self._remember(label)
+
+    def _remember(self, label: str) -> None:
+        """``label`` first among the completions."""
         if label:
             self.recent = [label] + [r for r in self.recent if r != label]
             del self.recent[RECENT_LABELS:]

@@ -23,6 +23,7 @@ from sonolens.ui.annotation_dock import connect_annotation_dock
 from sonolens.ui.annotation_edits import AnnotationEditor
 from sonolens.ui.annotation_files import AnnotationFiles
 from sonolens.ui.annotation_layers import AnnotationLayers
+from sonolens.ui.annotation_mouse import connect_annotation_mouse
 from sonolens.ui.annotation_table import AnnotationTable
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
@@ -106,6 +107,7 @@ class MainWindow(QMainWindow):
         self.binder = ViewBinder(self.document, self.settings, self.views, parent=self)
         self._connect()
         self.tier_list = connect_annotation_dock(self)  # tiers panel, next/previous, Space
+        self.annotation_mouse = connect_annotation_mouse(self)  # drag, click, Delete, snap
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())

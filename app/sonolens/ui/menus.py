@@ -44,9 +44,14 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     edit_menu.addAction(a.undo)
     edit_menu.addAction(a.redo)
     edit_menu.addSeparator()
-    edit_menu.addAction(a.add_annotation)
-    edit_menu.addAction(a.next_annotation)
-    edit_menu.addAction(a.previous_annotation)
+    for act in (a.add_annotation, a.relabel_annotation, a.delete_annotation,
+                a.next_annotation, a.previous_annotation):
+        edit_menu.addAction(act)
+    snap_menu = edit_menu.addMenu("S&nap Edges To")
+    snaps = QActionGroup(window)
+    for act in (a.snap_none, a.snap_zero_crossings, a.snap_frames):
+        snaps.addAction(act)
+        snap_menu.addAction(act)
     edit_menu.addSeparator()
     edit_menu.addAction(a.select_all)
     edit_menu.addAction(a.clear_selection)

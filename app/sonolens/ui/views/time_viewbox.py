@@ -7,6 +7,9 @@ Mouse (every time view; their time axes are linked):
 * Shift+wheel zooms the frequency axis of the spectrogram around the mouse (so does the
   wheel over its frequency axis), never beyond the scale's full range;
 * Shift+left-drag or middle-drag pans (the spectrogram's frequencies too once zoomed).
+
+Annotations take the gestures over them first (ui.annotation_mouse, through an item over
+the plot: views.annotation_highlight.MouseCatcher).
 """
 
 from __future__ import annotations
@@ -20,6 +23,12 @@ from sonolens.ui.views.interaction import note_interaction
 MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
     ("Drag", "Select a time range (drag its edges to adjust)"),
     ("Click", "Put the play cursor there"),
+    ("Ctrl+Drag (spectrogram)", "Mark a time-frequency box and type its label"),
+    ("Ctrl+Drag (waveform)", "Mark a time span and type its label"),
+    ("Ctrl+Click", "Mark a point (instant) and type its label"),
+    ("Click an annotation", "Select it (Delete deletes it, Enter / F2 relabels it)"),
+    ("Drag an annotation's edge / inside", "Resize it / move it"),
+    ("Double-click an annotation", "Relabel it"),
     ("Wheel / horizontal swipe", "Scroll time"),
     ("Ctrl+Wheel", "Zoom time around the mouse"),
     ("Shift+Wheel (spectrogram)", "Zoom frequencies around the mouse"),
@@ -118,3 +127,4 @@ class TimeViewBox(pg.ViewBox):
             self.clicked.emit(float(self.mapSceneToView(ev.scenePos()).x()))
             return
         super().mouseClickEvent(ev)
+
