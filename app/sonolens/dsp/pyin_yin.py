@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import scipy.fft
 
@@ -112,34 +113,51 @@ def trough_probs(yin: np.ndarray, plan: YinPlan) -> tuple[np.ndarray, np.ndarray
     ``__pyin_helper``'s ``yin_probs`` (stored in yin's dtype; zeros kept)."""
     frame, lag = np.nonzero(troughs(yin))
     heights = yin[frame, lag]
-    n_thr = len(plan.beta_probs)
-    # below[j, t] = heights[j] < thresholds[t + 1]
+    # below[j, t] = heights[j] < thresholds[t + 1], i.e. t >= first_below[j]
     first_below = np.searchsorted(plan.thresholds[1:], heights, side="right")
-    below = np.arange(n_thr)[None, :] >= first_below[:, None]
-    starts = np.flatnonzero(np.r_[True, frame[1:] != frame[:-1]]) if len(frame) else frame
-    counts = np.cumsum(below, axis=0, dtype=np.int64)
-    group = np.cumsum(np.r_[False, frame[1:] != frame[:-1]]) if len(frame) else frame
-    before = np.zeros((len(starts), n_thr), dtype=np.int64)
-    before[1:] = counts[starts[1:] - 1]
-    counts -= before[group]  # troughs at or before j in its frame below threshold t
+    new_frame = np.r_[True, frame[1:] != frame[:-1]] if len(frame) else frame.astype(bool)
+    starts = np.flatnonzero(new_frame)
     ends = np.r_[starts[1:], len(frame)] - 1
-    n_troughs = counts[ends][group]
-    positions = np.where(below, counts - 1, 0)
-    prior = plan.boltzmann_fact[n_troughs] * plan.boltzmann_exp[positions]
-    prior[~below] = 0
+    prior = _boltzmann_prior(first_below, starts, ends + 1, len(plan.beta_probs),
+                             plan.boltzmann_fact, plan.boltzmann_exp)
     probs = _dot_rows(prior, plan.beta_probs, starts, ends)
     # the frame's global minimum also takes the mass of the thresholds under no trough
-    order = np.lexsort((heights, frame))  # first (lowest lag) minimum of each frame
-    gmin = order[starts]
+    gmin = np.lexsort((heights, frame))[starts]  # first (lowest lag) minimum of each frame
     probs[gmin] += plan.no_trough_prob * plan.beta_below[first_below[gmin]]
     return frame, lag, probs.astype(yin.dtype)
 
 
+@numba.njit(cache=True, nogil=True)
+def _boltzmann_prior(first_below, starts, stops, n_thr, fact,
+                     expo):  # pragma: no cover - compiled
+    """(n_troughs, n_thr) float64: ``scipy.stats.boltzmann.pmf(position, lambda, count)`` of
+    each trough among its frame's troughs below threshold t (0 where it is not below):
+    count = troughs of the frame below t, position = those of them at a lower lag."""
+    prior = np.zeros((len(first_below), n_thr))
+    count = np.zeros(n_thr + 1, dtype=np.int64)
+    lower = np.zeros(n_thr, dtype=np.int64)
+    for g in range(len(starts)):
+        count[:] = 0
+        for j in range(starts[g], stops[g]):
+            count[first_below[j]] += 1
+        for t in range(1, n_thr):
+            count[t] += count[t - 1]  # troughs below threshold t
+        lower[:] = 0
+        for j in range(starts[g], stops[g]):
+            for t in range(first_below[j], n_thr):
+                prior[j, t] = fact[count[t]] * expo[lower[t]]
+                lower[t] += 1
+    return prior
+
+
 def _dot_rows(prior: np.ndarray, weights: np.ndarray, starts: np.ndarray,
               ends: np.ndarray) -> np.ndarray:
-    """``prior @ weights`` with librosa's per-frame BLAS call (one matrix per frame), so
-    the summation order (and so the last bits) are the same."""
+    """``prior @ weights`` as librosa computes it, one (m, n_thresholds) BLAS product per
+    frame: OpenBLAS's summation order depends on m, so frames are grouped by their number
+    of troughs m and each group goes through one stacked ``matmul`` of (m, n) matrices."""
     out = np.empty(len(prior))
-    for start, end in zip(starts.tolist(), (ends + 1).tolist(), strict=True):
-        out[start:end] = prior[start:end].dot(weights)
+    sizes = ends - starts + 1
+    for m in np.unique(sizes).tolist():
+        rows = starts[sizes == m][:, None] + np.arange(m)
+        out[rows] = np.matmul(prior[rows], weights)
     return out
