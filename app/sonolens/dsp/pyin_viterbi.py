@@ -2,13 +2,14 @@
 
 librosa builds the dense transition matrix ``kron(transition_loop(2, 1 - switch_prob),
 transition_local(n, width, 'triangle'))`` and, per frame, takes the max over all 2n
-predecessors of ``value[i] + log(transition[i, j] + tiny)``. Outside the triangular band a
-transition is exactly 0, so its log weight is the constant ``log(tiny)``: the best
-out-of-band predecessor is the first maximum of ``value + log(tiny)`` over the parts of each
-block before and after the band, which per-block prefix/suffix maxima give in O(1). Only the
-band (the nonzero entries, with librosa's own log weights) is scanned. Candidates are visited
-in increasing state order and replaced only on a strictly larger sum, so ties resolve to the
-first state as ``np.argmax`` does: the decoded path is the same state for state.
+predecessors of ``value[i] + log(transition[i, j] + tiny)``, first maximum on ties
+(``np.argmax``). Outside the triangular band a transition is exactly 0, so its log weight is
+the constant ``log(tiny)``: the best out-of-band predecessor is the first maximum of
+``value + log(tiny)`` over the part of each block before and after the band, which per-block
+prefix/suffix maxima give in O(1). The band (librosa's own log weights) is swept diagonal by
+diagonal for all targets at once, a branch-free loop that LLVM vectorises; a source block
+whose best value plus best weight cannot reach any target's best so far is skipped.
+Candidates merge by (larger sum, then lower state), so the path is librosa's, state for state.
 """
 
 from __future__ import annotations
@@ -20,23 +21,24 @@ import numpy as np
 
 from sonolens.core.errors import ParameterError
 
-CHUNK = 8  # source rows per bound in the banded max
 TINY = float(np.finfo(np.float64).tiny)  # librosa's epsilon for float64 probabilities
 
 
 @dataclass(frozen=True)
 class Transitions:
-    """Banded log transition weights. ``lo``/``hi`` (2n, 2): first/last nonzero source row
-    of target state j in source block a (relative to the block; lo = n, hi = n-1 if none);
-    ``weights`` (2n, 2, band): log weights of those rows (-inf past the band);
-    ``chunk_w`` (2n, 2, n_chunks): their maximum within each CHUNK-aligned chunk of source
-    rows the band touches, from chunk ``lo // CHUNK`` on; ``log_init`` (2n,)."""
+    """Banded log transition weights between n_pitch voiced and n_pitch unvoiced states.
+
+    ``lo``/``hi`` (2n, 2): first/last nonzero source row of target state J in source block a
+    (relative to the block; lo = n, hi = n-1 if none). ``diagonals`` (2, 2, n_diag, n): log
+    weight from source ``a*n + j + d_lo + q`` to target ``b*n + j`` at [a, b, q, j] (-inf
+    outside lo..hi); ``top`` (2, 2): the largest of each block; ``log_init`` (2n,)."""
 
     n_pitch: int
     lo: np.ndarray
     hi: np.ndarray
-    weights: np.ndarray
-    chunk_w: np.ndarray
+    diagonals: np.ndarray
+    d_lo: int
+    top: np.ndarray
     log_init: np.ndarray
     log_outside: float
 
@@ -87,21 +89,22 @@ def make_transitions(n_pitch: int, width: int, switch_prob: float) -> Transition
         some = nonzero.any(axis=0)
         lo[some, block] = np.argmax(nonzero, axis=0)[some]
         hi[some, block] = n_pitch - 1 - np.argmax(nonzero[::-1], axis=0)[some]
-    size = hi - lo + 1  # 0 where a block has no band
-    band = max(1, int(size.max()))
-    offsets = np.arange(band)
-    inside = offsets[None, None, :] < size[:, :, None]
-    rows = np.minimum(lo[:, :, None] + offsets, n_pitch - 1) + n_pitch * np.arange(2)[None, :, None]
-    targets = np.broadcast_to(np.arange(n_states)[:, None, None], rows.shape)
-    weights = np.where(inside, np.log(full[rows, targets] + TINY), -np.inf)
-    chunk_w = np.full((n_states, 2, band // CHUNK + 2), -np.inf)
-    for q in range(chunk_w.shape[-1]):
-        start = (lo // CHUNK + q) * CHUNK - lo  # chunk q of the band, relative to lo
-        within = (offsets >= start[:, :, None]) & (offsets < start[:, :, None] + CHUNK)
-        chunk_w[:, :, q] = np.where(within, weights, -np.inf).max(axis=-1)
+    targets = np.arange(n_states) % n_pitch
+    d_lo = int(min(0, (lo - targets[:, None]).min()))
+    d_hi = int(max(0, (hi - targets[:, None]).max()))
+    q = np.arange(d_hi - d_lo + 1)[:, None]
+    j = np.arange(n_pitch)[None, :]
+    source = j + d_lo + q  # row within the source block
+    diagonals = np.empty((2, 2, len(q), n_pitch))
+    for a in range(2):
+        for b in range(2):
+            inside = (source >= lo[b * n_pitch + j, a]) & (source <= hi[b * n_pitch + j, a])
+            rows = a * n_pitch + np.clip(source, 0, n_pitch - 1)
+            values = np.log(full[rows, b * n_pitch + j] + TINY)
+            diagonals[a, b] = np.where(inside, values, -np.inf)
     p_init = np.ones(n_states) / n_states
-    return Transitions(n_pitch=n_pitch, lo=lo, hi=hi, weights=weights, chunk_w=chunk_w,
-                       log_init=np.log(p_init + TINY),
+    return Transitions(n_pitch=n_pitch, lo=lo, hi=hi, diagonals=diagonals, d_lo=d_lo,
+                       top=diagonals.max(axis=(2, 3)), log_init=np.log(p_init + TINY),
                        log_outside=float(np.log(np.zeros(1) + TINY)[0]))
 
 
@@ -124,7 +127,7 @@ class Decoder:
             self.value[:] = log_prob[0] + t.log_init
             start = 1
         _forward(log_prob, start, self.value, self.ptr[self.done:self.done + len(log_prob)],
-                 t.lo, t.hi, t.weights, t.chunk_w, t.log_outside, t.n_pitch)
+                 t.lo, t.hi, t.diagonals, t.d_lo, t.top, t.log_outside, t.n_pitch)
         self.done += len(log_prob)
 
     def states(self) -> np.ndarray:
@@ -133,101 +136,61 @@ class Decoder:
 
 
 @numba.njit(cache=True, nogil=True)
-def _forward(log_prob, start, value, ptr, lo, hi, weights, chunk_w, log_outside,
+def _forward(log_prob, start, value, ptr, lo, hi, diagonals, d_lo, top, log_outside,
              n):  # pragma: no cover - compiled
-    n_states = 2 * n
-    n_chunks = (n + CHUNK - 1) // CHUNK
-    levels = 1
-    while (1 << levels) <= n_chunks:
-        levels += 1
     pre_v = np.empty((2, n + 1))
     pre_i = np.empty((2, n + 1), dtype=np.int64)
     suf_v = np.empty((2, n + 1))
     suf_i = np.empty((2, n + 1), dtype=np.int64)
-    table = np.empty((2, levels, n_chunks))  # range maxima of the chunk maxima
-    band_w = np.empty((n_states, 2))
-    for j in range(n_states):
-        for a in range(2):
-            band_w[j, a] = chunk_w[j, a].max()
-    new = np.empty(n_states)
+    best = np.empty(n)
+    arg = np.empty(n, dtype=np.int64)
+    new = np.empty(2 * n)
     for t in range(start, log_prob.shape[0]):
         _gap_maxima(value, log_outside, n, pre_v, pre_i, suf_v, suf_i)
-        _chunk_table(value, n, n_chunks, levels, table)
-        arg = 0
-        for j in range(n_states):
-            # seed with the previous target's best and the band centres: a good first
-            # best lets the bounds below skip nearly every chunk
-            seed = arg
-            best = -np.inf
-            arg = n_states
-            for a in range(2):
-                for i in (seed, a * n + j % n):
-                    k = i - a * n - lo[j, a]
-                    if 0 <= k <= hi[j, a] - lo[j, a]:
-                        best, arg = _better(value[i] + weights[j, a, k], i, best, arg)
-            # out-of-band predecessors: before and after the band of each block
-            for a in range(2):
-                best, arg = _better(pre_v[a, lo[j, a]], pre_i[a, lo[j, a]], best, arg)
-                best, arg = _better(suf_v[a, hi[j, a] + 1], suf_i[a, hi[j, a] + 1], best, arg)
-            # the bands, chunk by chunk: a band or chunk whose bound (max value + max
-            # weight) is below the best so far cannot hold the maximum
-            for a in range(2):
-                if hi[j, a] < lo[j, a]:
-                    continue
-                c0 = lo[j, a] // CHUNK
-                c1 = hi[j, a] // CHUNK
-                if _range_max(table, a, c0, c1) + band_w[j, a] < best:
-                    continue
-                for q in range(c1 - c0 + 1):
-                    if table[a, 0, c0 + q] + chunk_w[j, a, q] >= best:
-                        best, arg = _scan(value, weights, j, a, q, lo, hi, n, best, arg)
-            new[j] = log_prob[t, j] + best
-            ptr[t, j] = arg
+        for b in range(2):
+            # out of band: before and after the band in each source block
+            for j in range(n):
+                best[j] = -np.inf
+                arg[j] = 2 * n
+                for a in range(2):
+                    k = lo[b * n + j, a]
+                    _merge(best, arg, j, pre_v[a, k], pre_i[a, k])
+                    k = hi[b * n + j, a] + 1
+                    _merge(best, arg, j, suf_v[a, k], suf_i[a, k])
+            # the bands, staying in the block first (the larger weights)
+            for a in (b, 1 - b):
+                if value[a * n:(a + 1) * n].max() + top[a, b] < best.min():
+                    continue  # no target can take a predecessor from this block
+                for q in range(diagonals.shape[2]):
+                    d = d_lo + q
+                    j0 = max(0, -d)
+                    j1 = min(n, n - d)
+                    if j1 > j0:
+                        src = a * n + d + j0
+                        _sweep(value[src:src + j1 - j0], diagonals[a, b, q, j0:j1],
+                               best[j0:j1], arg[j0:j1], src)
+            for j in range(n):
+                new[b * n + j] = log_prob[t, b * n + j] + best[j]
+                ptr[t, b * n + j] = arg[j]
         value[:] = new
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
-def _better(s, i, best, arg):  # pragma: no cover - compiled
-    """The better of (s, i) and (best, arg): larger sum, then lower state (first argmax)."""
-    if s > best or (s == best and i < arg):
-        return s, i
-    return best, arg
+def _merge(best, arg, j, s, i):  # pragma: no cover - compiled
+    """Keep the better of (best[j], arg[j]) and (s, i): larger sum, then lower state."""
+    if s > best[j] or (s == best[j] and i < arg[j]):
+        best[j] = s
+        arg[j] = i
 
 
-@numba.njit(cache=True, nogil=True, inline="always")
-def _range_max(table, a, c0, c1):  # pragma: no cover - compiled
-    level = 0
-    while (2 << level) <= c1 - c0 + 1:
-        level += 1
-    return max(table[a, level, c0], table[a, level, c1 + 1 - (1 << level)])
-
-
-@numba.njit(cache=True, nogil=True)
-def _chunk_table(value, n, n_chunks, levels, table):  # pragma: no cover - compiled
-    """table[a, l, c] = max of value over chunks c .. c + 2**l - 1 of block a."""
-    for a in range(2):
-        for c in range(n_chunks):
-            top = -np.inf
-            for i in range(a * n + c * CHUNK, a * n + min(n, (c + 1) * CHUNK)):
-                top = max(top, value[i])
-            table[a, 0, c] = top
-        for level in range(1, levels):
-            half = 1 << (level - 1)
-            for c in range(n_chunks - (1 << level) + 1):
-                table[a, level, c] = max(table[a, level - 1, c], table[a, level - 1, c + half])
-
-
-@numba.njit(cache=True, nogil=True, inline="always")
-def _scan(value, weights, j, a, q, lo, hi, n, best, arg):  # pragma: no cover - compiled
-    """Best (value + weight, state) of chunk q of target j's band in block a, merged with
-    (best, arg): larger sum wins, then the lower state (np.argmax's first maximum)."""
-    first = lo[j, a]
-    c = first // CHUNK + q
-    base = a * n
-    for i in range(max(first, c * CHUNK), min(hi[j, a], c * CHUNK + CHUNK - 1) + 1):
-        s = value[base + i] + weights[j, a, i - first]
-        best, arg = _better(s, base + i, best, arg)
-    return best, arg
+@numba.njit(cache=True, nogil=True, inline="always", boundscheck=False)
+def _sweep(values, weights, best, arg, first):  # pragma: no cover - compiled
+    """One diagonal: source ``first + k`` to target k, for every k (branch-free)."""
+    for k in range(values.shape[0]):
+        s = values[k] + weights[k]
+        better = (s > best[k]) | ((s == best[k]) & (first + k < arg[k]))
+        best[k] = s if better else best[k]
+        arg[k] = first + k if better else arg[k]
 
 
 @numba.njit(cache=True, nogil=True)

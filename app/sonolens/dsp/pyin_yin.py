@@ -39,7 +39,7 @@ def make_yin_plan(*, sr: float, fmin: float, fmax: float, frame_length: int,
                   boltzmann_parameter: float, resolution: float,
                   no_trough_prob: float) -> YinPlan:
     """The constants librosa.pyin derives from its parameters (same expressions)."""
-    from scipy.stats import beta  # noqa: PLC0415 - scipy.stats is slow to import
+    from scipy.stats import beta  # lazily: scipy.stats is slow to import
 
     min_period = int(np.floor(sr / fmax))
     max_period = min(int(np.ceil(sr / fmin)), frame_length - 1)
