@@ -5,7 +5,8 @@ block's observation log-probabilities feed the banded Viterbi forward pass
 (:mod:`sonolens.dsp.pyin_viterbi`) at once, so only the uint16 backpointers
 (2 x n_pitch per frame) grow with the file. :func:`pyin_steps` yields ``(done, total)`` frames
 after each block (a progress and cancel checkpoint); :func:`pyin` runs it to the end.
-Input is one channel (1-D); the caller picks the channel or the mix.
+Input is one channel (1-D); the caller picks the channel or the mix. The compiled parts
+(numba) load on first use, not on import: importing this module stays light.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from sonolens.core.errors import ParameterError
-from sonolens.dsp.pyin_viterbi import TINY, Decoder, make_transitions
-from sonolens.dsp.pyin_yin import YinPlan, cmnd, make_yin_plan, parabolic_shifts, trough_probs
+
+if TYPE_CHECKING:
+    from sonolens.dsp.pyin_yin import YinPlan
 
 FMIN_C2 = 65.40639132514966  # librosa.note_to_hz("C2")
 FMAX_C7 = 2093.004522404789  # librosa.note_to_hz("C7")
@@ -71,6 +74,9 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
                ) -> Generator[tuple[int, int], None, PyinResult]:
     """pYIN as a generator: yields ``(frames_done, n_frames)`` after each block, returns a
     :class:`PyinResult`. Stop iterating to cancel."""
+    from sonolens.dsp.pyin_viterbi import Decoder, make_transitions
+    from sonolens.dsp.pyin_yin import make_yin_plan
+
     _check(y, sr=sr, fmin=fmin, fmax=fmax, frame_length=frame_length)
     hop = frame_length // 4 if hop_length is None else int(hop_length)
     if hop < 1:
@@ -111,6 +117,8 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
 def _observations(frames: np.ndarray, plan: YinPlan) -> tuple[np.ndarray, np.ndarray]:
     """Log observation probabilities (n, 2 n_pitch) and voiced probability (n,) of frames
     (n, frame_length), as librosa's ``__pyin_helper`` then ``viterbi``'s ``log``."""
+    from sonolens.dsp.pyin_yin import cmnd, parabolic_shifts, trough_probs
+
     yin = cmnd(frames, plan.min_period, plan.max_period)
     shifts = parabolic_shifts(yin)
     frame, lag, probs = trough_probs(yin, plan)
@@ -129,7 +137,7 @@ def _observations(frames: np.ndarray, plan: YinPlan) -> tuple[np.ndarray, np.nda
     np.add.at(voiced, hit_frame, obs[hit_frame, hit_bin])  # bin by bin, as numpy's axis-0 sum
     voiced = np.clip(voiced, 0, 1)
     obs[:, n_pitch:] = ((1 - voiced) / n_pitch)[:, None]
-    return np.log(obs + TINY), voiced
+    return np.log(obs + np.finfo(np.float64).tiny), voiced
 
 
 class _Padded:
