@@ -131,6 +131,22 @@ def test_progress_reports_each_block() -> None:
     assert {total for _, total in seen} == {n}
 
 
+def test_checkpointed_decoding_equals_librosa(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Long inputs decode the path block by block from checkpoints: same results."""
+    from sonolens.dsp import pyin_viterbi
+
+    y = melody(10.0, seed=9)
+    kept = pyin(y, SR, fill_na=None)
+    monkeypatch.setattr(pyin_viterbi, "KEEP_POINTERS_BYTES", 100_000)
+    seen: list[tuple[int, int]] = []
+    checkpointed = pyin(y, SR, fill_na=None, progress=lambda *step: seen.append(step))
+    for ours, theirs in zip(checkpointed, kept, strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+    n = len(kept[0])
+    assert seen[-1] == (2 * n, 2 * n) and len(seen) == 2 * int(np.ceil(n / BLOCK_FRAMES))
+    assert_like_librosa(y, SR, fill_na=None)
+
+
 @pytest.mark.parametrize(("y", "params", "message"), [
     (np.zeros(SR, dtype=np.float32), {"fmax": 12000.0}, "Nyquist"),
     (np.zeros(SR, dtype=np.float32), {"fmin": 10.0}, "too small for frame_length"),

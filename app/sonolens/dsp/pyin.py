@@ -1,10 +1,12 @@
 """Fast pYIN: ``librosa.pyin`` (0.11) with the same numbers, computed in blocks of frames.
 
 The YIN half (:mod:`sonolens.dsp.pyin_yin`) runs vectorised over a block of frames; each
-block's observation log-probabilities feed the banded Viterbi forward pass
-(:mod:`sonolens.dsp.pyin_viterbi`) at once, so only the uint16 backpointers
-(2 x n_pitch per frame) grow with the file. :func:`pyin_steps` yields ``(done, total)`` frames
-after each block (a progress and cancel checkpoint); :func:`pyin` runs it to the end.
+block's observations feed the banded Viterbi forward pass (:mod:`sonolens.dsp.pyin_viterbi`)
+at once. Short inputs keep the uint16 backpointers (2 x n_pitch per frame, 2.4 KB); long ones
+(over ~10 minutes at hop 512 / 22050 Hz) keep per-block checkpoints instead and decode the
+path block by block in a second pass, so memory stays nearly flat (~100 bytes a frame).
+:func:`pyin_steps` yields ``(done, total)`` work units (frames, twice when checkpointed)
+after each block, a progress and cancel checkpoint; :func:`pyin` runs it to the end.
 Input is one channel (1-D); the caller picks the channel or the mix. The compiled parts
 (numba) load on first use, not on import: importing this module stays light.
 """
@@ -21,6 +23,7 @@ import numpy as np
 from sonolens.core.errors import ParameterError
 
 if TYPE_CHECKING:
+    from sonolens.dsp.pyin_viterbi import Observations
     from sonolens.dsp.pyin_yin import YinPlan
 
 FMIN_C2 = 65.40639132514966  # librosa.note_to_hz("C2")
@@ -96,16 +99,24 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
             f"input is too short ({signal.length} samples) for frame_length={frame_length}")
     n_frames = 1 + (signal.length - frame_length) // hop
     decoder = Decoder(trans, n_frames)
+    total = 2 * n_frames if decoder.checkpointed else n_frames  # a second Viterbi pass
     voiced_prob = np.empty(n_frames)
     for start in range(0, n_frames, BLOCK_FRAMES):
         stop = min(n_frames, start + BLOCK_FRAMES)
         segment = signal.read(start * hop, (stop - 1) * hop + frame_length)
         frames = np.lib.stride_tricks.sliding_window_view(segment, frame_length)[::hop]
-        log_prob, voiced_prob[start:stop] = _observations(frames, plan)
-        decoder.feed(log_prob)
-        yield stop, n_frames
+        obs = _observations(frames, plan)
+        voiced_prob[start:stop] = obs.voiced
+        decoder.feed(obs)
+        yield stop, total
 
-    states = decoder.states()
+    backward = decoder.backward()
+    while True:
+        try:
+            yield n_frames + next(backward), total
+        except StopIteration as stop:
+            states = stop.value
+            break
     freqs = fmin * 2 ** (np.arange(n_pitch) / (12 * plan.n_bins_per_semitone))
     f0 = freqs[states % n_pitch]
     voiced_flag = states < n_pitch
@@ -114,9 +125,9 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
     return PyinResult(f0=f0, voiced_flag=voiced_flag, voiced_prob=voiced_prob)
 
 
-def _observations(frames: np.ndarray, plan: YinPlan) -> tuple[np.ndarray, np.ndarray]:
-    """Log observation probabilities (n, 2 n_pitch) and voiced probability (n,) of frames
-    (n, frame_length), as librosa's ``__pyin_helper`` then ``viterbi``'s ``log``."""
+def _observations(frames: np.ndarray, plan: YinPlan) -> Observations:
+    """Observations of frames (n, frame_length), as librosa's ``__pyin_helper``."""
+    from sonolens.dsp.pyin_viterbi import Observations
     from sonolens.dsp.pyin_yin import cmnd, parabolic_shifts, trough_probs
 
     yin = cmnd(frames, plan.min_period, plan.max_period)
@@ -130,14 +141,14 @@ def _observations(frames: np.ndarray, plan: YinPlan) -> tuple[np.ndarray, np.nda
     bins = 12 * plan.n_bins_per_semitone * np.log2(f0 / plan.fmin)
     bins = np.clip(np.round(bins), 0, n_pitch).astype(int)
     n = len(frames)
-    obs = np.zeros((n, 2 * n_pitch))
+    obs = np.zeros((n, n_pitch + 1))  # bin n_pitch (clipped above fmax) is dropped
     obs[frame, bins] = probs  # repeated (frame, bin): the last (longest period) wins
     hit_frame, hit_bin = np.nonzero(obs[:, :n_pitch])
+    hit_prob = obs[hit_frame, hit_bin]
     voiced = np.zeros(n)
-    np.add.at(voiced, hit_frame, obs[hit_frame, hit_bin])  # bin by bin, as numpy's axis-0 sum
-    voiced = np.clip(voiced, 0, 1)
-    obs[:, n_pitch:] = ((1 - voiced) / n_pitch)[:, None]
-    return np.log(obs + np.finfo(np.float64).tiny), voiced
+    np.add.at(voiced, hit_frame, hit_prob)  # bin by bin, as numpy's axis-0 sum
+    return Observations(n=n, frame=hit_frame, bin=hit_bin, prob=hit_prob,
+                        voiced=np.clip(voiced, 0, 1))
 
 
 class _Padded:

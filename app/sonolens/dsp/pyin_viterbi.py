@@ -14,6 +14,7 @@ Candidates merge by (larger sum, then lower state), so the path is librosa's, st
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 
 import numba
@@ -22,6 +23,7 @@ import numpy as np
 from sonolens.core.errors import ParameterError
 
 TINY = float(np.finfo(np.float64).tiny)  # librosa's epsilon for float64 probabilities
+KEEP_POINTERS_BYTES = 64 * 2**20  # beyond: checkpointed decoding (~28k frames, 10 min)
 
 
 @dataclass(frozen=True)
@@ -108,31 +110,78 @@ def make_transitions(n_pitch: int, width: int, switch_prob: float) -> Transition
                        log_outside=float(np.log(np.zeros(1) + TINY)[0]))
 
 
+@dataclass(frozen=True)
+class Observations:
+    """pYIN observations of a block of n frames, compactly: the voiced states' nonzero
+    probabilities at (frame, bin) (bin < n_pitch, frame-then-bin order) and P(voiced) (n,)."""
+
+    n: int
+    frame: np.ndarray
+    bin: np.ndarray
+    prob: np.ndarray
+    voiced: np.ndarray
+
+    def log_prob(self, n_pitch: int) -> np.ndarray:
+        """librosa's ``log(prob + tiny)`` of the dense observations (n, 2 n_pitch)."""
+        dense = np.zeros((self.n, 2 * n_pitch))
+        dense[self.frame, self.bin] = self.prob
+        dense[:, n_pitch:] = ((1 - self.voiced) / n_pitch)[:, None]
+        return np.log(dense + TINY)
+
+
 class Decoder:
-    """Forward pass block by block (keeps uint16 backpointers), then the backtrack."""
+    """Viterbi over blocks of observations: the forward pass as they come, then the path.
+
+    Up to ``KEEP_POINTERS_BYTES`` of uint16 backpointers (2 n_pitch per frame) are kept
+    and the path is read back from them. A longer input keeps only each block's compact
+    observations and the value vector it starts from (~10 KB per block plus ~100 bytes a
+    frame), and :meth:`backward` recomputes one block's backpointers at a time, last block
+    first: the same numbers, memory flat, the decoding cost twice."""
 
     def __init__(self, trans: Transitions, n_frames: int) -> None:
         self.trans = trans
-        self.value = np.empty(2 * trans.n_pitch)
-        self.ptr = np.zeros((max(n_frames, 1), 2 * trans.n_pitch), dtype=np.uint16)
+        self.n_frames = n_frames
+        n_states = 2 * trans.n_pitch
+        self.checkpointed = n_frames * n_states * 2 > KEEP_POINTERS_BYTES
+        rows = 0 if self.checkpointed else max(n_frames, 1)
+        self.ptr = np.zeros((rows, n_states), dtype=np.uint16)
+        self.value = np.empty(n_states)
+        self.blocks: list[tuple[int, np.ndarray, Observations]] = []
         self.done = 0
 
-    def feed(self, log_prob: np.ndarray) -> None:
-        """Advance over log observation probabilities (n_block_frames, 2n) float64."""
-        t = self.trans
-        if len(log_prob) == 0:
+    def feed(self, obs: Observations) -> None:
+        """Advance the forward pass over the next block's observations."""
+        if obs.n == 0:
             return
-        start = 0
-        if self.done == 0:
-            self.value[:] = log_prob[0] + t.log_init
-            start = 1
-        _forward(log_prob, start, self.value, self.ptr[self.done:self.done + len(log_prob)],
-                 t.lo, t.hi, t.diagonals, t.d_lo, t.top, t.log_outside, t.n_pitch)
-        self.done += len(log_prob)
+        if self.checkpointed:
+            self.blocks.append((self.done, self.value.copy(), obs))
+            ptr = np.empty((obs.n, len(self.value)), dtype=np.uint16)
+        else:
+            ptr = self.ptr[self.done:self.done + obs.n]
+        self._forward(obs.log_prob(self.trans.n_pitch), self.value, ptr, self.done == 0)
+        self.done += obs.n
 
-    def states(self) -> np.ndarray:
-        """Most likely state per frame (n_frames,) int64."""
-        return _backtrack(self.ptr[: self.done], int(np.argmax(self.value)))
+    def backward(self) -> Generator[int, None, np.ndarray]:
+        """Most likely state per frame (n_frames,) int64; yields frames decoded so far."""
+        last = int(np.argmax(self.value))
+        if not self.checkpointed:
+            return _backtrack(self.ptr[: self.done], last)
+        states = np.empty(self.done, dtype=np.int64)
+        for first, value, obs in reversed(self.blocks):
+            ptr = np.empty((obs.n, len(value)), dtype=np.uint16)
+            self._forward(obs.log_prob(self.trans.n_pitch), value.copy(), ptr, first == 0)
+            states[first:first + obs.n] = _backtrack(ptr, last)
+            last = int(ptr[0, states[first]])
+            yield self.done - first
+        return states
+
+    def _forward(self, log_prob: np.ndarray, value: np.ndarray, ptr: np.ndarray,
+                 initial: bool) -> None:
+        t = self.trans
+        if initial:
+            value[:] = log_prob[0] + t.log_init
+        _forward(log_prob, 1 if initial else 0, value, ptr, t.lo, t.hi, t.diagonals, t.d_lo,
+                 t.top, t.log_outside, t.n_pitch)
 
 
 @numba.njit(cache=True, nogil=True)
