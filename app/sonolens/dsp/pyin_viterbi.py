@@ -193,6 +193,7 @@ def _forward(log_prob, start, value, ptr, lo, hi, diagonals, d_lo, top, log_outs
     suf_i = np.empty((2, n + 1), dtype=np.int64)
     best = np.empty(n)
     arg = np.empty(n, dtype=np.int64)
+    chunk = np.empty((n + 7) // 8)
     new = np.empty(2 * n)
     for t in range(start, log_prob.shape[0]):
         _gap_maxima(value, log_outside, n, pre_v, pre_i, suf_v, suf_i)
@@ -208,20 +209,44 @@ def _forward(log_prob, start, value, ptr, lo, hi, diagonals, d_lo, top, log_outs
                     _merge(best, arg, j, suf_v[a, k], suf_i[a, k])
             # the bands, staying in the block first (the larger weights)
             for a in (b, 1 - b):
-                if value[a * n:(a + 1) * n].max() + top[a, b] < best.min():
-                    continue  # no target can take a predecessor from this block
-                for q in range(diagonals.shape[2]):
-                    d = d_lo + q
-                    j0 = max(0, -d)
-                    j1 = min(n, n - d)
-                    if j1 > j0:
-                        src = a * n + d + j0
-                        _sweep(value[src:src + j1 - j0], diagonals[a, b, q, j0:j1],
-                               best[j0:j1], arg[j0:j1], src)
+                _sweep_needed(value, a, b, n, diagonals, d_lo, top[a, b], best, arg, chunk)
             for j in range(n):
                 new[b * n + j] = log_prob[t, b * n + j] + best[j]
                 ptr[t, b * n + j] = arg[j]
         value[:] = new
+
+
+@numba.njit(cache=True, nogil=True)
+def _sweep_needed(value, a, b, n, diagonals, d_lo, top, best, arg,
+                  chunk):  # pragma: no cover - compiled
+    """Sweep the band from source block a to target block b, but only over the runs of
+    targets that could gain: those whose best so far is not above the largest source value
+    within reach (from maxima of 8-state chunks) plus the largest weight."""
+    for c in range(len(chunk)):
+        chunk[c] = value[a * n + 8 * c:a * n + min(n, 8 * c + 8)].max()
+    n_diag = diagonals.shape[2]
+    reach = -np.inf
+    run = -1
+    for j in range(n + 1):
+        need = False
+        if j < n:
+            if j % 8 == 0:
+                c0 = max(0, j + d_lo) // 8
+                c1 = min(n - 1, j + 7 + d_lo + n_diag - 1) // 8
+                reach = chunk[c0:c1 + 1].max() + top
+            need = reach >= best[j]
+        if need and run < 0:
+            run = j
+        elif not need and run >= 0:
+            for q in range(n_diag):
+                d = d_lo + q
+                j0 = max(run, -d)
+                j1 = min(j, n - d)
+                if j1 > j0:
+                    src = a * n + d + j0
+                    _sweep(value[src:src + j1 - j0], diagonals[a, b, q, j0:j1],
+                           best[j0:j1], arg[j0:j1], src)
+            run = -1
 
 
 @numba.njit(cache=True, nogil=True, inline="always")
