@@ -117,6 +117,11 @@ def test_other_parameters_equal_librosa() -> None:
                         beta_parameters=(1, 10), pad_mode="reflect", fill_na=-1.0)
 
 
+def test_voicing_that_never_switches_equals_librosa() -> None:
+    """switch_prob=0: the voiced/unvoiced cross blocks are all log(tiny), no band at all."""
+    assert_like_librosa(melody(2.0, seed=2), SR, switch_prob=0.0, fill_na=None)
+
+
 def test_other_rate_equals_librosa() -> None:
     y = librosa.resample(melody(3.0, seed=5), orig_sr=SR, target_sr=16000)
     assert_like_librosa(y, 16000, fmax=1000.0, frame_length=1024, fill_na=None)
