@@ -1,0 +1,200 @@
+"""Fast pYIN: ``librosa.pyin`` (0.11) with the same numbers, computed in blocks of frames.
+
+The YIN half (:mod:`sonolens.dsp.pyin_yin`) runs vectorised over a block of frames; each
+block's observations feed the banded Viterbi forward pass (:mod:`sonolens.dsp.pyin_viterbi`)
+at once. Short inputs keep the uint16 backpointers (2 x n_pitch per frame, 2.4 KB); long ones
+(over ~10 minutes at hop 512 / 22050 Hz) keep per-block checkpoints instead and decode the
+path block by block in a second pass, so memory stays nearly flat (~100 bytes a frame).
+:func:`pyin_steps` yields ``(done, total)`` work units (frames, twice when checkpointed)
+after each block, a progress and cancel checkpoint; :func:`pyin` runs it to the end.
+Input is one channel (1-D); the caller picks the channel or the mix. The compiled parts
+(numba) load on first use, not on import: importing this module stays light.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from sonolens.core.errors import ParameterError
+
+if TYPE_CHECKING:
+    from sonolens.dsp.pyin_viterbi import Observations
+    from sonolens.dsp.pyin_yin import YinPlan
+
+FMIN_C2 = 65.40639132514966  # librosa.note_to_hz("C2")
+FMAX_C7 = 2093.004522404789  # librosa.note_to_hz("C7")
+BLOCK_FRAMES = 256
+
+
+@dataclass(frozen=True)
+class PyinResult:
+    """Per-frame results (n_frames,): f0 in Hz (fill_na where unvoiced), voicing, P(voiced)."""
+
+    f0: np.ndarray
+    voiced_flag: np.ndarray
+    voiced_prob: np.ndarray
+
+
+def pyin(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float = FMAX_C7,
+         frame_length: int = 2048, hop_length: int | None = None, n_thresholds: int = 100,
+         beta_parameters: tuple[float, float] = (2, 18), boltzmann_parameter: float = 2,
+         resolution: float = 0.1, max_transition_rate: float = 35.92,
+         switch_prob: float = 0.01, no_trough_prob: float = 0.01,
+         fill_na: float | None = np.nan, center: bool = True, pad_mode: str = "constant",
+         progress: Callable[[int, int], None] | None = None,
+         ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``librosa.pyin(y, sr=sr, ...)`` for mono ``y`` (n,): (f0, voiced_flag, voiced_prob),
+    each (n_frames,). ``progress(done, total)`` is called after each block of frames."""
+    steps = pyin_steps(y, sr, fmin=fmin, fmax=fmax, frame_length=frame_length,
+                       hop_length=hop_length, n_thresholds=n_thresholds,
+                       beta_parameters=beta_parameters,
+                       boltzmann_parameter=boltzmann_parameter, resolution=resolution,
+                       max_transition_rate=max_transition_rate, switch_prob=switch_prob,
+                       no_trough_prob=no_trough_prob, fill_na=fill_na, center=center,
+                       pad_mode=pad_mode)
+    while True:
+        try:
+            done, total = next(steps)
+        except StopIteration as stop:
+            result: PyinResult = stop.value
+            return result.f0, result.voiced_flag, result.voiced_prob
+        if progress is not None:
+            progress(done, total)
+
+
+def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float = FMAX_C7,
+               frame_length: int = 2048, hop_length: int | None = None,
+               n_thresholds: int = 100, beta_parameters: tuple[float, float] = (2, 18),
+               boltzmann_parameter: float = 2, resolution: float = 0.1,
+               max_transition_rate: float = 35.92, switch_prob: float = 0.01,
+               no_trough_prob: float = 0.01, fill_na: float | None = np.nan,
+               center: bool = True, pad_mode: str = "constant",
+               ) -> Generator[tuple[int, int], None, PyinResult]:
+    """pYIN as a generator: yields ``(frames_done, n_frames)`` after each block, returns a
+    :class:`PyinResult`. Stop iterating to cancel."""
+    from sonolens.dsp.pyin_viterbi import Decoder, make_transitions
+    from sonolens.dsp.pyin_yin import make_yin_plan
+
+    _check(y, sr=sr, fmin=fmin, fmax=fmax, frame_length=frame_length)
+    hop = frame_length // 4 if hop_length is None else int(hop_length)
+    if hop < 1:
+        raise ParameterError(f"hop_length={hop} must be a positive integer")
+    plan = make_yin_plan(sr=sr, fmin=fmin, fmax=fmax, frame_length=frame_length,
+                         n_thresholds=n_thresholds, beta_parameters=beta_parameters,
+                         boltzmann_parameter=boltzmann_parameter, resolution=resolution,
+                         no_trough_prob=no_trough_prob)
+    n_pitch = plan.n_pitch_bins
+    max_semitones_per_frame = round(max_transition_rate * 12 * hop / sr)
+    width = max_semitones_per_frame * plan.n_bins_per_semitone + 1
+    trans = make_transitions(n_pitch, width, switch_prob)
+
+    signal = _Padded(y, frame_length // 2 if center else 0, pad_mode)
+    if signal.length < frame_length:
+        raise ParameterError(
+            f"input is too short ({signal.length} samples) for frame_length={frame_length}")
+    n_frames = 1 + (signal.length - frame_length) // hop
+    decoder = Decoder(trans, n_frames)
+    total = 2 * n_frames if decoder.checkpointed else n_frames  # a second Viterbi pass
+    voiced_prob = np.empty(n_frames)
+    for start in range(0, n_frames, BLOCK_FRAMES):
+        stop = min(n_frames, start + BLOCK_FRAMES)
+        segment = signal.read(start * hop, (stop - 1) * hop + frame_length)
+        frames = np.lib.stride_tricks.sliding_window_view(segment, frame_length)[::hop]
+        obs = _observations(frames, plan)
+        voiced_prob[start:stop] = obs.voiced
+        decoder.feed(obs)
+        yield stop, total
+
+    backward = decoder.backward()
+    while True:
+        try:
+            yield n_frames + next(backward), total
+        except StopIteration as stop:
+            states = stop.value
+            break
+    freqs = fmin * 2 ** (np.arange(n_pitch) / (12 * plan.n_bins_per_semitone))
+    f0 = freqs[states % n_pitch]
+    voiced_flag = states < n_pitch
+    if fill_na is not None:
+        f0[~voiced_flag] = fill_na
+    return PyinResult(f0=f0, voiced_flag=voiced_flag, voiced_prob=voiced_prob)
+
+
+def _observations(frames: np.ndarray, plan: YinPlan) -> Observations:
+    """Observations of frames (n, frame_length), as librosa's ``__pyin_helper``."""
+    from sonolens.dsp.pyin_viterbi import Observations
+    from sonolens.dsp.pyin_yin import cmnd, parabolic_shifts, trough_probs
+
+    yin = cmnd(frames, plan.min_period, plan.max_period)
+    shifts = parabolic_shifts(yin)
+    frame, lag, probs = trough_probs(yin, plan)
+    keep = probs != 0
+    frame, lag, probs = frame[keep], lag[keep], probs[keep]
+    period = (plan.min_period + lag) + shifts[frame, lag]
+    f0 = plan.sr / period
+    n_pitch = plan.n_pitch_bins
+    bins = 12 * plan.n_bins_per_semitone * np.log2(f0 / plan.fmin)
+    bins = np.clip(np.round(bins), 0, n_pitch).astype(int)
+    n = len(frames)
+    obs = np.zeros((n, n_pitch + 1))  # bin n_pitch (clipped above fmax) is dropped
+    obs[frame, bins] = probs  # repeated (frame, bin): the last (longest period) wins
+    hit_frame, hit_bin = np.nonzero(obs[:, :n_pitch])
+    hit_prob = obs[hit_frame, hit_bin]
+    voiced = np.zeros(n)
+    np.add.at(voiced, hit_frame, hit_prob)  # bin by bin, as numpy's axis-0 sum
+    return Observations(n=n, frame=hit_frame, bin=hit_bin, prob=hit_prob,
+                        voiced=np.clip(voiced, 0, 1))
+
+
+class _Padded:
+    """The signal as librosa pads it for centred frames, read by sample range."""
+
+    def __init__(self, y: np.ndarray, pad: int, pad_mode: str) -> None:
+        self.pad = pad
+        if pad and pad_mode != "constant":
+            y = np.pad(y, (pad, pad), mode=pad_mode)  # type: ignore[call-overload]
+            self.pad = 0
+        self.y = y
+        self.length = len(y) + 2 * self.pad
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Samples [start, stop) of the padded signal (zeros in the constant padding)."""
+        lo, hi = start - self.pad, stop - self.pad
+        if lo >= 0 and hi <= len(self.y):
+            return self.y[lo:hi]
+        out = np.zeros(stop - start, dtype=self.y.dtype)
+        a, b = max(lo, 0), min(hi, len(self.y))
+        if b > a:
+            out[a - lo : b - lo] = self.y[a:b]
+        return out
+
+
+def _check(y: np.ndarray, *, sr: float, fmin: float, fmax: float, frame_length: int) -> None:
+    """librosa's ``valid_audio`` and ``__check_yin_params``, as ParameterError."""
+    if not isinstance(y, np.ndarray) or y.ndim != 1:
+        raise ParameterError("pyin needs a 1-D array of samples (pick a channel or the mix)")
+    if not np.issubdtype(y.dtype, np.floating):
+        raise ParameterError(f"audio samples must be floating-point, not {y.dtype}")
+    if not np.isfinite(y).all():
+        raise ParameterError("audio contains NaN or infinite samples")
+    if fmax > sr / 2:
+        raise ParameterError(f"fmax={fmax:.3f} cannot exceed Nyquist frequency {sr / 2}")
+    if fmin >= fmax:
+        raise ParameterError(f"fmin={fmin:.3f} must be less than fmax={fmax:.3f}")
+    if fmin <= 0:
+        raise ParameterError(f"fmin={fmin:.3f} must be strictly positive")
+    if sr / fmin >= frame_length - 1:
+        raise ParameterError(
+            f"fmin={fmin:.3f} is too small for frame_length={frame_length} and sr={sr}: "
+            f"use fmin >= {sr / (frame_length - 1):.3f} or frame_length >= "
+            f"{int(np.ceil(sr / fmin) + 1)}")
+    if sr / fmin >= frame_length // 2:
+        warnings.warn(
+            f"With fmin={fmin:.3f}, sr={sr} and frame_length={frame_length}, less than two "
+            "periods of fmin fit into the frame, which can cause inaccurate pitch detection.",
+            stacklevel=3)
