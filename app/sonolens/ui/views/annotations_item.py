@@ -1,0 +1,118 @@
+"""One graphics item for every annotation tier of a view: spans, boxes, points, labels.
+
+Only what overlaps the visible time range is looked at (AnnotationArrays.overlapping).
+A few visible annotations are drawn exactly (a translucent rectangle with edge lines in
+its tier's colour, an instant as a line); many are rasterised into one image for all tiers
+(tier_raster). Labels (span_labels) are drawn when few enough are visible to be read.
+Cosmetic pens: 1 device px whatever the zoom.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QColor, QPainter, QPen
+
+from sonolens.ui.views.annotation_arrays import AnnotationArrays
+from sonolens.ui.views.span_labels import POINT_PX, paint_labels
+from sonolens.ui.views.tier_raster import luts, paint_tiers
+
+FILL_ALPHA = 60  # of 255: the data stay visible under a span
+DENSE = 48  # visible annotations beyond which they are rasterised
+LABELLED = 600  # visible annotations beyond which no label is drawn
+
+
+class AnnotationsItem(pg.GraphicsObject):
+    """Draws :class:`AnnotationArrays` (``set_data``) with y bounds ``y0``/``y1`` ((n,)
+    plot units, NaN: to the plot's edge)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = AnnotationArrays.empty()
+        self._y = np.zeros((0, 2), dtype=np.float64)
+        self._colors: list[QColor] = []
+        self._fills = self._lines = np.zeros(1, dtype=np.uint32)
+
+    def set_data(self, data: AnnotationArrays, y: np.ndarray) -> None:
+        """The annotations and their (n, 2) y bounds (plot units, NaN: to the edge)."""
+        self.prepareGeometryChange()
+        self.data = data
+        self._y = np.asarray(y, dtype=np.float64).reshape(-1, 2)
+        self._colors = [QColor(c) for c in data.colors]
+        fills = [QColor(c.red(), c.green(), c.blue(), FILL_ALPHA) for c in self._colors]
+        self._fills, self._lines = luts(fills)
+        self.update()
+
+    def _view_rect(self) -> QRectF | None:
+        box = self.getViewBox()
+        if box is None:
+            return None
+        (x0, x1), (y0, y1) = box.viewRange()
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def boundingRect(self) -> QRectF:
+        view = self._view_rect()
+        if view is None or not len(self.data):
+            return QRectF()
+        x0, x1 = float(self.data.start[0]), float(self.data.reach[-1])
+        px = self.pixelWidth() or 0.0
+        pad = max(2 * px, 1e-9)  # a line's width, never empty
+        return QRectF(x0 - pad, view.top(), x1 - x0 + 2 * pad + POINT_PX * px, view.height())
+
+    def viewTransformChanged(self) -> None:
+        """The box follows the view's y range (unbounded spans reach its edges)."""
+        self.prepareGeometryChange()
+
+    def shown(self, view: QRectF) -> tuple[np.ndarray, np.ndarray]:
+        """Indices of the annotations drawn in ``view`` and their (m, 4) placement: x0, x1
+        s, y0, y1 plot units clamped to the view (boxes outside the y range left out)."""
+        index = self.data.overlapping(view.left(), view.right())
+        y = self._y[index]
+        y0 = np.maximum(np.where(np.isnan(y[:, 0]), view.top(), y[:, 0]), view.top())
+        y1 = np.minimum(np.where(np.isnan(y[:, 1]), view.bottom(), y[:, 1]), view.bottom())
+        keep = y1 > y0
+        index = index[keep]
+        return index, np.column_stack([self.data.start[index], self.data.end[index],
+                                       y0[keep], y1[keep]])
+
+    def paint(self, p: QPainter, *_args) -> None:
+        view = self._view_rect()
+        if view is None or not len(self.data):
+            return
+        index, placed = self.shown(view)
+        if not len(index):
+            return
+        tier = self.data.tier[index]
+        if len(index) <= DENSE or not paint_tiers(p, placed, tier, self._fills, self._lines,
+                                                  view):
+            self._paint_each(p, placed, tier, view)
+        if len(index) <= LABELLED:
+            wide = placed[:, 1] > placed[:, 0]
+            x0 = np.where(wide, np.maximum(placed[:, 0], view.left()), placed[:, 0])
+            x1 = np.where(wide, np.minimum(placed[:, 1], view.right()), placed[:, 1])
+            at = np.column_stack([x0, x1, placed[:, 2:]])  # a label stays in sight
+            paint_labels(p, at, self.data.labels[index], [self._colors[k] for k in tier],
+                         view.right())
+
+    def _paint_each(self, p: QPainter, placed: np.ndarray, tier: np.ndarray,
+                    view: QRectF) -> None:
+        """Each annotation exactly, tier by tier (the last tier on top); a box's top and
+        bottom edges where they lie inside the view."""
+        for k in np.unique(tier):
+            color = self._colors[k]
+            pen = QPen(color)
+            pen.setCosmetic(True)
+            mine = placed[tier == k]
+            wide = mine[:, 1] > mine[:, 0]
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QColor(color.red(), color.green(), color.blue(), FILL_ALPHA))
+            for a, b, lo, hi in mine[wide]:
+                p.drawRect(QRectF(a, lo, b - a, hi - lo))
+            p.setPen(pen)
+            lines = [QLineF(a, lo, a, hi) for a, _b, lo, hi in mine[~wide]]
+            for a, b, lo, hi in mine[wide]:
+                lines += [QLineF(a, lo, a, hi), QLineF(b, lo, b, hi)]
+                lines += [QLineF(a, lo, b, lo)] if lo > view.top() else []
+                lines += [QLineF(a, hi, b, hi)] if hi < view.bottom() else []
+            p.drawLines(lines)
