@@ -6,6 +6,8 @@ come from the view's range and plot rectangle, never from the app's mapping help
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
 import pytest
 
@@ -42,7 +44,7 @@ def tiers_set(pieces: int, hidden: str = "", bands: dict | None = None) -> Annot
                                  for name, color in TIERS.items()])
     for name, (t0, t1) in RANGES.items():
         edges = np.linspace(t0, t1, pieces + 1)
-        for a, b in zip(edges[:-1], edges[1:], strict=True):
+        for a, b in pairwise(edges):
             band = (bands or {}).get(name, (None, None))
             annotations.add(Annotation(float(a), float(b), "", name, *band))
     return annotations
