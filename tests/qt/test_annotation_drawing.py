@@ -215,3 +215,18 @@ def test_label_text_reads_over_the_white_waveform(qtbot, window):
         white = np.median(plain[np.ix_(np.arange(int(area.top) + 2, int(area.top) + 14),
                                        np.arange(int(c0), int(c1)))].reshape(-1, 3), axis=0)
         assert luminance(white) > 0.5, "the waveform is not white behind the label"
+
+
+def test_the_readout_names_what_lies_under_the_mouse(qtbot, window):
+    annotations = tiers_set(1, bands={"a": (3000.0, 6000.0)})
+    annotations.add(Annotation(2.4, 2.4, "click", "c"))
+    show(qtbot, window, annotations)
+    spec, wave = window.spectrogram_view, window.waveform
+    [layer] = [x for x in spec.layers if type(x).__name__ == "AnnotationsLayer"]
+    [on_wave] = [x for x in wave.layers if type(x).__name__ == "AnnotationsLayer"]
+    assert [p.text for p in layer.describe(0.6, 4000.0)] == ["a"]  # inside the box
+    assert layer.describe(0.6, 8000.0) == []  # above its band
+    assert [p.text for p in on_wave.describe(0.6, 0.0)] == ["a"]  # full height there
+    assert [p.text for p in layer.describe(1.5, None)] == ["b"]
+    assert [p.text for p in layer.describe(2.4, None)] == ["c", "c click"]  # span and point
+    assert layer.describe(1.0, None) == []
