@@ -15,6 +15,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 
 from sonolens.ui.views.annotation_arrays import AnnotationArrays
+from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.span_labels import POINT_PX, paint_labels
 from sonolens.ui.views.tier_raster import luts, paint_tiers
 
@@ -33,12 +34,21 @@ class AnnotationsItem(pg.GraphicsObject):
         self._y = np.zeros((0, 2), dtype=np.float64)
         self._colors: list[QColor] = []
         self._fills = self._lines = np.zeros(1, dtype=np.uint32)
+        self._point = np.zeros(0, dtype=bool)
+        self._boxed = np.zeros(0, dtype=np.int64)  # indices of the annotations in a band
+        self._y_edges = np.zeros((0, 2), dtype=np.float64)  # y bounds, +-inf: the edge
 
     def set_data(self, data: AnnotationArrays, y: np.ndarray) -> None:
         """The annotations and their (n, 2) y bounds (plot units, NaN: to the edge)."""
         self.prepareGeometryChange()
         self.data = data
         self._y = np.asarray(y, dtype=np.float64).reshape(-1, 2)
+        self._point = data.start == data.end
+        self._boxed = np.flatnonzero(np.isfinite(self._y).any(axis=1))  # within a band
+        self._y_edges = np.column_stack([np.where(np.isnan(self._y[:, 0]), -np.inf,
+                                                  self._y[:, 0]),
+                                         np.where(np.isnan(self._y[:, 1]), np.inf,
+                                                  self._y[:, 1])])
         self._colors = [QColor(c) for c in data.colors]
         fills = [QColor(c.red(), c.green(), c.blue(), FILL_ALPHA) for c in self._colors]
         self._fills, self._lines = luts(fills)
@@ -80,12 +90,15 @@ class AnnotationsItem(pg.GraphicsObject):
         view = self._view_rect()
         if view is None or not len(self.data):
             return
+        visible = self.data.overlapping(view.left(), view.right())
+        if len(visible) > LABELLED:
+            self._paint_raster(p, view, visible)  # many: no labels, nothing placed one by one
+            return
         index, placed = self.shown(view)
         if not len(index):
             return
         tier = self.data.tier[index]
-        if len(index) <= DENSE or not paint_tiers(p, placed, tier, self._fills, self._lines,
-                                                  view):
+        if len(index) <= DENSE or not self._paint_raster(p, view, visible):
             self._paint_each(p, placed, tier, view)
         if len(index) <= LABELLED:
             wide = placed[:, 1] > placed[:, 0]
@@ -94,6 +107,29 @@ class AnnotationsItem(pg.GraphicsObject):
             at = np.column_stack([x0, x1, placed[:, 2:]])  # a label stays in sight
             paint_labels(p, at, self.data.labels[index], [self._colors[k] for k in tier],
                          view.right())
+
+    def _paint_raster(self, p: QPainter, view: QRectF, index: np.ndarray) -> bool:
+        """The annotations ``index`` (overlapping the view's time range, sorted) as one
+        image (tier_raster); False if it cannot be."""
+        if not len(index):
+            return True
+        lo = np.searchsorted(self._boxed, index[0])
+        hi = np.searchsorted(self._boxed, index[-1], side="right")
+        boxed = self._boxed[lo:hi]  # the boxes among the visible (index is sorted)
+        boxed = boxed[self.data.end[boxed] >= view.left()]
+        y = self._y_edges[boxed]
+        y0, y1 = np.maximum(y[:, 0], view.top()), np.minimum(y[:, 1], view.bottom())
+        where = np.searchsorted(index, boxed)
+        hidden = y1 <= y0  # outside the y range: not drawn at all
+        keep = np.ones(len(index), dtype=bool)
+        keep[where[hidden]] = False
+        if not keep.all():
+            index, where = index[keep], np.searchsorted(index[keep], boxed[~hidden])
+            y0, y1 = y0[~hidden], y1[~hidden]
+        scale = 0.5 if interacting() else 1.0  # as the image layers during a gesture
+        return paint_tiers(p, self.data.start[index], self.data.end[index], self._point[index],
+                           self.data.tier[index], (where, y0, y1), self._fills, self._lines,
+                           view, scale)
 
     def _paint_each(self, p: QPainter, placed: np.ndarray, tier: np.ndarray,
                     view: QRectF) -> None:

@@ -60,6 +60,11 @@ class AnnotationsLayer(BaseLayer):
                 np.clip(hz[finite], lo, hi))
         return out
 
+    def redraw(self, t0: float, t1: float, width: int) -> None:
+        """The item paints what is visible itself; repainted here so that the picture a
+        gesture left (half resolution) is redrawn sharp once the view settles."""
+        self.item.update()
+
     def _update(self) -> None:
         self._y = self._bounds()
         self.item.set_data(self.data, self._y)

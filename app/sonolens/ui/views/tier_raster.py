@@ -52,13 +52,16 @@ def _edges(top: np.ndarray) -> np.ndarray:
     return differ & (top >= 0)
 
 
-def paint_tiers(p: QPainter, spans: np.ndarray, tier: np.ndarray, fills: np.ndarray,
-                lines: np.ndarray, view: QRectF) -> bool:
-    """Paint ``spans`` ((n, 4): x0, x1 s, y0, y1 plot units clamped to ``view``) of
-    ``tier`` ((n,) int) with the :func:`luts`; False (nothing drawn) when the transform
-    or the size does not allow it."""
+def paint_tiers(p: QPainter, x0: np.ndarray, x1: np.ndarray, point: np.ndarray,
+                tier: np.ndarray, boxes: tuple[np.ndarray, np.ndarray, np.ndarray],
+                fills: np.ndarray, lines: np.ndarray, view: QRectF, scale: float = 1.0) -> bool:
+    """Paint the annotations [``x0``, ``x1``] s ((n,) each; ``point``: instants) of
+    ``tier`` ((n,) int) with the :func:`luts`: full height, except ``boxes`` (indices into
+    the n, y0, y1 plot units clamped to ``view``), at ``scale`` image px per device px
+    (0.5 during a pan/zoom gesture: a quarter of the pixels, stretched); False (nothing
+    drawn) when the transform or the size does not allow it."""
     t = p.transform()
-    if t.m12() or t.m21():
+    if t.m12() or t.m21() or t.m11() <= 0:
         return False
     vx = sorted((view.left() * t.m11() + t.dx(), view.right() * t.m11() + t.dx()))
     vy = sorted((view.top() * t.m22() + t.dy(), view.bottom() * t.m22() + t.dy()))
@@ -66,39 +69,55 @@ def paint_tiers(p: QPainter, spans: np.ndarray, tier: np.ndarray, fills: np.ndar
     width, height = int(np.ceil(vx[1])) - ox, int(np.ceil(vy[1])) - oy
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
         return False
-    tiers = len(fills) - 1
-    xa = spans[:, 0] * t.m11() + t.dx() - ox
-    xb = spans[:, 1] * t.m11() + t.dx() - ox
-    ya = spans[:, 2] * t.m22() + t.dy() - oy
-    yb = spans[:, 3] * t.m22() + t.dy() - oy
-    c0 = np.clip(np.floor(np.minimum(xa, xb)), 0, width - 1).astype(np.int64)
-    c1 = np.maximum(np.clip(np.ceil(np.maximum(xa, xb)), 0, width).astype(np.int64), c0 + 1)
-    r0 = np.clip(np.floor(np.minimum(ya, yb)), 0, height - 1).astype(np.int64)
-    r1 = np.maximum(np.clip(np.ceil(np.maximum(ya, yb)), 0, height).astype(np.int64), r0 + 1)
-    point = spans[:, 1] == spans[:, 0]
-    full = ~point & (r0 == 0) & (r1 == height)
-    box = ~point & ~full
-    top = _top_columns(c0[full], c1[full], tier[full], tiers, width)
-    if box.any():
-        top = np.broadcast_to(top, (height, width)).copy()
-        for k in np.unique(tier[box]):
-            mine = box & (tier == k)
-            cover = _cover_2d(r0[mine], r1[mine], c0[mine], c1[mine], height, width)
-            top = np.maximum(top, np.where(cover, k, -1))
-    image = fills[top + 1]
-    edge = _edges(top)
-    image[edge] = lines[top[edge] + 1]
-    marks = _top_columns(c0[point], c0[point] + 1, tier[point], tiers, width)
-    marked = marks >= 0
-    if top.ndim == 1:
-        image[marked] = lines[marks[marked] + 1]
-    else:
-        image[:, marked] = lines[marks[marked] + 1]
-    image = np.ascontiguousarray(image.reshape(-1, width), dtype=np.uint32)
-    qimage = QImage(image.data, width, len(image), 4 * width,
+    cols, rows = max(1, int(np.ceil(width * scale))), max(1, int(np.ceil(height * scale)))
+    sx, sy = cols / width, rows / height
+    a, b = t.m11() * sx, (t.dx() - ox) * sx
+    c0 = np.clip((x0 * a + b).astype(np.int64), 0, cols - 1)  # floor: all >= 0 once clipped
+    c1 = np.maximum(np.clip(np.ceil(x1 * a + b).astype(np.int64), 0, cols), c0 + 1)
+    index, y0, y1 = boxes
+    ya, yb = (y0 * t.m22() + t.dy() - oy) * sy, (y1 * t.m22() + t.dy() - oy) * sy
+    r0 = np.clip(np.floor(np.minimum(ya, yb)), 0, rows - 1).astype(np.int64)
+    r1 = np.maximum(np.clip(np.ceil(np.maximum(ya, yb)), 0, rows).astype(np.int64), r0 + 1)
+    image = _image(c0, c1, point, tier, (index, r0, r1), fills, lines, cols, rows)
+    qimage = QImage(image.data, cols, len(image), 4 * cols,
                     QImage.Format.Format_ARGB32_Premultiplied)
     p.save()
     p.resetTransform()
-    p.drawImage(QRectF(ox, oy, width, height), qimage)  # one row: stretched to the height
+    p.drawImage(QRectF(ox, oy, width, height), qimage)  # stretched (one row: to the height)
     p.restore()
     return True
+
+
+def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
+           boxes: tuple[np.ndarray, np.ndarray, np.ndarray], fills: np.ndarray,
+           lines: np.ndarray, width: int, height: int) -> np.ndarray:
+    """(1 or height, width) uint32: columns [c0, c1) full height, ``boxes`` (indices,
+    rows [r0, r1)) within their rows, instants (``point``) one column."""
+    tiers = len(fills) - 1
+    index, r0, r1 = boxes
+    full = ~point
+    full[index] = False
+    top = _top_columns(c0[full], c1[full], tier[full], tiers, width)
+    row = fills[top + 1]
+    edge = _edges(top)
+    row[edge] = lines[top[edge] + 1]
+    marks = _top_columns(c0[point], c0[point] + 1, tier[point], tiers, width)
+    marked = marks >= 0
+    row[marked] = lines[marks[marked] + 1]
+    if not len(index):
+        return row.reshape(1, width)
+    image = np.empty((height, width), dtype=np.uint32)
+    image[:] = row
+    ra, rb = int(r0.min()), int(r1.max())  # only the rows the boxes reach
+    band = np.broadcast_to(top.astype(np.int16), (rb - ra, width)).copy()
+    bc0, bc1, btier = c0[index], c1[index], tier[index]
+    for k in np.unique(btier):
+        mine = btier == k
+        cover = _cover_2d(r0[mine] - ra, r1[mine] - ra, bc0[mine], bc1[mine], rb - ra, width)
+        np.maximum(band, np.int16(k), out=band, where=cover)
+    part = fills[band + 1]
+    edge = _edges(band)
+    part[edge] = lines[band[edge] + 1]
+    part[:, marked] = lines[marks[marked] + 1]
+    image[ra:rb] = part
+    return image
