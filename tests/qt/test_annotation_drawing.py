@@ -65,7 +65,7 @@ def tint_error(before, after, rows, cols, color: str) -> float:
     return float(np.median(np.abs(after[np.ix_(rows, cols)] - expected).max(axis=2)))
 
 
-@pytest.mark.parametrize("pieces", [1, 40, 250])  # exact (3), rasterised (120, 750)
+@pytest.mark.parametrize("pieces", [1, 40, 250, 2000])  # exact, raster, binned (6000)
 @pytest.mark.parametrize("which", ["waveform", "spectrogram_view"])
 def test_all_tiers_drawn_by_one_item_in_their_own_colours(qtbot, window, which, pieces):
     view = getattr(window, which)
@@ -93,7 +93,7 @@ def test_all_tiers_drawn_by_one_item_in_their_own_colours(qtbot, window, which, 
     assert window.spectrogram_view.legend.names[-3:] == ["a", "b", "c"]
 
 
-@pytest.mark.parametrize("pieces", [1, 40, 250])
+@pytest.mark.parametrize("pieces", [1, 40, 250, 2000])
 def test_a_hidden_tier_is_not_drawn(qtbot, window, pieces):
     view = window.waveform
     before = grab_rgb(view)
@@ -111,7 +111,7 @@ def test_a_hidden_tier_is_not_drawn(qtbot, window, pieces):
     assert "b" not in names and "a" in names
 
 
-@pytest.mark.parametrize("pieces", [1, 40, 250])
+@pytest.mark.parametrize("pieces", [1, 40, 250, 2000])
 def test_a_box_lies_in_its_band_on_the_spectrogram_only(qtbot, window, pieces):
     band = (3000.0, 6000.0)  # Hz
     spec, wave = window.spectrogram_view, window.waveform

@@ -17,11 +17,13 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from sonolens.ui.views.annotation_arrays import AnnotationArrays
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.span_labels import POINT_PX, paint_labels
+from sonolens.ui.views.tier_lod import TierBins
 from sonolens.ui.views.tier_raster import luts, paint_tiers
 
 FILL_ALPHA = 60  # of 255: the data stay visible under a span
 DENSE = 48  # visible annotations beyond which they are rasterised
 LABELLED = 600  # visible annotations beyond which no label is drawn
+BINNED = 5000  # visible annotations beyond which full-height ones are drawn from bins
 
 
 class AnnotationsItem(pg.GraphicsObject):
@@ -37,6 +39,7 @@ class AnnotationsItem(pg.GraphicsObject):
         self._point = np.zeros(0, dtype=bool)
         self._boxed = np.zeros(0, dtype=np.int64)  # indices of the annotations in a band
         self._y_edges = np.zeros((0, 2), dtype=np.float64)  # y bounds, +-inf: the edge
+        self._bins: TierBins | None = None  # many annotations: binned (tier_lod)
 
     def set_data(self, data: AnnotationArrays, y: np.ndarray) -> None:
         """The annotations and their (n, 2) y bounds (plot units, NaN: to the edge)."""
@@ -49,6 +52,10 @@ class AnnotationsItem(pg.GraphicsObject):
                                                   self._y[:, 0]),
                                          np.where(np.isnan(self._y[:, 1]), np.inf,
                                                   self._y[:, 1])])
+        unboxed = np.ones(len(data), dtype=bool)
+        unboxed[self._boxed] = False
+        self._bins = (TierBins(data.start[unboxed], data.end[unboxed], self._point[unboxed],
+                               data.tier[unboxed]) if len(data) > BINNED else None)
         self._colors = [QColor(c) for c in data.colors]
         fills = [QColor(c.red(), c.green(), c.blue(), FILL_ALPHA) for c in self._colors]
         self._fills, self._lines = luts(fills)
@@ -127,9 +134,10 @@ class AnnotationsItem(pg.GraphicsObject):
             index, where = index[keep], np.searchsorted(index[keep], boxed[~hidden])
             y0, y1 = y0[~hidden], y1[~hidden]
         scale = 0.5 if interacting() else 1.0  # as the image layers during a gesture
+        bins = self._bins if len(index) > BINNED else None
         return paint_tiers(p, self.data.start[index], self.data.end[index], self._point[index],
                            self.data.tier[index], (where, y0, y1), self._fills, self._lines,
-                           view, scale)
+                           view, scale, bins)
 
     def _paint_each(self, p: QPainter, placed: np.ndarray, tier: np.ndarray,
                     view: QRectF) -> None:

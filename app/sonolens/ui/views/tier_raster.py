@@ -14,6 +14,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
 from sonolens.ui.views.spans_raster import MAX_SIDE, _cover_2d, _premultiplied
+from sonolens.ui.views.tier_lod import TierBins
 
 
 def luts(colors: list[QColor]) -> tuple[np.ndarray, np.ndarray]:
@@ -54,12 +55,14 @@ def _edges(top: np.ndarray) -> np.ndarray:
 
 def paint_tiers(p: QPainter, x0: np.ndarray, x1: np.ndarray, point: np.ndarray,
                 tier: np.ndarray, boxes: tuple[np.ndarray, np.ndarray, np.ndarray],
-                fills: np.ndarray, lines: np.ndarray, view: QRectF, scale: float = 1.0) -> bool:
+                fills: np.ndarray, lines: np.ndarray, view: QRectF, scale: float = 1.0,
+                bins: TierBins | None = None) -> bool:
     """Paint the annotations [``x0``, ``x1``] s ((n,) each; ``point``: instants) of
     ``tier`` ((n,) int) with the :func:`luts`: full height, except ``boxes`` (indices into
     the n, y0, y1 plot units clamped to ``view``), at ``scale`` image px per device px
     (0.5 during a pan/zoom gesture: a quarter of the pixels, stretched); False (nothing
-    drawn) when the transform or the size does not allow it."""
+    drawn) when the transform or the size does not allow it. ``bins``: the full-height
+    spans and instants binned (tier_lod), used instead of them when zoomed out enough."""
     t = p.transform()
     if t.m12() or t.m21() or t.m11() <= 0:
         return False
@@ -72,13 +75,18 @@ def paint_tiers(p: QPainter, x0: np.ndarray, x1: np.ndarray, point: np.ndarray,
     cols, rows = max(1, int(np.ceil(width * scale))), max(1, int(np.ceil(height * scale)))
     sx, sy = cols / width, rows / height
     a, b = t.m11() * sx, (t.dx() - ox) * sx
+    index, y0, y1 = boxes
+    if bins is not None:  # only the boxes are looked at one by one
+        x0, x1, point, tier = x0[index], x1[index], point[index], tier[index]
+        index = np.arange(len(index))
     c0 = np.clip((x0 * a + b).astype(np.int64), 0, cols - 1)  # floor: all >= 0 once clipped
     c1 = np.maximum(np.clip(np.ceil(x1 * a + b).astype(np.int64), 0, cols), c0 + 1)
-    index, y0, y1 = boxes
     ya, yb = (y0 * t.m22() + t.dy() - oy) * sy, (y1 * t.m22() + t.dy() - oy) * sy
     r0 = np.clip(np.floor(np.minimum(ya, yb)), 0, rows - 1).astype(np.int64)
     r1 = np.maximum(np.clip(np.ceil(np.maximum(ya, yb)), 0, rows).astype(np.int64), r0 + 1)
-    image = _image(c0, c1, point, tier, (index, r0, r1), fills, lines, cols, rows)
+    edges = (ox + np.arange(cols + 1) / sx - t.dx()) / t.m11()  # column edges, s
+    binned = bins.columns(edges) if bins is not None else None
+    image = _image(c0, c1, point, tier, (index, r0, r1), fills, lines, cols, rows, binned)
     qimage = QImage(image.data, cols, len(image), 4 * cols,
                     QImage.Format.Format_ARGB32_Premultiplied)
     p.save()
@@ -90,18 +98,23 @@ def paint_tiers(p: QPainter, x0: np.ndarray, x1: np.ndarray, point: np.ndarray,
 
 def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
            boxes: tuple[np.ndarray, np.ndarray, np.ndarray], fills: np.ndarray,
-           lines: np.ndarray, width: int, height: int) -> np.ndarray:
+           lines: np.ndarray, width: int, height: int,
+           binned: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray:
     """(1 or height, width) uint32: columns [c0, c1) full height, ``boxes`` (indices,
-    rows [r0, r1)) within their rows, instants (``point``) one column."""
+    rows [r0, r1)) within their rows, instants (``point``) one column; ``binned``: the
+    last span tier and point tier per column, for all but the boxes."""
     tiers = len(fills) - 1
     index, r0, r1 = boxes
-    full = ~point
-    full[index] = False
-    top = _top_columns(c0[full], c1[full], tier[full], tiers, width)
+    if binned is not None:
+        top, marks = binned
+    else:
+        full = ~point
+        full[index] = False
+        top = _top_columns(c0[full], c1[full], tier[full], tiers, width)
+        marks = _top_columns(c0[point], c0[point] + 1, tier[point], tiers, width)
     row = fills[top + 1]
     edge = _edges(top)
     row[edge] = lines[top[edge] + 1]
-    marks = _top_columns(c0[point], c0[point] + 1, tier[point], tiers, width)
     marked = marks >= 0
     row[marked] = lines[marks[marked] + 1]
     if not len(index):
