@@ -2,9 +2,11 @@
 
 Each pixel takes the fill of the last tier (in tier order) whose spans cover it; where
 that tier changes (a span's edge) it takes the tier's line colour; instants are 1 px
-columns in their tier's line colour, over the spans. Full-height spans are counted per
-column (one bincount for all tiers) and drawn as one row stretched to the plot's height;
-boxes (bands on the spectrogram) need a 2-D count, once per tier that has visible boxes.
+columns in their tier's line colour, over the spans. Zoomed out, where edges and instants
+would cover most columns, they are left out or drawn translucent: the data stay visible.
+Full-height spans are counted per column (one bincount for all tiers) and drawn as one row
+stretched to the plot's height; boxes (bands on the spectrogram) need a 2-D count, once
+per tier that has visible boxes.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from PySide6.QtGui import QColor, QImage, QPainter
 
 from sonolens.ui.views.spans_raster import MAX_SIDE, _cover_2d, _premultiplied
 from sonolens.ui.views.tier_lod import TierBins
+
+MIN_RUN = 3  # px: a narrower span (or gap) gets no edge lines, only its fill
+DENSE_SHARE = 0.25  # of the columns (pixels): beyond, instants and box edges are translucent
 
 
 def luts(colors: list[QColor]) -> tuple[np.ndarray, np.ndarray]:
@@ -40,6 +45,12 @@ def _top_columns(c0: np.ndarray, c1: np.ndarray, tier: np.ndarray, tiers: int,
     hit = cover.any(axis=0)
     top[hit] = tiers - 1 - np.argmax(cover[::-1, hit], axis=0)
     return top
+
+
+def _runs(top: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(starts, ends) of the runs of equal values of ``top`` ((w,)), ends exclusive."""
+    change = np.flatnonzero(top[1:] != top[:-1]) + 1
+    return np.concatenate([[0], change]), np.concatenate([change, [len(top)]])
 
 
 def _edges(top: np.ndarray) -> np.ndarray:
@@ -113,10 +124,13 @@ def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
         top = _top_columns(c0[full], c1[full], tier[full], tiers, width)
         marks = _top_columns(c0[point], c0[point] + 1, tier[point], tiers, width)
     row = fills[top + 1]
-    edge = _edges(top)
-    row[edge] = lines[top[edge] + 1]
+    starts, ends = _runs(top)  # edge lines only on spans >= MIN_RUN px wide: never a
+    wide = (ends - starts >= MIN_RUN) & (top[starts] >= 0)  # wall of lines over the data
+    for at in (starts[wide], ends[wide] - 1):
+        row[at] = lines[top[at] + 1]
     marked = marks >= 0
-    row[marked] = lines[marks[marked] + 1]
+    mark_lut = lines if marked.mean() <= DENSE_SHARE else fills  # dense: translucent
+    row[marked] = mark_lut[marks[marked] + 1]
     if not len(index):
         return row.reshape(1, width)
     image = np.empty((height, width), dtype=np.uint32)
@@ -130,7 +144,8 @@ def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
         np.maximum(band, np.int16(k), out=band, where=cover)
     part = fills[band + 1]
     edge = _edges(band)
-    part[edge] = lines[band[edge] + 1]
-    part[:, marked] = lines[marks[marked] + 1]
+    if edge.mean() <= DENSE_SHARE:  # else so many edges they would hide the data
+        part[edge] = lines[band[edge] + 1]
+    part[:, marked] = mark_lut[marks[marked] + 1]
     image[ra:rb] = part
     return image
