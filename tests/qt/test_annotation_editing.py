@@ -31,8 +31,7 @@ def test_mark_label_undo_redo(qtbot, make_main_window, tmp_path):
     assert [(x.start, x.end, x.label, x.tier) for x in doc.annotations.annotations] == [
         (0.5, 1.25, "trill", "labels")]
     assert a.undo.isEnabled() and a.undo.text() == '&Undo Add "trill"'
-    names = {layer.name for layer in window.spectrogram_view.layers}
-    assert "labels" in names  # drawn over the spectrogram
+    assert "labels" in window.spectrogram_view.legend.names  # drawn over the spectrogram
     a.undo.trigger()
     assert doc.annotations.annotations == []
     assert a.redo.isEnabled() and a.redo.text() == '&Redo Add "trill"'

@@ -10,6 +10,7 @@ otherwise; :func:`write_labels` encodes and writes it atomically).
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -94,7 +95,13 @@ def read_labels(path: str | Path) -> tuple[AnnotationSet, LabelFormat]:
         # an empty label track: Audacity exports it as an empty file
         return AnnotationSet(), formats()["audacity"]
     fmt = detect(text, path)
-    return fmt.read(text, path), fmt
+    gc_was_on = gc.isenabled()
+    gc.disable()  # 100 000 annotations make no cycles: collecting while making them
+    try:  # costs more than the reading itself
+        return fmt.read(text, path), fmt
+    finally:
+        if gc_was_on:
+            gc.enable()
 
 
 def write_labels(annotations: AnnotationSet, path: str | Path, fmt: str | LabelFormat) -> Path:

@@ -27,6 +27,7 @@ from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
 from sonolens.export.csv_text import safe_text, unsafe_text
 from sonolens.export.labels import LabelFormat
+from sonolens.export.labels_fast import build
 
 COLUMNS = ("tier", "start", "end", "low_hz", "high_hz", "label")
 #: What a file read must have (a hand-made ``start,end,label`` CSV reads: one unnamed tier).
@@ -111,6 +112,15 @@ def read(text: str, path: Path) -> AnnotationSet:
         where = _columns(header, path)
         extra = [(name, k) for k, name in enumerate(header)
                  if name.strip() and name.strip() not in COLUMNS]
+        rows = list(reader)
+    except csv.Error:
+        rows = None  # read again below, row by row: that names the line
+    fast = None if rows is None else _fast(rows, header, where, extra)
+    if fast is not None:
+        return _tiers(fast)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        next(reader)
         annotations: list[Annotation] = []
         line = reader.line_num + 1
         for cells in reader:
@@ -122,6 +132,40 @@ def read(text: str, path: Path) -> AnnotationSet:
             line = reader.line_num + 1
     except csv.Error as exc:
         raise LabelFileError(path, reader.line_num, f"malformed CSV ({exc})") from None
+    return _tiers(annotations)
+
+
+def _fast(rows: list[list[str]], header: list[str], where: dict[str, int],
+          extra: list[tuple[str, int]]) -> list[Annotation] | None:
+    """The annotations of well-formed ``rows`` (every row full, every number good), all
+    columns at once; None when a row needs a closer look (blank, short, bad number)."""
+    if set(map(len, rows)) - {len(header)}:
+        return None
+    columns = list(zip(*rows, strict=True)) or [()] * len(header)
+
+    def text(name: str) -> list[str]:
+        if name not in where:
+            return [""] * len(rows)
+        return list(map(unsafe_text, columns[where[name]]))
+
+    def hz(name: str) -> list[float | None] | None:
+        if name not in where:
+            return None
+        return [float(c) if c.strip() else None for c in columns[where[name]]]
+
+    try:
+        start = list(map(float, columns[where["start"]]))
+        end = list(map(float, columns[where["end"]]))
+        low, high = hz("low_hz"), hz("high_hz")
+    except ValueError:
+        return None
+    extras = ([tuple((name, unsafe_text(cells[k])) for name, k in extra) for cells in rows]
+              if extra else None)
+    return build(start, end, text("label"), text("tier"), low, high, extras)
+
+
+def _tiers(annotations: list[Annotation]) -> AnnotationSet:
+    """The set: tiers in order of first appearance, a point tier when all are points."""
     points: dict[str, bool] = {}
     for a in annotations:
         points[a.tier] = points.get(a.tier, True) and a.is_point

@@ -35,6 +35,7 @@ from pathlib import Path
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
 from sonolens.export.labels import LabelFormat
+from sonolens.export.labels_fast import build
 
 #: A number cell (SV writes ``-?\d+\.\d{9}`` times and ``%g`` values); no NaN/inf.
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
@@ -189,10 +190,61 @@ def _annotation(cells: list[str], layout: tuple[str, ...], line: int,
         raise LabelFileError(path, line, str(exc)) from None
 
 
+def _plain_rows(text: str) -> list[tuple[int, list[str]]] | None:
+    """_rows of a text without quotes (what SV writes for labels without ``,`` or ``"``),
+    at once; None when there are quotes."""
+    if '"' in text:
+        return None
+    lines = _LINE_END.split(text)[0::2]
+    return [(k, line.split(",")) for k, line in enumerate(lines, start=1)
+            if line.strip() and not line.startswith("#")]
+
+
+def _fast(rows: list[tuple[int, list[str]]], layout: tuple[str, ...]) -> list[Annotation] | None:
+    """The annotations of ``rows`` in ``layout``, all at once; None when a row needs a
+    closer look (a cell count or number that _annotation would report)."""
+    width = len(layout)
+    cells = [c for _, c in rows]
+    lengths = set(map(len, cells))
+    short = width - 1 if layout[-1] == LABEL else width
+    if lengths - {width, short}:
+        return None
+    if short in lengths and short != width:
+        cells = [c if len(c) == width else [*c, ""] for c in cells]
+    columns = dict(zip(layout, zip(*cells, strict=True), strict=False))  # IGNORED: any
+
+    def numbers(role: str) -> list[str] | None:
+        column = columns.get(role)
+        if column is not None and not all(map(_NUMBER.fullmatch, column)):
+            raise ValueError(role)
+        return None if column is None else list(column)
+
+    def band(role: str) -> list[float | None] | None:
+        column = columns.get(role)
+        if column is None:
+            return None
+        if not all(_NUMBER.fullmatch(c) for c in column if c.strip()):
+            raise ValueError(role)
+        return [float(c) if c.strip() else None for c in column]
+
+    try:
+        start, end, duration = numbers(START), numbers(END), numbers(DURATION)
+        low, high = band(LOW), band(HIGH)
+    except ValueError:
+        return None
+    assert start is not None
+    if duration is not None:  # in decimal, as _annotation adds them
+        ends = [float(Decimal(a) + Decimal(d)) for a, d in zip(start, duration, strict=True)]
+    else:
+        ends = list(map(float, end if end is not None else start))
+    labels = columns.get(LABEL, ("",) * len(cells))
+    return build(list(map(float, start)), ends, labels, "", low, high)
+
+
 def read(text: str, path: Path) -> AnnotationSet:
     """Annotations of a Sonic Visualiser CSV layer (see module doc), one unnamed tier."""
     try:
-        rows = list(_rows(text))
+        rows = _plain_rows(text) or list(_rows(text))
     except _Unterminated as exc:
         raise LabelFileError(path, exc.line, "a quoted label is never closed") from None
     if not rows:
@@ -205,7 +257,9 @@ def read(text: str, path: Path) -> AnnotationSet:
             return AnnotationSet()
     if layout is None:
         layout = _guess_layout(rows, path)
-    annotations = [_annotation(cells, layout, line, path) for line, cells in rows]
+    annotations = _fast(rows, layout)
+    if annotations is None:
+        annotations = [_annotation(cells, layout, line, path) for line, cells in rows]
     points = END not in layout and DURATION not in layout
     return AnnotationSet([Tier("", points=points)], annotations)
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
 from sonolens.export.labels import LabelFormat
+from sonolens.export.labels_textgrid_fast import read_fast
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -195,6 +196,9 @@ def _unique(name: str, used: set[str]) -> str:
 def read(text: str, path: Path) -> AnnotationSet:
     """Parse a TextGrid (long or short text form) into an AnnotationSet (see module doc)."""
     tokens = _header(text, path)
+    fast = read_fast(text, tokens.pos, _DATA, _NUMBER)
+    if fast is not None:
+        return fast
     xmin = tokens.real("the TextGrid's xmin")
     xmax = tokens.real("the TextGrid's xmax")
     if xmax < xmin:

@@ -10,8 +10,9 @@ other or of the view types they sit in: the readout and the theme ask layers, ne
 Implementations: :mod:`image_layer` (a pooled image: spectrogram, MFCC/chroma/contrast),
 :mod:`curve_layer` (a per-frame curve), :mod:`band_layer` (the bandwidth band),
 :mod:`marker_layer` (instants), :mod:`region_layer` (time spans, optionally bounded in
-frequency), :mod:`envelope_layer` (the waveform's lanes) and :mod:`markers`' item layers
-(the selection, play cursor and playhead every view shows).
+frequency), :mod:`annotations_layer` (every annotation tier, one item),
+:mod:`envelope_layer` (the waveform's lanes) and :mod:`markers`' item layers (the
+selection, play cursor and playhead every view shows).
 """
 
 from __future__ import annotations
@@ -73,8 +74,9 @@ class Layer(Protocol):
     def restyle(self, colors: PlotColors) -> None:
         """Take the theme's plot colours (background, axes, curve colours)."""
 
-    def legend(self) -> LegendEntry | None:
-        """This layer's legend strip entry, or None (nothing drawn, or no legend)."""
+    def legend(self) -> LegendEntry | list[LegendEntry] | None:
+        """This layer's legend strip entry (or entries: one per annotation tier), or None
+        (nothing drawn, or no legend)."""
         ...
 
 

@@ -97,10 +97,12 @@ class TimeView(pg.GraphicsLayoutWidget):
             layer.redraw(t0, t1, width)
 
     def update_legend(self) -> None:
-        """The legend strip (if any) lists the layers' entries, bottom to top."""
+        """The legend strip (if any) lists the layers' entries, bottom to top (a layer
+        may give a list: the annotations layer, one per tier)."""
         if self.legend is not None:
-            self.legend.set_entries([entry for layer in self.layers
-                                     if (entry := layer.legend()) is not None])
+            entries = [layer.legend() for layer in self.layers]
+            self.legend.set_entries([one for entry in entries if entry is not None
+                                     for one in (entry if isinstance(entry, list) else [entry])])
 
     def show_time_label(self, shown: bool) -> None:
         """The time axis under this view (the window shows it once, under the lowest view:

@@ -4,11 +4,14 @@ A span's label sits inside it, near its top, clipped to it and elided with … w
 span is narrower than the text; an instant's label sits right of its line, up to the next
 instant, one line lower (clear of the spans' labels). The text is in the layer's colour
 on a small translucent dark strip (readable over magma and over white, the data still
-showing through). Only the spans handed in (the visible ones) are looked at, and at
-most MAX_LABELS are drawn per paint.
+showing through). A label that would overlap one placed before it moves one line down,
+or is left out: labels never pile up. Only the spans handed in (the visible ones) are
+looked at, and at most MAX_LABELS are drawn per paint.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import numpy as np
 from PySide6.QtCore import QRectF, Qt
@@ -18,7 +21,8 @@ FONT_PX = 11
 PAD_PX = 2  # between the span's edge and the text
 POINT_PX = 160  # widest label of an instant, device px
 MAX_LABELS = 120  # per paint: beyond that the labels would only overlap
-BACKING = QColor(0, 0, 0, 120)
+LINES = 2  # text lines a label may move down to, clear of the labels placed before it
+BACKING = QColor(0, 0, 0, 200)  # under the text: readable over white and over magma
 
 
 def label_font() -> QFont:
@@ -27,11 +31,14 @@ def label_font() -> QFont:
     return font
 
 
-def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QColor,
-                 view_right: float) -> None:
+def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
+                 color: QColor | Sequence[QColor], view_right: float) -> None:
     """Draw ``labels`` ((n,) str) of ``spans`` ((n, 4): x0, x1 s and y0, y1 plot units,
-    already clamped to the view, whose right edge is ``view_right`` s) with the painter's
-    current item -> device transform."""
+    already clamped to the view, whose right edge is ``view_right`` s; sorted by x0) in
+    ``color`` (one, or (n,) one per label) with the painter's item -> device transform.
+
+    A label goes on the first of :data:`LINES` text lines (an instant's: from the second)
+    where its box overlaps no label placed before it in this paint, else it is skipped."""
     if not len(spans):
         return
     t = p.transform()
@@ -45,7 +52,9 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QCol
     top, bottom = np.minimum(ya, yb), np.maximum(ya, yb)
     point = spans[:, 1] == spans[:, 0]
     # an instant's room: right of its line up to the next instant (or POINT_PX)
-    following = np.append(left[1:], np.inf)
+    following = np.full(len(left), np.inf)
+    at = np.flatnonzero(point)
+    following[at[:-1]] = left[at[1:]]
     room_right = np.where(point, np.minimum(left + POINT_PX, following - PAD_PX), right)
     room_right = np.minimum(room_right, view_right * t.m11() + t.dx())  # not past the plot
     room_left = np.where(point, left + PAD_PX + 1, left + PAD_PX)
@@ -54,28 +63,48 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray, color: QCol
     metrics = QFontMetrics(font)
     height = metrics.height()
     ellipsis = metrics.horizontalAdvance("…") + 1
-    drawable = np.flatnonzero((room >= ellipsis) & (bottom - top >= height))[:MAX_LABELS]
+    drawable = np.flatnonzero((room >= ellipsis) & (bottom - top >= height))
     if not len(drawable):
         return
+    colors = [QColor(color)] * len(spans) if isinstance(color, QColor) else color
+    placed: list[tuple[float, float, float, float]] = []  # x0, x1, y0, y1 device px
     p.save()
     p.resetTransform()
     p.setFont(font)
-    pen = QPen(color)
-    for k in drawable:
+    for k in drawable[:4 * MAX_LABELS]:
+        if len(placed) >= MAX_LABELS:
+            break
         if not labels[k]:
             continue
         text = metrics.elidedText(str(labels[k]), Qt.TextElideMode.ElideRight, int(room[k]))
         if not text or text == "…":
             continue
-        width = metrics.horizontalAdvance(text)
-        below = height + 1 if point[k] else 0  # instants' labels under the spans' row
-        box = QRectF(room_left[k], top[k] + 1 + below, width + 2, height)
-        clip = QRectF(left[k] if not point[k] else room_left[k], top[k],
-                      room_right[k] - (left[k] if not point[k] else room_left[k]),
-                      bottom[k] - top[k])
-        p.setClipRect(clip)
+        x0 = float(room_left[k])
+        x1 = x0 + metrics.horizontalAdvance(text) + 2
+        y = _free_line(placed, x0, x1, float(top[k]) + 1, float(bottom[k]), height,
+                       1 if point[k] else 0)
+        if y is None:
+            continue
+        placed.append((x0, x1, y, y + height))
+        box = QRectF(x0, y, x1 - x0, height)
+        clip_left = room_left[k] if point[k] else left[k]
+        p.setClipRect(QRectF(clip_left, top[k], room_right[k] - clip_left, bottom[k] - top[k]))
         p.fillRect(box, BACKING)
-        p.setPen(pen)
+        p.setPen(QPen(colors[k]))
         p.drawText(box.adjusted(1, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
                    | Qt.AlignmentFlag.AlignVCenter, text)
     p.restore()
+
+
+def _free_line(placed: list[tuple[float, float, float, float]], x0: float, x1: float,
+               y: float, bottom: float, height: int, first: int) -> float | None:
+    """The top (device px) of the first text line from ``first`` whose box [x0, x1] x
+    [top, top + height] lies above ``bottom`` and overlaps nothing ``placed``; or None."""
+    for line in range(first, first + LINES):
+        top = y + line * (height + 1)
+        if top + height > bottom:
+            return None
+        if not any(a < x1 and x0 < b and c < top + height and top < d
+                   for a, b, c, d in placed):
+            return top
+    return None
