@@ -1,6 +1,6 @@
 """Annotation labels are drawn on their spans: text in the tier's colour inside the span,
-near its top, nothing outside it, the same pixel size at any zoom, elided or hidden when
-the span is too narrow (read back in pixels)."""
+near its top, nothing outside it, the same pixel size at any zoom; a narrow span's label
+runs on up to the next span, elided or hidden when there is no room (read back in pixels)."""
 
 from __future__ import annotations
 
@@ -79,12 +79,44 @@ def test_a_narrow_span_elides_its_label_or_hides_it(qtbot, window):
     labelled, plain = grab_pair(qtbot, window, view, long_label)
     area = plot_area(view)
     (v0, v1), _ = view_range(view)
-    _xa, xb = area.x_of(np.array(SPAN), v0, v1)
+    xa, xb = area.x_of(np.array(SPAN), v0, v1)
     pixels = text_pixels(view, labelled, plain)
-    assert len(pixels) > 20 and pixels[:, 1].max() <= xb + 1  # elided, clipped to the span
+    # alone, the label may run on past the span's end, but at most 160 px from its start
+    assert len(pixels) > 20 and pixels[:, 1].max() <= max(xb, xa + 160) + 1
     window.spectrogram_view.plot.setXRange(0.0, 300.0, padding=0)  # span ~3 px wide
-    labelled, plain = grab_pair(qtbot, window, view, "WWW")
+    images = []
+    for label in ("", "WWW"):
+        neighbours = AnnotationSet()
+        neighbours.add(Annotation(*SPAN, label, "calls"))
+        neighbours.add(Annotation(3.0, 4.0, "", "calls"))  # starts ~3 px after its end
+        window.document.set_annotations(neighbours)
+        wait_settled(qtbot, window)
+        qtbot.wait(50)
+        images.append(grab_rgb(view))
+    plain, labelled = images
     assert len(text_pixels(view, labelled, plain)) == 0, "text in a span too narrow for it"
+
+
+def test_a_narrow_span_label_stops_at_the_next_span(qtbot, window):
+    view = window.spectrogram_view
+    window.spectrogram_view.plot.setXRange(0.0, 30.0, padding=0)  # SPAN ~30 px wide
+    images = []
+    for label in ("", "WWWWWWWWWWWW"):
+        annotations = AnnotationSet()
+        annotations.add(Annotation(*SPAN, label, "calls"))
+        annotations.add(Annotation(3.0, 4.0, "", "calls"))
+        window.document.set_annotations(annotations)
+        wait_settled(qtbot, window)
+        qtbot.wait(50)
+        images.append(grab_rgb(view))
+    area = plot_area(view)
+    (v0, v1), _ = view_range(view)
+    _xa, xb = area.x_of(np.array(SPAN), v0, v1)
+    next_start = area.x_of(np.array([3.0]), v0, v1)[0]
+    cols = text_pixels(view, images[1], images[0])[:, 1]
+    assert len(cols) > 20, "no label"
+    assert cols.max() > xb + 3, "the label did not use the room after its span"
+    assert cols.max() < next_start, "the label runs into the next span"
 
 
 def test_a_point_label_stays_inside_the_plot(qtbot, window):

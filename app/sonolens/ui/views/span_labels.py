@@ -1,10 +1,11 @@
 """Label text of spans and instants, drawn in device pixels (the same size at any zoom).
 
-A span's label sits inside it, near its top, clipped to it and elided with … when the
-span is narrower than the text; an instant's label sits right of its line, up to the next
-instant, one line lower (clear of the spans' labels). The text is in the layer's colour
-on a small translucent dark strip (readable over magma and over white, the data still
-showing through). A label that would overlap one placed before it moves one line down,
+A span's label sits near its top, from its start, and may run on past its end up to the
+next span's start (POINT_PX at most), elided with … when that room is too small; an
+instant's label sits right of its line, up to the next instant, one line lower (clear of
+the spans' labels). The text is in the layer's colour on a small translucent dark strip
+(readable over magma and over white, the data still showing through). A label that would
+overlap one placed before it moves one line down,
 or is left out: labels never pile up. Only the spans handed in (the visible ones) are
 looked at, and at most MAX_LABELS are drawn per paint.
 """
@@ -51,11 +52,14 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
     left, right = np.minimum(xa, xb), np.maximum(xa, xb)
     top, bottom = np.minimum(ya, yb), np.maximum(ya, yb)
     point = spans[:, 1] == spans[:, 0]
-    # an instant's room: right of its line up to the next instant (or POINT_PX)
+    # an instant's room: right of its line up to the next instant (or POINT_PX); a
+    # narrow span's label may run on past its end up to where the next span starts
     following = np.full(len(left), np.inf)
-    at = np.flatnonzero(point)
-    following[at[:-1]] = left[at[1:]]
-    room_right = np.where(point, np.minimum(left + POINT_PX, following - PAD_PX), right)
+    for kind in (point, ~point):
+        at = np.flatnonzero(kind)
+        following[at[:-1]] = left[at[1:]]
+    reach = np.minimum(left + POINT_PX, following - PAD_PX)
+    room_right = np.where(point, reach, np.maximum(right, reach))
     room_right = np.minimum(room_right, view_right * t.m11() + t.dx())  # not past the plot
     room_left = np.where(point, left + PAD_PX + 1, left + PAD_PX)
     room = room_right - room_left - PAD_PX
@@ -87,7 +91,7 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
             continue
         placed.append((x0, x1, y, y + height))
         box = QRectF(x0, y, x1 - x0, height)
-        clip_left = room_left[k] if point[k] else left[k]
+        clip_left = room_left[k] if point[k] else left[k]  # clipped to its room
         p.setClipRect(QRectF(clip_left, top[k], room_right[k] - clip_left, bottom[k] - top[k]))
         p.fillRect(box, BACKING)
         p.setPen(QPen(colors[k]))
