@@ -17,7 +17,7 @@ from tests.qt.pixels import grab_rgb, plot_area, view_range
 
 TIERS = {"a": "#ff0000", "b": "#00ff00", "c": "#0000ff"}
 RANGES = {"a": (0.3, 0.9), "b": (1.2, 1.8), "c": (2.1, 2.7)}  # s, one per tier
-FILL = 60 / 255  # the fill's opacity
+FILL = 40 / 255  # the fill's opacity
 LABEL_TOP_PX = 32  # rows under the plot's top that labels may use
 
 

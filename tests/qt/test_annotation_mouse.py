@@ -363,3 +363,19 @@ def test_edges_snap_to_frames_and_the_edit_menu_lists_the_edits(qtbot, window):
     texts = [act.text() for act in edit_menu.actions()]
     assert {"&Relabel Annotation", "&Delete Annotation", "S&nap Edges To"} <= set(texts)
     assert a.undo.text() == '&Undo Resize "f"'
+
+
+def test_the_selection_follows_between_the_views_and_the_table(qtbot, window):
+    view, doc = window.spectrogram_view, window.document
+    first = Annotation(0.2, 0.6, "first", "calls", 2000.0, 6000.0)
+    second = Annotation(1.8, 2.4, "second", "calls", 2000.0, 6000.0)
+    doc.set_annotations(AnnotationSet().with_added(first).with_added(second))
+    table = window.annotation_table
+    qtbot.waitUntil(lambda: table.model.rowCount() == 2, timeout=5000)
+    click(view, pixel(view, 2.1, 4000.0))  # in the views: its row becomes current
+    current = table.view.currentIndex()
+    assert current.isValid() and table.annotation_at(current.row()) is second
+    row = next(r for r in range(2) if table.annotation_at(r) is first)
+    table.view.setCurrentIndex(table.model.index(row, 0))  # in the table: outlined
+    assert window.annotation_mouse.selected_annotation is first
+    assert window.annotation_mouse.selected == doc.annotations.annotations.index(first)

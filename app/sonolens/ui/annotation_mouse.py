@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal
 from PySide6.QtGui import QAction
 
 from sonolens.core.annotations import Annotation, AnnotationSet
@@ -63,6 +63,8 @@ def name_of(annotation: Annotation) -> str:
 class AnnotationMouse(QObject):
     """The mouse hook of ``spectrogram`` and ``others``' view boxes; the selected
     annotation (``selected``: its index in ``document.annotations.annotations``)."""
+
+    selection_changed = Signal(object)  # the selected Annotation, or None
 
     def __init__(self, document: Document, editor: AnnotationEditor, spectrogram: TimeView,
                  others: list[TimeView], parent: QObject | None = None) -> None:
@@ -267,9 +269,16 @@ class AnnotationMouse(QObject):
             index = None
         self._remember(index, None if index is None else items[index])
 
+    @property
+    def selected_annotation(self) -> Annotation | None:
+        return self._selected
+
     def _remember(self, index: int | None, annotation: Annotation | None) -> None:
+        changed = annotation is not self._selected
         self.selected, self._selected = index, annotation
         self._show_selected()
+        if changed:
+            self.selection_changed.emit(annotation)
         if self._actions is not None:
             for action in self._actions:
                 action.setEnabled(index is not None)
@@ -347,4 +356,28 @@ def connect_annotation_mouse(window) -> AnnotationMouse:
     mouse = AnnotationMouse(window.document, window.annotation_editor,
                             window.spectrogram_view, [window.waveform], parent=window)
     mouse.connect_actions(window.actions, window.settings)
+    sync_with_table(mouse, window.annotation_table)
     return mouse
+
+
+def sync_with_table(mouse: AnnotationMouse, table) -> None:
+    """The annotation selected in the views has its row current in ``table`` (the
+    Annotations dock's AnnotationTable), and the current row's annotation is selected
+    (highlighted) in the views."""
+    def on_selected(annotation: Annotation | None) -> None:
+        current = table.view.currentIndex()
+        if annotation is not None and not (
+                current.isValid() and table.annotation_at(current.row()) is annotation):
+            table.select_annotation(annotation)
+
+    def on_current_row(current, _previous) -> None:
+        if not current.isValid():
+            return
+        annotation = table.annotation_at(current.row())
+        if annotation is mouse.selected_annotation:
+            return
+        items = mouse.document.annotations.annotations
+        mouse.select(next((k for k, a in enumerate(items) if a is annotation), None))
+
+    mouse.selection_changed.connect(on_selected)
+    table.view.selectionModel().currentRowChanged.connect(on_current_row)

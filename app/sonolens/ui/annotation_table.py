@@ -27,7 +27,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QTableView,
     QVBoxLayout,
@@ -231,8 +230,7 @@ class AnnotationTable(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.EditKeyPressed
                                   | QAbstractItemView.EditTrigger.SelectedClicked)
         self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(
-            LABEL, QHeaderView.ResizeMode.Stretch)
+        self._lay_out_columns()
         self.view.doubleClicked.connect(self._on_view_double_clicked)
         self.view.installEventFilter(self)
         filters = QHBoxLayout()
@@ -272,6 +270,19 @@ class AnnotationTable(QWidget):
         self.view.scrollTo(index)
         return True
 
+    def _lay_out_columns(self) -> None:
+        """Compact rows; the label right after the tier (visual order only: the model's
+        columns stay as HEADERS), so tier, label, start and end fit the dock's width."""
+        metrics = self.view.fontMetrics()
+        self.view.verticalHeader().setDefaultSectionSize(metrics.height() + 6)
+        header = self.view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.moveSection(header.visualIndex(LABEL), 1)
+        number = metrics.horizontalAdvance("00000.000") + 12
+        for column in range(len(HEADERS)):
+            header.resizeSection(column, 11 * number // 10 if column == TIER
+                                 else 2 * number if column == LABEL else number)
+
     def _fill_tier_filter(self) -> None:
         """All tiers, then each tier; the chosen one stays (All if it is gone)."""
         names = [t.name for t in self.document.annotations.tiers]
@@ -298,7 +309,12 @@ class AnnotationTable(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Space in the table plays the current row's annotation (before the window's
-        Play / Pause shortcut takes the key)."""
+        Play / Pause shortcut takes the key); F2 edits the current cell (not the window's
+        Relabel Annotation)."""
+        if (watched is self.view and event.type() == QEvent.Type.ShortcutOverride
+                and event.key() == Qt.Key.Key_F2):  # type: ignore[attr-defined]
+            event.accept()  # delivered as a key press: the view's EditKeyPressed
+            return False
         if (watched is self.view and event.type() in (QEvent.Type.ShortcutOverride,
                                                       QEvent.Type.KeyPress)
                 and event.key() == Qt.Key.Key_Space  # type: ignore[attr-defined]

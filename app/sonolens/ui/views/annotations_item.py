@@ -20,7 +20,7 @@ from sonolens.ui.views.span_labels import POINT_PX, paint_labels
 from sonolens.ui.views.tier_lod import TierBins
 from sonolens.ui.views.tier_raster import luts, paint_tiers
 
-FILL_ALPHA = 60  # of 255: the data stay visible under a span
+FILL_ALPHA = 40  # of 255: the data stay visible under a span
 DENSE = 48  # visible annotations beyond which they are rasterised
 LABELLED = 600  # visible annotations beyond which no label is drawn
 BINNED = 5000  # visible annotations beyond which full-height ones are drawn from bins
