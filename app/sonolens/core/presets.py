@@ -2,10 +2,10 @@
 
 A preset holds some :class:`AnalysisParams` fields (never ``sr`` or ``channel``: those
 belong to the file) and some :class:`ViewSettings` fields (kind, frequency scale,
-colormap, dB range). Applying one replaces those fields and keeps the rest; a preset
-*matches* the current settings when applying it would change nothing. User presets come
-from a settings file and are never trusted: :func:`load_user_presets` keeps only entries
-that validate.
+colormap, dB range, Hz/note axis and its A4). Applying one replaces those fields and
+keeps the rest; a preset *matches* the current settings when applying it would change
+nothing. User presets come from a settings file and are never trusted:
+:func:`load_user_presets` keeps only entries that validate.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from sonolens.core.view_settings import ViewSettings
 
 PRESET_PARAM_FIELDS: tuple[str, ...] = tuple(
     name for name in AnalysisParams.field_names() if name not in ("sr", "channel"))
-PRESET_VIEW_FIELDS: tuple[str, ...] = ("kind", "freq_scale", "colormap", "db_range")
+PRESET_VIEW_FIELDS: tuple[str, ...] = ("kind", "freq_scale", "colormap", "db_range",
+                                       "freq_axis", "a4")
 MAX_NAME_CHARS = 80
 MAX_USER_PRESETS = 100
 FALLBACK_SR = 22050  # librosa's default rate: sizes the built-ins before a file is open

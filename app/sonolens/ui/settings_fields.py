@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 from superqt.utils import signals_blocked
 
 from sonolens.core.catalog import CATALOG
+from sonolens.core.notes import A4_RANGE
 from sonolens.core.params import WINDOWS
 from sonolens.core.view_settings import (
     COLORMAPS,
+    FREQUENCY_AXES,
     FREQUENCY_SCALES,
     LOWER_VIEWS,
     OVERLAYS,
@@ -293,6 +295,13 @@ KIND = _combo_field("kind", "Kind", "Spectrogram kind",
                     lambda: ((label, k) for k, label in SPECTROGRAM_KINDS.items()))
 FREQ_SCALE = _combo_field("freq_scale", "Scale", "Frequency axis scale",
                           lambda: ((label, k) for k, label in FREQUENCY_SCALES.items()))
+FREQ_AXIS = _combo_field("freq_axis", "Axis", "Frequency axis labels: Hz, or note names "
+                         "(C of each octave, semitones where there is room)",
+                         lambda: ((label, k) for k, label in FREQUENCY_AXES.items()))
+A4 = Field[QDoubleSpinBox](
+    "a4", "A4", "a4: reference pitch of the note names (axis and readout)",
+    lambda: _double_spin("a4", A4_RANGE[1], 1.0, " Hz", lo=A4_RANGE[0]),
+    lambda w, v: w.setValue(v), lambda w: float(w.value()), _value_changed)
 COLORMAP = _combo_field("colormap", "Colours", "Colormap", lambda: ((c, c) for c in COLORMAPS))
 DB_RANGE = Field[QSpinBox](
     "db_range", "Range", "dB shown below the maximum (dB kinds only)",
@@ -325,6 +334,7 @@ GROUPS: tuple[Group, ...] = (
     Group("Spectrogram", "params",
           (SR, CHANNEL, N_FFT, HOP_LENGTH, WINDOW, N_MELS, FMIN, FMAX)),
     Group("Display", "view",
-          (KIND, FREQ_SCALE, COLORMAP, DB_RANGE, LOWER_VIEW, WAVEFORM_CHANNEL, OVERLAY_CHECKS)),
+          (KIND, FREQ_SCALE, FREQ_AXIS, A4, COLORMAP, DB_RANGE, LOWER_VIEW, WAVEFORM_CHANNEL,
+           OVERLAY_CHECKS)),
     Group("Features", "params", (ROLL_PERCENT, P, N_MFCC)),
 )

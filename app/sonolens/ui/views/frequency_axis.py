@@ -1,12 +1,15 @@
-"""A left axis whose positions are in a FrequencyScale's units but labelled in Hz/kHz."""
+"""A left axis whose positions are in a FrequencyScale's units, labelled in Hz/kHz or with
+note names (ui.views.note_ticks: Cs major, semitones minor, labels never overlapping)."""
 
 from __future__ import annotations
 
 import math
 
 import numpy as np
+from PySide6.QtGui import QFontMetricsF
 
 from sonolens.dsp.scales import FrequencyScale, format_hz
+from sonolens.ui.views.note_ticks import plan_note_ticks
 from sonolens.ui.views.text_axis import TextCachedAxis
 
 _NICE_STEPS = (1.0, 2.0, 5.0)
@@ -23,6 +26,23 @@ class FrequencyAxis(TextCachedAxis):
         self.min_spacing_px = (MIN_TICK_SPACING_PX if orientation in ("left", "right")
                                else MIN_TICK_SPACING_PX_HORIZONTAL)
         self.setLabel("Frequency", units="")
+        self.notes_a4: float | None = None  # A4 (Hz) when labelled with notes, else None
+        self._note_labels: dict[float, str] = {}
+        self._hz_fill_limits = list(self.style["textFillLimits"])
+
+    def set_notes(self, a4: float | None) -> None:
+        """Label with note names at reference ``a4`` Hz, or in Hz (None)."""
+        if a4 == self.notes_a4:
+            return
+        self.notes_a4 = a4
+        # note labels are thinned here (never overlapping), not by pyqtgraph's text density
+        self.style["textFillLimits"] = [(0, 1.0)] if a4 else self._hz_fill_limits
+        self.picture = None
+        self.update()
+
+    def label_spacing_px(self) -> float:
+        """Least distance (px) between two label centres: a line of the tick font + 1."""
+        return QFontMetricsF(self._font()).height() + 1.0
 
     def set_scale(self, scale: FrequencyScale) -> None:
         self.scale_ = scale
@@ -31,11 +51,16 @@ class FrequencyAxis(TextCachedAxis):
 
     def tickValues(self, minVal: float, maxVal: float, size: float):
         scale = self.scale_
-        if scale is None or scale.kind == "linear":
+        if scale is None or (scale.kind == "linear" and self.notes_a4 is None):
             return super().tickValues(minVal, maxVal, size)
         lo, hi = sorted((minVal, maxVal))
         if hi <= lo or size <= 0:
             return []
+        if self.notes_a4 is not None:
+            plan = plan_note_ticks(scale, lo, hi, size / (hi - lo), self.notes_a4,
+                                   self.label_spacing_px())
+            self._note_labels = plan.labels
+            return [(1.0, plan.major), (0.5, plan.minor)]
         f_lo = float(scale.from_axis(np.array([lo]))[0])
         f_hi = float(scale.from_axis(np.array([hi]))[0])
         candidates = _round_frequencies(max(f_lo, 1.0), f_hi)
@@ -50,6 +75,8 @@ class FrequencyAxis(TextCachedAxis):
     def tickStrings(self, values, scale, spacing):
         if self.scale_ is None:
             return super().tickStrings(values, scale, spacing)
+        if self.notes_a4 is not None:  # None: a tick without a label
+            return [self._note_labels.get(float(v)) for v in values]
         hz = self.scale_.from_axis(np.asarray(values, dtype=float))
         return [format_hz(float(f)) for f in hz]
 

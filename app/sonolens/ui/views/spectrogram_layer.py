@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 
 from sonolens.core.catalog import CATALOG
-from sonolens.core.units import hz_to_note
+from sonolens.core.notes import A4_DEFAULT, hz_to_note_name
 from sonolens.dsp.scales import FrequencyScale, RowMap, format_hz
 from sonolens.ui.views.image_layer import ImageLayer
 from sonolens.ui.views.layer import ReadoutPart
@@ -33,6 +33,7 @@ class SpectrogramLayer(ImageLayer):
         self.spectrogram = None
         self.scale: FrequencyScale | None = None
         self.db_range = 80.0
+        self.a4 = A4_DEFAULT  # Hz: the reference of the note in the readout
         self.drawn_filled = -1  # columns of the spectrogram that the image shows
         self._rowmap: RowMap | None = None
         self._rowmap_key: tuple | None = None
@@ -123,13 +124,13 @@ class SpectrogramLayer(ImageLayer):
             self.drawn_filled = spec.filled
 
     def describe(self, t: float, y: float | None) -> list[ReadoutPart]:
-        """Frequency, nearest note (A4 = 440 Hz) and value under the mouse (over this
-        view only)."""
+        """Frequency, nearest note (A4 = ``self.a4``, e.g. ``D#6 +14 c``) and value under
+        the mouse (over this view only), whichever way the axis is labelled."""
         if y is None or self.scale is None:
             return []
         hz = float(self.scale.from_axis(np.array([y]))[0])
         parts = [ReadoutPart("", format_hz(hz), "Hz")]
-        note = hz_to_note(hz)
+        note = hz_to_note_name(hz, self.a4)
         if note:
             parts.append(ReadoutPart("", note))
         spec = self.spectrogram

@@ -93,11 +93,21 @@ class SpectrogramView(TimeView):
     def set_view(self, view: ViewSettings) -> None:
         self.view = view
         self.image_layer.db_range = view.db_range
+        self.image_layer.a4 = view.a4
         self.image_layer.set_colormap(view.colormap)
+        self._update_axis_labels(view)
         self._update_scale()
         self._update_overlays()
         self.update_legend()
         self.schedule_redraw()
+
+    def _update_axis_labels(self, view: ViewSettings) -> None:
+        """Hz or note names (at ``view.a4``) on the frequency axis, and its title."""
+        notes = view.freq_axis == "notes"
+        self.axis.set_notes(view.a4 if notes else None)
+        title = f"Note (A4 = {view.a4:g} Hz)" if notes else "Frequency (Hz)"
+        if title != self.axis.labelText:  # setLabel re-lays out the plot: only on change
+            self.plot.setLabel("left", title)
 
     def set_spectrogram(self, spectrogram) -> None:
         growing = spectrogram is self.spectrogram and not spectrogram.complete
