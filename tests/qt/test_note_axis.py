@@ -178,3 +178,30 @@ def test_readout_names_the_note_under_the_mouse_at_the_reference(window):
     show_view(window, a4=440.0, freq_axis="hz")
     name432 = librosa.midi_to_note(round(midi432), unicode=False)
     assert f"{name432} {cents432:+d} c" in text, text
+
+
+def test_settings_panel_turns_the_note_axis_on_with_its_reference(window, qtbot):
+    from PySide6.QtWidgets import QComboBox, QDoubleSpinBox
+
+    panel = window.settings_panel
+    show_view(window, freq_scale="log", freq_axis="hz", a4=440.0)
+    window.settings_panel.set_values(window.document.params, window.document.view)
+    combo = panel.findChild(QComboBox, "freq_axis")
+    spin = panel.findChild(QDoubleSpinBox, "a4")
+    assert (spin.minimum(), spin.maximum(), spin.value()) == (400.0, 480.0, 440.0)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Hz", "Notes"]
+    try:
+        combo.setCurrentIndex(combo.findData("notes"))
+        spin.selectAll()
+        qtbot.keyClicks(spin, "442")
+        qtbot.waitUntil(lambda: window.document.view.a4 == 442.0, timeout=3000)
+        wait_until(window.is_settled)
+        view = window.spectrogram_view
+        grab_rgb(view)
+        texts = [lb.text for lb in axis_labels(view, view.axis)]
+        assert window.document.view.freq_axis == "notes"
+        assert {"C3", "C4", "C5", "C6"} <= set(texts), texts
+        assert view.axis.labelText == "Note (A4 = 442 Hz)"
+    finally:
+        show_view(window, freq_axis="hz", a4=440.0)
+        panel.set_values(window.document.params, window.document.view)

@@ -241,7 +241,7 @@ def test_field_table_round_trips_every_field(panel):
             if getattr(params, n) == getattr(AnalysisParams(), n)} == set()
     view = ViewSettings(kind="mel_db", freq_scale="log", colormap="gray", db_range=70.0,
                         overlays=frozenset({"spectral_rolloff"}), lower_view="chroma",
-                        waveform_channel=-1)
+                        waveform_channel=-1, freq_axis="notes", a4=432.5)
     assert {n for n in names["view"] if getattr(view, n) == getattr(ViewSettings(), n)} == set()
     panel.set_values(params, view)
     assert panel.params() == params

@@ -22,7 +22,13 @@ from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
-from sonolens.core.view_settings import COLORMAPS, FREQUENCY_SCALES, OVERLAYS, ViewSettings
+from sonolens.core.view_settings import (
+    COLORMAPS,
+    FREQUENCY_AXES,
+    FREQUENCY_SCALES,
+    OVERLAYS,
+    ViewSettings,
+)
 from sonolens.export.own_input import refuse_own_inputs
 
 #: --kind -> spectrogram kind of the engine (the other kinds are feature matrices).
@@ -66,6 +72,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                    help="what to draw (linear = magnitude, mel = mel dB; default db)")
     g.add_argument("--scale", default="linear", choices=tuple(FREQUENCY_SCALES),
                    help="frequency axis of spectrogram kinds (default linear)")
+    g.add_argument("--axis", default="hz", choices=tuple(FREQUENCY_AXES),
+                   help="frequency axis labels: hz, or notes (C of each octave, semitones "
+                        "where there is room; default hz)")
+    g.add_argument("--a4", type=float, default=ViewSettings.a4,
+                   help="reference pitch of the note names, Hz in [400, 480] "
+                        "(default %(default)s)")
     g.add_argument("--colormap", default=ViewSettings.colormap, choices=COLORMAPS)
     g.add_argument("--db-range", type=float, default=ViewSettings.db_range,
                    help="dB shown below the maximum (default %(default)s)")
@@ -118,7 +130,7 @@ def view_from_args(args: argparse.Namespace) -> ViewSettings:
     kind = SPECTROGRAM_KINDS.get(args.kind, "db")
     return ViewSettings(kind=kind, freq_scale=args.scale, colormap=args.colormap,
                         db_range=args.db_range, overlays=overlays,
-                        lower_view=lower_view).validate()
+                        lower_view=lower_view, freq_axis=args.axis, a4=args.a4).validate()
 
 
 def is_folder_mode(inputs: list[Path]) -> bool:
