@@ -76,7 +76,7 @@ def _parts(window) -> tuple[float, float, float, float]:
     signal = timed(window.document.annotations_changed.emit)
     layers = timed(window.annotation_layers._on_document_annotations_changed)
     model = getattr(getattr(window, "annotation_table", None), "model", None)
-    reset = getattr(model, "_on_annotations_changed", None)
+    reset = getattr(model, "_rebuild", getattr(model, "_on_annotations_changed", None))
     table = timed(reset) if reset is not None else float("nan")
     return signal, layers, table, timed(lambda: _repaint(window))
 

@@ -129,3 +129,27 @@ def test_dock_is_listed_under_view_panels(window):
     panels = next(a.menu() for a in view_menu.actions() if a.text() == "&Panels")
     assert window.annotations_dock.toggleViewAction() in panels.actions()
     assert window.annotations_dock in window.tabifiedDockWidgets(window.settings_dock)
+
+
+@pytest.mark.parametrize("column", range(7))
+@pytest.mark.parametrize("descending", [False, True])
+def test_sorting_is_stable_with_ties_and_missing_bands(column: int, descending: bool) -> None:
+    from sonolens.ui.annotation_table import _sorted
+
+    items = [Annotation(s, e, label, tier, *band) for s, e, label, tier, band in (
+        (1.0, 2.0, "b", "T", (None, None)), (0.5, 1.5, "B", "t", (100.0, 200.0)),
+        (1.0, 1.0, "a", "T", (None, None)), (0.5, 2.0, "b", "u", (100.0, 300.0)),
+        (2.0, 3.0, "c", "t", (50.0, None)), (1.0, 2.0, "A", "T", (None, 200.0)))]
+
+    def key(k: int):  # independent of the app: the cell values in Python
+        a = items[k]
+        value = (a.tier, a.start, a.end, a.end - a.start, a.low_hz, a.high_hz, a.label)[column]
+        if isinstance(value, str):
+            return value.casefold()
+        return float("-inf") if value is None else value
+
+    rows = [0, 1, 2, 3, 4, 5]
+    assert _sorted(items, rows, column, descending) == sorted(rows, key=key,
+                                                               reverse=descending)
+    assert _sorted(items, [4, 1, 3], column, descending) == sorted([4, 1, 3], key=key,
+                                                                   reverse=descending)

@@ -191,3 +191,18 @@ def test_the_document_knows_what_is_unsaved(qtbot, make_main_window, audio):
     assert doc.annotations_dirty
     doc.set_annotations(marks(), saved=True)  # read from a session
     assert not doc.annotations_dirty
+
+
+def test_autosave_waits_for_an_import_under_way(qtbot, make_main_window, audio, monkeypatch):
+    from sonolens.workers.export_jobs import KEY_LABELS_READ
+
+    window = opened(qtbot, make_main_window, audio)
+    window.document.set_annotations(marks())
+    recovery = window.sessions.recovery
+    busy = {KEY_LABELS_READ}
+    monkeypatch.setattr(recovery.runner, "is_busy", lambda key=None: key in busy)
+    recovery.timer.timeout.emit()  # the autosave is due while annotations are read
+    assert not recovery_file(window).exists() and recovery.timer.isActive()
+    busy.clear()
+    recovery.timer.timeout.emit()
+    assert recovery_file(window).exists()

@@ -100,6 +100,11 @@ def read_labels(path: str | Path) -> tuple[AnnotationSet, LabelFormat]:
     try:  # costs more than the reading itself
         return fmt.read(text, path), fmt
     finally:
+        # the annotations just made live long: every tracked object goes to the oldest
+        # generation at once (freeze + unfreeze: no traversal), so the next young
+        # collections (on whichever thread) do not walk through 100 000 of them
+        gc.freeze()
+        gc.unfreeze()
         if gc_was_on:
             gc.enable()
 

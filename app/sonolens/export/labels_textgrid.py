@@ -34,7 +34,7 @@ from pathlib import Path
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
 from sonolens.export.labels import LabelFormat
-from sonolens.export.labels_textgrid_fast import read_fast
+from sonolens.export.labels_textgrid_fast import read_fast, read_lines
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -196,7 +196,9 @@ def _unique(name: str, used: set[str]) -> str:
 def read(text: str, path: Path) -> AnnotationSet:
     """Parse a TextGrid (long or short text form) into an AnnotationSet (see module doc)."""
     tokens = _header(text, path)
-    fast = read_fast(text, tokens.pos, _DATA, _NUMBER)
+    fast = read_lines(text, tokens.pos, _DATA, _NUMBER)
+    if fast is None:
+        fast = read_fast(text, tokens.pos, _DATA, _NUMBER)
     if fast is not None:
         return fast
     xmin = tokens.real("the TextGrid's xmin")

@@ -103,3 +103,108 @@ def _count(token: tuple[str, ...]) -> int:
     if not _COUNT.fullmatch(token[3]):
         raise ValueError("not a count")
     return int(token[3])
+
+
+_NUM = r"([+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?)"
+_END = r"[ \t\r]*$"
+_ITEM = {  # key: a column of the long form, one line per item (whitespace: outside values)
+    key: re.compile(rf"^[ \t]*{key} = {_NUM}{_END}", re.M)
+    for key in ("xmin", "xmax", "number")}
+_TEXT = {key: re.compile(rf'^[ \t]*{key} = "(.*)"{_END}', re.M) for key in ("text", "mark")}
+_HEAD = {kind: re.compile(rf"^[ \t]*{kind} \[\d+\]:{_END}", re.M)
+         for kind in ("intervals", "points")}
+
+
+def _column(lines: list[str], pattern: re.Pattern) -> list[str] | None:
+    """The values ``pattern`` takes from each line, or None unless it takes one from each."""
+    values = pattern.findall("\n".join(lines))
+    return values if len(values) == len(lines) else None
+
+
+def read_lines(text: str, pos: int, data: re.Pattern, number: re.Pattern
+               ) -> AnnotationSet | None:
+    """The long ("full") form as Praat writes it, read line by line: the few header lines
+    tokenised with ``data`` (labels_textgrid's token pattern), each tier's items taken as
+    columns of lines (``xmin = 0.5``, ``text = "a"``) checked with one regular expression
+    per column (``number``: a real as the careful reader takes it). None for anything
+    else (the short form, a comment or a text across lines among the items...): read_fast
+    or the careful reader take those."""
+    lines = text[pos:].split("\n")
+    token = re.compile(f"({data.pattern})|(\\S)")
+    at = 0
+
+    def head(count: int) -> list[tuple[str, ...]]:
+        """The next ``count`` tokens, up to the end of a line (whitespace only after)."""
+        nonlocal at
+        start, found = at, []
+        while sum(not t[4] for t in found) < count and at < len(lines):
+            at += 1
+            found = token.findall("\n".join(lines[start:at]))
+        if len(found) != count or any(t[4] for t in found):
+            raise ValueError("header")
+        return [t[:4] for t in found]
+
+    try:
+        top = head(4)
+        xmin, xmax = _numbers(top[0:2], number)
+        if xmax < xmin or top[2][2] != "exists" or top[2][3]:
+            return None
+        result = AnnotationSet(duration=xmax)
+        used: set[str] = set()
+        made: list[Annotation] = []
+        for _ in range(_count(top[3])):
+            tier = head(5)
+            klass, name = _strings(tier[0:2])
+            t0, t1 = _numbers(tier[2:4], number)
+            if klass not in ("IntervalTier", "TextTier") or t1 < t0:
+                return None
+            if name in used:
+                k = 2
+                while f"{name} ({k})" in used:
+                    k += 1
+                name = f"{name} ({k})"
+            used.add(name)
+            points = klass == "TextTier"
+            result.tiers.append(Tier(name, points=points))
+            count, width = _count(tier[4]), 3 if points else 4
+            items = lines[at:at + width * count]
+            at += width * count
+            tier_made = _items(items, count, points, name)
+            if tier_made is None:
+                return None
+            made += tier_made
+        if "".join(lines[at:]).strip():
+            return None
+    except (ValueError, IndexError):
+        return None
+    result.annotations = made
+    return result
+
+
+def _items(items: list[str], count: int, points: bool, name: str) -> list[Annotation] | None:
+    """A tier's annotations from its ``count`` items' lines (3 or 4 lines each)."""
+    width = 3 if points else 4
+    if len(items) != width * count:
+        return None
+    kind, keys, text = (("points", ("number",), "mark") if points
+                        else ("intervals", ("xmin", "xmax"), "text"))
+    if _column(items[0::width], _HEAD[kind]) is None:
+        return None
+    columns = [_column(items[1 + k::width], _ITEM[key]) for k, key in enumerate(keys)]
+    labels = _column(items[width - 1::width], _TEXT[text])
+    if labels is None or any(c is None for c in columns):
+        return None
+    joined = "\n".join(labels)
+    if '"' in joined.replace('""', ""):  # a lone quote: not one string
+        return None
+    if '""' in joined:
+        labels = [s.replace('""', '"') for s in labels]
+    start = list(map(float, columns[0]))
+    end = start if points else list(map(float, columns[1]))
+    if not points:  # empty intervals are gaps (unless they end before they start)
+        keep = np.flatnonzero(~((np.array(labels, dtype=object) == "")
+                                & (np.array(end) >= np.array(start))))
+        if len(keep) < count:
+            start, end = [start[k] for k in keep], [end[k] for k in keep]
+            labels = [labels[k] for k in keep]
+    return build(start, end, labels, name)

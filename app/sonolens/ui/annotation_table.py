@@ -10,8 +10,10 @@ valid one is refused with a one-line ``message`` and changes nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import (
     QAbstractTableModel,
     QEvent,
@@ -81,11 +83,25 @@ def edit_text(column: int, old: Annotation, new: Annotation) -> str:
     return f'Edit {HEADERS[column]} of "{old.label}"'
 
 
-def _sort_key(column: int) -> Callable[[Annotation], Any]:
-    """Sort key of ``column``: casefolded text, or the number (no band edge: first)."""
+def _sorted(items: list[Annotation], rows: list[int], column: int, descending: bool
+            ) -> list[int]:
+    """``rows`` (indices into ``items``) stably sorted by ``column``: casefolded text, or
+    the number (no band edge: first), compared in numpy for the numeric columns."""
     if column in (TIER, LABEL):
-        return lambda a: _value(a, column).casefold()
-    return lambda a: float("-inf") if _value(a, column) is None else _value(a, column)
+        field = _FIELDS[column]
+        keys = [getattr(a, field).casefold() for a in items]
+        return sorted(rows, key=keys.__getitem__, reverse=descending)
+    n, inf = len(items), float("-inf")
+    if column in (START, END, DURATION):
+        start = np.fromiter(map(attrgetter("start"), items), dtype=np.float64, count=n)
+        end = np.fromiter(map(attrgetter("end"), items), dtype=np.float64, count=n)
+        values = {START: start, END: end}.get(column, end - start)
+    else:
+        values = np.array([inf if v is None else v
+                           for v in map(attrgetter(_FIELDS[column]), items)], dtype=np.float64)
+    chosen = np.asarray(rows, dtype=np.int64)
+    keys = values[chosen]
+    return chosen[np.argsort(-keys if descending else keys, kind="stable")].tolist()
 
 
 class AnnotationTableModel(QAbstractTableModel):
@@ -109,12 +125,11 @@ class AnnotationTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._all = list(self.document.annotations.annotations)
         text, tier, items = self.text, self.tier, self._all
-        rows = [k for k, a in enumerate(items) if (tier is None or a.tier == tier) and (
-            not text or text in a.label.casefold() or text in a.tier.casefold())]
-        key = _sort_key(self.sort_column)
-        rows.sort(key=lambda k: key(items[k]),
-                  reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
-        self._rows = rows
+        rows = list(range(len(items))) if tier is None and not text else [
+            k for k, a in enumerate(items) if (tier is None or a.tier == tier) and (
+                not text or text in a.label.casefold() or text in a.tier.casefold())]
+        self._rows = _sorted(items, rows, self.sort_column,
+                             self.sort_order == Qt.SortOrder.DescendingOrder)
         self.endResetModel()
 
     def set_text(self, text: str) -> None:

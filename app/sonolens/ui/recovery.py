@@ -22,6 +22,7 @@ from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
 from sonolens.export.session import SUFFIX, Session, read_session, write_session
 from sonolens.model.document import Document
+from sonolens.workers.export_jobs import KEY_LABELS_READ
 from sonolens.workers.runner import JobRunner
 
 KEY_RECOVERY_WRITE = "recovery:write"
@@ -67,7 +68,7 @@ class Recovery(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(AUTOSAVE_MS)
-        self.timer.timeout.connect(self.autosave)
+        self.timer.timeout.connect(self._on_timer)
         self.document.annotations_changed.connect(self._on_annotations_changed)
         self.document.audio_changed.connect(self._on_audio_changed)
         self.runner.finished.connect(self._on_runner_finished)
@@ -82,6 +83,12 @@ class Recovery(QObject):
     def _on_annotations_changed(self) -> None:
         if self.document.annotations_dirty and self.document.source is not None:
             self.timer.start()  # restarts: a burst of edits is written once
+
+    def _on_timer(self) -> None:
+        if self.runner.is_busy(KEY_LABELS_READ):  # an import will replace them: after it
+            self.timer.start()
+            return
+        self.autosave()
 
     def autosave(self) -> None:
         """Write the unsaved annotations (and the rest of the session) now."""
