@@ -31,6 +31,7 @@ from sonolens.ui.help import ShortcutsDialog, about_box
 from sonolens.ui.menus import RecentFiles, build_menus
 from sonolens.ui.navigation import Navigator
 from sonolens.ui.playback_controller import PlaybackController
+from sonolens.ui.qt_setup import collect_garbage_on_gui_thread
 from sonolens.ui.readout import CursorReadout
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
 from sonolens.ui.sessions import SessionFiles
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
 
     def __init__(self, settings: Settings | None = None) -> None:
         super().__init__()
+        collect_garbage_on_gui_thread()  # never on a worker thread (see qt_setup)
         self.setWindowTitle("Sonolens[*]")  # [*]: unsaved annotations
         self.setAcceptDrops(True)
         self.settings = settings or Settings()

@@ -58,3 +58,21 @@ def app_icon() -> QIcon:
         return QIcon(str(resource_path("sonolens.svg")))
     except FileNotFoundError:
         return QIcon()
+
+
+_gc_guard: list[object] = []  # the one GarbageCollector of the process, once started
+
+
+def collect_garbage_on_gui_thread() -> None:
+    """Cyclic garbage is collected on the GUI thread only (once per process; call it with
+    the QApplication running): automatic collection is switched off and pyqtgraph's
+    GarbageCollector collects on a 1 s timer, by the same generation thresholds.
+
+    Automatic collection runs on whichever thread allocates: on a worker thread it could
+    free a closed window's pyqtgraph items while the GUI thread deletes their menus, and
+    the two threads then wait for each other (Qt's mutex vs the GIL) for ever."""
+    if _gc_guard:
+        return
+    from pyqtgraph.util.garbage_collector import GarbageCollector
+
+    _gc_guard.append(GarbageCollector(interval=1.0))
