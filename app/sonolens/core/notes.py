@@ -4,3 +4,21 @@ them (chroma rows ``chroma_C .. chroma_B``, the readout's nearest note ``C#5``).
 from __future__ import annotations
 
 PITCH_CLASSES: tuple[str, ...] = ("C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B")
+
+A4_HZ = 440.0
+
+
+def hz_to_note_name(hz: float, a4: float = A4_HZ) -> str:
+    """The nearest equal-tempered note to ``hz`` and the deviation from it in whole cents,
+    as ``librosa.hz_to_note(hz, cents=True)`` writes it with a space: 220 Hz -> ``'A3 +0 c'``,
+    445 Hz -> ``'A4 +20 c'``; ``''`` for a frequency that is not positive and finite (an
+    unvoiced frame's NaN). ``a4``: the tuning reference in Hz."""
+    import math
+
+    if not (isinstance(hz, int | float) and math.isfinite(hz) and hz > 0):
+        return ""
+    midi = 12.0 * math.log2(hz / a4) + 69.0
+    nearest = round(midi)  # halves to even, as numpy.round in librosa
+    cents = round(100.0 * (midi - nearest))
+    octave = nearest // 12 - 1
+    return f"{PITCH_CLASSES[nearest % 12]}{octave} {cents:+d} c"
