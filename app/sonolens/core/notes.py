@@ -17,8 +17,9 @@ def hz_to_note_name(hz: float, a4: float = A4_HZ) -> str:
 
     if not (isinstance(hz, int | float) and math.isfinite(hz) and hz > 0):
         return ""
-    midi = 12.0 * math.log2(hz / a4) + 69.0
+    midi = 12.0 * (math.log2(hz) - math.log2(a4)) + 69.0  # librosa.hz_to_midi
     nearest = round(midi)  # halves to even, as numpy.round in librosa
-    cents = round(100.0 * (midi - nearest))
-    octave = nearest // 12 - 1
+    # librosa.midi_to_note: int(100 * np.around(midi - nearest, 2)), truncation included
+    cents = int(100 * (round((midi - nearest) * 100) / 100))
+    octave = int(nearest / 12) - 1
     return f"{PITCH_CLASSES[nearest % 12]}{octave} {cents:+d} c"

@@ -33,8 +33,8 @@ from sonolens.audio.source import open_source
 from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
-from sonolens.dsp.pitch import extract_with_pitch
 from sonolens.dsp.parallel import limit_blas_threads
+from sonolens.dsp.pitch import extract_with_pitch
 from sonolens.export.dataset_table import (
     DatasetSpec,
     errors_path,

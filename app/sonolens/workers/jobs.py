@@ -115,6 +115,14 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     return _with_curve_pyramids(table), spec, env
 
 
+def pitch_job(source: AudioSource, params: AnalysisParams):
+    """The source's pitch track (dsp.pitch.PitchTrack): reads the analysis signal, then
+    pYIN block by block (numba compiles on the first call, here on the worker)."""
+    from sonolens.dsp.pitch import pitch_steps
+
+    return (yield from pitch_steps(source, params))
+
+
 def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
     """The display spectrogram of ``kind`` (progressive: partial = the Spectrogram)."""
     from sonolens.dsp.spectrogram import compute_spectrogram

@@ -1,0 +1,97 @@
+"""The pitch track in the window: computed off the GUI thread when its overlay is chosen,
+equal to librosa.pyin, drawn at the tone's height on linear and log scales (rows computed
+here from the view's range and geometry), not bridged across silence, in the readout."""
+
+from __future__ import annotations
+
+import librosa
+import numpy as np
+import pytest
+import soundfile as sf
+
+from tests.qt.conftest import wait_settled
+from tests.qt.pixels import grab_rgb, plot_area, view_range
+
+SR = 22050
+TONE_HZ = 440.0  # A4: a pYIN bin centre (C2 * 2 ** (450 / 120))
+
+
+def tone_with_gap(path, sr: int = SR):
+    """1 s of a 440 Hz tone, 1 s of silence, 1 s of the tone again."""
+    t = np.arange(sr) / sr
+    tone = (0.4 * np.sin(2 * np.pi * TONE_HZ * t)).astype(np.float32)
+    y = np.concatenate([tone, np.zeros(sr, np.float32), tone])
+    sf.write(path, y, sr, subtype="FLOAT")
+    return y
+
+
+@pytest.fixture
+def window(qtbot, make_main_window, tmp_path):
+    window = make_main_window()
+    window.y = tone_with_gap(tmp_path / "tone.wav")
+    window.open_path(tmp_path / "tone.wav")
+    wait_settled(qtbot, window)
+    doc = window.document
+    doc.set_view(doc.view.replace(colormap="gray", freq_scale="linear"))
+    wait_settled(qtbot, window)
+    return window
+
+
+def show_pitch(qtbot, window, shown: bool = True, **view) -> None:
+    doc = window.document
+    overlays = set(doc.view.overlays) | {"f0"} if shown else set(doc.view.overlays) - {"f0"}
+    doc.set_view(doc.view.replace(overlays=frozenset(overlays), **view))
+    wait_settled(qtbot, window, timeout=60000)
+    qtbot.wait(150)  # the scheduled redraw
+
+
+def test_pitch_track_equals_librosa_and_reads_out(qtbot, window):
+    doc = window.document
+    assert doc.result("pitch") is None  # opt-in: not computed before it is shown
+    show_pitch(qtbot, window)
+    track = doc.result("pitch")
+    f0, flag, prob = librosa.pyin(window.y, sr=SR, fmin=librosa.note_to_hz("C2"),
+                                  fmax=librosa.note_to_hz("C7"), frame_length=2048,
+                                  hop_length=512, center=True)
+    assert np.mean(track.voiced_flag == flag) >= 0.999
+    both = track.voiced_flag & flag
+    assert np.max(np.abs(1200 * np.log2(track.f0[both] / f0[both]))) < 1.0
+    np.testing.assert_allclose(track.voiced_prob, prob, atol=1e-4)
+    text = window.readout.text_at(window.spectrogram_view, 0.5, 1000.0)
+    assert "f0 440.0 Hz A4 +0 c" in text
+    assert "f0 unvoiced" in window.readout.text_at(window.spectrogram_view, 1.5, 1000.0)
+    assert "Pitch (f0)" in window.spectrogram_view.legend.names
+
+
+@pytest.mark.parametrize("scale", ["linear", "log"])
+def test_curve_is_drawn_at_the_tone_row_and_not_across_the_gap(qtbot, window, scale):
+    show_pitch(qtbot, window, False, freq_scale=scale)
+    view = window.spectrogram_view
+    before = grab_rgb(view)
+    show_pitch(qtbot, window, True, freq_scale=scale)
+    after, area = grab_rgb(view), plot_area(view)
+    (t0, t1), (y0, y1) = view_range(view)
+    axis_value = TONE_HZ if scale == "linear" else np.log10(TONE_HZ)  # the axis' own units
+    expected_row = float(area.y_of(axis_value, y0, y1))
+    changed = np.abs(after.astype(int) - before).max(axis=2) > 40
+    cols_of = lambda a, b: np.arange(int(np.ceil(area.x_of(a, t0, t1))),  # noqa: E731
+                                     int(np.floor(area.x_of(b, t0, t1))))
+    rows = area.rows(1)
+    tone_cols = np.concatenate([cols_of(0.2, 0.8), cols_of(2.2, 2.8)])
+    drawn_rows = [rows[changed[rows, c]] for c in tone_cols]
+    assert all(len(r) for r in drawn_rows), "no curve in some columns of the tone"
+    centres = np.array([r.mean() for r in drawn_rows])
+    assert np.abs(centres - expected_row).max() <= 1.5, (centres.min(), expected_row)
+    gap = cols_of(1.2, 1.8)
+    assert not changed[np.ix_(rows, gap)].any(), "the silence is bridged"
+
+
+def test_a_range_that_cannot_work_is_reported_not_raised(qtbot, window):
+    doc = window.document
+    messages = []
+    window.coordinator.analysis_failed.connect(lambda key, text: messages.append((key, text)))
+    doc.set_params(doc.params.replace(pyin_fmin=10.0))  # too low for n_fft=2048 at 22050 Hz
+    show_pitch(qtbot, window)
+    assert messages and messages[-1][0] == "pitch"
+    assert "pyin_fmin=10 Hz is too low for n_fft=2048" in messages[-1][1]
+    assert window.last_error == messages[-1][1]  # shown in a message box
