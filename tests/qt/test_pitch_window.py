@@ -95,3 +95,58 @@ def test_a_range_that_cannot_work_is_reported_not_raised(qtbot, window):
     assert messages and messages[-1][0] == "pitch"
     assert "pyin_fmin=10 Hz is too low for n_fft=2048" in messages[-1][1]
     assert window.last_error == messages[-1][1]  # shown in a message box
+
+
+def test_copy_as_python_reproduces_the_pitch_shown(qtbot, make_main_window, tmp_path):
+    """Channel 2 of a stereo file at 8 kHz, pyin_fmax above Nyquist (clamped): the
+    clipboard's script computes the same f0, voicing and probability as the window."""
+    from tests.qt.test_copy_as_python import run_clipboard
+
+    sr = 8000
+    t = np.arange(2 * sr) / sr
+    glide = 0.4 * np.sin(2 * np.pi * (150 * t + 60 * t**2))  # 150 -> 390 Hz
+    path = tmp_path / "two channels.wav"
+    sf.write(path, np.stack([0.1 * np.sin(2 * np.pi * 1000 * t), glide], axis=1), sr,
+             subtype="PCM_16")
+    window = make_main_window()
+    window.open_path(path)
+    wait_settled(qtbot, window)
+    doc = window.document
+    doc.set_params(doc.params.replace(channel=1, n_fft=1024, hop_length=256,
+                                      pyin_fmin=80.0, pyin_fmax=5000.0))
+    show_pitch(qtbot, window)
+    track = doc.result("pitch")
+    assert track.params == doc.params and track.fmax == sr / 2
+    assert any("pyin_fmax=5000 Hz is above Nyquist" in w for w in doc.warnings)
+    assert "pyin_fmax=5000" in window.status.warning_label.text()  # in the status bar
+    rows = run_clipboard(window)["features"]["f0"]
+    assert rows.shape == (3, track.n_frames)
+    f0, flag, prob = rows[0], rows[1].astype(bool), rows[2]
+    assert np.mean(flag == track.voiced_flag) >= 0.999 and flag.sum() > 0.8 * len(flag)
+    both = flag & track.voiced_flag
+    assert np.max(np.abs(1200 * np.log2(f0[both] / track.f0[both]))) < 1.0
+    np.testing.assert_allclose(prob, track.voiced_prob, atol=1e-4)
+
+
+def test_selection_dock_shows_median_f0_and_voiced_fraction(qtbot, window):
+    show_pitch(qtbot, window)
+    doc, panel = window.document, window.selection_panel
+    window.selection_dock.raise_()
+    doc.set_selection((0.2, 1.8))  # 0.8 s of tone, 0.8 s of silence
+    table = panel.features
+
+    def cells() -> dict[str, str]:
+        return {table.item(r, 0).text(): table.item(r, 1).text()
+                for r in range(table.rowCount())}
+
+    qtbot.waitUntil(lambda: panel.measures is not None and panel.measures.duration
+                    == pytest.approx(1.6, abs=1e-3) and "voiced fraction" in cells(),
+                    timeout=20000)
+    cells = cells()
+    track = doc.result("pitch")
+    inside = (track.times >= 0.2) & (track.times <= 1.8)
+    assert float(cells["f0 median (voiced, Hz)"]) == pytest.approx(
+        np.median(track.f0[inside & track.voiced_flag]), rel=1e-5)
+    assert float(cells["voiced fraction"]) == pytest.approx(
+        track.voiced_flag[inside].mean(), rel=1e-5)
+    assert 0.3 < float(cells["voiced fraction"]) < 0.7

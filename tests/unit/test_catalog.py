@@ -27,7 +27,7 @@ def test_entries_are_complete_and_unique():
     assert len(CATALOG.columns("mfcc", params)) == 13
     assert len(CATALOG.columns("spectral_contrast", params)) == 5
     for feature in CATALOG.features:
-        own_job = "librosa.pyin(" if feature.name == "f0" else "librosa.feature."
+        own_job = "np.vstack(librosa.pyin(" if feature.name == "f0" else "librosa.feature."
         assert feature.label and feature.librosa.startswith(own_job)
         assert set(feature.needs) <= set(names)
         assert set(feature.snippet_params) <= set(AnalysisParams.__dataclass_fields__)

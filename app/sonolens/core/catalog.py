@@ -184,9 +184,9 @@ FEATURES: tuple[Feature, ...] = (
     Feature("f0", "Pitch (f0)", lambda _p: ("f0", "voiced_flag", "voiced_probability"),
             unit="Hz", color="#ff4081", drawn=Drawn.PITCH, aliases=("pitch", "pyin"),
             default=False, rank=3, result="pitch", stage="pitch",
-            librosa="librosa.pyin(y, sr=sr, fmin=pyin_fmin, fmax=pyin_fmax, "
-                    "frame_length=n_fft, hop_length=hop_length, center=True)  "
-                    "# (f0, voiced_flag, voiced_probability)",
+            librosa="np.vstack(librosa.pyin(y, sr=sr, fmin=pyin_fmin, fmax=min(pyin_fmax, "
+                    "sr / 2), frame_length=n_fft, hop_length=hop_length, center=True))  "
+                    "# rows: f0 (Hz, NaN unvoiced), voiced_flag, voiced_probability",
             snippet_params=("pyin_fmin", "pyin_fmax")),
 )
 

@@ -63,6 +63,18 @@ class PitchTrack:
         return pitch_summary(self.f0[keep], self.voiced_flag[keep])
 
 
+#: the Selection dock's rows for the pitch: (value, nan) like the features' (mean, std)
+SELECTION_ROWS = ("f0 median (voiced, Hz)", "voiced fraction")
+
+
+def selection_stats(track: PitchTrack, t0: float, t1: float
+                    ) -> dict[str, tuple[float, float]]:
+    """The Selection dock's pitch rows over frames centred in [t0, t1] s."""
+    median, fraction = track.summary(min(t0, t1), max(t0, t1))
+    return {SELECTION_ROWS[0]: (median, float("nan")),
+            SELECTION_ROWS[1]: (fraction, float("nan"))}
+
+
 def pitch_summary(f0: np.ndarray, voiced: np.ndarray) -> tuple[float, float]:
     """(median f0 over voiced frames, fraction of frames voiced); NaN where undefined."""
     voiced = np.asarray(voiced, dtype=bool)
