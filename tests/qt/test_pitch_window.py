@@ -150,3 +150,26 @@ def test_selection_dock_shows_median_f0_and_voiced_fraction(qtbot, window):
     assert float(cells["voiced fraction"]) == pytest.approx(
         track.voiced_flag[inside].mean(), rel=1e-5)
     assert 0.3 < float(cells["voiced fraction"]) < 0.7
+
+
+def test_settings_panel_edits_the_pitch_range(qtbot, window):
+    """The default C2 survives the box's 3 decimals; an edit recomputes the shown track;
+    fmin >= fmax is a one-line error in the panel, the parameters stay."""
+    from PySide6.QtWidgets import QDoubleSpinBox, QLabel
+
+    show_pitch(qtbot, window)
+    doc, panel = window.document, window.settings_panel
+    low = panel.findChild(QDoubleSpinBox, "pyin_fmin")
+    high = panel.findChild(QDoubleSpinBox, "pyin_fmax")
+    assert low.value() == pytest.approx(65.406) and high.value() == pytest.approx(2093.005)
+    assert panel.params().pyin_fmin == librosa.note_to_hz("C2")  # exact, not 65.406
+    high.setValue(600.0)
+    qtbot.waitUntil(lambda: doc.params.pyin_fmax == 600.0, timeout=5000)
+    wait_settled(qtbot, window, timeout=60000)
+    assert doc.result("pitch").params.pyin_fmax == 600.0
+    before = doc.params
+    low.setValue(700.0)
+    error = panel.findChild(QLabel, "error_label")
+    qtbot.waitUntil(lambda: error.isVisible(), timeout=5000)
+    assert "pyin_fmin=700 Hz must be below pyin_fmax=600 Hz" in error.text()
+    assert doc.params == before

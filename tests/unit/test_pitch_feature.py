@@ -199,3 +199,13 @@ def test_ranges_that_cannot_work_are_one_line_errors(tmp_path, capsys, options, 
 def test_default_params_are_librosa_notes():
     params = AnalysisParams()
     assert params.pyin_fmin == FMIN and params.pyin_fmax == FMAX
+
+
+def test_speech_preset_searches_voices_range():
+    from sonolens.core.presets import SPEECH, builtin_presets
+    from sonolens.core.view_settings import ViewSettings
+
+    speech = next(p for p in builtin_presets(16000) if p.name == SPEECH)
+    params, _ = speech.apply(AnalysisParams(pyin_fmin=100.0, pyin_fmax=300.0), ViewSettings(),
+                             16000)
+    assert (params.pyin_fmin, params.pyin_fmax) == (FMIN, librosa.note_to_hz("C5"))

@@ -182,7 +182,7 @@ FEATURES: tuple[Feature, ...] = (
             librosa=f"{_F}poly_features(S=S, sr=sr, order=1)  # rows: slope, offset",
             kernel="frame_features:poly_features"),
     Feature("f0", "Pitch (f0)", lambda _p: ("f0", "voiced_flag", "voiced_probability"),
-            unit="Hz", color="#ff4081", drawn=Drawn.PITCH, aliases=("pitch", "pyin"),
+            unit="Hz", color="#00e676", drawn=Drawn.PITCH, aliases=("pitch", "pyin"),
             default=False, rank=3, result="pitch", stage="pitch",
             librosa="np.vstack(librosa.pyin(y, sr=sr, fmin=pyin_fmin, fmax=min(pyin_fmax, "
                     "sr / 2), frame_length=n_fft, hop_length=hop_length, center=True))  "

@@ -2,10 +2,12 @@
 
 f0 (Hz) goes through the view's frequency scale like every frequency layer. Unvoiced
 frames are NaN and the curves connect only finite points, so a gap is never bridged.
-Opacity follows the voiced probability with two pens (fast: no per-segment colours): a
-faint line through every voiced frame, and the solid line on top where P(voiced) >=
-:data:`STRONG`. Zoomed out (more frames than 2 per pixel) frames are grouped: a group's
-f0 is the mean of its voiced frames (NaN: none), its probability the group's highest.
+Opacity follows the voiced probability in steps, one pen each (fast: no per-segment
+colours): every voiced frame is drawn at the first step's alpha, frames with P(voiced) >=
+a step's threshold again at its alpha on top (:data:`STEPS`). A dark outline under the
+voiced line keeps it readable over every colour map. Zoomed out (more frames than 2 per
+pixel) frames are grouped: a group's f0 is the mean of its voiced frames (NaN: none), its
+probability the group's highest.
 """
 
 from __future__ import annotations
@@ -22,9 +24,10 @@ from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layer import BaseLayer, LegendEntry, ReadoutPart
 
 NAME = "f0"
-STRONG = 0.5  # voiced probability from which the line is drawn solid
-FAINT_ALPHA = 90  # of 255: the line where the probability is lower
+#: (lowest voiced probability, alpha of 255): each step a curve over the previous ones
+STEPS = ((0.0, 110), (0.15, 190), (0.5, 255))
 WIDTH = 2  # px
+OUTLINE = ("#000000", 120, WIDTH + 2)  # colour, alpha, width (px) under the line
 
 
 class PitchLayer(BaseLayer):
@@ -35,18 +38,23 @@ class PitchLayer(BaseLayer):
         feature = CATALOG.feature(NAME)
         self.color = color or feature.color
         self.label = label or feature.label
-        faint = pg.mkColor(self.color)
-        faint.setAlpha(FAINT_ALPHA)
-        self.faint = FastCurve(pen=pg.mkPen(faint, width=WIDTH))
-        self.solid = FastCurve(pen=pg.mkPen(self.color, width=WIDTH))
-        self.faint.setZValue(11)
-        self.solid.setZValue(12)
+        shade = pg.mkColor(OUTLINE[0])
+        shade.setAlpha(OUTLINE[1])
+        self.outline = FastCurve(pen=pg.mkPen(shade, width=OUTLINE[2]))
+        self.outline.setZValue(10.5)
+        self.steps: list[tuple[float, FastCurve]] = []
+        for number, (lowest, alpha) in enumerate(STEPS):
+            ink = pg.mkColor(self.color)
+            ink.setAlpha(alpha)
+            curve = FastCurve(pen=pg.mkPen(ink, width=WIDTH))
+            curve.setZValue(11 + number * 0.1)
+            self.steps.append((lowest, curve))
         self.track = None
         self.to_axis: Callable[[np.ndarray], np.ndarray] | None = None
         self.swatch: str | None = None
 
     def items(self) -> list[pg.GraphicsObject]:
-        return [self.faint, self.solid]
+        return [self.outline, *(curve for _, curve in self.steps)]
 
     def set_scale(self, scale) -> None:
         """Values in Hz drawn on ``scale`` (a FrequencyScale; None: as they are)."""
@@ -56,8 +64,8 @@ class PitchLayer(BaseLayer):
         """A PitchTrack (or None: nothing drawn)."""
         self.track = result if result is not None and result.n_frames else None  # type: ignore[attr-defined]
         if self.track is None:
-            self.faint.setData([], [])
-            self.solid.setData([], [])
+            for item in self.items():
+                item.setData([], [])
 
     def _dt(self) -> float:
         track = self.track
@@ -80,8 +88,9 @@ class PitchLayer(BaseLayer):
             f0 = np.where(voiced, f0, np.nan)
         y = self.to_axis(f0) if self.to_axis is not None else np.asarray(f0, np.float64)
         x = centres * dt
-        self.faint.setData(x, y)
-        self.solid.setData(x, np.where(prob >= STRONG, y, np.nan))
+        self.outline.setData(x, y)
+        for lowest, curve in self.steps:
+            curve.setData(x, y if lowest <= 0 else np.where(prob >= lowest, y, np.nan))
 
     def frame_at(self, t: float) -> int | None:
         track = self.track
