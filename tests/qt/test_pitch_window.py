@@ -48,7 +48,10 @@ def show_pitch(qtbot, window, shown: bool = True, **view) -> None:
 def test_pitch_track_equals_librosa_and_reads_out(qtbot, window):
     doc = window.document
     assert doc.result("pitch") is None  # opt-in: not computed before it is shown
+    seen = []
+    window.runner.progressed.connect(lambda key, fraction, stage: seen.append((key, stage)))
     show_pitch(qtbot, window)
+    assert ("pitch", "pitch (pYIN)") in seen  # on a worker, reporting progress
     track = doc.result("pitch")
     f0, flag, prob = librosa.pyin(window.y, sr=SR, fmin=librosa.note_to_hz("C2"),
                                   fmax=librosa.note_to_hz("C7"), frame_length=2048,
@@ -63,7 +66,7 @@ def test_pitch_track_equals_librosa_and_reads_out(qtbot, window):
     assert "Pitch (f0)" in window.spectrogram_view.legend.names
 
 
-@pytest.mark.parametrize("scale", ["linear", "log"])
+@pytest.mark.parametrize("scale", ["linear", "log", "mel"])
 def test_curve_is_drawn_at_the_tone_row_and_not_across_the_gap(qtbot, window, scale):
     show_pitch(qtbot, window, False, freq_scale=scale)
     view = window.spectrogram_view
@@ -71,7 +74,8 @@ def test_curve_is_drawn_at_the_tone_row_and_not_across_the_gap(qtbot, window, sc
     show_pitch(qtbot, window, True, freq_scale=scale)
     after, area = grab_rgb(view), plot_area(view)
     (t0, t1), (y0, y1) = view_range(view)
-    axis_value = TONE_HZ if scale == "linear" else np.log10(TONE_HZ)  # the axis' own units
+    axis_value = {"linear": TONE_HZ, "log": np.log10(TONE_HZ),  # the axis' own units
+                  "mel": librosa.hz_to_mel(TONE_HZ)}[scale]
     expected_row = float(area.y_of(axis_value, y0, y1))
     changed = np.abs(after.astype(int) - before).max(axis=2) > 40
     cols_of = lambda a, b: np.arange(int(np.ceil(area.x_of(a, t0, t1))),  # noqa: E731
@@ -173,3 +177,42 @@ def test_settings_panel_edits_the_pitch_range(qtbot, window):
     qtbot.waitUntil(lambda: error.isVisible(), timeout=5000)
     assert "pyin_fmin=700 Hz must be below pyin_fmax=600 Hz" in error.text()
     assert doc.params == before
+
+
+def test_window_csv_with_the_pitch_shown_equals_extract(qtbot, window, tmp_path):
+    import pandas as pd
+
+    from sonolens.cli.main import main
+
+    show_pitch(qtbot, window)
+    doc = window.document
+    doc.set_view(doc.view.replace(overlays=frozenset({"f0"})))
+    wait_settled(qtbot, window)
+    out = tmp_path / "gui.csv"
+    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+        window.exporter.export_features_to(out)
+    path = str(doc.source.path)
+    assert main(["-q", "extract", path, "-o", str(tmp_path / "cli.csv"),
+                 "--features", "all,f0"]) == 0
+    gui, cli = pd.read_csv(out), pd.read_csv(tmp_path / "cli.csv")
+    assert list(gui.columns)[-3:] == ["f0", "voiced_flag", "voiced_probability"]
+    pd.testing.assert_frame_equal(gui, cli)
+
+
+@pytest.mark.parametrize("what", ["silence", "10 ms"])
+def test_silence_and_a_10_ms_file_in_the_window(qtbot, make_main_window, tmp_path, what,
+                                               fail_on_unhandled_exceptions):
+    y = np.zeros(SR, np.float32) if what == "silence" else tone_with_gap(
+        tmp_path / "t.wav")[: SR // 100]
+    path = tmp_path / "edge.wav"
+    sf.write(path, y, SR, subtype="FLOAT")
+    window = make_main_window()
+    window.open_path(path)
+    wait_settled(qtbot, window)
+    show_pitch(qtbot, window)
+    track = window.document.result("pitch")
+    assert track.n_frames == 1 + len(y) // 512
+    if what == "silence":
+        assert not track.voiced_flag.any()
+        assert "f0 unvoiced" in window.readout.text_at(window.spectrogram_view, 0.5, 100.0)
+    assert not fail_on_unhandled_exceptions
