@@ -209,3 +209,11 @@ def test_speech_preset_searches_voices_range():
     params, _ = speech.apply(AnalysisParams(pyin_fmin=100.0, pyin_fmax=300.0), ViewSettings(),
                              16000)
     assert (params.pyin_fmin, params.pyin_fmax) == (FMIN, librosa.note_to_hz("C5"))
+
+
+def test_resampled_analysis_rate(tmp_path):
+    """--sr: pitch of the signal resampled as librosa.load(sr=...) resamples it."""
+    path = speech(tmp_path)
+    table = extract(tmp_path, path, "--features", "f0", "--sr", "16000")
+    y, sr = librosa.load(path, sr=16000)
+    assert_like_librosa(table, y, sr)
