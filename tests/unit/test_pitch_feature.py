@@ -221,3 +221,18 @@ def test_resampled_analysis_rate(tmp_path):
     table = extract(tmp_path, path, "--features", "f0", "--sr", "16000")
     y, sr = librosa.load(path, sr=16000)
     assert_like_librosa(table, y, sr)
+
+
+def test_annotation_rows_take_f0_over_their_voiced_frames(tmp_path):
+    path = speech(tmp_path)
+    labels = tmp_path / "labels.txt"
+    labels.write_text("0.2\t1.0\tone\n1.5\t2.5\ttwo\n")
+    frames = extract(tmp_path, path, "--features", "f0")
+    rows = extract(tmp_path, path, "--features", "f0", "--annotations", str(labels))
+    for _, row in rows.iterrows():
+        inside = frames[(frames["time"] >= row["start"]) & (frames["time"] < row["end"])]
+        voiced = inside["f0"].dropna()
+        assert len(voiced) and row["frames"] == len(inside)
+        assert row["f0_mean"] == pytest.approx(voiced.mean(), rel=1e-9)
+        assert row["f0_std"] == pytest.approx(voiced.std(ddof=0), rel=1e-9)
+        assert row["voiced_flag_mean"] == pytest.approx(inside["voiced_flag"].mean())

@@ -114,7 +114,9 @@ class DatasetSpec:
         """The per-frame columns of ``sonolens extract`` this spec summarises."""
         p = self.params
         names: list[str] = []
-        for feature in (f for f in CATALOG.names if f in self.features and f != PITCH):
+        summarised = {PITCH} if self.pitch_summary else set()  # f0: its own two columns
+        for feature in (f for f in CATALOG.names if f in self.features
+                        and f not in summarised):
             names += CATALOG.columns(feature, p)
         return names
 
