@@ -107,6 +107,7 @@ def test_note_names_match_librosa():
     assert hz_to_note_name(220.0) == "A3 +0 c"
     assert hz_to_note_name(432.0, a4=432.0) == "A4 +0 c"
     assert hz_to_note_name(float("nan")) == "" and hz_to_note_name(0.0) == ""
+    assert hz_to_note_name(np.float32(220.0)) == "A3 +0 c"
 
 
 def test_dataset_adds_f0_median_and_voiced_fraction(tmp_path):
