@@ -216,3 +216,32 @@ def test_silence_and_a_10_ms_file_in_the_window(qtbot, make_main_window, tmp_pat
         assert not track.voiced_flag.any()
         assert "f0 unvoiced" in window.readout.text_at(window.spectrogram_view, 0.5, 100.0)
     assert not fail_on_unhandled_exceptions
+
+
+def test_cancelled_pitch_is_computed_when_shown_again(qtbot, make_main_window, tmp_path):
+    """Cancel (the status bar's button) stops the pitch job at a block; choosing the
+    overlay again computes it."""
+    t = np.arange(120 * SR) / SR
+    path = tmp_path / "long.wav"
+    sf.write(path, (0.3 * np.sin(2 * np.pi * 220 * t)).astype(np.float32), SR, subtype="FLOAT")
+    window = make_main_window()
+    window.open_path(path)
+    wait_settled(qtbot, window, timeout=60000)
+    doc = window.document
+    stages = []
+
+    def cancel_at_pitch(key, fraction, stage):
+        stages.append(stage)
+        if key == "pitch" and stage == "pitch (pYIN)":
+            window.cancel_analysis()
+
+    window.runner.progressed.connect(cancel_at_pitch)
+    doc.set_view(doc.view.replace(overlays=frozenset({"f0"})))
+    qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=60000)
+    window.runner.progressed.disconnect(cancel_at_pitch)
+    assert "pitch (pYIN)" in stages and doc.result("pitch") is None
+    show_pitch(qtbot, window, False)
+    show_pitch(qtbot, window, True)
+    track = doc.result("pitch")
+    assert track is not None and np.median(track.f0[track.voiced_flag]) == pytest.approx(
+        220.0, rel=0.01)
