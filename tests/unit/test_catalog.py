@@ -27,10 +27,12 @@ def test_entries_are_complete_and_unique():
     assert len(CATALOG.columns("mfcc", params)) == 13
     assert len(CATALOG.columns("spectral_contrast", params)) == 5
     for feature in CATALOG.features:
-        assert feature.label and feature.librosa.startswith("librosa.feature.")
+        own_job = "np.vstack(librosa.pyin(" if feature.name == "f0" else "librosa.feature."
+        assert feature.label and feature.librosa.startswith(own_job)
         assert set(feature.needs) <= set(names)
         assert set(feature.snippet_params) <= set(AnalysisParams.__dataclass_fields__)
-        if feature.drawn is not Drawn.NONE and feature.drawn not in (Drawn.OVERLAY, Drawn.BAND):
+        if feature.drawn is not Drawn.NONE and feature.drawn not in (Drawn.OVERLAY, Drawn.BAND,
+                                                                     Drawn.PITCH):
             assert feature.view in LOWER_VIEWS
 
 
@@ -39,6 +41,8 @@ def test_every_kernel_is_a_dsp_function():
         if feature.stage == "frame":
             module, function = feature.kernel.split(":")
             assert callable(getattr(importlib.import_module(f"sonolens.dsp.{module}"), function))
+        elif feature.result == "pitch":  # a job of its own (dsp.pitch), not the engine's
+            assert not feature.kernel and feature.stage == "pitch"
         else:
             assert not feature.kernel and feature.stage in ("contrast", "chroma", "mfcc")
 
@@ -56,18 +60,23 @@ def test_tables_are_derived():
     assert set(SPECTROGRAM_KINDS.values()) == set(VIEW_KINDS)
     assert set(MATRIX_KINDS) == {f.view for f in CATALOG.drawn_as(Drawn.LOWER_MATRIX)}
     assert (*SPECTROGRAM_KINDS, *MATRIX_KINDS) == KINDS
-    assert set(OVERLAYS) == {f.name for f in CATALOG.drawn_as(Drawn.OVERLAY, Drawn.BAND)}
+    assert set(OVERLAYS) == {f.name for f in CATALOG.drawn_as(Drawn.OVERLAY, Drawn.BAND,
+                                                                Drawn.PITCH)}
     assert FEATURE_ALIASES["zcr"] == "zero_crossing_rate"
     assert next(iter(LOWER_VIEWS)) == "features"  # the window's default lower view first
 
 
 def test_cli_choices_follow_the_catalog():
     assert features_from_args("all") == CATALOG.default_names
-    assert features_from_args("all,poly") == CATALOG.names
+    assert features_from_args("all,poly,pitch") == CATALOG.names
+    assert features_from_args("f0") == features_from_args("pitch") == ("f0",)
     assert features_from_args("Centroid, mfcc") == ("spectral_centroid", "mfcc")
     with pytest.raises(ParameterError, match="unknown feature 'nope'"):
         features_from_args("nope")
-    assert overlays_from_text("all") == frozenset(OVERLAYS)
+    # the pitch track is drawn in the window only
+    assert overlays_from_text("all") == frozenset(OVERLAYS) - {"f0"}
+    with pytest.raises(ParameterError, match="window only"):
+        overlays_from_text("pitch")
     with pytest.raises(ParameterError, match="choose from centroid, rolloff, bandwidth"):
         overlays_from_text("rms")
 

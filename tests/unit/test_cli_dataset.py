@@ -214,7 +214,7 @@ def test_stale_errors_file_is_removed_when_all_succeed(corpus, tmp_path):
 
 @pytest.mark.parametrize("args,needle", [
     (["--stats", "mean,mode"], "stats: unknown statistic 'mode'"),
-    (["--features", "pitch"], "unknown feature 'pitch'"),
+    (["--features", "formants"], "unknown feature 'formants'"),
     (["--layout", "gtzan", "--stats", "max"], "do not apply to --layout gtzan"),
     (["--duration", "0"], "duration=0 s must be positive"),
     (["--offset", "-1"], "offset=-1 s must be >= 0"),

@@ -36,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.audio import open_source
-    from sonolens.dsp.engine import extract_features
+    from sonolens.dsp.pitch import extract_with_pitch
     from sonolens.export.csv_table import write_feature_csv
     from sonolens.export.own_input import refuse_own_inputs
     from sonolens.resources import demo_sound
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     for path in inputs:
         try:
             with open_source(path) as source:
-                job = extract_features(source, params, features)
+                job = extract_with_pitch(source, params, features)
                 table = progress_bar(job, f"{path.name}", enabled=reporter.interactive)
         except AudioError as exc:  # its message names the file
             reporter.error(str(exc))
@@ -83,7 +83,7 @@ def _run_annotations(args: argparse.Namespace, reporter: Reporter, inputs: list[
     """``--annotations``: one row per annotation of one audio file."""
     from sonolens.audio import open_source
     from sonolens.core.errors import ParameterError
-    from sonolens.dsp.engine import extract_features
+    from sonolens.dsp.pitch import extract_with_pitch
     from sonolens.export.annotation_table import write_annotation_csv
     from sonolens.export.labels import read_labels
     from sonolens.export.own_input import refuse_own_inputs
@@ -94,7 +94,7 @@ def _run_annotations(args: argparse.Namespace, reporter: Reporter, inputs: list[
     check_channel_exists(params.channel, inputs)
     annotations, _fmt = read_labels(args.annotations)  # LabelFileError: exit 2
     with open_source(inputs[0]) as source:
-        job = extract_features(source, params, features)
+        job = extract_with_pitch(source, params, features)
         table = progress_bar(job, inputs[0].name, enabled=reporter.interactive)
         duration = source.frames / float(source.samplerate)
     for note in table.warnings:

@@ -32,6 +32,11 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--fmax", type=float, help="highest mel frequency, Hz (default sr/2)")
     g.add_argument("--roll-percent", type=float, default=d.roll_percent)
     g.add_argument("--p", type=float, default=d.p, help="spectral bandwidth order")
+    g.add_argument("--pyin-fmin", type=float, default=d.pyin_fmin, metavar="HZ",
+                   help="lowest pitch searched by f0 (pYIN), Hz (default C2 = 65.406)")
+    g.add_argument("--pyin-fmax", type=float, default=d.pyin_fmax, metavar="HZ",
+                   help="highest pitch searched by f0 (pYIN), Hz (default C7 = 2093.005; "
+                        "clamped to Nyquist)")
     g.add_argument("--features", default="all",
                    help="comma-separated features: any of " + ", ".join(CATALOG.default_names)
                         + " (default all of these), and the opt-in "
@@ -80,7 +85,7 @@ def params_from_args(args: argparse.Namespace) -> AnalysisParams:
         sr=args.sr, channel=channel, n_fft=args.n_fft, hop_length=args.hop_length,
         win_length=args.win_length, window=args.window, n_mels=args.n_mels,
         n_mfcc=args.n_mfcc, fmin=args.fmin, fmax=args.fmax, roll_percent=args.roll_percent,
-        p=args.p,
+        p=args.p, pyin_fmin=args.pyin_fmin, pyin_fmax=args.pyin_fmax,
     ).validate()
 
 

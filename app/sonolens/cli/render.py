@@ -36,7 +36,9 @@ SPECTROGRAM_KINDS = {kind.cli: kind.name for kind in CATALOG.kinds}
 #: --kind -> (matrix view kind, the feature it draws).
 MATRIX_KINDS = {view: (view, f.name) for view, f in CATALOG.matrix_views().items()}
 #: What users type for each overlay (its first alias).
-_OVERLAY_NAMES = ", ".join(CATALOG.feature(name).aliases[0] for name in OVERLAYS)
+#: overlays render draws (the pitch track, a job of its own, is drawn in the window only)
+_RENDERED = tuple(n for n in OVERLAYS if CATALOG.feature(n).result == "features")
+_OVERLAY_NAMES = ", ".join(CATALOG.feature(name).aliases[0] for name in _RENDERED)
 KINDS = (*SPECTROGRAM_KINDS, *MATRIX_KINDS)
 DEFAULT_SIZE = (1200, 500)
 
@@ -107,13 +109,15 @@ def overlays_from_text(text: str) -> frozenset[str]:
     if text.strip().lower() in ("", "none"):
         return frozenset()
     if text.strip().lower() == "all":
-        return frozenset(OVERLAYS)
+        return frozenset(_RENDERED)
     chosen = set()
     for raw in text.split(","):
         if not raw.strip():
             continue
         name = CATALOG.resolve(raw)
-        if name not in OVERLAYS:
+        if name in OVERLAYS and name not in _RENDERED:
+            raise ParameterError(f"overlays: {raw.strip()!r} is drawn in the window only")
+        if name not in _RENDERED:
             raise ParameterError(
                 f"overlays: unknown overlay {raw.strip()!r} (choose from {_OVERLAY_NAMES}, "
                 "or none)")

@@ -12,7 +12,7 @@ the engine resolves the path when it plans an analysis.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -27,6 +27,7 @@ class Drawn(Enum):
     BAND = "band over the spectrogram"
     LOWER_CURVE = "curve in the lower view"
     LOWER_MATRIX = "matrix image in the lower view"
+    PITCH = "pitch track over the spectrogram (gaps where unvoiced)"
     MARKERS = "instants (vertical lines)"
     REGIONS = "time spans"
     NONE = "not drawn"
@@ -180,6 +181,13 @@ FEATURES: tuple[Feature, ...] = (
             curves=(("Slope", "#ce93d8"), ("Offset", "#ffd54f")), second_axis=True,
             librosa=f"{_F}poly_features(S=S, sr=sr, order=1)  # rows: slope, offset",
             kernel="frame_features:poly_features"),
+    Feature("f0", "Pitch (f0)", lambda _p: ("f0", "voiced_flag", "voiced_probability"),
+            unit="Hz", color="#00e676", drawn=Drawn.PITCH, aliases=("pitch", "pyin"),
+            default=False, rank=3, result="pitch", stage="pitch",
+            librosa="np.vstack(librosa.pyin(y, sr=sr, fmin=pyin_fmin, fmax=min(pyin_fmax, "
+                    "sr / 2), frame_length=n_fft, hop_length=hop_length, center=True))  "
+                    "# rows: f0 (Hz, NaN unvoiced), voiced_flag, voiced_probability",
+            snippet_params=("pyin_fmin", "pyin_fmax")),
 )
 
 SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (
@@ -258,6 +266,11 @@ class Catalog:
         return self.with_needs(set(self.default_names) | set(self.shown_by(overlays,
                                                                             lower_view)))
 
+    def per_block(self, names: Iterable[str]) -> tuple[str, ...]:
+        """``names`` without the features computed by a job of their own (pitch: result
+        ``"pitch"``): what the engine's feature passes compute."""
+        return tuple(n for n in names if self.feature(n).result == "features")
+
     def can_draw(self, name: str, columns: Container[str]) -> bool:
         """Whether ``columns`` hold feature ``name`` and every feature it needs."""
         return name in columns and all(n in columns for n in self.feature(name).needs)
@@ -271,7 +284,8 @@ class Catalog:
     # -- overlays and lower views -----------------------------------------------------------
     def overlays(self) -> dict[str, str]:
         """Features drawn over the spectrogram -> legend label."""
-        return {f.name: f.label for f in self._ranked() if f.drawn in (Drawn.OVERLAY, Drawn.BAND)}
+        return {f.name: f.label for f in self._ranked()
+                if f.drawn in (Drawn.OVERLAY, Drawn.BAND, Drawn.PITCH)}
 
     def lower_views(self) -> dict[str, str]:
         """Lower-view key -> its menu name, in catalog order."""

@@ -31,6 +31,8 @@ MAX_SR = 1_000_000  # Hz
 MAX_N_MELS = 4096
 MAX_CHANNELS = 1024  # libsndfile's limit; channel indices lie below it
 MAX_CONTRAST_BANDS = 32  # 200 Hz * 2^32 is far above any Nyquist
+PYIN_FMIN = 65.40639132514966  # Hz: librosa.note_to_hz("C2")
+PYIN_FMAX = 2093.004522404789  # Hz: librosa.note_to_hz("C7")
 MAX_P = 32.0  # |f - centroid|^p stays finite in float64 up to 192 kHz audio
 
 
@@ -45,6 +47,7 @@ class AnalysisParams:
     n_mfcc: number of MFCC coefficients; roll_percent: spectral rolloff fraction;
     p: spectral bandwidth order; contrast_fmin / contrast_bands: spectral contrast bands.
     top_db: dB floor below the maximum used by ``power_to_db`` inside MFCC and contrast.
+    pyin_fmin, pyin_fmax: the pitch (pYIN) search range in Hz (librosa's C2 .. C7 notes).
     """
 
     sr: int | None = None
@@ -62,6 +65,8 @@ class AnalysisParams:
     contrast_fmin: float = 200.0
     contrast_bands: int = 6
     top_db: float = 80.0
+    pyin_fmin: float = PYIN_FMIN
+    pyin_fmax: float = PYIN_FMAX
 
     def validate(self) -> AnalysisParams:
         """Check every parameter that does not depend on the audio; return self."""
@@ -101,6 +106,13 @@ class AnalysisParams:
             raise ParameterError(f"contrast_fmin={self.contrast_fmin} must be positive")
         _positive_int("contrast_bands", self.contrast_bands, maximum=MAX_CONTRAST_BANDS)
         _finite("top_db", self.top_db, minimum=0.0)
+        _finite("pyin_fmin", self.pyin_fmin)
+        _finite("pyin_fmax", self.pyin_fmax)
+        if self.pyin_fmin <= 0:
+            raise ParameterError(f"pyin_fmin={self.pyin_fmin:g} Hz must be positive")
+        if self.pyin_fmin >= self.pyin_fmax:
+            raise ParameterError(f"pyin_fmin={self.pyin_fmin:g} Hz must be below "
+                                 f"pyin_fmax={self.pyin_fmax:g} Hz")
         return self
 
     def validate_for_rate(self, sr: int) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sonolens.core.errors import ParameterError
-from sonolens.core.params import AnalysisParams
+from sonolens.core.params import PYIN_FMIN, AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 
 PRESET_PARAM_FIELDS: tuple[str, ...] = tuple(
@@ -31,6 +31,7 @@ SPEECH = "Speech 25 ms / 10 ms"
 MUSIC = "Music 2048 / 512"
 BIRD_SONG = "Bird song (high time resolution)"
 HARMONICS = "Harmonics (high frequency resolution)"
+SPEECH_PYIN_FMAX = 523.2511306011972  # Hz: librosa.note_to_hz("C5"), above most voices' f0
 BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS)
 
 
@@ -133,7 +134,8 @@ def builtin_presets(sr: int | None) -> list[Preset]:
         Preset(SPEECH, (("n_fft", next_power_of_two(speech_win)),
                         ("hop_length", round(0.010 * rate)), ("win_length", speech_win),
                         ("window", "hann"), ("n_mels", 80), ("fmin", 0.0),
-                        ("fmax", 8000.0 if rate > 16000 else None)),
+                        ("fmax", 8000.0 if rate > 16000 else None),
+                        ("pyin_fmin", PYIN_FMIN), ("pyin_fmax", SPEECH_PYIN_FMAX)),
                (("kind", "db"), ("freq_scale", "linear"), ("db_range", 70.0)), builtin=True),
         Preset(MUSIC, (("n_fft", 2048), ("hop_length", 512), ("win_length", None),
                        ("window", "hann"), ("n_mels", 128), *full),

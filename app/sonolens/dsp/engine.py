@@ -83,7 +83,8 @@ def make_plan(params: AnalysisParams, sr: int, features: Iterable[str] | None) -
     params.validate()
     params.validate_for_rate(sr)
     wanted = set(CATALOG.default_names if features is None else features)
-    chosen = tuple(name for name in CATALOG.names if name in wanted)
+    # features with a job of their own (pitch) are not computed here: dsp.pitch joins them
+    chosen = CATALOG.per_block(name for name in CATALOG.names if name in wanted)
     computed = CATALOG.with_needs(set(chosen))
     kernels = {name: _kernel(CATALOG.feature(name)) for name in computed
                if CATALOG.feature(name).stage == "frame"}

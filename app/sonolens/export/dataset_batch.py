@@ -33,8 +33,8 @@ from sonolens.audio.source import open_source
 from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
-from sonolens.dsp.engine import extract_features
 from sonolens.dsp.parallel import limit_blas_threads
+from sonolens.dsp.pitch import extract_with_pitch
 from sonolens.export.dataset_table import (
     DatasetSpec,
     errors_path,
@@ -95,7 +95,7 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
 
     with open_source(path) as source:
         clip = excerpt(source, offset=spec.offset, duration=spec.duration)
-        job = extract_features(clip, spec.params, spec.features, workers=workers,
+        job = extract_with_pitch(clip, spec.params, spec.features, workers=workers,
                                on_source_block=count)
         table = yield from job
         notes = list(table.warnings)

@@ -35,6 +35,7 @@ from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError, ParameterError
 from sonolens.core.features import FEATURES
 from sonolens.core.params import AnalysisParams
+from sonolens.dsp.pitch import PITCH, pitch_summary
 from sonolens.dsp.table import FeatureTable
 from sonolens.export.annotation_stats import STATISTICS, annotation_statistics
 from sonolens.export.atomic import atomic_write
@@ -54,6 +55,9 @@ _GTZAN_COLUMNS = {
     "spectral_bandwidth": "spectral_bandwidth", "rolloff": "spectral_rolloff",
     "zero_crossing_rate": "zero_crossing_rate",
 }
+
+
+PITCH_SUMMARY = ("f0_median", "voiced_fraction")  # with f0: per file, over all its frames
 
 
 @dataclass(frozen=True)
@@ -110,16 +114,25 @@ class DatasetSpec:
         """The per-frame columns of ``sonolens extract`` this spec summarises."""
         p = self.params
         names: list[str] = []
-        for feature in (f for f in CATALOG.names if f in self.features):
+        summarised = {PITCH} if self.pitch_summary else set()  # f0: its own two columns
+        for feature in (f for f in CATALOG.names if f in self.features
+                        and f not in summarised):
             names += CATALOG.columns(feature, p)
         return names
+
+    @property
+    def pitch_summary(self) -> bool:
+        """f0 among the features (one row per file): ``f0_median`` (Hz, voiced frames)
+        and ``voiced_fraction`` instead of statistics of its columns."""
+        return PITCH in self.features and not self.annotations
 
     def value_names(self) -> list[str]:
         """Names of the numeric cells of a row, in order."""
         if self.layout == "gtzan":
             mfcc = [f"mfcc{i}" for i in range(1, self.params.n_mfcc + 1)]
             return [*_GTZAN_COLUMNS, *mfcc]
-        return [f"{column}_{stat}" for column in self.frame_columns() for stat in self.stats]
+        stats = [f"{column}_{stat}" for column in self.frame_columns() for stat in self.stats]
+        return stats + (list(PITCH_SUMMARY) if self.pitch_summary else [])
 
     def header(self) -> list[str]:
         if self.annotations:
@@ -139,6 +152,8 @@ class DatasetSpec:
             for column in self.frame_columns():
                 data = np.asarray(table.columns[column], dtype=np.float64)
                 out += [float(STATISTICS[stat](data)) for stat in self.stats]
+        if self.pitch_summary:
+            out += pitch_summary(table.columns["f0"], table.columns["voiced_flag"])
         return tuple(out)
 
     def annotation_values(self, table: FeatureTable, annotations: AnnotationSet

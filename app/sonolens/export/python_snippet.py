@@ -27,10 +27,12 @@ from sonolens.core.view_settings import ViewSettings
 
 SPECTROGRAM_VARIABLES: dict[str, str] = {k.name: k.variable for k in CATALOG.kinds}
 #: Parameters the script defines when a feature or kind needs them, in this order.
-_PARAMETER_ORDER = ("n_mels", "fmin", "fmax", "n_mfcc", "top_db", "roll_percent", "p")
+_PARAMETER_ORDER = ("n_mels", "fmin", "fmax", "n_mfcc", "top_db", "roll_percent", "p",
+                    "pyin_fmin", "pyin_fmax")
 _PARAMETER_COMMENTS = {"fmax": "  # None: sr / 2",
                        "top_db": "  # MFCC's dB floor below the maximum",
-                       "p": "  # bandwidth order"}
+                       "p": "  # bandwidth order",
+                       "pyin_fmax": "  # Hz; above sr / 2 it is clamped, as Sonolens does"}
 _LIBROSA_TOP_DB = 80.0  # power_to_db's default, fixed inside librosa's spectral_contrast
 
 

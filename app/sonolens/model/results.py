@@ -17,6 +17,7 @@ FEATURES = "features"
 SPECTROGRAM = "spectrogram"
 ENVELOPE = "envelope"
 DETAIL = "detail"  # (spectrogram, {TileKey: columns}) merged into SPECTROGRAM
+PITCH = "pitch"  # a dsp.pitch.PitchTrack (pYIN over the whole source: a job of its own)
 
 #: How much of a job's token must still match the document: "kind" = generation,
 #: parameters and the view's spectrogram kind; "params" = generation and parameters;
@@ -63,5 +64,8 @@ ACCEPTANCE: dict[str, Acceptance] = {
     # parameter) re-tags it, and must not throw its tiles away
     DETAIL: Acceptance(match="generation", into=SPECTROGRAM, merge=merge_tiles,
                        duration=False),
+    # pYIN depends on the parameters (framing, pyin range), not on the view's kind; its
+    # warnings (pyin_fmax clamped to Nyquist) reach the status bar
+    PITCH: Acceptance(match="params", warnings=True),
 }
 DEFAULT_ACCEPTANCE = Acceptance()

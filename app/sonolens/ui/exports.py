@@ -25,8 +25,11 @@ from PySide6.QtWidgets import (
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import SonolensError
+from sonolens.dsp.pitch import PITCH as PITCH_NAME
+from sonolens.dsp.pitch import join_pitch
 from sonolens.export.own_input import refuse_own_inputs
 from sonolens.model.document import Document
+from sonolens.model.results import PITCH
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
@@ -188,6 +191,10 @@ class Exporter(QObject):
         table = table.only({column for name in CATALOG.window_features(
             doc.view.overlays, doc.view.lower_view) for column in CATALOG.columns(
             name, table.params)})
+        pitch = doc.result(PITCH)
+        if (PITCH_NAME in doc.view.overlays and pitch is not None
+                and pitch.params == table.params and pitch.n_frames == table.n_frames):
+            table = join_pitch(table, pitch)  # the pitch track shown: its columns too
         if selection_only and doc.selection is not None:
             table = table.between(*doc.selection)
         target = Path(path)

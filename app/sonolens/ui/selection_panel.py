@@ -22,8 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from sonolens.core.units import format_time
+from sonolens.dsp.pitch import SELECTION_ROWS
 from sonolens.model.document import Document
-from sonolens.model.results import FEATURES
+from sonolens.model.results import FEATURES, PITCH
 from sonolens.ui.lazy_panel import LazyPanel
 from sonolens.workers import jobs
 from sonolens.workers.runner import JobRunner
@@ -123,6 +124,8 @@ class SelectionPanel(LazyPanel):
         self._timer.start()
 
     def _on_document_result_changed(self, key: str) -> None:
+        if key == PITCH:
+            self._timer.start()
         if key != FEATURES:
             return
         table = self.document.features
@@ -149,11 +152,11 @@ class SelectionPanel(LazyPanel):
             return
         t0, t1 = self._range()
         source, table, channel = doc.source, doc.features, doc.params.channel
-        token = (doc.generation, frames, id(table))
+        pitch = doc.result(PITCH) if "f0" in doc.view.overlays else None
+        token = (doc.generation, frames, id(table), id(pitch))
         self._token = token
-        self.runner.submit(KEY_MEASURE,
-                           lambda: jobs.measure_job(source, *frames, channel, table, t0, t1),
-                           token=token)
+        self.runner.submit(KEY_MEASURE, lambda: jobs.measure_job(
+            source, *frames, channel, table, t0, t1, pitch=pitch), token=token)
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key != KEY_MEASURE or token != self._token:
@@ -182,5 +185,6 @@ class SelectionPanel(LazyPanel):
         self.levels.setFixedHeight(height)
         self.features.setRowCount(len(self.stats))
         for row, (name, (mean, std)) in enumerate(self.stats.items()):
-            for col, text in enumerate((name, f"{mean:.6g}", f"{std:.6g}")):
+            spread = "" if name in SELECTION_ROWS else f"{std:.6g}"  # pitch: no std
+            for col, text in enumerate((name, f"{mean:.6g}", spread)):
                 self.features.setItem(row, col, QTableWidgetItem(text))

@@ -329,6 +329,29 @@ P = Field[QComboBox](
 N_MFCC = _spin_field("n_mfcc", "MFCCs", "n_mfcc: number of coefficients (at most n_mels)",
                      1, 512)
 
+
+def _pitch_field(name: str, label: str, tip: str) -> Field[QDoubleSpinBox]:
+    """A pYIN frequency limit (Hz); the exact value (C2 = 65.40639... Hz) survives the
+    box's 3 decimals unless the user edits it."""
+    def show(w: QDoubleSpinBox, v: float) -> None:
+        w.setProperty("exact", float(v))
+        w.setValue(v)
+
+    def read(w: QDoubleSpinBox) -> float:
+        exact = w.property("exact")
+        if exact is not None and abs(float(w.value()) - exact) < 0.0005:
+            return float(exact)
+        return float(w.value())
+
+    return Field[QDoubleSpinBox](
+        name, label, tip, lambda: _double_spin(name, UNKNOWN_NYQUIST, 10.0, " Hz", 3, 1.0),
+        show, read, _value_changed)
+
+
+PYIN_FMIN = _pitch_field("pyin_fmin", "Pitch fmin", "pyin_fmin: lowest pitch searched (Hz)")
+PYIN_FMAX = _pitch_field("pyin_fmax", "Pitch fmax",
+                         "pyin_fmax: highest pitch searched (Hz; clamped to Nyquist)")
+
 #: The panel's groups, top to bottom.
 GROUPS: tuple[Group, ...] = (
     Group("Spectrogram", "params",
@@ -336,5 +359,5 @@ GROUPS: tuple[Group, ...] = (
     Group("Display", "view",
           (KIND, FREQ_SCALE, FREQ_AXIS, A4, COLORMAP, DB_RANGE, LOWER_VIEW, WAVEFORM_CHANNEL,
            OVERLAY_CHECKS)),
-    Group("Features", "params", (ROLL_PERCENT, P, N_MFCC)),
+    Group("Features", "params", (ROLL_PERCENT, P, N_MFCC, PYIN_FMIN, PYIN_FMAX)),
 )

@@ -9,8 +9,9 @@ from PySide6.QtCore import QObject
 
 from sonolens.core.catalog import CATALOG
 from sonolens.model.document import Document
-from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
+from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.model.settings import Settings
+from sonolens.ui.views.pitch_layer import PitchLayer
 from sonolens.ui.window_layout import CentralViews
 
 
@@ -27,13 +28,16 @@ class ViewBinder(QObject):
             FEATURES: self._draw_features,
             SPECTROGRAM: self._draw_spectrogram,
             ENVELOPE: self._draw_envelope,
+            PITCH: self._draw_pitch,
         }
+        self.pitch = PitchLayer()  # on the spectrogram while the view's overlays hold it
         document.result_changed.connect(self._on_document_result_changed)
 
     def apply_view(self) -> None:
         """The document's ViewSettings: spectrogram look, waveform channel, lower view."""
         view, views = self.document.view, self.views
         views.spectrogram.set_view(view)
+        self._draw_pitch()
         views.waveform.set_channel(view.waveform_channel)
         if view.lower_view in CATALOG.matrix_views():
             views.matrix.set_kind(view.lower_view, view.colormap)
@@ -53,6 +57,20 @@ class ViewBinder(QObject):
             view.set_features(features)
         if features is not None and features.complete:
             self.settings.set_params(self.document.params)
+
+    def _draw_pitch(self) -> None:
+        """The pitch track on the spectrogram while an overlay asks for it (its layer is
+        added or removed), from the document's PitchTrack (None: nothing yet)."""
+        view, layer = self.views.spectrogram, self.pitch
+        track = self.document.result(PITCH) if self.pitch.name in self.document.view.overlays \
+            else None
+        layer.set_result(track)
+        if track is not None and layer not in view.layers:
+            view.add_layer(layer)
+        elif track is None and layer in view.layers:
+            view.remove_layer(layer)
+        view.update_legend()
+        view.schedule_redraw()
 
     def _draw_spectrogram(self) -> None:
         self.views.spectrogram.set_spectrogram(self.document.spectrogram)

@@ -16,7 +16,7 @@ from PySide6.QtCore import QObject, Signal
 from sonolens.core.catalog import CATALOG
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
-from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
+from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.workers import jobs
 from sonolens.workers.registry import (
     ANALYSIS,
@@ -27,7 +27,9 @@ from sonolens.workers.registry import (
     KEY_DETAIL,
     KEY_FEATURES,
     KEY_OPEN,
+    KEY_PITCH,
     KEY_SPECTROGRAM,
+    PITCH_TRACK,
     SPECTROGRAM_ONLY,
     JobEntry,
 )
@@ -65,6 +67,7 @@ class AnalysisCoordinator(QObject):
         self._features_wanted: tuple[str, ...] = ()  # what the last features job computes
         self._check_shown_after = False  # check _compute_shown_features when it ends
         self._cancelled_for_open = False
+        self._pitch_for: tuple | None = None  # (generation, params) of the last pitch job
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
@@ -106,7 +109,7 @@ class AnalysisCoordinator(QObject):
         """The catalog's default features, plus the opt-in ones the view shows (a lower
         view or an overlay of theirs), with what they need, in catalog order."""
         view = self.document.view
-        return CATALOG.window_features(view.overlays, view.lower_view)
+        return CATALOG.per_block(CATALOG.window_features(view.overlays, view.lower_view))
 
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
@@ -123,6 +126,22 @@ class AnalysisCoordinator(QObject):
                          features=features, token=self.document.token(kind))
         else:
             self._submit(FEATURES_ONLY, source, params, features, token=self.document.token())
+        self._compute_pitch()
+
+    def _compute_pitch(self) -> None:
+        """The pitch track, when an overlay shows it and the document has none for its
+        parameters (nor is one being computed for them)."""
+        doc = self.document
+        shown = [n for n in doc.view.overlays if CATALOG.feature(n).result == PITCH]
+        if doc.source is None or not shown:
+            return
+        track = doc.result(PITCH)
+        if track is not None and track.params == doc.params:
+            return
+        if self.runner.is_busy(KEY_PITCH) and self._pitch_for == (doc.generation, doc.params):
+            return
+        self._pitch_for = (doc.generation, doc.params)
+        self._submit(PITCH_TRACK, doc.source, doc.params, token=doc.token())
 
     def _submit_spectrogram(self) -> None:
         source, params = self.document.source, self.document.params
@@ -153,6 +172,7 @@ class AnalysisCoordinator(QObject):
 
     def _on_document_view_changed(self, previous: ViewSettings) -> None:
         self._compute_shown_features()
+        self._compute_pitch()
         kind = self.document.view.kind
         if previous.kind == kind:
             return

@@ -115,6 +115,14 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     return _with_curve_pyramids(table), spec, env
 
 
+def pitch_job(source: AudioSource, params: AnalysisParams):
+    """The source's pitch track (dsp.pitch.PitchTrack): reads the analysis signal, then
+    pYIN block by block (numba compiles on the first call, here on the worker)."""
+    from sonolens.dsp.pitch import pitch_steps
+
+    return (yield from pitch_steps(source, params))
+
+
 def spectrogram_job(source: AudioSource, params: AnalysisParams, kind: str):
     """The display spectrogram of ``kind`` (progressive: partial = the Spectrogram)."""
     from sonolens.dsp.spectrogram import compute_spectrogram
@@ -147,8 +155,9 @@ def frame_ranges(start: int, stop: int):
 
 
 def measure_job(source: AudioSource, start: int, stop: int, channel: int | None, table,
-                t0: float, t1: float):
-    """Levels and zero crossings of frames [start, stop), then feature stats over [t0, t1]."""
+                t0: float, t1: float, pitch=None):
+    """Levels and zero crossings of frames [start, stop), then feature stats over [t0, t1]
+    (with a ``pitch`` track: its median f0 over voiced frames and voiced fraction too)."""
     from sonolens.dsp.measure import SelectionMeter, feature_stats
 
     meter = SelectionMeter(source.samplerate, source.channels, channel=channel)
@@ -160,6 +169,10 @@ def measure_job(source: AudioSource, start: int, stop: int, channel: int | None,
         meter.add(block)
         yield Progress(last - start, total, "measuring")
     stats = feature_stats(table, t0, t1) if table is not None else {}
+    if pitch is not None:
+        from sonolens.dsp.pitch import selection_stats
+
+        stats.update(selection_stats(pitch, t0, t1))
     return meter.result(), stats
 
 

@@ -13,14 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sonolens.model.results import DETAIL, ENVELOPE, FEATURES, SPECTROGRAM
+from sonolens.model.results import DETAIL, ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.workers import jobs
 
 KEY_OPEN = "open"
 KEY_FEATURES = "features"
 KEY_SPECTROGRAM = "spectrogram"
 KEY_DETAIL = "detail"  # zoomed-in spectrogram tiles (dsp.tiles)
-ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM, KEY_DETAIL)
+KEY_PITCH = "pitch"  # pYIN over the whole source (dsp.pitch)
+ANALYSIS_KEYS = (KEY_FEATURES, KEY_SPECTROGRAM, KEY_DETAIL, KEY_PITCH)
 
 #: (document result key, value) pairs, accepted in this order.
 Offers = list[tuple[str, Any]]
@@ -74,9 +75,12 @@ SPECTROGRAM_ONLY = JobEntry(KEY_SPECTROGRAM, jobs.spectrogram_job, (SPECTROGRAM,
                             _as(SPECTROGRAM), _as(SPECTROGRAM))
 #: finer tiles of the current spectrogram, merged in as each is done
 DETAIL_TILES = JobEntry(KEY_DETAIL, jobs.detail_job, (DETAIL,), _as(DETAIL), _as(DETAIL))
+#: the pitch track (f0, voicing) of the whole source, when the view shows it
+PITCH_TRACK = JobEntry(KEY_PITCH, jobs.pitch_job, (PITCH,), _as(PITCH))
 
 #: result key -> the job that computes it (the envelope only comes with the analysis).
 #: Every catalog entry names its result key (``Feature.result``, ``SpectrogramKind.result``):
 #: a feature computed by a job of its own (pitch, onsets) adds its key and entry here.
 RESULT_JOBS: dict[str, JobEntry] = {FEATURES: FEATURES_ONLY, SPECTROGRAM: SPECTROGRAM_ONLY,
-                                    ENVELOPE: ANALYSIS, DETAIL: DETAIL_TILES}
+                                    ENVELOPE: ANALYSIS, DETAIL: DETAIL_TILES,
+                                    PITCH: PITCH_TRACK}
