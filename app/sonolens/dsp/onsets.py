@@ -14,7 +14,7 @@ the envelope scaled to 0..1 and librosa's ``peak_pick`` (30 ms local maximum, 10
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Generator
 
 import numpy as np
 import scipy.signal
@@ -32,28 +32,38 @@ def frame_count(n_samples: int, *, hop_length: int) -> int:
     return 1 + n_samples // hop_length
 
 
-def mel_power(y: np.ndarray, sr: float, *, n_fft: int = 2048, hop_length: int = 512,
-              progress: Callable[[int, int], None] | None = None) -> np.ndarray:
-    """librosa's ``melspectrogram(y=y, sr=sr, n_fft, hop_length)``, frames-major:
-    float64 (n_frames, 128). ``progress(done, total)`` is called after each run."""
+def mel_power_steps(y: np.ndarray, sr: float, *, n_fft: int = 2048, hop_length: int = 512
+                    ) -> Generator[tuple[int, int], None, np.ndarray]:
+    """librosa's ``melspectrogram(y=y, sr=sr, n_fft, hop_length)``, frames-major: float64
+    (n_frames, 128). Yields (frames done, n_frames) after each run of frames."""
     y = np.asarray(y, dtype=np.float64)
     pad = n_fft // 2
     padded = np.pad(y, (pad, pad))
-    if len(padded) < n_fft:  # librosa raises for a signal shorter than its frame
+    if len(padded) < n_fft:  # librosa warns and pads a signal shorter than its frame
         padded = np.pad(padded, (0, n_fft - len(padded)))
     n_frames = 1 + (len(padded) - n_fft) // hop_length
     window = scipy.signal.get_window("hann", n_fft, fftbins=True)
     basis = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=0.0, fmax=0.5 * sr)
+    basis_t = basis.T.astype(np.float64)
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]
     out = np.empty((n_frames, N_MELS))
     for start in range(0, n_frames, _RUN):
         stop = min(start + _RUN, n_frames)
         spectrum = np.fft.rfft(frames[start:stop] * window, axis=1)
-        power = spectrum.real**2 + spectrum.imag**2
-        out[start:stop] = power @ basis.T.astype(np.float64)
-        if progress is not None:
-            progress(stop, n_frames)
+        out[start:stop] = (spectrum.real**2 + spectrum.imag**2) @ basis_t
+        yield stop, n_frames
     return out
+
+
+def mel_power(y: np.ndarray, sr: float, *, n_fft: int = 2048, hop_length: int = 512
+              ) -> np.ndarray:
+    """:func:`mel_power_steps` run to its end."""
+    steps = mel_power_steps(y, sr, n_fft=n_fft, hop_length=hop_length)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
 
 
 def power_to_db(power: np.ndarray) -> np.ndarray:
