@@ -27,7 +27,8 @@ def test_entries_are_complete_and_unique():
     assert len(CATALOG.columns("mfcc", params)) == 13
     assert len(CATALOG.columns("spectral_contrast", params)) == 5
     for feature in CATALOG.features:
-        assert feature.label and feature.librosa.startswith("librosa.feature.")
+        assert feature.label and feature.librosa.startswith(
+            ("librosa.feature.", "librosa.onset."))
         assert set(feature.needs) <= set(names)
         assert set(feature.snippet_params) <= set(AnalysisParams.__dataclass_fields__)
         if feature.drawn is not Drawn.NONE and feature.drawn not in (Drawn.OVERLAY, Drawn.BAND):
@@ -40,7 +41,8 @@ def test_every_kernel_is_a_dsp_function():
             module, function = feature.kernel.split(":")
             assert callable(getattr(importlib.import_module(f"sonolens.dsp.{module}"), function))
         else:
-            assert not feature.kernel and feature.stage in ("contrast", "chroma", "mfcc")
+            assert not feature.kernel and feature.stage in (
+                "contrast", "chroma", "mfcc", "onset")
 
 
 def test_every_kind_kernel_is_a_dsp_function():
@@ -63,7 +65,7 @@ def test_tables_are_derived():
 
 def test_cli_choices_follow_the_catalog():
     assert features_from_args("all") == CATALOG.default_names
-    assert features_from_args("all,poly") == CATALOG.names
+    assert features_from_args("all,poly,onset") == CATALOG.names
     assert features_from_args("Centroid, mfcc") == ("spectral_centroid", "mfcc")
     with pytest.raises(ParameterError, match="unknown feature 'nope'"):
         features_from_args("nope")
