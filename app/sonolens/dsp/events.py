@@ -72,18 +72,31 @@ def detect_events(source: AudioSource, channel: int | None = None
     return (yield from events_of_signal(y, sr))
 
 
-def event_annotations(events: Events, into: AnnotationSet | None = None) -> AnnotationSet:
-    """``into`` (or an empty set) with point tiers ``onsets`` and ``beats`` holding the
-    events (replacing those tiers' annotations if they exist; their colour kept)."""
-    base = into.copy() if into is not None else AnnotationSet()
-    names = (ONSET_TIER, BEAT_TIER)
+def event_tiers(events: Events) -> AnnotationSet:
+    """Point tiers ``onsets`` and ``beats`` holding the events (empty labels)."""
+    return AnnotationSet(
+        [Tier(ONSET_TIER, points=True), Tier(BEAT_TIER, points=True)],
+        [Annotation(float(t), float(t), "", name)
+         for name, times in ((ONSET_TIER, events.onsets), (BEAT_TIER, events.beats))
+         for t in times])
+
+
+def with_event_tiers(into: AnnotationSet, tiers: AnnotationSet) -> AnnotationSet:
+    """A copy of ``into`` whose tiers ``onsets`` and ``beats`` hold ``tiers``' annotations
+    (existing tiers keep their place, colour and visibility; new ones are appended)."""
+    base = into.copy()
+    names = {t.name for t in tiers.tiers}
     base.annotations = [a for a in base.annotations if a.tier not in names]
-    for name in names:
-        old = base.tier(name)
+    for tier in tiers.tiers:
+        old = base.tier(tier.name)
         if old is None:
-            base.tiers.append(Tier(name, points=True))
+            base.tiers.append(tier)
         elif not old.points:
-            base.tiers[base.tiers.index(old)] = Tier(name, True, old.color, old.visible)
-    for name, times in ((ONSET_TIER, events.onsets), (BEAT_TIER, events.beats)):
-        base.annotations.extend(Annotation(float(t), float(t), "", name) for t in times)
+            base.tiers[base.tiers.index(old)] = Tier(old.name, True, old.color, old.visible)
+    base.annotations.extend(tiers.annotations)
     return base
+
+
+def event_annotations(events: Events, into: AnnotationSet | None = None) -> AnnotationSet:
+    """``into`` (or an empty set) with the events as point tiers ``onsets`` and ``beats``."""
+    return with_event_tiers(into or AnnotationSet(), event_tiers(events))
