@@ -6,6 +6,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 import soundfile as sf
+from PySide6.QtWidgets import QComboBox
 
 from sonolens.core.annotations import Annotation
 from tests.qt.conftest import wait_settled
@@ -53,6 +54,8 @@ def test_detect_adds_tiers_equal_to_librosa_and_undo_removes_them(qtbot, make_ma
     assert window.onset_detection.tempo_label.text() == f"Tempo {bpm:.1f} BPM"
     assert window.onset_detection.tempo_label.isVisible()
     assert doc.view.lower_view == "onsets"
+    assert window.settings_panel.findChild(QComboBox, "lower_view").currentText() == \
+        "Onset strength"
     curve = doc.features.columns["onset_strength"].astype(np.float64)
     mono = sf.read(path, dtype="float32")[0].mean(axis=1, dtype=np.float32)
     want = librosa.onset.onset_strength(y=mono, sr=22050)

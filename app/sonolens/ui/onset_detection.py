@@ -75,6 +75,7 @@ class OnsetDetection(QObject):
             f"{tempo_text(events.tempo)}", 8000)
         if doc.view.lower_view != "onsets":
             doc.set_view(doc.view.replace(lower_view="onsets"))
+            self.window.settings_panel.set_values(doc.params, doc.view)
 
     def _on_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY and token is self._token:
