@@ -72,6 +72,24 @@ def detect_events(source: AudioSource, channel: int | None = None
     return (yield from events_of_signal(y, sr))
 
 
+def tempo_of_source(source: AudioSource, *, sr: int, channel: int | None
+                    ) -> Generator[Progress, None, float]:
+    """``librosa.beat.beat_track(y=y, sr=sr)``'s tempo (BPM, 0.0 for none) of the
+    analysis signal of ``source`` (at ``sr``, channel mix or ``channel``)."""
+    check_channel(channel, source.channels)
+    chunks = analysis_chunks(source.blocks(), native_sr=int(source.samplerate), sr=sr,
+                             channel=channel)
+    parts = list(chunks)
+    y = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
+    yield Progress(1, 1, "tempo")
+    mel = onsets.mel_power(y, sr, n_fft=N_FFT, hop_length=HOP_LENGTH)
+    median = onsets.strength_from_mel(mel, n_fft=N_FFT, hop_length=HOP_LENGTH,
+                                      aggregate="median")
+    if not median.any():
+        return 0.0
+    return beats.tempo(median, sr, hop_length=HOP_LENGTH)
+
+
 def event_tiers(events: Events) -> AnnotationSet:
     """Point tiers ``onsets`` and ``beats`` holding the events (empty labels)."""
     return AnnotationSet(

@@ -34,6 +34,7 @@ from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
 from sonolens.dsp.engine import extract_features
+from sonolens.dsp.events import tempo_of_source
 from sonolens.dsp.parallel import limit_blas_threads
 from sonolens.export.dataset_table import (
     DatasetSpec,
@@ -99,11 +100,15 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
                                on_source_block=count)
         table = yield from job
         notes = list(table.warnings)
+        tempo = None
+        if spec.tempo and decoded:
+            tempo = yield from tempo_of_source(clip, sr=spec.params.sr or clip.samplerate,
+                                               channel=spec.params.channel)
     if decoded == 0:
         raise AudioError(path, f"no audio at offset {spec.offset:g} s (the file is shorter)")
     if spec.annotations:
         return spec.annotation_values(table, labels_beside(path)), notes
-    return spec.values(table), notes
+    return spec.values(table, tempo), notes
 
 
 def labels_beside(path: str | os.PathLike[str]) -> AnnotationSet:
