@@ -14,7 +14,9 @@ ones at the ends trimmed (librosa's ``__trim_beats``).
 
 from __future__ import annotations
 
-import numba
+import functools
+from collections.abc import Callable
+
 import numpy as np
 import scipy.fft
 import scipy.signal
@@ -55,7 +57,6 @@ def _mean_tempogram(env: np.ndarray, win: int) -> np.ndarray:
     return total / max(n, 1)
 
 
-@numba.njit(cache=True)
 def _local_score(onsets: np.ndarray, fpb: float) -> np.ndarray:  # pragma: no cover
     n = len(onsets)
     offsets = np.arange(-fpb, fpb + 1)
@@ -70,7 +71,6 @@ def _local_score(onsets: np.ndarray, fpb: float) -> np.ndarray:  # pragma: no co
     return out
 
 
-@numba.njit(cache=True)
 def _dp(localscore: np.ndarray, fpb: float, tightness: float):  # pragma: no cover
     n = len(localscore)
     backlink = np.empty(n, dtype=np.int64)
@@ -100,6 +100,15 @@ def _dp(localscore: np.ndarray, fpb: float, tightness: float):  # pragma: no cov
             backlink[i] = beat_location
             first_beat = False
     return backlink, cumscore
+
+
+@functools.cache
+def _compiled() -> tuple[Callable, Callable]:
+    """The local score and the DP compiled by numba (imported and compiled on first use:
+    the command line and the pure layers load without it)."""
+    import numba
+
+    return numba.njit(cache=True)(_local_score), numba.njit(cache=True)(_dp)
 
 
 def _last_beat(cumscore: np.ndarray) -> int:
@@ -143,8 +152,9 @@ def track(env: np.ndarray, bpm: float, sr: float, *, hop_length: int = 512,
         return np.zeros(0, dtype=np.int64)
     fpb = float(np.round(sr / hop_length * 60.0 / bpm))
     onsets = env / (env.std(ddof=1) + np.finfo(np.float64).tiny)
-    localscore = _local_score(onsets, fpb)
-    backlink, cumscore = _dp(localscore, fpb, float(tightness))
+    local_score, dp = _compiled()
+    localscore = local_score(onsets, fpb)
+    backlink, cumscore = dp(localscore, fpb, float(tightness))
     beats = np.zeros(len(env), dtype=bool)
     n = _last_beat(cumscore)
     while n >= 0:
