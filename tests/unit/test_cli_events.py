@@ -85,6 +85,16 @@ def test_silence_writes_empty_tiers_and_tempo_zero(tmp_path: Path) -> None:
     assert annotations.annotations == []
 
 
+def test_ten_ms_file(tmp_path: Path) -> None:
+    audio = tmp_path / "short.wav"
+    sf.write(audio, 0.5 * drum_loop(120, 44100, seconds=0.01), 44100, subtype="FLOAT")
+    out = tmp_path / "short.csv"
+    done = run_cli("events", str(audio), "-o", str(out), "--to", "csv")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "tempo: 0.00 BPM\n"
+    assert read_labels(out)[0].annotations == []
+
+
 def test_errors_are_one_line(stereo_loop: Path, tmp_path: Path) -> None:
     before = stereo_loop.read_bytes()
     done = run_cli("events", str(stereo_loop), "-o", str(stereo_loop), "--to", "csv")
