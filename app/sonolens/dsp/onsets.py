@@ -36,8 +36,10 @@ def mel_power_steps(y: np.ndarray, sr: float, *, n_fft: int = 2048, hop_length: 
                     ) -> Generator[tuple[int, int], None, np.ndarray]:
     """librosa's ``melspectrogram(y=y, sr=sr, n_fft, hop_length)``, frames-major: float64
     (n_frames, 128). Yields (frames done, n_frames) after each run of frames."""
-    y = np.asarray(y, dtype=np.float64)
-    pad = n_fft // 2
+    y = np.asarray(y)
+    if y.dtype not in (np.float32, np.float64):
+        y = y.astype(np.float64)
+    pad = n_fft // 2  # frames are windowed in float64 run by run (a float32 y stays so)
     padded = np.pad(y, (pad, pad))
     if len(padded) < n_fft:  # librosa warns and pads a signal shorter than its frame
         padded = np.pad(padded, (0, n_fft - len(padded)))
@@ -79,9 +81,12 @@ def strength_from_mel(mel: np.ndarray, *, n_fft: int = 2048, hop_length: int = 5
     """Onset strength (n_frames,) float64 from the mel power (n_frames, n_mels) of
     :func:`mel_power` (``aggregate``: "mean" as onset_strength, "median" as beat_track)."""
     db = power_to_db(mel)
-    rise = np.maximum(0.0, db[1:] - db[:-1])
     reduce = np.median if aggregate == "median" else np.mean
-    env = reduce(rise, axis=1) if len(rise) else np.zeros(0)
+    env = np.zeros(max(0, len(db) - 1))
+    for start in range(0, len(env), _RUN):  # in runs: no second (n_frames, 128) array
+        stop = min(start + _RUN, len(env))
+        env[start:stop] = reduce(np.maximum(0.0, db[start + 1:stop + 1] - db[start:stop]),
+                                 axis=1)
     delay = 1 + n_fft // (2 * hop_length)
     return np.concatenate([np.zeros(delay), env])[: len(mel)]
 
