@@ -6,7 +6,7 @@ from __future__ import annotations
 import librosa
 import numpy as np
 import soundfile as sf
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLabel
 
 from sonolens.core.annotations import Annotation
 from tests.qt.conftest import wait_settled
@@ -53,6 +53,11 @@ def test_detect_adds_tiers_equal_to_librosa_and_undo_removes_them(qtbot, make_ma
     assert len(beats) >= 8
     assert window.onset_detection.tempo_label.text() == f"Tempo {bpm:.1f} BPM"
     assert window.onset_detection.tempo_label.isVisible()
+    window.selection_dock.show()
+    window.selection_dock.raise_()
+    in_dock = window.selection_panel.findChild(QLabel, "selection_tempo")
+    qtbot.waitUntil(in_dock.isVisible)
+    assert in_dock.text() == f"Tempo {bpm:.1f} BPM"
     assert doc.view.lower_view == "onsets"
     assert window.settings_panel.findChild(QComboBox, "lower_view").currentText() == \
         "Onset strength"

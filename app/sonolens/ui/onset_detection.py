@@ -3,8 +3,8 @@
 Runs ``dsp.events.detect_events`` on a worker (progress and Cancel in the status bar),
 then puts the point tiers ``onsets`` and ``beats`` into the document's annotations as one
 undoable edit (``AnnotationEditor.push``), so they are drawn, edited, exported and
-measured like any annotation. The tempo is shown in the status bar (``Tempo 117.5 BPM``)
-and the lower view switches to the onset strength curve.
+measured like any annotation. The tempo is shown in the status bar and the Selection dock
+(``Tempo 117.5 BPM``) and the lower view switches to the onset strength curve.
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ class OnsetDetection(QObject):
         self.tempo_label = QLabel("")
         self.tempo_label.setObjectName("tempo")
         window.statusBar().addPermanentWidget(self.tempo_label)
+        self.dock_tempo_label = QLabel("")  # the Selection dock, under the range
+        self.dock_tempo_label.setObjectName("selection_tempo")
+        self.dock_tempo_label.setToolTip("Tempo of the whole file (Analysis > Detect Onsets "
+                                         "and Beats; librosa.beat.beat_track)")
+        self.dock_tempo_label.hide()
+        window.selection_panel.layout().insertWidget(1, self.dock_tempo_label)
         self._token: object | None = None
         window.runner.finished.connect(self._on_finished)
         window.runner.failed.connect(self._on_failed)
@@ -70,6 +76,8 @@ class OnsetDetection(QObject):
         self.window.annotation_editor.push(before, with_event_tiers(before, tiers), EDIT_TEXT)
         self.events = events
         self.tempo_label.setText(tempo_text(events.tempo))
+        self.dock_tempo_label.setText(tempo_text(events.tempo))
+        self.dock_tempo_label.show()
         self.window.statusBar().showMessage(
             f"{len(events.onsets)} onsets, {len(events.beats)} beats, "
             f"{tempo_text(events.tempo)}", 8000)
@@ -84,3 +92,5 @@ class OnsetDetection(QObject):
     def _forget(self) -> None:
         self._token, self.events = None, None
         self.tempo_label.setText("")
+        self.dock_tempo_label.setText("")
+        self.dock_tempo_label.hide()
