@@ -19,3 +19,22 @@ def make_signal(sr: int = 22050, seconds: float = 4.0, *, seed: int = 0) -> np.n
     y = y + 0.02 * rng.standard_normal(len(t))
     y[: int(0.15 * sr)] = 0.0
     return y.astype(np.float32)
+
+
+def drum_loop(bpm: float, sr: int = 22050, seconds: float = 8.0, *, seed: int = 0
+              ) -> np.ndarray:
+    """float64 mono: kicks (a falling 150 -> 50 Hz sine) on the beats of ``bpm`` and
+    decaying noise bursts (hi-hats) half-way between them."""
+    rng = np.random.default_rng(seed)
+    n = int(sr * seconds)
+    y = np.zeros(n)
+    t = np.arange(int(0.25 * sr)) / sr
+    kick = np.sin(2 * np.pi * (50 + 100 * np.exp(-t * 30)) * t) * np.exp(-t * 12)
+    hat = 0.3 * rng.standard_normal(len(t)) * np.exp(-t * 60)
+    half = 30.0 / bpm
+    for k in range(int(seconds / half) + 1):
+        start = int(k * half * sr)
+        seg = kick if k % 2 == 0 else hat
+        m = max(0, min(len(seg), n - start))
+        y[start:start + m] += seg[:m]
+    return y

@@ -27,8 +27,8 @@ def test_entries_are_complete_and_unique():
     assert len(CATALOG.columns("mfcc", params)) == 13
     assert len(CATALOG.columns("spectral_contrast", params)) == 5
     for feature in CATALOG.features:
-        own_job = "np.vstack(librosa.pyin(" if feature.name == "f0" else "librosa.feature."
-        assert feature.label and feature.librosa.startswith(own_job)
+        assert feature.label and feature.librosa.startswith(
+            ("librosa.feature.", "librosa.onset.", "np.vstack(librosa.pyin("))
         assert set(feature.needs) <= set(names)
         assert set(feature.snippet_params) <= set(AnalysisParams.__dataclass_fields__)
         if feature.drawn is not Drawn.NONE and feature.drawn not in (Drawn.OVERLAY, Drawn.BAND,
@@ -44,7 +44,8 @@ def test_every_kernel_is_a_dsp_function():
         elif feature.result == "pitch":  # a job of its own (dsp.pitch), not the engine's
             assert not feature.kernel and feature.stage == "pitch"
         else:
-            assert not feature.kernel and feature.stage in ("contrast", "chroma", "mfcc")
+            assert not feature.kernel and feature.stage in (
+                "contrast", "chroma", "mfcc", "onset")
 
 
 def test_every_kind_kernel_is_a_dsp_function():
@@ -68,7 +69,7 @@ def test_tables_are_derived():
 
 def test_cli_choices_follow_the_catalog():
     assert features_from_args("all") == CATALOG.default_names
-    assert features_from_args("all,poly,pitch") == CATALOG.names
+    assert features_from_args("all,poly,pitch,onset") == CATALOG.names
     assert features_from_args("f0") == features_from_args("pitch") == ("f0",)
     assert features_from_args("Centroid, mfcc") == ("spectral_centroid", "mfcc")
     with pytest.raises(ParameterError, match="unknown feature 'nope'"):

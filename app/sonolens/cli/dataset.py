@@ -48,6 +48,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "Audacity, Raven, TextGrid, Sonic Visualiser CSV, Sonolens CSV) "
                              "gives the rows; label = the annotation's label, then tier, "
                              "start, end, low_hz, high_hz and the statistics over its frames")
+    parser.add_argument("--tempo", action="store_true",
+                        help="add a last column 'tempo': the file's tempo in BPM as "
+                             "librosa.beat.beat_track finds it (0 when it finds no beat)")
     parser.add_argument("--resume", action="store_true",
                         help="keep the rows already in OUT and analyse only the other files "
                              "(with --annotations: files with a row per annotation)")
@@ -87,6 +90,9 @@ def spec_from_args(args: argparse.Namespace):
         if args.annotations:
             raise ParameterError("--annotations does not apply to --layout gtzan (one row "
                                  "per 30 s file)")
+        if args.tempo:
+            raise ParameterError("--tempo does not apply to --layout gtzan (its columns are "
+                                 "fixed)")
         if args.features.strip().lower() != "all" or args.stats != "mean,std":
             raise ParameterError("--features and --stats do not apply to --layout gtzan "
                                  "(its columns are fixed)")
@@ -94,7 +100,7 @@ def spec_from_args(args: argparse.Namespace):
         return DatasetSpec.gtzan(params, offset=args.offset, duration=duration)
     return DatasetSpec(params, features_from_args(args.features), stats_from_args(args.stats),
                        "features", args.offset, args.duration,
-                       annotations=args.annotations).validate()
+                       annotations=args.annotations, tempo=args.tempo).validate()
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:

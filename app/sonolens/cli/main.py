@@ -7,11 +7,11 @@ import os
 import sys
 
 from sonolens import __version__
-from sonolens.cli import annotations, dataset, extract, render
+from sonolens.cli import annotations, dataset, events, extract, render
 from sonolens.cli.report import Reporter
 from sonolens.core.errors import LabelFileError, ParameterError, SonolensError
 
-SUBCOMMANDS = ("extract", "dataset", "render", "annotations")
+SUBCOMMANDS = ("extract", "dataset", "render", "annotations", "events")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,6 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
     dataset.add_parser(sub)
     render.add_parser(sub)
     annotations.add_parser(sub)
+    events.add_parser(sub)
     for command in sub.choices.values():  # global options also after the subcommand
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                              help="no progress or summary (also before the command)")

@@ -77,7 +77,7 @@ class Feature:
     curves: tuple[tuple[str, str], ...] = ()  # per-column (label, colour) of a multi-curve
     second_axis: bool = False  # the last curve against its own axis on the right (scales differ)
     kernel: str = ""
-    stage: str = "frame"  # frame (kernel per block), contrast, chroma, mfcc
+    stage: str = "frame"  # frame (kernel per block), contrast, chroma, mfcc, onset
     time_domain: bool = False  # computed from the framed signal, not from the STFT
 
     def curve_styles(self, params: AnalysisParams) -> dict[str, tuple[str, str]]:
@@ -188,6 +188,14 @@ FEATURES: tuple[Feature, ...] = (
                     "sr / 2), frame_length=n_fft, hop_length=hop_length, center=True))  "
                     "# rows: f0 (Hz, NaN unvoiced), voiced_flag, voiced_probability",
             snippet_params=("pyin_fmin", "pyin_fmax")),
+    # -- issue 17, onsets (i17-onsets): the onset strength envelope, opt-in -------------
+    Feature("onset_strength", "Onset strength", _one("onset_strength"), unit="dB",
+            color="#ff8a65", drawn=Drawn.LOWER_CURVE, view="onsets",
+            view_label="Onset strength", aliases=("onset",), default=False, rank=5,
+            passes=Pass.SECOND, stage="onset",
+            librosa="librosa.onset.onset_strength(S=librosa.power_to_db(librosa.feature."
+                    "melspectrogram(S=S**2, sr=sr, n_fft=n_fft)), sr=sr, n_fft=n_fft, "
+                    "hop_length=hop_length)  # = onset_strength(y=y, ...) for a hann window"),
 )
 
 SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (

@@ -32,6 +32,7 @@ from sonolens.dsp.columns import ColumnBuffer
 from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
 from sonolens.dsp.frame_features import BlockSpectra
 from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
+from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spool import SignalSpool
@@ -63,7 +64,7 @@ class _Plan:
 
     @property
     def second_pass(self) -> bool:
-        return "chroma" in self.features or "mfcc" in self.features
+        return any(self.wants(name) for name in ("chroma", "mfcc", "onset_strength"))
 
     @property
     def needs_stft(self) -> bool:
@@ -193,6 +194,10 @@ class _Pass1:
         self.plan = plan
         self.tuning = TuningPeaks(sr=plan.sr, n_fft=plan.params.n_fft)
         self.mel_max = -np.inf
+        self.onset_max = 0.0  # the largest onset mel power (stage "onset")
+        self.onset = (OnsetStage(sr=plan.sr, n_fft=plan.params.n_fft, capacity=plan.expected_frames,
+                                 hop_length=plan.params.hop_length)
+                      if plan.wants("onset_strength") else None)
         self.n_frames = 0
         self.notes: list[str] = []
         self._columns: dict[str, ColumnBuffer] = {}
@@ -216,6 +221,8 @@ class _Pass1:
         if plan.wants("mfcc"):
             mel = spectra.power @ _mel(plan).T
             out["mel_max"] = float(mel.max())
+        if self.onset is not None:
+            out["onset_max"] = self.onset.block_max(spectra.power)
         return out
 
     def add(self, result: dict[str, Any]) -> None:
@@ -226,6 +233,7 @@ class _Pass1:
             self.tuning.add(result["peaks"])
         if "mel_max" in result:
             self.mel_max = max(self.mel_max, result["mel_max"])
+        self.onset_max = max(self.onset_max, result.get("onset_max", 0.0))
         self.n_frames += result["n"]
 
     def snapshot(self) -> FeatureTable:
@@ -314,6 +322,9 @@ class _Pass2:
         capacity = first.n_frames
         self._chroma = ColumnBuffer(capacity, 12) if self.chroma_fb is not None else None
         self._mfcc = ColumnBuffer(capacity, p.n_mfcc) if self.mel_floor is not None else None
+        self.onset = first.onset
+        if self.onset is not None:
+            self.onset.set_max(first.onset_max)
 
     def compute(self, block: FrameBlock) -> dict[str, np.ndarray]:
         power = power_block_fast(block.frames(), self.plan.window)
@@ -326,6 +337,8 @@ class _Pass2:
             db = 10.0 * np.log10(np.maximum(1e-10, power @ _mel(self.plan).T))
             np.maximum(db, self.mel_floor, out=db)
             out["mfcc"] = (db.astype(np.float64) @ self.dct.T).astype(np.float32)
+        if self.onset is not None:
+            out["onset"] = self.onset.block(power)
         return out
 
     def add(self, result: dict[str, np.ndarray]) -> None:
@@ -333,6 +346,8 @@ class _Pass2:
             self._chroma.append(result["chroma"])
         if self._mfcc is not None:
             self._mfcc.append(result["mfcc"])
+        if self.onset is not None:
+            self.onset.add(result["onset"])
 
     def columns(self) -> dict[str, np.ndarray]:
         """float32 (n_frames,) contiguous rows of the preallocated buffers (no copies)."""
@@ -344,6 +359,8 @@ class _Pass2:
         if self._mfcc is not None:
             for k, name in enumerate(CATALOG.columns("mfcc", p)):
                 cols[name] = self._mfcc.column(k)
+        if self.onset is not None:
+            cols["onset_strength"] = self.onset.column()
         return cols
 
 

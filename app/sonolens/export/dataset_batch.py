@@ -33,6 +33,7 @@ from sonolens.audio.source import open_source
 from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import AudioError, OutputError, SonolensError
 from sonolens.core.progress import Progress, relay, run_to_end
+from sonolens.dsp.events import tempo_of_source
 from sonolens.dsp.parallel import limit_blas_threads
 from sonolens.dsp.pitch import extract_with_pitch
 from sonolens.export.dataset_table import (
@@ -96,14 +97,18 @@ def analyse_job(path: str | os.PathLike[str], spec: DatasetSpec, *, workers: int
     with open_source(path) as source:
         clip = excerpt(source, offset=spec.offset, duration=spec.duration)
         job = extract_with_pitch(clip, spec.params, spec.features, workers=workers,
-                               on_source_block=count)
+                                 on_source_block=count)
         table = yield from job
         notes = list(table.warnings)
+        tempo = None
+        if spec.tempo and decoded:
+            tempo = yield from tempo_of_source(clip, sr=spec.params.sr or clip.samplerate,
+                                               channel=spec.params.channel)
     if decoded == 0:
         raise AudioError(path, f"no audio at offset {spec.offset:g} s (the file is shorter)")
     if spec.annotations:
         return spec.annotation_values(table, labels_beside(path)), notes
-    return spec.values(table), notes
+    return spec.values(table, tempo), notes
 
 
 def labels_beside(path: str | os.PathLike[str]) -> AnnotationSet:

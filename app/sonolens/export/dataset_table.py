@@ -75,6 +75,7 @@ class DatasetSpec:
     offset: float = 0.0
     duration: float | None = None
     annotations: bool = False  # one row per annotation of the label file beside each file
+    tempo: bool = False  # a last column "tempo": beat_track's BPM of the file (issue 17)
 
     @classmethod
     def gtzan(cls, params: AnalysisParams | None = None, *, offset: float = 0.0,
@@ -101,6 +102,9 @@ class DatasetSpec:
                                  or self.duration is not None):
             raise ParameterError("annotations: one row per annotation of each whole file "
                                  "(not with --layout gtzan, --offset or --duration)")
+        if self.tempo and (self.layout != "features" or self.annotations):
+            raise ParameterError("tempo: one value per file (not with --layout gtzan or "
+                                 "--annotations)")
         if self.layout == "gtzan" and set(self.features) != set(GTZAN_FEATURES):
             raise ParameterError("the gtzan layout has fixed features")
         if not math.isfinite(self.offset) or self.offset < 0:
@@ -131,8 +135,9 @@ class DatasetSpec:
         if self.layout == "gtzan":
             mfcc = [f"mfcc{i}" for i in range(1, self.params.n_mfcc + 1)]
             return [*_GTZAN_COLUMNS, *mfcc]
-        stats = [f"{column}_{stat}" for column in self.frame_columns() for stat in self.stats]
-        return stats + (list(PITCH_SUMMARY) if self.pitch_summary else [])
+        names = [f"{column}_{stat}" for column in self.frame_columns() for stat in self.stats]
+        names += list(PITCH_SUMMARY) if self.pitch_summary else []
+        return [*names, "tempo"] if self.tempo else names
 
     def header(self) -> list[str]:
         if self.annotations:
@@ -142,8 +147,9 @@ class DatasetSpec:
             return ["filename", *self.value_names(), "label"]
         return ["filename", "label", *self.value_names()]
 
-    def values(self, table: FeatureTable) -> tuple[float, ...]:
-        """The numbers of one row from a file's per-frame ``table`` (float64 statistics)."""
+    def values(self, table: FeatureTable, tempo: float | None = None) -> tuple[float, ...]:
+        """The numbers of one row from a file's per-frame ``table`` (float64 statistics)
+        and, when the spec has it, its ``tempo`` (BPM)."""
         if self.layout == "gtzan":
             return _gtzan_values(table, self.params.n_mfcc)
         out: list[float] = []
@@ -154,6 +160,8 @@ class DatasetSpec:
                 out += [float(STATISTICS[stat](data)) for stat in self.stats]
         if self.pitch_summary:
             out += pitch_summary(table.columns["f0"], table.columns["voiced_flag"])
+        if self.tempo:
+            out.append(float("nan") if tempo is None else float(tempo))
         return tuple(out)
 
     def annotation_values(self, table: FeatureTable, annotations: AnnotationSet

@@ -30,6 +30,7 @@ from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
 from sonolens.ui.menus import RecentFiles, build_menus
 from sonolens.ui.navigation import Navigator
+from sonolens.ui.onset_detection import OnsetDetection
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.qt_setup import collect_garbage_on_gui_thread
 from sonolens.ui.readout import CursorReadout
@@ -111,6 +112,7 @@ class MainWindow(QMainWindow):
         self.tier_list = connect_annotation_dock(self)  # tiers panel, next/previous, Space
         self.annotation_mouse = connect_annotation_mouse(self)  # drag, click, Delete, snap
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
+        self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())
