@@ -4,6 +4,8 @@ here from the view's range and geometry), not bridged across silence, in the rea
 
 from __future__ import annotations
 
+import dataclasses
+
 import librosa
 import numpy as np
 import pytest
@@ -63,6 +65,10 @@ def test_pitch_track_equals_librosa_and_reads_out(qtbot, window):
     text = window.readout.text_at(window.spectrogram_view, 0.5, 1000.0)
     assert "f0 440.0 Hz A4" in text
     assert "f0 unvoiced" in window.readout.text_at(window.spectrogram_view, 1.5, 1000.0)
+    doc.set_view(dataclasses.replace(doc.view, a4=432.0))  # the note at the chosen A4
+    cents = round(1200 * np.log2(440.0 / 432.0))  # 440 Hz is A4 +31.8 c at A4 = 432
+    assert f"f0 440.0 Hz A4 +{cents} c" in window.readout.text_at(window.spectrogram_view, 0.5,
+                                                               1000.0)
     assert "Pitch (f0)" in window.spectrogram_view.legend.names
 
 

@@ -37,6 +37,7 @@ class ViewBinder(QObject):
         """The document's ViewSettings: spectrogram look, waveform channel, lower view."""
         view, views = self.document.view, self.views
         views.spectrogram.set_view(view)
+        self.pitch.a4 = view.a4  # the note in the f0 readout
         self._draw_pitch()
         views.waveform.set_channel(view.waveform_channel)
         if view.lower_view in CATALOG.matrix_views():

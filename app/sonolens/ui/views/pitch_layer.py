@@ -18,7 +18,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from sonolens.core.catalog import CATALOG
-from sonolens.core.notes import hz_to_note_name
+from sonolens.core.notes import A4_DEFAULT, hz_to_note_name
 from sonolens.dsp.pooling import visible_frames
 from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layer import BaseLayer, LegendEntry, ReadoutPart
@@ -38,6 +38,7 @@ class PitchLayer(BaseLayer):
         feature = CATALOG.feature(NAME)
         self.color = color or feature.color
         self.label = label or feature.label
+        self.a4 = A4_DEFAULT  # Hz: the reference of the note in the readout
         shade = pg.mkColor(OUTLINE[0])
         shade.setAlpha(OUTLINE[1])
         self.outline = FastCurve(pen=pg.mkPen(shade, width=OUTLINE[2]))
@@ -107,7 +108,7 @@ class PitchLayer(BaseLayer):
         if not track.voiced_flag[frame]:
             return [ReadoutPart("f0", "unvoiced")]
         hz = float(track.f0[frame])
-        return [ReadoutPart("f0", f"{hz:.1f} Hz {hz_to_note_name(hz)}")]  # f0 220.0 Hz A3
+        return [ReadoutPart("f0", f"{hz:.1f} Hz {hz_to_note_name(hz, self.a4)}")]  # 220.0 Hz A3
 
     def legend(self) -> LegendEntry | None:
         if self.track is None:
