@@ -42,6 +42,7 @@ def test_curve_sits_at_librosa_onset_strength(seen):
     window, _y, want = seen
     view = window.feature_plot
     assert window.lower.currentWidget() is view
+    assert view.plot.getAxis("left").labelText == "Onset strength (dB)"  # librosa's unit
     rgb, area = grab_rgb(view), plot_area(view)
     labels = axis_labels(view, view.plot.getAxis("left"))
     values = np.array([float(label.text.replace("\u2212", "-")) for label in labels])

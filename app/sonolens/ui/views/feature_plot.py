@@ -90,7 +90,7 @@ class FeaturePlot(TimeView):
             self.plot.setLabel("left", " / ".join(labels[:-1]))
         else:
             self.right_axis = None
-            self.plot.setLabel("left", "Value")
+            self.plot.setLabel("left", _left_label(view))
         if self.right_column is not self.right_axis:
             self.set_right_item(self.right_axis)
         self.set_features(self.features)
@@ -172,3 +172,12 @@ def _value_range(columns: list[np.ndarray]) -> tuple[float, float]:
     if hi - lo <= 0:
         return 0.0, 1e-3
     return lo, max(hi, lo + 1e-3)
+
+
+def _left_label(view: str) -> str:
+    """A view of one feature: its label and unit (``Onset strength (dB)``); else Value."""
+    features = CATALOG.in_view(view)
+    if len(features) != 1:
+        return "Value"
+    feature = features[0]
+    return f"{feature.label} ({feature.unit})" if feature.unit else feature.label
