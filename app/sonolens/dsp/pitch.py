@@ -1,9 +1,11 @@
 """Pitch (f0, pYIN) of a whole source: a job of its own, not a per-block kernel.
 
-pYIN's Viterbi path needs every frame, so :func:`pitch_steps` reads the analysis signal
-(the chosen channel or the mono mix, at the analysis rate: ``dsp.signal.analysis_chunks``,
-as the engine) into one float32 array, then runs :func:`sonolens.dsp.pyin.pyin_steps` with
+pYIN's Viterbi path needs every frame, so :func:`pitch_steps` runs
+:func:`sonolens.dsp.pyin.pyin_steps` over the whole analysis signal (the chosen channel or
+the mono mix, at the analysis rate: ``dsp.signal.analysis_chunks``, as the engine) with
 ``frame_length=n_fft``, ``hop_length``, ``center=True``: the frames of the other features.
+The signal is streamed (:class:`~sonolens.dsp.chunk_stream.ChunkStream`), never held whole;
+its length comes from the source when known at the native rate, else from a counting pass.
 Its :class:`PitchTrack` holds ``f0`` (Hz, NaN unvoiced), ``voiced_flag`` and
 ``voiced_probability``; :func:`extract_with_pitch` joins them to the engine's FeatureTable
 (the columns of ``sonolens extract --features f0``).
@@ -12,7 +14,7 @@ Its :class:`PitchTrack` holds ``f0`` (Hz, NaN unvoiced), ``voiced_flag`` and
 from __future__ import annotations
 
 import warnings
-from collections.abc import Generator, Iterable
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,11 +24,12 @@ from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress, relay
+from sonolens.dsp.chunk_stream import ChunkStream
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.table import FeatureTable
 
 PITCH = "f0"  # the catalog name
-READ_SHARE = 0.1  # of the progress bar: reading the signal; the rest is pYIN
+READ_SHARE = 0.1  # of the progress bar: counting the signal; the rest is pYIN
 _UNITS = 1000
 
 
@@ -104,20 +107,26 @@ def pitch_range(params: AnalysisParams, sr: int) -> tuple[float, float, str | No
     return fmin, fmax, note
 
 
-def read_signal(source: AudioSource, params: AnalysisParams
-                ) -> Generator[Progress, None, tuple[np.ndarray, int]]:
-    """The analysis signal of ``source`` as one float32 (n,) array and its rate (Hz)."""
+def signal_stream(source: AudioSource, params: AnalysisParams
+                  ) -> Generator[Progress, None, tuple[ChunkStream, int]]:
+    """The analysis signal of ``source`` as a float32 :class:`ChunkStream` and its rate
+    (Hz). Its exact length is ``source.frames`` when known at the native rate; otherwise a
+    first pass counts the samples (yielding Progress), and the stream reads them again."""
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
+
+    def chunks() -> Iterator[np.ndarray]:
+        return analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=sr,
+                               channel=params.channel)
+
+    if source.length_known and sr == source.samplerate:
+        return ChunkStream(chunks(), source.frames), sr
     expected = max(1, round(source.frames * sr / source.samplerate))
-    parts, count = [], 0
-    for chunk in analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=sr,
-                                 channel=params.channel):
-        parts.append(chunk)
+    count = 0
+    for chunk in chunks():
         count += len(chunk)
         yield Progress(min(count, expected), expected, "reading for pitch")
-    y = np.concatenate(parts) if parts else np.zeros(0, dtype=np.float32)
-    return np.ascontiguousarray(y, dtype=np.float32), sr
+    return ChunkStream(chunks(), count), sr
 
 
 def pitch_steps(source: AudioSource, params: AnalysisParams
@@ -130,7 +139,7 @@ def pitch_steps(source: AudioSource, params: AnalysisParams
     sr = params.sr or source.samplerate
     fmin, fmax, note = pitch_range(params, sr)
     read_units = round(_UNITS * READ_SHARE)
-    y, sr = yield from relay(read_signal(source, params), lambda p: Progress(
+    y, sr = yield from relay(signal_stream(source, params), lambda p: Progress(
         round(read_units * p.fraction), _UNITS, "reading for pitch"))
     notes = [note] if note else []
     if len(y) == 0:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -29,6 +29,16 @@ if TYPE_CHECKING:
 FMIN_C2 = 65.40639132514966  # librosa.note_to_hz("C2")
 FMAX_C7 = 2093.004522404789  # librosa.note_to_hz("C7")
 BLOCK_FRAMES = 256
+
+
+class Samples(Protocol):
+    """A 1-D signal read forward by sample range instead of one array (e.g.
+    :class:`sonolens.dsp.chunk_stream.ChunkStream`): pyin reads [start, stop) ranges whose
+    start never decreases, so a long signal need not be held in memory."""
+
+    def __len__(self) -> int: ...
+
+    def read(self, start: int, stop: int) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -67,7 +77,7 @@ def pyin(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float = FMAX_
             progress(done, total)
 
 
-def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float = FMAX_C7,
+def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fmax: float = FMAX_C7,
                frame_length: int = 2048, hop_length: int | None = None,
                n_thresholds: int = 100, beta_parameters: tuple[float, float] = (2, 18),
                boltzmann_parameter: float = 2, resolution: float = 0.1,
@@ -76,7 +86,8 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
                center: bool = True, pad_mode: str = "constant",
                ) -> Generator[tuple[int, int], None, PyinResult]:
     """pYIN as a generator: yields ``(frames_done, n_frames)`` after each block, returns a
-    :class:`PyinResult`. Stop iterating to cancel."""
+    :class:`PyinResult`. Stop iterating to cancel. ``y`` may be :class:`Samples` (streamed,
+    same results) with ``pad_mode='constant'`` or ``center=False``."""
     from sonolens.dsp.pyin_viterbi import Decoder, make_transitions
     from sonolens.dsp.pyin_yin import make_yin_plan
 
@@ -104,6 +115,8 @@ def pyin_steps(y: np.ndarray, sr: float, *, fmin: float = FMIN_C2, fmax: float =
     for start in range(0, n_frames, BLOCK_FRAMES):
         stop = min(n_frames, start + BLOCK_FRAMES)
         segment = signal.read(start * hop, (stop - 1) * hop + frame_length)
+        if not isinstance(y, np.ndarray):
+            _check_segment(segment)
         frames = np.lib.stride_tricks.sliding_window_view(segment, frame_length)[::hop]
         obs = _observations(frames, plan)
         voiced_prob[start:stop] = obs.voiced
@@ -154,9 +167,11 @@ def _observations(frames: np.ndarray, plan: YinPlan) -> Observations:
 class _Padded:
     """The signal as librosa pads it for centred frames, read by sample range."""
 
-    def __init__(self, y: np.ndarray, pad: int, pad_mode: str) -> None:
+    def __init__(self, y: np.ndarray | Samples, pad: int, pad_mode: str) -> None:
         self.pad = pad
         if pad and pad_mode != "constant":
+            if not isinstance(y, np.ndarray):
+                raise ParameterError(f"a streamed signal cannot be padded with '{pad_mode}'")
             y = np.pad(y, (pad, pad), mode=pad_mode)  # type: ignore[call-overload]
             self.pad = 0
         self.y = y
@@ -166,22 +181,35 @@ class _Padded:
         """Samples [start, stop) of the padded signal (zeros in the constant padding)."""
         lo, hi = start - self.pad, stop - self.pad
         if lo >= 0 and hi <= len(self.y):
-            return self.y[lo:hi]
-        out = np.zeros(stop - start, dtype=self.y.dtype)
+            return self._samples(lo, hi)
         a, b = max(lo, 0), min(hi, len(self.y))
-        if b > a:
-            out[a - lo : b - lo] = self.y[a:b]
+        inside = self._samples(a, max(a, b))
+        out = np.zeros(stop - start, dtype=inside.dtype)
+        out[a - lo : a - lo + len(inside)] = inside
         return out
 
+    def _samples(self, a: int, b: int) -> np.ndarray:
+        return self.y[a:b] if isinstance(self.y, np.ndarray) else self.y.read(a, b)
 
-def _check(y: np.ndarray, *, sr: float, fmin: float, fmax: float, frame_length: int) -> None:
-    """librosa's ``valid_audio`` and ``__check_yin_params``, as ParameterError."""
-    if not isinstance(y, np.ndarray) or y.ndim != 1:
-        raise ParameterError("pyin needs a 1-D array of samples (pick a channel or the mix)")
-    if not np.issubdtype(y.dtype, np.floating):
-        raise ParameterError(f"audio samples must be floating-point, not {y.dtype}")
-    if not np.isfinite(y).all():
+
+def _check_segment(segment: np.ndarray) -> None:
+    """``_check``'s sample tests for a streamed signal, one block at a time."""
+    if not np.issubdtype(segment.dtype, np.floating):
+        raise ParameterError(f"audio samples must be floating-point, not {segment.dtype}")
+    if not np.isfinite(segment).all():
         raise ParameterError("audio contains NaN or infinite samples")
+
+
+def _check(y: np.ndarray | Samples, *, sr: float, fmin: float, fmax: float,
+           frame_length: int) -> None:
+    """librosa's ``valid_audio`` and ``__check_yin_params``, as ParameterError (a
+    streamed signal's samples are checked block by block: ``_check_segment``)."""
+    if isinstance(y, np.ndarray):
+        if y.ndim != 1:
+            raise ParameterError("pyin needs a 1-D array of samples (pick a channel or the mix)")
+        _check_segment(y)
+    elif not callable(getattr(y, "read", None)):
+        raise ParameterError("pyin needs a 1-D array of samples (pick a channel or the mix)")
     if fmax > sr / 2:
         raise ParameterError(f"fmax={fmax:.3f} cannot exceed Nyquist frequency {sr / 2}")
     if fmin >= fmax:
