@@ -84,10 +84,15 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
                max_transition_rate: float = 35.92, switch_prob: float = 0.01,
                no_trough_prob: float = 0.01, fill_na: float | None = np.nan,
                center: bool = True, pad_mode: str = "constant",
+               provisional: Callable[[PyinResult, int], None] | None = None,
                ) -> Generator[tuple[int, int], None, PyinResult]:
     """pYIN as a generator: yields ``(frames_done, n_frames)`` after each block, returns a
     :class:`PyinResult`. Stop iterating to cancel. ``y`` may be :class:`Samples` (streamed,
-    same results) with ``pad_mode='constant'`` or ``center=False``."""
+    same results) with ``pad_mode='constant'`` or ``center=False``. ``provisional(estimate,
+    done)``, called after each forward block (before its yield), gets a growing PyinResult
+    (n_frames,) whose first ``done`` frames hold a provisional path (each block's best path
+    to its last frame), the rest NaN / unvoiced / 0; the same arrays each call (copy them
+    to keep them). The final result is the same with or without it."""
     from sonolens.dsp.pyin_viterbi import Decoder, make_transitions
     from sonolens.dsp.pyin_yin import make_yin_plan
 
@@ -112,6 +117,9 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
     decoder = Decoder(trans, n_frames)
     total = 2 * n_frames if decoder.checkpointed else n_frames  # a second Viterbi pass
     voiced_prob = np.empty(n_frames)
+    freqs = fmin * 2 ** (np.arange(n_pitch) / (12 * plan.n_bins_per_semitone))
+    estimate = None if provisional is None else PyinResult(
+        np.full(n_frames, np.nan), np.zeros(n_frames, dtype=bool), np.zeros(n_frames))
     for start in range(0, n_frames, BLOCK_FRAMES):
         stop = min(n_frames, start + BLOCK_FRAMES)
         segment = signal.read(start * hop, (stop - 1) * hop + frame_length)
@@ -120,7 +128,10 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
         frames = np.lib.stride_tricks.sliding_window_view(segment, frame_length)[::hop]
         obs = _observations(frames, plan)
         voiced_prob[start:stop] = obs.voiced
-        decoder.feed(obs)
+        states = decoder.feed(obs, path=estimate is not None)
+        if estimate is not None and provisional is not None and states is not None:
+            _fill(estimate, start, stop, states, freqs, obs.voiced)
+            provisional(estimate, stop)
         yield stop, total
 
     backward = decoder.backward()
@@ -130,12 +141,21 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
         except StopIteration as stop:
             states = stop.value
             break
-    freqs = fmin * 2 ** (np.arange(n_pitch) / (12 * plan.n_bins_per_semitone))
     f0 = freqs[states % n_pitch]
     voiced_flag = states < n_pitch
     if fill_na is not None:
         f0[~voiced_flag] = fill_na
     return PyinResult(f0=f0, voiced_flag=voiced_flag, voiced_prob=voiced_prob)
+
+
+def _fill(estimate: PyinResult, start: int, stop: int, states: np.ndarray, freqs: np.ndarray,
+          voiced: np.ndarray) -> None:
+    """Frames [start, stop) of ``estimate`` from provisional ``states`` (NaN unvoiced)."""
+    n_pitch = len(freqs)
+    flag = states < n_pitch
+    estimate.voiced_flag[start:stop] = flag
+    estimate.f0[start:stop] = np.where(flag, freqs[states % n_pitch], np.nan)
+    estimate.voiced_prob[start:stop] = voiced
 
 
 def _observations(frames: np.ndarray, plan: YinPlan) -> Observations:

@@ -150,10 +150,13 @@ class Decoder:
         self.blocks: list[tuple[int, np.ndarray, Observations]] = []
         self.done = 0
 
-    def feed(self, obs: Observations) -> None:
-        """Advance the forward pass over the next block's observations."""
+    def feed(self, obs: Observations, path: bool = False) -> np.ndarray | None:
+        """Advance the forward pass over the next block's observations. With ``path``,
+        return a provisional state per frame of the block (obs.n,): the best path ending
+        at its last frame, traced back within the block (read-only: the final path is
+        unchanged; the later frames may still change it)."""
         if obs.n == 0:
-            return
+            return np.empty(0, dtype=np.int64) if path else None
         if self.checkpointed:
             self.blocks.append((self.done, self.value.copy(), obs))
             ptr = np.empty((obs.n, len(self.value)), dtype=np.uint16)
@@ -161,6 +164,7 @@ class Decoder:
             ptr = self.ptr[self.done:self.done + obs.n]
         self._forward(obs.log_prob(self.trans.n_pitch), self.value, ptr, self.done == 0)
         self.done += obs.n
+        return _backtrack(ptr, int(np.argmax(self.value))) if path else None
 
     def backward(self) -> Generator[int, None, np.ndarray]:
         """Most likely state per frame (n_frames,) int64; yields frames decoded so far."""
