@@ -30,6 +30,7 @@ from sonolens.dsp.table import FeatureTable
 
 PITCH = "f0"  # the catalog name
 READ_SHARE = 0.1  # of the progress bar: counting the signal; the rest is pYIN
+PARTIAL_FRACTION = 0.02  # a provisional track every this much of the frames (and the last)
 _UNITS = 1000
 
 
@@ -132,8 +133,11 @@ def signal_stream(source: AudioSource, params: AnalysisParams
 def pitch_steps(source: AudioSource, params: AnalysisParams
                 ) -> Generator[Progress, None, PitchTrack]:
     """pYIN of ``source`` (see module doc) as a job: yields Progress (a cancel checkpoint
-    per block of frames), returns a :class:`PitchTrack`. Raises ParameterError."""
-    from sonolens.dsp.pyin import pyin_steps
+    per block of frames), returns a :class:`PitchTrack`. Raises ParameterError. While pYIN
+    runs, ``Progress.partial`` is now and then (every PARTIAL_FRACTION of the frames) a
+    provisional PitchTrack (``complete=False``): the frames done so far from the forward
+    pass (``pyin_steps(provisional=...)``), NaN / unvoiced beyond; else None."""
+    from sonolens.dsp.pyin import PyinResult, pyin_steps
 
     params = params.validate()
     sr = params.sr or source.samplerate
@@ -144,13 +148,28 @@ def pitch_steps(source: AudioSource, params: AnalysisParams
     notes = [note] if note else []
     if len(y) == 0:
         return _empty(sr, params, fmin, fmax, [*notes, "no audio: no pitch"])
+    snapshots: dict[str, object] = {"track": None, "at": -np.inf}
+
+    def provisional(estimate: PyinResult, done: int) -> None:
+        n = len(estimate.f0)
+        if done - snapshots["at"] >= n * PARTIAL_FRACTION or done == n:  # type: ignore[operator]
+            snapshots["at"] = done
+            snapshots["track"] = PitchTrack(
+                np.arange(n) * params.hop_length / float(sr), estimate.f0.copy(),
+                estimate.voiced_flag.copy(), estimate.voiced_prob.copy(), sr, params, fmin,
+                fmax, complete=False)
+
+    def progress(done_total: tuple[int, int]) -> Progress:
+        partial, snapshots["track"] = snapshots["track"], None
+        return Progress(read_units + round((_UNITS - read_units) * done_total[0]
+                                           / max(done_total[1], 1)),
+                        _UNITS, "pitch (pYIN)", partial=partial)
+
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         steps = pyin_steps(y, sr, fmin=fmin, fmax=fmax, frame_length=params.n_fft,
-                           hop_length=params.hop_length, center=True)
-        result = yield from relay(steps, lambda done_total: Progress(
-            read_units + round((_UNITS - read_units) * done_total[0] / max(done_total[1], 1)),
-            _UNITS, "pitch (pYIN)"))
+                           hop_length=params.hop_length, center=True, provisional=provisional)
+        result = yield from relay(steps, progress)
     notes += [f"pitch: {w.message}" for w in caught]
     n = len(result.f0)
     times = np.arange(n) * params.hop_length / float(sr)

@@ -234,6 +234,8 @@ class Document(QObject):
             return False
         into = rule.into or key
         current = self.results.get(into)
+        if rule.refuse is not None and rule.refuse(current, value):
+            return False
         if rule.merge is not None:
             if not rule.merge(current, value):
                 return False

@@ -41,6 +41,15 @@ class Acceptance:
     new_only: bool = False
     warnings: bool = False
     duration: bool = True
+    refuse: Callable[[Any, Any], bool] | None = None
+
+
+def partial_after_complete(current: Any, value: Any) -> bool:
+    """A provisional result (``complete`` False) never replaces a complete one of the same
+    parameters; a complete one replaces anything."""
+    return (current is not None and not getattr(value, "complete", True)
+            and getattr(current, "complete", True)
+            and getattr(current, "params", None) == getattr(value, "params", None))
 
 
 def merge_tiles(spectrogram: Any, detail: tuple[Any, dict]) -> bool:
@@ -65,7 +74,8 @@ ACCEPTANCE: dict[str, Acceptance] = {
     DETAIL: Acceptance(match="generation", into=SPECTROGRAM, merge=merge_tiles,
                        duration=False),
     # pYIN depends on the parameters (framing, pyin range), not on the view's kind; its
-    # warnings (pyin_fmax clamped to Nyquist) reach the status bar
-    PITCH: Acceptance(match="params", warnings=True),
+    # warnings (pyin_fmax clamped to Nyquist) reach the status bar; provisional tracks
+    # (complete=False, drawn while pYIN runs) give way to the exact one, never the reverse
+    PITCH: Acceptance(match="params", warnings=True, refuse=partial_after_complete),
 }
 DEFAULT_ACCEPTANCE = Acceptance()

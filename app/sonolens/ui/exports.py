@@ -192,7 +192,7 @@ class Exporter(QObject):
             doc.view.overlays, doc.view.lower_view) for column in CATALOG.columns(
             name, table.params)})
         pitch = doc.result(PITCH)
-        if (PITCH_NAME in doc.view.overlays and pitch is not None
+        if (PITCH_NAME in doc.view.overlays and pitch is not None and pitch.complete
                 and pitch.params == table.params and pitch.n_frames == table.n_frames):
             table = join_pitch(table, pitch)  # the pitch track shown: its columns too
         if selection_only and doc.selection is not None:

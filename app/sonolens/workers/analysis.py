@@ -71,6 +71,7 @@ class AnalysisCoordinator(QObject):
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
+        runner.cancelled.connect(self._on_runner_cancelled)
 
     def open_file(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the document changes only if it opens."""
@@ -136,7 +137,7 @@ class AnalysisCoordinator(QObject):
         if doc.source is None or not shown:
             return
         track = doc.result(PITCH)
-        if track is not None and track.params == doc.params:
+        if track is not None and track.complete and track.params == doc.params:
             return
         if self.runner.is_busy(KEY_PITCH) and self._pitch_for == (doc.generation, doc.params):
             return
@@ -256,6 +257,12 @@ class AnalysisCoordinator(QObject):
             return False
         self._partial_seen[what] = seen
         return True
+
+    def _on_runner_cancelled(self, key: str) -> None:
+        """A stopped pitch job's provisional track is not kept (nor measured, nor exported)."""
+        track = self.document.result(PITCH)
+        if key == KEY_PITCH and track is not None and not track.complete:
+            self.document.accept(PITCH, None, self.document.token())
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
         if key == KEY_OPEN:

@@ -76,7 +76,8 @@ SPECTROGRAM_ONLY = JobEntry(KEY_SPECTROGRAM, jobs.spectrogram_job, (SPECTROGRAM,
 #: finer tiles of the current spectrogram, merged in as each is done
 DETAIL_TILES = JobEntry(KEY_DETAIL, jobs.detail_job, (DETAIL,), _as(DETAIL), _as(DETAIL))
 #: the pitch track (f0, voicing) of the whole source, when the view shows it
-PITCH_TRACK = JobEntry(KEY_PITCH, jobs.pitch_job, (PITCH,), _as(PITCH))
+#: (provisional tracks, complete=False, while pYIN runs)
+PITCH_TRACK = JobEntry(KEY_PITCH, jobs.pitch_job, (PITCH,), _as(PITCH), _as(PITCH))
 
 #: result key -> the job that computes it (the envelope only comes with the analysis).
 #: Every catalog entry names its result key (``Feature.result``, ``SpectrogramKind.result``):
