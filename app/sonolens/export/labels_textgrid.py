@@ -34,7 +34,7 @@ from pathlib import Path
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import LabelFileError, ParameterError
 from sonolens.export.labels import LabelFormat
-from sonolens.export.labels_textgrid_fast import read_fast, read_lines
+from sonolens.export.labels_textgrid_fast import read_fast, read_lines, unique_name
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d*)?(?:[eE][+-]?\d+)?")
 _INTEGER = re.compile(r"[+-]?\d+")
@@ -186,13 +186,6 @@ def sniff(text: str) -> bool:
     return True
 
 
-def _unique(name: str, used: set[str]) -> str:
-    k = 2
-    while f"{name} ({k})" in used:
-        k += 1
-    return f"{name} ({k})"
-
-
 def read(text: str, path: Path) -> AnnotationSet:
     """Parse a TextGrid (long or short text form) into an AnnotationSet (see module doc)."""
     tokens = _header(text, path)
@@ -218,8 +211,7 @@ def read(text: str, path: Path) -> AnnotationSet:
             raise tokens.error(tokens.last, f'tier {number} is a "{klass}", not an '
                                             '"IntervalTier" or "TextTier"')
         name = tokens.string("the name of tier {}", number)
-        if name in used:
-            name = _unique(name, used)
+        name = unique_name(name, used)
         used.add(name)
         points = klass == "TextTier"
         result.tiers.append(Tier(name, points=points))
@@ -297,7 +289,7 @@ def _praat_tiers(annotations: AnnotationSet) -> list[tuple[str, bool, list[Annot
         out.append((tier.name, tier.points, own[0] if own else []))
         for layer, is_points in [(x, tier.points) for x in own[1:]] + [
                 (x, not tier.points) for x in other]:
-            name = _unique(tier.name, used)
+            name = unique_name(tier.name, used)
             used.add(name)
             out.append((name, is_points, layer))
     return out

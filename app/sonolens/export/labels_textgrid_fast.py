@@ -16,6 +16,17 @@ from sonolens.export.labels_fast import build
 _COUNT = re.compile(r"\d+")
 
 
+def unique_name(name: str, used: set[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``… when it is ``used`` already (TextGrid
+    tiers may share a name; Sonolens tiers may not)."""
+    if name not in used:
+        return name
+    k = 2
+    while f"{name} ({k})" in used:
+        k += 1
+    return f"{name} ({k})"
+
+
 def _numbers(tokens: list[tuple[str, ...]], pattern: re.Pattern) -> list[float]:
     """The number tokens' values; ValueError unless each is a number ``pattern`` takes."""
     values = [t[3] for t in tokens]
@@ -63,11 +74,7 @@ def _walk(tokens: list[tuple[str, ...]], number: re.Pattern) -> AnnotationSet:
         klass, name = _strings(tokens[at:at + 2])
         if klass not in ("IntervalTier", "TextTier"):
             raise ValueError("class")
-        if name in used:
-            k = 2
-            while f"{name} ({k})" in used:
-                k += 1
-            name = f"{name} ({k})"
+        name = unique_name(name, used)
         used.add(name)
         points = klass == "TextTier"
         result.tiers.append(Tier(name, points=points))
@@ -158,11 +165,7 @@ def read_lines(text: str, pos: int, data: re.Pattern, number: re.Pattern
             t0, t1 = _numbers(tier[2:4], number)
             if klass not in ("IntervalTier", "TextTier") or t1 < t0:
                 return None
-            if name in used:
-                k = 2
-                while f"{name} ({k})" in used:
-                    k += 1
-                name = f"{name} ({k})"
+            name = unique_name(name, used)
             used.add(name)
             points = klass == "TextTier"
             result.tiers.append(Tier(name, points=points))
