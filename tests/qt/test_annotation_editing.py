@@ -69,3 +69,42 @@ def test_opening_another_file_clears_the_history(qtbot, make_main_window, tmp_pa
     wait_settled(qtbot, window)
     assert window.document.annotations.annotations == []
     assert not window.actions.undo.isEnabled()
+
+
+def test_an_edit_made_while_the_label_is_typed_keeps_both(qtbot, make_main_window, tmp_path):
+    window = open_rich(qtbot, make_main_window, tmp_path)
+    doc, a = window.document, window.actions
+    doc.set_selection((0.5, 1.25))
+    qtbot.keyClick(window.spectrogram_view, Qt.Key.Key_A)
+    edit = window.annotation_editor.label_edit
+    qtbot.waitUntil(edit.isVisible, timeout=5000)
+    qtbot.keyClicks(edit, "trill")
+    window.tier_list.set_color("labels", "#102030")  # another edit, the editor still open
+    assert not edit.isVisible()  # closed, its label kept (as Enter)
+    assert [x.label for x in doc.annotations.annotations] == ["trill"]
+    assert doc.annotations.tiers[0].color == "#102030"
+    assert a.undo.text() == '&Undo Colour tier "labels"'
+    a.undo.trigger()  # the colour goes; the labelled annotation stays
+    assert [x.label for x in doc.annotations.annotations] == ["trill"]
+    assert doc.annotations.tiers[0].color is None
+    a.undo.trigger()
+    assert doc.annotations.annotations == []
+    a.redo.trigger()
+    a.redo.trigger()
+    assert [x.label for x in doc.annotations.annotations] == ["trill"]
+    assert doc.annotations.tiers[0].color == "#102030"
+
+
+def test_escape_after_an_import_keeps_the_imported_set(qtbot, make_main_window, tmp_path):
+    from sonolens.core.annotations import Annotation, AnnotationSet
+
+    window = open_rich(qtbot, make_main_window, tmp_path)
+    doc = window.document
+    doc.set_selection((0.5, 1.25))
+    qtbot.keyClick(window.spectrogram_view, Qt.Key.Key_A)
+    edit = window.annotation_editor.label_edit
+    qtbot.waitUntil(edit.isVisible, timeout=5000)
+    imported = AnnotationSet().with_added(Annotation(2.0, 2.5, "call", "calls"))
+    doc.set_annotations(imported)  # as File > Import Annotations does
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert doc.annotations is imported

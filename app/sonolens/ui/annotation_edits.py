@@ -128,8 +128,19 @@ class AnnotationEditor(QObject):
 
     def push(self, before: AnnotationSet, after: AnnotationSet, text: str) -> None:
         """The document's annotations go from ``before`` to ``after`` as one undoable
-        edit named ``text``."""
+        edit named ``text``. An open label editor is closed first, its label kept (as
+        Enter), and the edit is carried over onto that: nothing typed or edited is lost."""
+        if self._pending is not None:
+            resolved = self._finish_pending(keep=True)
+            if resolved is not None:
+                old, new = resolved
+                after = _substituted(after, old, new)
+                before = self.document.annotations
         self.stack.push(ReplaceAnnotations(self.document, before, after, text))
+
+    def close_label_edit(self) -> None:
+        """Close the label editor if open, keeping its label (as Enter)."""
+        self._finish_pending(keep=True)
 
     def _open_label_edit(self, t0: float, text: str = "") -> None:
         x = self._x_of(t0)
@@ -145,31 +156,40 @@ class AnnotationEditor(QObject):
     def _on_label_edit_return_pressed(self) -> None:
         self._finish_pending(keep=True)
 
-    def _finish_pending(self, *, keep: bool) -> None:
+    def _finish_pending(self, *, keep: bool) -> tuple[Annotation, Annotation] | None:
         """Close the label editor: ``keep`` makes the labelled annotation an edit (Undo
-        removes it); else the document is as before (nothing in the undo history)."""
+        removes it); else the new annotation is taken out again (no edit). Works on the
+        document's annotations as they are now (found by identity), so edits made while
+        the editor was open stay. Returns (annotation, labelled) when an edit was made."""
         pending, self._pending = self._pending, None
         self.label_edit.hide()
         if pending is None:
-            return
-        before, annotation, index = pending
+            return None
+        _before, annotation, index = pending
         label = self.label_edit.text()
+        current = self.document.annotations
+        at = next((k for k, a in enumerate(current.annotations) if a is annotation), None)
+        if at is None:  # replaced meanwhile (an import, a session): nothing to finish
+            return None
         if index is not None:  # relabelling: the document is as it was while typing
-            if keep and label != annotation.label:
-                self.push(before, before.with_replaced(index, annotation.replace(label=label)),
-                          f'Relabel "{label}"')
-                self._remember(label)
-            return
+            if not keep or label == annotation.label:
+                return None
+            relabelled = annotation.replace(label=label)
+            self.push(current, current.with_replaced(at, relabelled), f'Relabel "{label}"')
+            self._remember(label)
+            return annotation, relabelled
+        base = current.without([at])
         if not keep:
-            self.document.set_annotations(before)
-            return
+            self.document.set_annotations(base)
+            return None
         labelled = annotation.replace(label=label)  # its band too
-        self.push(before, with_annotation(before, labelled),
+        self.push(base, current.with_replaced(at, labelled),
                   f'Add "{label}"' if label else "Add annotation")
         self._last_tier = annotation.tier
         if annotation.tier == f"{self._pending_tier} points":
             self._last_tier = self._pending_tier
         self._remember(label)
+        return annotation, labelled
 
     def _remember(self, label: str) -> None:
         """``label`` first among the completions."""
@@ -216,3 +236,13 @@ class AnnotationEditor(QObject):
         self._pending = None
         self.label_edit.hide()
         self.stack.clear()
+
+
+def _substituted(annotations: AnnotationSet, old: Annotation, new: Annotation
+                 ) -> AnnotationSet:
+    """``annotations`` with ``old`` (by identity) replaced by ``new``, if it holds it."""
+    items = annotations.annotations
+    if not any(a is old for a in items):
+        return annotations
+    return AnnotationSet(list(annotations.tiers), [new if a is old else a for a in items],
+                         annotations.duration)

@@ -161,6 +161,7 @@ class AnnotationMouse(QObject):
         press = viewbox.mapSceneToView(ev.buttonDownScenePos(LEFT))
         if ev.modifiers() & CTRL:
             return Drag(viewbox, "create", press)
+        self.editor.close_label_edit()  # its label kept: the drag starts from that
         hit = self.hit(viewbox, press)
         if hit is None:
             return None
