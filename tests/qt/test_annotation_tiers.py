@@ -202,6 +202,8 @@ def test_delete_tier_asks_with_the_count_and_is_undoable(qtbot, window):
     tiers.confirm = lambda parent, text: True
     qtbot.mouseClick(tiers.delete_button, Qt.MouseButton.LeftButton)
     assert names(window) == ["calls"]
+    shown = before.color_of([t.name for t in before.tiers].index("calls"))
+    assert window.document.annotations.color_of(0) == shown  # not recoloured by position
     assert sorted(a.label for a in window.document.annotations.annotations) == [
         "Trill", "chirp"]
     assert window.annotation_table.proxy.rowCount() == 2

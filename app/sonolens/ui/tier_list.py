@@ -235,7 +235,7 @@ class TierList(QWidget):
 
     def move_tier(self, step: int) -> None:
         """Move the selected tier ``step`` places (-1: up). Every tier keeps the colour
-        it shows (colours by position are fixed first)."""
+        it shows (colours by position are fixed first, as on Delete)."""
         name = self.selected_tier()
         annotations = self.document.annotations
         if name is None:
@@ -244,10 +244,8 @@ class TierList(QWidget):
         to = row + step
         if not 0 <= to < len(annotations.tiers):
             return
-        fixed = annotations.copy()
-        fixed.tiers = [Tier(t.name, t.points, annotations.color_of(k), t.visible)
-                       for k, t in enumerate(annotations.tiers)]
-        self._push(fixed.with_tier_moved(name, to), f'Move tier "{name}"')
+        self._push(_colors_fixed(annotations).with_tier_moved(name, to),
+                   f'Move tier "{name}"')
         self.select_tier(name)
 
     def new_tier(self) -> None:
@@ -278,7 +276,8 @@ class TierList(QWidget):
                 self, f'Delete tier "{name}" and its {count} '
                       f'annotation{"" if count == 1 else "s"}?'):
             return
-        after = AnnotationSet([t for t in before.tiers if t.name != name],
+        fixed = _colors_fixed(before)  # the tiers after it keep the colours they show
+        after = AnnotationSet([t for t in fixed.tiers if t.name != name],
                               [a for a in before.annotations if a.tier != name],
                               before.duration)
         self._push(after, f'Delete tier "{name}"')
@@ -304,3 +303,12 @@ class TierList(QWidget):
 
     def _on_current_activated(self, index: int) -> None:
         self.editor.set_current_tier(self.current.itemText(index))
+
+
+def _colors_fixed(annotations: AnnotationSet) -> AnnotationSet:
+    """A copy whose tiers all hold the colour they show now (by position otherwise), so a
+    move or a deletion does not recolour the others."""
+    fixed = annotations.copy()
+    fixed.tiers = [Tier(t.name, t.points, annotations.color_of(k), t.visible)
+                   for k, t in enumerate(annotations.tiers)]
+    return fixed
