@@ -168,3 +168,18 @@ def test_bad_input_is_a_parameter_error(y: np.ndarray, params: dict, message: st
 def test_low_fmin_warns_like_librosa() -> None:
     with pytest.warns(UserWarning, match="less than two periods of fmin"):
         pyin(np.zeros(SR, dtype=np.float32), SR, fmin=20.0)
+
+
+def test_low_fmin_warning_can_be_handed_to_a_callback_instead() -> None:
+    import warnings
+
+    from sonolens.dsp.pyin import pyin_steps
+
+    heard: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a warnings.warn here would raise
+        steps = pyin_steps(np.zeros(SR, dtype=np.float32), SR, fmin=20.0,
+                           on_warning=heard.append)
+        for _ in steps:
+            pass
+    assert len(heard) == 1 and "less than two periods of fmin" in heard[0]

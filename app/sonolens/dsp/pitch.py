@@ -13,7 +13,6 @@ Its :class:`PitchTrack` holds ``f0`` (Hz, NaN unvoiced), ``voiced_flag`` and
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -165,12 +164,10 @@ def pitch_steps(source: AudioSource, params: AnalysisParams
                                            / max(done_total[1], 1)),
                         _UNITS, "pitch (pYIN)", partial=partial)
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        steps = pyin_steps(y, sr, fmin=fmin, fmax=fmax, frame_length=params.n_fft,
-                           hop_length=params.hop_length, center=True, provisional=provisional)
-        result = yield from relay(steps, progress)
-    notes += [f"pitch: {w.message}" for w in caught]
+    steps = pyin_steps(y, sr, fmin=fmin, fmax=fmax, frame_length=params.n_fft,
+                       hop_length=params.hop_length, center=True, provisional=provisional,
+                       on_warning=lambda text: notes.append(f"pitch: {text}"))
+    result = yield from relay(steps, progress)
     n = len(result.f0)
     times = np.arange(n) * params.hop_length / float(sr)
     return PitchTrack(times, result.f0, result.voiced_flag, result.voiced_prob, sr, params,

@@ -85,6 +85,7 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
                no_trough_prob: float = 0.01, fill_na: float | None = np.nan,
                center: bool = True, pad_mode: str = "constant",
                provisional: Callable[[PyinResult, int], None] | None = None,
+               on_warning: Callable[[str], None] | None = None,
                ) -> Generator[tuple[int, int], None, PyinResult]:
     """pYIN as a generator: yields ``(frames_done, n_frames)`` after each block, returns a
     :class:`PyinResult`. Stop iterating to cancel. ``y`` may be :class:`Samples` (streamed,
@@ -92,11 +93,13 @@ def pyin_steps(y: np.ndarray | Samples, sr: float, *, fmin: float = FMIN_C2, fma
     done)``, called after each forward block (before its yield), gets a growing PyinResult
     (n_frames,) whose first ``done`` frames hold a provisional path (each block's best path
     to its last frame), the rest NaN / unvoiced / 0; the same arrays each call (copy them
-    to keep them). The final result is the same with or without it."""
+    to keep them). The final result is the same with or without it. ``on_warning(text)``
+    receives librosa's warnings instead of ``warnings.warn`` (no global warning state on
+    a worker thread)."""
     from sonolens.dsp.pyin_viterbi import Decoder, make_transitions
     from sonolens.dsp.pyin_yin import make_yin_plan
 
-    _check(y, sr=sr, fmin=fmin, fmax=fmax, frame_length=frame_length)
+    _check(y, sr=sr, fmin=fmin, fmax=fmax, frame_length=frame_length, on_warning=on_warning)
     hop = frame_length // 4 if hop_length is None else int(hop_length)
     if hop < 1:
         raise ParameterError(f"hop_length={hop} must be a positive integer")
@@ -221,7 +224,7 @@ def _check_segment(segment: np.ndarray) -> None:
 
 
 def _check(y: np.ndarray | Samples, *, sr: float, fmin: float, fmax: float,
-           frame_length: int) -> None:
+           frame_length: int, on_warning: Callable[[str], None] | None = None) -> None:
     """librosa's ``valid_audio`` and ``__check_yin_params``, as ParameterError (a
     streamed signal's samples are checked block by block: ``_check_segment``)."""
     if isinstance(y, np.ndarray):
@@ -242,7 +245,10 @@ def _check(y: np.ndarray | Samples, *, sr: float, fmin: float, fmax: float,
             f"use fmin >= {sr / (frame_length - 1):.3f} or frame_length >= "
             f"{int(np.ceil(sr / fmin) + 1)}")
     if sr / fmin >= frame_length // 2:
-        warnings.warn(
-            f"With fmin={fmin:.3f}, sr={sr} and frame_length={frame_length}, less than two "
-            "periods of fmin fit into the frame, which can cause inaccurate pitch detection.",
-            stacklevel=3)
+        text = (f"With fmin={fmin:.3f}, sr={sr} and frame_length={frame_length}, less than "
+                "two periods of fmin fit into the frame, which can cause inaccurate pitch "
+                "detection.")
+        if on_warning is not None:
+            on_warning(text)
+        else:
+            warnings.warn(text, stacklevel=3)
