@@ -17,6 +17,7 @@ from PySide6.QtGui import QColor, QPainter, QPen
 from sonolens.ui.views.annotation_arrays import AnnotationArrays
 from sonolens.ui.views.interaction import interacting
 from sonolens.ui.views.span_labels import POINT_PX, paint_labels
+from sonolens.ui.views.spans_item import view_rect
 from sonolens.ui.views.tier_lod import TierBins
 from sonolens.ui.views.tier_raster import luts, paint_tiers
 
@@ -62,11 +63,7 @@ class AnnotationsItem(pg.GraphicsObject):
         self.update()
 
     def _view_rect(self) -> QRectF | None:
-        box = self.getViewBox()
-        if box is None:
-            return None
-        (x0, x1), (y0, y1) = box.viewRange()
-        return QRectF(x0, y0, x1 - x0, y1 - y0)
+        return view_rect(self)
 
     def boundingRect(self) -> QRectF:
         view = self._view_rect()

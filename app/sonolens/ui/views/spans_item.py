@@ -21,6 +21,15 @@ DENSE = 32  # visible spans beyond which they are rasterised (spans_raster: chea
 LABELLED = 2000  # visible spans beyond which none has room for a label worth reading
 
 
+def view_rect(item: pg.GraphicsObject) -> QRectF | None:
+    """The visible range of ``item``'s view box in plot units (None: not in one)."""
+    box = item.getViewBox()
+    if box is None:
+        return None
+    (x0, x1), (y0, y1) = box.viewRange()
+    return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+
 class SpansItem(pg.GraphicsObject):
     """Spans (``set_spans``) filled with ``brush`` and edged with ``pen``; instants drawn
     as lines with ``pen``."""
@@ -60,11 +69,7 @@ class SpansItem(pg.GraphicsObject):
         return self._spans
 
     def _view_rect(self) -> QRectF | None:
-        box = self.getViewBox()
-        if box is None:
-            return None
-        (x0, x1), (y0, y1) = box.viewRange()
-        return QRectF(x0, y0, x1 - x0, y1 - y0)
+        return view_rect(self)
 
     def boundingRect(self) -> QRectF:
         view = self._view_rect()

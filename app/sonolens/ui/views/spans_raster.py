@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtGui import QColor, QImage, QPainter, QTransform
 
 MAX_SIDE = 8192  # device px: a bigger view is drawn exactly instead
 
@@ -46,19 +46,30 @@ def _cover_2d(r0, r1, c0, c1, height: int, width: int) -> np.ndarray:
     return counts[:height, :width] > 0
 
 
-def paint_raster(p: QPainter, spans: np.ndarray, view: QRectF, fill: QColor, pen: QColor,
-                 edges: bool) -> bool:
-    """Paint ``spans`` ((n, 4): x0, x1 s, y0, y1 plot units clamped to ``view``) as one
-    image; False (nothing drawn) when the transform or the size does not allow it."""
+def device_box(p: QPainter, view: QRectF) -> tuple[QTransform, int, int, int, int] | None:
+    """The painter's item -> device transform and the view's rectangle in whole device
+    pixels (left, top, width, height); None when the transform rotates or mirrors time, or
+    the image would be empty or larger than MAX_SIDE."""
     t = p.transform()
-    if t.m12() or t.m21():
-        return False
+    if t.m12() or t.m21() or t.m11() <= 0:
+        return None
     vx = sorted((view.left() * t.m11() + t.dx(), view.right() * t.m11() + t.dx()))
     vy = sorted((view.top() * t.m22() + t.dy(), view.bottom() * t.m22() + t.dy()))
     ox, oy = int(np.floor(vx[0])), int(np.floor(vy[0]))
     width, height = int(np.ceil(vx[1])) - ox, int(np.ceil(vy[1])) - oy
     if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
+        return None
+    return t, ox, oy, width, height
+
+
+def paint_raster(p: QPainter, spans: np.ndarray, view: QRectF, fill: QColor, pen: QColor,
+                 edges: bool) -> bool:
+    """Paint ``spans`` ((n, 4): x0, x1 s, y0, y1 plot units clamped to ``view``) as one
+    image; False (nothing drawn) when the transform or the size does not allow it."""
+    box = device_box(p, view)
+    if box is None:
         return False
+    t, ox, oy, width, height = box
     xa = spans[:, 0] * t.m11() + t.dx() - ox
     xb = spans[:, 1] * t.m11() + t.dx() - ox
     ya = spans[:, 2] * t.m22() + t.dy() - oy

@@ -15,7 +15,7 @@ import numpy as np
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QImage, QPainter
 
-from sonolens.ui.views.spans_raster import MAX_SIDE, _cover_2d, _premultiplied
+from sonolens.ui.views.spans_raster import _cover_2d, _premultiplied, device_box
 from sonolens.ui.views.tier_lod import TierBins
 
 MIN_RUN = 3  # px: a narrower span (or gap) gets no edge lines, only its fill
@@ -74,15 +74,10 @@ def paint_tiers(p: QPainter, x0: np.ndarray, x1: np.ndarray, point: np.ndarray,
     (0.5 during a pan/zoom gesture: a quarter of the pixels, stretched); False (nothing
     drawn) when the transform or the size does not allow it. ``bins``: the full-height
     spans and instants binned (tier_lod), used instead of them when zoomed out enough."""
-    t = p.transform()
-    if t.m12() or t.m21() or t.m11() <= 0:
+    box = device_box(p, view)
+    if box is None:
         return False
-    vx = sorted((view.left() * t.m11() + t.dx(), view.right() * t.m11() + t.dx()))
-    vy = sorted((view.top() * t.m22() + t.dy(), view.bottom() * t.m22() + t.dy()))
-    ox, oy = int(np.floor(vx[0])), int(np.floor(vy[0]))
-    width, height = int(np.ceil(vx[1])) - ox, int(np.ceil(vy[1])) - oy
-    if not (0 < width <= MAX_SIDE and 0 < height <= MAX_SIDE):
-        return False
+    t, ox, oy, width, height = box
     cols, rows = max(1, int(np.ceil(width * scale))), max(1, int(np.ceil(height * scale)))
     sx, sy = cols / width, rows / height
     a, b = t.m11() * sx, (t.dx() - ox) * sx
