@@ -88,6 +88,9 @@ def test_all_tiers_drawn_by_one_item_in_their_own_colours(qtbot, window, which, 
         error = tint_error(before, after, rows, cols, TIERS[name])
         assert error <= 6, f"tier {name}: not tinted in its colour ({error})"
     away = columns_inside(area, t0, t1, 0.0, 0.25, margin=1)
+    for a, b in RANGES.values():  # and nothing just beside each range (edges in place)
+        away = np.concatenate([away, columns_inside(area, t0, t1, a - 0.1, a, margin=3),
+                               columns_inside(area, t0, t1, b, b + 0.1, margin=3)])
     assert np.abs(after[np.ix_(rows, away)].astype(int) - before[np.ix_(rows, away)]).max() \
         <= 6, "something drawn away from the annotations"
     assert window.spectrogram_view.legend.names[-3:] == ["a", "b", "c"]
