@@ -150,7 +150,7 @@ def test_export_features_csv_equals_extract(qtbot, make_main_window, rich, tmp_p
     window = make_main_window()
     _open(qtbot, window, rich)
     out = tmp_path / "gui.csv"
-    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+    with qtbot.waitSignal(window.exporter.saved, timeout=10000):
         window.exporter.export_features_to(out)
     assert main(["-q", "extract", str(rich), "-o", str(tmp_path / "cli.csv")]) == 0
     gui, cli = pd.read_csv(out), pd.read_csv(tmp_path / "cli.csv")
@@ -340,7 +340,7 @@ def test_export_features_of_the_selection_only(qtbot, make_main_window, rich, tm
     _open(qtbot, window, rich)
     window.document.set_selection((1.0, 2.0))
     out = tmp_path / "part.csv"
-    with qtbot.waitSignal(window.runner.finished, timeout=10000):
+    with qtbot.waitSignal(window.exporter.saved, timeout=10000):
         window.exporter.export_features_to(out, selection_only=True)
     part = pd.read_csv(out)
     table = window.document.features

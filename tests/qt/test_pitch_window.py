@@ -195,7 +195,7 @@ def test_window_csv_with_the_pitch_shown_equals_extract(qtbot, window, tmp_path)
     doc.set_view(doc.view.replace(overlays=frozenset({"f0"})))
     wait_settled(qtbot, window)
     out = tmp_path / "gui.csv"
-    with qtbot.waitSignal(window.runner.finished, timeout=20000):
+    with qtbot.waitSignal(window.exporter.saved, timeout=20000):
         window.exporter.export_features_to(out)
     path = str(doc.source.path)
     assert main(["-q", "extract", path, "-o", str(tmp_path / "cli.csv"),

@@ -119,6 +119,15 @@ def read_range(path: Path, start: int, stop: int, *, patch: Patch = ()) -> np.nd
         _close(handle)
 
 
+def open_file(path: Path) -> sf.SoundFile:
+    """A handle on ``path`` (no header patch), chatter silenced; close with close_file."""
+    return _open(path, ())
+
+
+def close_file(handle: sf.SoundFile) -> None:
+    _close(handle)
+
+
 def _open(path: Path, patch: Patch) -> sf.SoundFile:
     with quiet_native_stderr():
         if not patch:

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from sonolens.audio import pyav_decoder, soundfile_decoder, wav_header
+from sonolens.audio import parallel_decode, pyav_decoder, soundfile_decoder, wav_header
 from sonolens.audio.decode_cache import DecodeCache
 from sonolens.audio.info import AudioInfo
 from sonolens.audio.protocol import BLOCK_FRAMES
@@ -109,7 +109,10 @@ class FileSource:
             for first in range(start, self._cache.frames, blocksize):
                 yield self._sanitize(self._cache.read(first, first + blocksize))
             return
-        if self.backend == "soundfile":
+        if self.backend == "soundfile" and self.info.frames_exact and not self.patch:
+            decoded = parallel_decode.iter_blocks_parallel(
+                self.path, frames=self.info.frames, start=start, blocksize=blocksize)
+        elif self.backend == "soundfile":
             decoded = soundfile_decoder.iter_blocks(
                 self.path, start=start, blocksize=blocksize, patch=self.patch,
                 exact=self.info.frames_exact)

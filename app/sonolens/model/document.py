@@ -16,6 +16,7 @@ from PySide6.QtCore import QObject, Signal
 
 from sonolens.audio.protocol import AudioFile
 from sonolens.core.annotations import AnnotationSet
+from sonolens.core.catalog import CATALOG
 from sonolens.core.params import AnalysisParams, fit_to_file
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.results import (
@@ -50,6 +51,8 @@ class Document(QObject):
     cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
     annotations_changed = Signal()  # tiers or annotations replaced or edited
     annotations_dirty_changed = Signal(bool)  # whether annotations are unsaved, on a change
+    # an export or a measurement needs every window feature, not only the shown ones
+    all_features_requested = Signal()
 
     def __init__(self, params: AnalysisParams | None = None,
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
@@ -95,6 +98,25 @@ class Document(QObject):
     def features(self) -> Any:
         """The dsp.table.FeatureTable (``complete`` False: a first-pass snapshot) or None."""
         return self.results.get(FEATURES)
+
+    def missing_features(self) -> tuple[str, ...]:
+        """The window's features (catalog defaults and the opt-in ones shown, computed in
+        blocks) the complete table lacks: the window computes what its views draw first
+        and the rest on demand (:meth:`request_all_features`). All of them while no
+        complete table is there."""
+        view = self.view
+        names = CATALOG.per_block(CATALOG.window_features(view.overlays, view.lower_view))
+        table = self.features
+        if table is None or not table.complete or table.params != self.params:
+            return names
+        return tuple(name for name in names if any(
+            column not in table.columns for column in CATALOG.columns(name, table.params)))
+
+    def request_all_features(self) -> None:
+        """Ask for every window feature (exports, selection statistics): the coordinator
+        computes the missing ones and the table is replaced when they are done."""
+        if self.source is not None:
+            self.all_features_requested.emit()
 
     @property
     def spectrogram(self) -> Any:

@@ -14,6 +14,7 @@ from sonolens.export.own_input import file_identity
 from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
+from sonolens.ui.features_on_demand import FeaturesOnDemand
 from sonolens.workers import export_jobs
 from sonolens.workers.export_jobs import (
     KEY_LABELS_FEATURES,
@@ -48,6 +49,7 @@ class AnnotationFiles(QObject):
         self.runner = runner
         self.settings = settings
         self._parent = parent
+        self.on_demand = FeaturesOnDemand(document, self)
         runner.finished.connect(self._on_runner_finished)
         runner.failed.connect(self._on_runner_failed)
 
@@ -123,12 +125,13 @@ class AnnotationFiles(QObject):
         if not doc.annotations.annotations:
             self.failed.emit("No annotations", "There are no annotations to measure.")
             return
-        if doc.features is None or not doc.features.complete:
-            busy = self.runner.is_busy(KEY_FEATURES)
-            self.failed.emit("Nothing to export yet", "The features are still being computed"
-                             if busy else "The features were not computed: open the file "
-                             "again or change a setting")
+        if ((doc.features is None or not doc.features.complete)
+                and not self.runner.is_busy(KEY_FEATURES)):
+            self.failed.emit("Nothing to export yet", "The features were not computed: open "
+                             "the file again or change a setting")
             return
+        if not self.on_demand.ready_or_request(lambda: self.export_features_to(target)):
+            return  # runs again when every window feature is computed
         if self._is_recording(target):
             return
         # the default columns and the opt-in ones on screen, as File > Export > Features

@@ -32,6 +32,7 @@ from sonolens.model.document import Document
 from sonolens.model.results import PITCH
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
+from sonolens.ui.features_on_demand import FeaturesOnDemand
 from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
 from sonolens.workers import export_jobs
 from sonolens.workers.export_jobs import (
@@ -59,6 +60,7 @@ class Exporter(QObject):
         self.settings = settings
         self._parent = parent
         self._image_size = image_size
+        self.on_demand = FeaturesOnDemand(document, self)
         runner.finished.connect(self._on_runner_finished)
         runner.failed.connect(self._on_runner_failed)
 
@@ -154,21 +156,29 @@ class Exporter(QObject):
             return True
         return False
 
-    def _ready(self, *, need_features: bool = False, need_spectrogram: bool = False) -> bool:
+    def _ready(self, *, need_features: bool = False, need_spectrogram: bool = False,
+               then: Callable[[], None] | None = None) -> bool:
+        """Whether the export can run now. With ``then`` (an export of every window
+        feature) the features nobody looked at yet are computed and ``then`` runs after."""
         doc = self.document
         if doc.source is None:
             self.failed.emit("Nothing to export", "Open a sound first.")
             return False
-        if need_features and (doc.features is None or not doc.features.complete):
-            if self.runner.is_busy(KEY_FEATURES):
-                self.failed.emit("Nothing to export yet",
-                                 "The features are still being computed; try again "
-                                 "when the progress bar is gone.")
-            else:
-                self.failed.emit("Nothing to export",
-                                 "The analysis was stopped before the features were "
-                                 "complete; change a setting or open the file again "
-                                 "to compute them.")
+        table = doc.features
+        stopped = (table is None or not table.complete) and not self.runner.is_busy(
+            KEY_FEATURES)
+        if need_features and stopped:
+            self.failed.emit("Nothing to export",
+                             "The analysis was stopped before the features were "
+                             "complete; change a setting or open the file again "
+                             "to compute them.")
+            return False
+        if need_features and then is not None and not self.on_demand.ready_or_request(then):
+            return False  # ``then`` runs when the missing features are in
+        if need_features and (table is None or not table.complete):
+            self.failed.emit("Nothing to export yet",
+                             "The features are still being computed; try again "
+                             "when the progress bar is gone.")
             return False
         spec = doc.spectrogram  # a new file's shows while it grows: wait until complete
         if need_spectrogram and (spec is None or not spec.complete
@@ -182,7 +192,8 @@ class Exporter(QObject):
     def export_features_to(self, path: str | Path, *, selection_only: bool = False) -> None:
         """Write the per-frame features (as `sonolens extract`) on a worker; with
         ``selection_only`` only the frames whose centre lies in the selection."""
-        if not self._ready(need_features=True):
+        if not self._ready(need_features=True, then=lambda: self.export_features_to(
+                path, selection_only=selection_only)):
             return
         doc = self.document
         table, label = doc.features, doc.source.path.name  # type: ignore[union-attr]

@@ -157,6 +157,8 @@ class SelectionPanel(LazyPanel):
         self._token = token
         self.runner.submit(KEY_MEASURE, lambda: jobs.measure_job(
             source, *frames, channel, table, t0, t1, pitch=pitch), token=token)
+        if table is not None and table.complete and doc.missing_features():
+            doc.request_all_features()  # statistics of every feature, not only those shown
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
         if key != KEY_MEASURE or token != self._token:

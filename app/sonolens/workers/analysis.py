@@ -60,12 +60,14 @@ class AnalysisCoordinator(QObject):
         document.audio_changed.connect(self._on_document_audio_changed)
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)
+        document.all_features_requested.connect(self._on_all_features_requested)
         self._detail_request: tuple[int, frozenset] | None = None
         self._partial_seen: dict[str, tuple[int, tuple]] = {}  # see _changed
         self._analysis_kind: str | None = None  # the kind the running analysis job draws
         self._running: dict[str, JobEntry] = {}  # runner key -> the entry last submitted
         self._features_wanted: tuple[str, ...] = ()  # what the last features job computes
         self._check_shown_after = False  # check _compute_shown_features when it ends
+        self._all_wanted = False  # every window feature was asked for (an export, a measure)
         self._cancelled_for_open = False
         self._pitch_for: tuple | None = None  # (generation, params) of the last pitch job
         runner.finished.connect(self._on_runner_finished)
@@ -107,10 +109,14 @@ class AnalysisCoordinator(QObject):
         self.runner.submit(entry.key, lambda: entry.run(*args, **kwargs), token=token)
 
     def wanted_features(self) -> tuple[str, ...]:
-        """The catalog's default features, plus the opt-in ones the view shows (a lower
-        view or an overlay of theirs), with what they need, in catalog order."""
+        """What the window computes now: the features its views draw (overlays, lower
+        view) with what they need, in catalog order; every window feature (the catalog's
+        defaults too) once something asked for them (:meth:`Document.request_all_features`).
+        What nobody looks at (MFCC, chroma, contrast when not shown) waits until then."""
         view = self.document.view
-        return CATALOG.per_block(CATALOG.window_features(view.overlays, view.lower_view))
+        names = (CATALOG.window_features(view.overlays, view.lower_view) if self._all_wanted
+                 else CATALOG.shown_by(view.overlays, view.lower_view))
+        return CATALOG.per_block(names)
 
     def _submit_features(self, *, with_spectrogram: bool = False,
                          with_envelope: bool = False) -> None:
@@ -152,12 +158,18 @@ class AnalysisCoordinator(QObject):
                          token=self.document.token(kind))
 
     # -- document events -----------------------------------------------------------------
+    def _on_all_features_requested(self) -> None:
+        self._all_wanted = True
+        self._compute_shown_features()
+
     def _on_document_audio_changed(self) -> None:
+        self._all_wanted = False  # a new file: what its views show first
         for key in ANALYSIS_KEYS:
             self.runner.cancel(key)
         self.recompute()
 
     def _on_document_params_changed(self) -> None:
+        self._all_wanted = False  # the new analysis draws what is shown first, again
         spec, envelope = self.document.spectrogram, self.document.envelope
         # an edit during a file's first pass cancels it: redo what it had not finished
         unfinished = envelope is None or not envelope.complete

@@ -1,0 +1,48 @@
+"""Run an action once the table holds every window feature, computing the missing ones.
+
+The window computes first what its views draw; the catalog's other default features (MFCC,
+chroma, contrast... when not shown) are computed when something needs them: an export of
+features, per-annotation statistics, the Selection dock's statistics.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject
+
+from sonolens.model.document import Document
+from sonolens.model.results import FEATURES
+
+
+class FeaturesOnDemand(QObject):
+    """Holds at most one waiting action per owner; a new file drops it."""
+
+    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.document = document
+        self._waiting: Callable[[], None] | None = None
+        document.result_changed.connect(self._on_result_changed)
+        document.audio_changed.connect(self.cancel)
+
+    @property
+    def waiting(self) -> bool:
+        return self._waiting is not None
+
+    def ready_or_request(self, action: Callable[[], None] | None = None) -> bool:
+        """True when every window feature is in the complete table. Otherwise ask for the
+        missing ones and, with ``action``, run it (once) when they have arrived."""
+        if not self.document.missing_features():
+            return True
+        self._waiting = action
+        self.document.request_all_features()
+        return False
+
+    def cancel(self) -> None:
+        self._waiting = None
+
+    def _on_result_changed(self, key: str) -> None:
+        if key != FEATURES or self._waiting is None or self.document.missing_features():
+            return
+        action, self._waiting = self._waiting, None
+        action()
