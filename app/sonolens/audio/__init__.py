@@ -8,7 +8,7 @@ file as one.
 """
 
 from sonolens.audio.info import AudioInfo
-from sonolens.audio.protocol import AudioFile, AudioSource, Playable
+from sonolens.audio.protocol import AudioFile, AudioSource, Playable, SpanReadable
 from sonolens.audio.source import open_source
 
-__all__ = ["AudioFile", "AudioInfo", "AudioSource", "Playable", "open_source"]
+__all__ = ["AudioFile", "AudioInfo", "AudioSource", "Playable", "SpanReadable", "open_source"]

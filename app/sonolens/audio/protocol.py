@@ -93,3 +93,20 @@ class AudioFile(AudioSource, Protocol):
     def read_if_seekable(self, start: int, stop: int) -> np.ndarray | None:
         """Like :meth:`read` when that needs no full decode, else None (GUI thread)."""
         ...
+
+
+@runtime_checkable
+class SpanReadable(Protocol):
+    """A source whose ``read`` of any range is as cheap as a sequential pass (a seekable
+    file with a stated length): analyses read it in segments on several threads at once.
+    """
+
+    @property
+    def reads_spans(self) -> bool:
+        """Whether reading spans in any order (on any thread) is cheap and exact now."""
+        ...
+
+    def confirm_length(self, frames: int) -> None:
+        """A pass read every frame up to ``frames``, the end of the data (as a full pass
+        of ``blocks`` would find it)."""
+        ...

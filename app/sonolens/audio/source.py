@@ -54,6 +54,7 @@ class FileSource:
         self._nonfinite = 0
         self._stopped: str | None = None
         self._frames_decoded: int | None = None
+        self._ends_as_stated: bool | None = None  # see reads_spans
 
     # -- facts -------------------------------------------------------------------------
     @property
@@ -131,6 +132,30 @@ class FileSource:
             self._frames_decoded = position
             if self._stopped is None and position < self.info.frames:
                 self._note_stop(position, "")
+
+    @property
+    def reads_spans(self) -> bool:
+        """Whether :meth:`read` seeks sample-exactly in a file whose data ends where its
+        header says (each read opens its own handle, so reads on several threads decode
+        at once). The end is checked once, by decoding the frames around it: a header
+        that promises more or less than the data says no here, and its readers take the
+        sequential path, which reads until the decoder stops."""
+        if not (self.backend == "soundfile" and self.info.frames_exact and not self.patch
+                and self._stopped is None and self._cache is None and self.frames > 0):
+            return False
+        if self._ends_as_stated is None:
+            n = self.info.frames
+            try:
+                tail = soundfile_decoder.read_range(self.path, n - 1, n + 1)
+                self._ends_as_stated = len(tail) == 1
+            except RuntimeError:
+                self._ends_as_stated = False
+        return self._ends_as_stated
+
+    def confirm_length(self, frames: int) -> None:
+        """A pass of :meth:`read` spans reached the end of the data at ``frames``."""
+        if self._frames_decoded is None and self._stopped is None:
+            self._frames_decoded = int(frames)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as float32 (n, channels); shorter at the end of the data."""

@@ -17,7 +17,7 @@ from a spool and computes chroma with that tuning and MFCC with that floor.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -34,7 +34,8 @@ from sonolens.dsp.frame_features import BlockSpectra
 from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
 from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
-from sonolens.dsp.signal import analysis_chunks, check_channel
+from sonolens.dsp.pass_blocks import frame_results
+from sonolens.dsp.signal import check_channel
 from sonolens.dsp.spool import SignalSpool
 from sonolens.dsp.stft import power_block_fast, stft_block
 from sonolens.dsp.table import FeatureTable
@@ -109,14 +110,19 @@ def extract_features(
     source: AudioSource, params: AnalysisParams | None = None,
     features: Iterable[str] | None = None, *, workers: int = 2,
     spectrogram: tuple[Any, Any] | None = None,
-    on_source_block: Callable[[np.ndarray], None] | None = None,
+    on_source_block: Callable[[Any], None] | None = None,
+    prepare_source_block: Callable[[np.ndarray], Any] | None = None,
 ) -> Generator[Progress, None, FeatureTable]:
     """Per-frame features of ``source`` (see module doc). Yields Progress, returns the table.
 
     ``spectrogram=(SpectrogramPlan, Spectrogram)`` (same params) also fills that display
     spectrogram from pass 1's exact STFT, so the window computes one STFT, not two.
-    ``on_source_block(block)`` sees every decoded (n, channels) block of pass 1 (the
-    window builds its waveform envelope there instead of decoding the file again).
+    ``on_source_block(block)`` sees every decoded (n, channels) block of pass 1, in order
+    (the window builds its waveform envelope there instead of decoding the file again);
+    with ``prepare_source_block`` it sees ``prepare_source_block(block)`` instead, which
+    may run on a worker thread (the envelope's bins are computed there).
+    A seekable file at its own rate is read in segments on ``workers`` threads, decoding
+    included (:mod:`sonolens.dsp.segments`); others are decoded as a stream.
     During pass 1, ``Progress.partial`` is a callable returning the frames analysed so far
     as an incomplete FeatureTable (call it from the thread that drives the job).
     """
@@ -131,17 +137,12 @@ def extract_features(
     plan = replace(plan, expected_frames=expected,
                    display=spectrogram[0] if spectrogram is not None else None)
     total = expected * (2 if plan.second_pass else 1)
-    decoded = source.blocks()
-    if on_source_block is not None:
-        decoded = _tapped(decoded, on_source_block)
-    chunks = analysis_chunks(decoded, native_sr=source.samplerate, sr=sr,
-                             channel=params.channel)
     spool = SignalSpool() if plan.second_pass else None
     try:
         first = _Pass1(plan)
-        blocks = frame_blocks(spool.tee(chunks) if spool else chunks, n_fft=params.n_fft,
-                              hop_length=params.hop_length)
-        for block, result in ordered_map(first.compute, blocks, workers=workers):
+        results = frame_results(source, params, sr, first.compute, spool, workers=workers,
+                                see=on_source_block, prepare=prepare_source_block)
+        for block, result in results:
             first.add(result)
             if spectrogram is not None:
                 spectrogram[1].append(result["display"])
@@ -171,13 +172,6 @@ def extract_features(
     ordered = {name: columns[name] for name in _column_order(plan) if name in columns}
     times = np.arange(n_frames) * params.hop_length / float(sr)
     return FeatureTable(times, ordered, sr, params, tuning, source.warnings + first.notes)
-
-
-def _tapped(blocks: Iterable[np.ndarray], see: Callable[[np.ndarray], None]
-            ) -> Iterator[np.ndarray]:
-    for block in blocks:
-        see(block)
-        yield block
 
 
 def _column_order(plan: _Plan) -> list[str]:

@@ -154,12 +154,41 @@ class WaveformEnvelope:
     # -- writing (the computing thread only) -------------------------------------------
     def append(self, block: np.ndarray) -> None:
         """Add float32 (n, channels) samples."""
+        block = self._checked(block)
+        pending = self._pending if self._pending is not None else np.zeros(
+            (self.channels + 1, 0), np.float32)
+        bins, self._pending = self._bins(block, pending)
+        self.n_frames += len(block)
+        self._update(bins, final=False)
+
+    def prepare(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The finest bins of float32 (n, channels) samples as :meth:`append` computes them
+        when nothing is pending: (bins, the samples after the last whole bin, block).
+        Reads nothing that changes: worker threads prepare blocks, the writing thread adds
+        them in order with :meth:`append_prepared`."""
+        block = self._checked(block)
+        bins, tail = self._bins(block, np.zeros((self.channels + 1, 0), np.float32))
+        return bins, tail, block
+
+    def append_prepared(self, prepared: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
+        """Add a block :meth:`prepare` made (what :meth:`append` of it would add)."""
+        bins, tail, block = prepared
+        if self._pending is not None and self._pending.shape[1]:
+            self.append(block)  # samples are waiting for a whole bin: bins start elsewhere
+            return
+        self._pending = tail
+        self.n_frames += len(block)
+        self._update(bins, final=False)
+
+    def _checked(self, block: np.ndarray) -> np.ndarray:
         block = np.asarray(block, dtype=np.float32)
         if block.ndim != 2 or block.shape[1] != self.channels:
             raise ValueError(f"expected (n, {self.channels}) samples, got {block.shape}")
+        return block
+
+    def _bins(self, block: np.ndarray, pending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(finest bins (m, channels + 1, 2) of pending + block, the samples left over)."""
         c, n = self.channels, len(block)
-        pending = self._pending if self._pending is not None else np.zeros((c + 1, 0),
-                                                                           np.float32)
         held = pending.shape[1]
         # channel-major (channels + mix, samples): every mean/min/max below runs over
         # contiguous rows (a mean over a (n, 2) array's short rows is ~10x slower)
@@ -171,13 +200,11 @@ class WaveformEnvelope:
         else:
             np.mean(planes[:c, held:], axis=0, out=planes[c, held:])
         whole = (held + n) // self.base * self.base
-        self._pending = planes[:, whole:].copy()
-        self.n_frames += n
         finest = planes[:, :whole].reshape(c + 1, -1, self.base)
         bins = np.empty((finest.shape[1], c + 1, 2), dtype=np.float32)
         bins[:, :, 0] = _reduce_last(finest, np.minimum).T
         bins[:, :, 1] = _reduce_last(finest, np.maximum).T
-        self._update(bins, final=False)
+        return bins, planes[:, whole:].copy()
 
     def finish(self) -> None:
         """Close the last partial bins of every level; mark the envelope complete."""

@@ -33,9 +33,9 @@ from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.core.view_settings import SPECTROGRAM_UNITS
-from sonolens.dsp.framing import frame_blocks, frame_count
-from sonolens.dsp.parallel import ordered_map
-from sonolens.dsp.signal import analysis_chunks, check_channel
+from sonolens.dsp.framing import frame_count
+from sonolens.dsp.pass_blocks import frame_results
+from sonolens.dsp.signal import check_channel
 from sonolens.dsp.spectrogram_overview import OVERVIEW_STEP
 from sonolens.dsp.spectrogram_plan import SpectrogramPlan, make_spectrogram_plan
 from sonolens.dsp.spectrogram_store import Spectrogram, pooling_factor
@@ -60,11 +60,8 @@ def spectrogram_blocks(
     source: AudioSource, plan: SpectrogramPlan, *, workers: int = 2
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(first_frame, values (n, n_rows) float32)`` per block, in order; close() cancels."""
-    p = plan.params
-    chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=plan.sr,
-                             channel=p.channel)
-    blocks = frame_blocks(chunks, n_fft=p.n_fft, hop_length=p.hop_length)
-    with contextlib.closing(ordered_map(plan.compute, blocks, workers=workers)) as results:
+    results = frame_results(source, plan.params, plan.sr, plan.compute, workers=workers)
+    with contextlib.closing(results):
         for block, values in results:
             yield block.start, values
 

@@ -25,6 +25,11 @@ class SignalSpool:
             self.samples += len(chunk)
             yield chunk
 
+    def write(self, chunk: np.ndarray) -> None:
+        """Append float32 samples (n,)."""
+        self._file.write(np.ascontiguousarray(chunk, dtype=np.float32).tobytes())
+        self.samples += len(chunk)
+
     def replay(self, chunk: int = 262144) -> Iterator[np.ndarray]:
         self._file.seek(0)
         while True:

@@ -97,7 +97,8 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     env = (WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames)
            if envelope else None)
     job = extract_features(source, params, features, spectrogram=(plan, spec),
-                           on_source_block=env.append if env is not None else None)
+                           on_source_block=env.append_prepared if env is not None else None,
+                           prepare_source_block=env.prepare if env is not None else None)
     last = {"table": None, "taken": -math.inf}  # the last snapshot, the progress it was at
 
     def partial(progress: Progress) -> tuple:
