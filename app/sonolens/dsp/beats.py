@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 import numpy as np
 import scipy.fft
-import scipy.signal
 
 from sonolens.dsp.onsets import mel_power, strength_from_mel
 
@@ -44,7 +43,9 @@ def _mean_tempogram(env: np.ndarray, win: int) -> np.ndarray:
     n = len(env)
     padded = np.pad(env, win // 2, mode="linear_ramp", end_values=0)
     frames = np.lib.stride_tricks.sliding_window_view(padded, win)[:n]
-    window = scipy.signal.get_window("hann", win, fftbins=True)
+    from scipy.signal import get_window  # here: scipy.signal costs ~1 CPU-s to import
+
+    window = get_window("hann", win, fftbins=True)
     n_pad = scipy.fft.next_fast_len(2 * win - 1, real=True)
     total = np.zeros(win)
     for start in range(0, n, _RUN):
