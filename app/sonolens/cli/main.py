@@ -7,7 +7,6 @@ import os
 import sys
 
 from sonolens import __version__
-from sonolens.cli import annotations, dataset, events, extract, render
 from sonolens.cli.report import Reporter
 from sonolens.core.errors import LabelFileError, ParameterError, SonolensError
 
@@ -15,6 +14,9 @@ SUBCOMMANDS = ("extract", "dataset", "render", "annotations", "events")
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # the commands' modules (numpy, soundfile...) load here, not before the window's splash
+    from sonolens.cli import annotations, dataset, events, extract, render
+
     parser = argparse.ArgumentParser(
         prog="sonolens",
         description="Spectrogram analyzer and librosa-exact feature extractor. "
@@ -88,11 +90,10 @@ def run_window_command(argv: list[str]) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     first = next((a for a in argv if not a.startswith("-")), None)
     window_mode = first not in SUBCOMMANDS and not {"--version"} & set(argv)
     if window_mode and ("-h" in argv or "--help" in argv) and first is None:
-        parser.print_help()
+        build_parser().print_help()
         print()
         build_window_parser().print_help()
         return 0
@@ -106,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         except SonolensError as exc:
             reporter.error(str(exc))
             return 1
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
     reporter = Reporter(quiet=args.quiet)
     try:
         return int(args.run(args, reporter))

@@ -36,9 +36,15 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
 
 
 def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -> int:
-    from sonolens.ui.qt_setup import make_application
+    from sonolens.ui.qt_setup import make_application, make_bare_application
 
-    app = make_application()  # before any widget: the platform, DPI policy, pyqtgraph
+    splash = None
+    if screenshot is None:  # on screen within ~0.3 s while the rest is imported and built
+        make_bare_application()
+        from sonolens.ui.splash import show_splash
+
+        splash = show_splash(path)
+    app = make_application()  # before the window: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 
     settings = None
@@ -48,6 +54,8 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
         settings = Settings(Path(scratch) / "settings.ini")
     window = MainWindow(settings)
     window.show()
+    if splash is not None:
+        splash.finish(window)
     status = {"code": 0}
 
     if screenshot is not None:

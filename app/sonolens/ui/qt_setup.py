@@ -20,12 +20,19 @@ PYQTGRAPH_OPTIONS = {"useOpenGL": False, "antialias": False, "imageAxisOrder": "
 def make_application(argv: list[str] | None = None) -> QApplication:
     """The configured QApplication (created on the first call with ``argv``, default
     ``sys.argv[:1]``); pyqtgraph configured for it."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     import pyqtgraph as pg
-    from PySide6.QtWidgets import QApplication
 
     pg.setConfigOptions(**PYQTGRAPH_OPTIONS)
+    return make_bare_application(argv)
+
+
+def make_bare_application(argv: list[str] | None = None) -> QApplication:
+    """The QApplication with its names, DPI policy and icon, without importing pyqtgraph
+    (the splash shows before it is imported)."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtWidgets import QApplication
+
     app = QApplication.instance()
     if app is None:
         set_high_dpi_policy()
