@@ -101,5 +101,7 @@ def permits(monkeypatch) -> Iterator[threading.Semaphore]:
             yield block
 
     monkeypatch.setattr(FileSource, "blocks", paced)
+    # paced blocks are the stream's: analyses read that, not segments on several threads
+    monkeypatch.setattr(FileSource, "reads_spans", property(lambda self: False))
     yield gate
     gate.release(100000)

@@ -162,7 +162,7 @@ class JobRunner(QObject):
     busy_changed = Signal(bool)
 
     def __init__(self, parent: QObject | None = None, *, threads: int = 2,
-                 progress_interval: float = 0.05) -> None:
+                 progress_interval: float = 0.2) -> None:
         super().__init__(parent)
         if threads < 1:
             raise ValueError(f"threads must be >= 1, got {threads}")

@@ -29,6 +29,7 @@ class MatrixView(TimeView):
         self.palette = "magma"
         self.features = None
         self.row_names: list[str] = []
+        self._applied: tuple[str, str] | None = None  # (kind, palette) the axes show
 
     @property
     def matrix(self) -> np.ndarray | None:
@@ -52,14 +53,17 @@ class MatrixView(TimeView):
 
     def _rebuild(self) -> None:
         prefix, label, unit, fixed_map = MATRICES[self.kind]
-        self.plot.setLabel("left", label)
-        self.image_layer.set_colormap(fixed_map or self.palette)
-        self.image_layer.set_unit(unit)
+        if self._applied != (self.kind, self.palette):  # axis labels are slow to set
+            self._applied = (self.kind, self.palette)
+            self.plot.setLabel("left", label)
+            self.image_layer.set_colormap(fixed_map or self.palette)
+            self.image_layer.set_unit(unit)
         features = self.features
         names = [n for n in (features.columns if features is not None else {})
                  if n.startswith(prefix)]
         if not names:
-            self.image_layer.set_result(None)
+            if self.image_layer.provider is not None:
+                self.image_layer.set_result(None)
             return
         # chroma/MFCC: a view of the engine's own (n_rows, n_frames) array, not a copy
         matrix = features.feature(prefix)
