@@ -1,8 +1,8 @@
 """The window's milestones for ``SONOLENS_TRACE`` (core/trace.py), read by the benchmarks.
 
-Events, each when it is first painted (checked as the window or a view's viewport is
-about to paint what its items now hold, and on a slow timer for ``settled``, which may
-come without a paint):
+Events, each when it is first on screen: a paint of the window or of a view's viewport
+queues a check that runs once the painted frame was flushed (the next turn of the event
+loop); a slow timer checks ``settled`` too, which may come without a paint:
 
 * ``window_shown``: the main window's first paint;
 * ``spectrogram_first``: the spectrogram view shows columns of the current file;
@@ -37,6 +37,10 @@ class TraceHooks(QObject):
         self._poll = QTimer(self)
         self._poll.setInterval(SETTLED_POLL_MS)
         self._poll.timeout.connect(self.check)
+        self._after_paint = QTimer(self)  # runs after the paint cycle and its flush
+        self._after_paint.setSingleShot(True)
+        self._after_paint.setInterval(0)
+        self._after_paint.timeout.connect(self._on_painted)
         window.installEventFilter(self)
         for view in window.time_views:
             view.viewport().installEventFilter(self)
@@ -50,11 +54,14 @@ class TraceHooks(QObject):
         self._poll.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint:
-            if "window_shown" not in self.done:
-                self._mark("window_shown")
-            self.check()
+        if event.type() == QEvent.Type.Paint and not self._after_paint.isActive():
+            self._after_paint.start()
         return False
+
+    def _on_painted(self) -> None:
+        if "window_shown" not in self.done:
+            self._mark("window_shown")
+        self.check()
 
     def _mark(self, name: str) -> None:
         self.done.add(name)
