@@ -66,8 +66,8 @@ WINDOW_PIXELS = 10_000
 FIRST_PIXELS = 200
 TIMEOUT_S = 600.0
 APP = Path(__file__).resolve().parents[2] / "app"
-EVENTS = ("window_shown", "spectrogram_first", "spectrogram_complete", "envelope_complete",
-          "features_complete", "settled")
+EVENTS = ("window_built", "window_shown", "spectrogram_first", "spectrogram_complete",
+          "envelope_complete", "features_complete", "settled")
 TARGET_DRAWN_RATIO = 1.0
 TARGET_SPECTROGRAM_RATIO = 0.5
 TARGET_REOPEN_S = 1.5
@@ -362,7 +362,7 @@ def test_side_by_side_with_spek(tmp_path: Path) -> None:
     columns = [("window", "window_s"), ("first px", "first_s"), ("spectro", "spectrogram_s"),
                ("drawn", "drawn_s"), ("CPU-s", "cpu_s"), ("RSS MB", "rss_mb")]
     print(f"{'':16}" + "".join(f"{head:>9}" for head, _ in columns)
-          + "   trace: shown first  spec   env  feat settled")
+          + "   trace: built shown first  spec   env  feat settled")
     for name, group in runs.items():
         line = f"{name:16}" + "".join(
             f"{_median(group, lambda r, a=a: getattr(r, a)):9.2f}" for _, a in columns)

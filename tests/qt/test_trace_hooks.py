@@ -37,10 +37,10 @@ def test_milestones_in_order(make_main_window, qtbot, tmp_path: Path,
     wait_settled(qtbot, window)
     qtbot.waitUntil(lambda: "settled" in trace.read(path), timeout=5000)
     events = trace.read(path)
-    assert sorted(events) == sorted(["window_shown", *FILE_EVENTS])
+    assert sorted(events) == sorted(["window_built", "window_shown", *FILE_EVENTS])
     lines = path.read_text().splitlines()
     assert len(lines) == len(events)  # each once
-    assert events["window_shown"] <= events["spectrogram_first"]
+    assert events["window_built"] <= events["window_shown"] <= events["spectrogram_first"]
     assert events["spectrogram_first"] <= events["spectrogram_complete"]
     for name in FILE_EVENTS:
         assert events[name] <= events["settled"]

@@ -4,6 +4,7 @@ Events, each when it is first on screen: a paint of the window or of a view's vi
 queues a check that runs once the painted frame was flushed (the next turn of the event
 loop); a slow timer checks ``settled`` too, which may come without a paint:
 
+* ``window_built``: the main window constructed (imports and construction; not painted);
 * ``window_shown``: the main window's first paint;
 * ``spectrogram_first``: the spectrogram view shows columns of the current file;
 * ``spectrogram_complete``: it shows every column of the complete spectrogram;
@@ -45,6 +46,7 @@ class TraceHooks(QObject):
         for view in window.time_views:
             view.viewport().installEventFilter(self)
         window.document.audio_changed.connect(self._on_audio_changed)
+        trace.mark("window_built")
 
     def _on_audio_changed(self) -> None:
         if self.window.document.source is None:
