@@ -40,6 +40,7 @@ from sonolens.ui.settings_panel import SettingsPanel
 from sonolens.ui.spectrum_panel import KEY_SPECTRUM, SpectrumPanel
 from sonolens.ui.status_bar import WindowStatus
 from sonolens.ui.theme_switch import ThemeSwitcher
+from sonolens.ui.trace_hooks import connect_trace
 from sonolens.ui.transport import Transport
 from sonolens.ui.view_binder import ViewBinder
 from sonolens.ui.views.markers import TimeMarkers
@@ -113,6 +114,7 @@ class MainWindow(QMainWindow):
         self.annotation_mouse = connect_annotation_mouse(self)  # drag, click, Delete, snap
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
+        self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())
