@@ -39,19 +39,21 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
     from sonolens.ui.qt_setup import make_application, make_bare_application
 
     splash = None
+    make_bare_application()
     if screenshot is None:  # on screen within ~0.3 s while the rest is imported and built
-        make_bare_application()
         from sonolens.ui.splash import show_splash
 
         splash = show_splash(path)
+    from sonolens.model.settings import Settings
+    from sonolens.workers import prefetch
+
+    settings = Settings(Path(scratch) / "settings.ini") if scratch is not None else Settings()
+    if path is not None and Path(path).suffix.lower() != ".sonolens":
+        # analysed on the other core while the window is imported and built
+        prefetch.start(path, settings.params(), settings.view())
     app = make_application()  # before the window: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 
-    settings = None
-    if scratch is not None:
-        from sonolens.model.settings import Settings
-
-        settings = Settings(Path(scratch) / "settings.ini")
     window = MainWindow(settings)
     window.show()
     if splash is not None:
@@ -67,6 +69,7 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
         app.exec()
     finally:
         restore()
+        prefetch.discard()  # a file the window never asked for
         window.close()  # saves and syncs its settings, stops the workers (idempotent)
     return status["code"]
 

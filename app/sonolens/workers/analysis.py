@@ -17,7 +17,7 @@ from sonolens.core.catalog import CATALOG
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
-from sonolens.workers import jobs
+from sonolens.workers import jobs, prefetch
 from sonolens.workers.registry import (
     ANALYSIS,
     ANALYSIS_KEYS,
@@ -129,8 +129,14 @@ class AnalysisCoordinator(QObject):
         self._features_wanted = features = self.wanted_features()
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
-            self._submit(ANALYSIS, source, params, kind, envelope=with_envelope,
-                         features=features, token=self.document.token(kind))
+            adopted = (prefetch.adopt(source.path, params, kind, features) if with_envelope
+                       else None)
+            if adopted is not None:  # started before the window: the same job, further on
+                self._running[ANALYSIS.key] = ANALYSIS
+                self.runner.submit(ANALYSIS.key, lambda: adopted, token=self.document.token(kind))
+            else:
+                self._submit(ANALYSIS, source, params, kind, envelope=with_envelope,
+                             features=features, token=self.document.token(kind))
         else:
             self._submit(FEATURES_ONLY, source, params, features, token=self.document.token())
         self._compute_pitch()

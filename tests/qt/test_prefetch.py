@@ -1,0 +1,90 @@
+"""The command line's file is analysed while the window is built, and the window adopts
+that analysis when it asks for the same one (one pass, not two; the same numbers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+import sonolens.dsp.engine as engine
+from sonolens.model.settings import Settings
+from sonolens.workers import prefetch
+from tests.qt.conftest import wait_settled
+
+SR = 44100
+
+
+@pytest.fixture
+def stereo(tmp_path: Path) -> Path:
+    rng = np.random.default_rng(7)
+    t = np.arange(int(40.0 * SR)) / SR
+    left = 0.3 * np.sin(2 * np.pi * (300 + 40 * t) * t) + 0.05 * rng.standard_normal(len(t))
+    path = tmp_path / "take.flac"
+    sf.write(path, np.stack([left, 0.5 * left], axis=1).astype(np.float32), SR,
+             subtype="PCM_16")
+    return path
+
+
+@pytest.fixture
+def passes(monkeypatch) -> list[int]:
+    """Counts the feature passes run (every analysis job runs one)."""
+    count: list[int] = []
+    original = engine.extract_features
+
+    def counted(*args, **kwargs):
+        count.append(1)
+        return (yield from original(*args, **kwargs))
+
+    monkeypatch.setattr(engine, "extract_features", counted)
+    return count
+
+
+def _analysed(qtbot, make_main_window, path: Path):
+    window = make_main_window()
+    window.open_path(path)
+    wait_settled(qtbot, window, timeout=60000)
+    doc = window.document
+    return doc.spectrogram, doc.features, doc.envelope
+
+
+def test_window_adopts_the_analysis_started_before_it(qtbot, make_main_window, stereo,
+                                                      settings_path, passes):
+    plain = _analysed(qtbot, make_main_window, stereo)
+    assert len(passes) == 1
+    settings = Settings(settings_path)
+    prefetch.start(stereo, settings.params(), settings.view())
+    adopted = _analysed(qtbot, make_main_window, stereo)
+    assert len(passes) == 2, "the window ran its own pass instead of adopting"
+    np.testing.assert_array_equal(adopted[0].values[: adopted[0].filled],
+                                  plain[0].values[: plain[0].filled])
+    assert adopted[1].columns.keys() == plain[1].columns.keys()
+    for name, column in plain[1].columns.items():
+        np.testing.assert_array_equal(adopted[1].columns[name], column)
+    for mine, theirs in zip(adopted[2].levels, plain[2].levels, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_other_parameters_are_not_adopted_and_the_prefetch_stops(qtbot, make_main_window,
+                                                                  stereo, settings_path,
+                                                                  passes):
+    settings = Settings(settings_path)
+    prefetch.start(stereo, settings.params().replace(n_fft=1024), settings.view())
+    started = prefetch._current
+    spectrogram, _table, _envelope = _analysed(qtbot, make_main_window, stereo)
+    assert spectrogram.params.n_fft == settings.params().n_fft  # the window's own pass
+    started.thread.join(timeout=30)
+    assert not started.thread.is_alive()
+    assert prefetch._current is None
+
+
+def test_an_unreadable_file_is_left_to_the_window(tmp_path, settings_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"RIFF not really")
+    settings = Settings(settings_path)
+    prefetch.start(bad, settings.params(), settings.view())
+    started = prefetch._current
+    started.thread.join(timeout=10)
+    assert prefetch.adopt(bad, settings.params(), "db", None) is None
