@@ -62,3 +62,50 @@ def test_zoom_in_draws_finer_columns_from_tiles(qtbot, make_main_window, tmp_pat
     wait_settled(qtbot, window)
     assert drawn_frames_per_column(window) >= k
     assert spec.wanted_tiles(*view.visible_span()) == []
+
+
+def test_zoomed_in_during_the_first_pass_its_range_comes_first(
+        qtbot, make_main_window, tmp_path, pooled_store, monkeypatch):
+    """The pass is held at ~30 s (its segment reads wait); the view zoomed to 200-201 s
+    gets that range from tiles before the pass gets there, and its pixels show it."""
+    import threading
+
+    from sonolens.audio.source import FileSource
+
+    gate = threading.Event()
+    original = FileSource.read
+
+    def held(self, start, stop):
+        if threading.current_thread().name.startswith("sonolens-dsp") and (
+                start > 30 * self.samplerate):
+            gate.wait(timeout=60)
+        return original(self, start, stop)
+
+    monkeypatch.setattr(FileSource, "read", held)
+    window = make_main_window()
+    try:
+        window.open_path(write_rich(tmp_path / "long.wav", seconds=300.0, sr=8000))
+        doc = window.document
+        qtbot.waitUntil(lambda: doc.spectrogram is not None and doc.spectrogram.filled > 0,
+                        timeout=20000)
+        spec = doc.spectrogram
+        assert spec.frames_per_column > 1 and spec.frames_expected > 0
+        view = window.spectrogram_view
+        blank = view.grab().toImage()
+        window.waveform.plot.setXRange(200.0, 201.0, padding=0)
+        qtbot.waitUntil(lambda: spec.tiles is not None and len(spec.tiles) > 0, timeout=20000)
+        assert not spec.complete and spec.duration < 200.0  # the pass has not got there
+        t0, t1, width = view.visible_span()
+        shown, (x0, _x1) = spec.image(t0, t1, width)
+        assert shown.shape[1] > 0 and x0 <= 200.0 + spec.frame_seconds
+        with open_source(doc.source.path) as source:
+            full = run_to_end(compute_spectrogram(source, spec.params, spec.kind,
+                                                  max_bytes=2**30))
+        first = round(x0 / spec.frame_seconds + 0.5)
+        np.testing.assert_array_equal(shown, full.values[first : first + shown.shape[1]].T)
+        qtbot.waitUntil(lambda: view.grab().toImage() != blank, timeout=10000)
+        pixels = view.grab().toImage()
+        assert pixels != blank  # the zoomed range is drawn while the pass is held
+    finally:
+        gate.set()
+    wait_settled(qtbot, window, timeout=60000)

@@ -28,6 +28,7 @@ from collections.abc import Generator, Iterator
 
 import numpy as np
 
+from sonolens.audio import SpanReadable
 from sonolens.audio.protocol import AudioSource
 from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
@@ -91,6 +92,8 @@ def new_spectrogram(
         values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
         frames_per_column=k, max_bytes=budget, tile_bytes=tile_bytes, plan=plan,
     )
+    if isinstance(source, SpanReadable) and source.reads_spans and sr == source.samplerate:
+        spec.frames_expected = expected  # the stated length is the real one
     spec.init_overview(len(spec.values))
     if k > 1:
         spec.tiles = TileCache(tile_bytes)

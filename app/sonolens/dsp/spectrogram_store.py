@@ -66,6 +66,10 @@ class Spectrogram(ImageReader, ValueLookup):
     # level-of-detail: when frames_per_column > 1, finer columns computed on demand
     # (dsp.tiles) for zoomed-in views; filled on the GUI thread only
     plan: SpectrogramPlan | None = field(default=None, repr=False)
+    # frames the source's length gives when that length is trusted (a file read in
+    # segments), else 0: then tiles of a range not yet reached are computed while the
+    # store grows (the view zoomed in during the first pass sees its range first)
+    frames_expected: int = 0
     tiles: TileCache | None = field(default=None, repr=False)
 
     # -- facts -------------------------------------------------------------------------
@@ -76,6 +80,12 @@ class Spectrogram(ImageReader, ValueLookup):
     @property
     def n_rows(self) -> int:
         return len(self.freqs)
+
+    @property
+    def detail_frames(self) -> int:
+        """The frames detail tiles may cover: all of them once complete, else the trusted
+        expected count (0: no tiles until complete)."""
+        return self.n_frames if self.complete else self.frames_expected
 
     @property
     def frame_seconds(self) -> float:

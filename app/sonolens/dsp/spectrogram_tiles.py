@@ -20,6 +20,7 @@ class DetailTiles:
 
     n_rows: int
     n_frames: int
+    detail_frames: int
     frames_per_column: int
     frame_seconds: float
     complete: bool
@@ -41,7 +42,7 @@ class DetailTiles:
         while around and (visible + 2 * around) * tile_bytes > self.tiles.max_bytes // 2:
             around -= 1  # prefetch only what fits beside the visible tiles
         return self.tiles.missing(level, c0, c1, around=around,
-                                  n_columns=math.ceil(self.n_frames / level))
+                                  n_columns=math.ceil(self.detail_frames / level))
 
     def _frame_span(self, t0: float, t1: float) -> tuple[int, int]:
         """First and last frame whose span [t - 0.5, t + 0.5) hops overlaps [t0, t1] s."""
@@ -54,7 +55,8 @@ class DetailTiles:
         """(level, c0, c1, factor) of the tile columns a view of these frames needs, or
         None when the stored columns suffice (or no detail can be computed yet)."""
         k = self.frames_per_column
-        if k <= 1 or self.plan is None or not self.complete or max_columns < 1:
+        total = self.detail_frames
+        if k <= 1 or self.plan is None or total <= 0 or max_columns < 1:
             return None
         need = math.ceil((last_frame - first_frame + 1) / max_columns)
         if 2 * need > k:  # stored columns under 2 px wide: not worth computing tiles
@@ -67,7 +69,7 @@ class DetailTiles:
         while True:
             if 2 * level > k:
                 return None
-            n_columns = math.ceil(self.n_frames / level)
+            n_columns = math.ceil(total / level)
             c0 = max(0, first_frame // level)
             c1 = min(last_frame // level + 1, n_columns)
             if c1 <= c0:

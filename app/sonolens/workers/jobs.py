@@ -139,7 +139,7 @@ def detail_job(source: AudioSource, spectrogram, keys):
 
     done: dict = {}
     for number, key in enumerate(keys):
-        tile = compute_tile(source, spectrogram.plan, key, spectrogram.n_frames)
+        tile = compute_tile(source, spectrogram.plan, key, spectrogram.detail_frames)
         done[key] = yield from relay(tile, lambda step, n=number: Progress(
             n * step.total + step.done, len(keys) * step.total, "detail"))
         yield Progress(number + 1, len(keys), "detail", partial=(spectrogram, dict(done)))

@@ -170,10 +170,10 @@ class SpectrogramView(TimeView):
             return
         t0, t1, width = self.visible_span()
         self.image_layer.redraw(t0, t1, width)
+        self._ask_for_detail(spec, t0, t1, width)  # also a range the pass has not reached
         if not self.image_layer.shown:
             return
         self.draw_layers(t0, t1, width, self.layers[1:])
-        self._ask_for_detail(spec, t0, t1, width)
 
     def _ask_for_detail(self, spec, t0: float, t1: float, width: int) -> None:
         """Ask for the tiles the visible range lacks (and one on each side, for panning);
