@@ -103,3 +103,25 @@ def test_a_new_file_drops_the_waiting_export(qtbot, make_main_window, tmp_path):
     wait_settled(qtbot, window)
     qtbot.wait(300)
     assert not out.exists()
+
+
+def test_an_export_waiting_across_a_parameter_change_writes_the_new_analysis(
+        qtbot, make_main_window, tmp_path):
+    """New parameters restart the analysis with the shown features only; the waiting
+    export asks again (it used to wait forever: the click did nothing)."""
+    from dataclasses import replace
+
+    audio = write_rich(tmp_path / "rich.wav", seconds=3.0)
+    cli = tmp_path / "cli.csv"
+    assert main(["-q", "extract", str(audio), "--hop-length", "256", "-o", str(cli)]) == 0
+    window = make_main_window()
+    window.open_path(audio)
+    wait_settled(qtbot, window)
+    doc, exporter = window.document, window.exporter
+    out = tmp_path / "window.csv"
+    exporter.export_features_to(out)
+    assert exporter.on_demand.waiting
+    with qtbot.waitSignal(exporter.saved, timeout=30000):
+        doc.set_params(replace(doc.params, hop_length=256))
+    assert not exporter.on_demand.waiting
+    assert out.read_bytes() == cli.read_bytes()
