@@ -334,3 +334,64 @@ def test_files_shorter_than_a_few_frames(tmp_path, monkeypatch, n):
     _assert_tables_equal(segmented[0], streamed[0])
     _assert_spectrograms_equal(segmented[1], streamed[1])
     _assert_envelopes_equal(segmented[2], streamed[2])
+
+
+@pytest.mark.parametrize("frames_per_segment", [13, 256])
+def test_pooled_display_spectrogram(tmp_path, monkeypatch, frames_per_segment):
+    """Columns max-pooled k frames at a time: segment blocks cut the pools elsewhere."""
+    path = _write(tmp_path / "x.flac", n=2 * SR + 999, channels=2)
+    params = AnalysisParams(n_fft=1000, hop_length=300)
+    budget = 501 * 4 * 47  # 501 rows, 47 columns: several frames per column
+
+    def run(source):
+        return run_to_end(compute_spectrogram(source, params, "db", max_bytes=budget))
+
+    segmented, streamed = _both(monkeypatch, path, run, frames_per_segment=frames_per_segment)
+    assert segmented.frames_per_column > 1
+    _assert_spectrograms_equal(segmented, streamed)
+
+
+def test_window_shorter_than_n_fft(tmp_path, monkeypatch):
+    path = _write(tmp_path / "x.wav", n=2 * SR + 31, channels=2, subtype="PCM_24")
+    params = AnalysisParams(n_fft=1000, hop_length=300, win_length=701, window="hamming")
+    segmented, streamed = _both(
+        monkeypatch, path, lambda source: run_to_end(analysis_job(source, params, "mel_db",
+                                                                  envelope=True)),
+        frames_per_segment=19)
+    _assert_tables_equal(segmented[0], streamed[0])
+    _assert_spectrograms_equal(segmented[1], streamed[1])
+    _assert_envelopes_equal(segmented[2], streamed[2])
+
+
+def test_closing_a_segmented_pass_stops_its_threads(tmp_path, monkeypatch):
+    import threading
+
+    path = _write(tmp_path / "x.flac", n=6 * SR, subtype="PCM_16")
+    monkeypatch.setattr(pass_blocks, "segment_results",
+                        functools.partial(segments.segment_results, frames_per_segment=5))
+    with open_source(path) as source:
+        job = extract_features(source, AnalysisParams(), None)
+        for _ in range(3):
+            next(job)
+        job.close()
+        assert not source.length_known
+    assert not [t for t in threading.enumerate() if t.name.startswith("sonolens-dsp")]
+
+
+def test_flac_compressed_beyond_the_size_cap_is_analysed_to_its_end(tmp_path, monkeypatch):
+    """Two minutes of digital silence in a 10 kB FLAC: more frames per byte than
+    MAX_FRAMES_PER_BYTE, so FileSource.frames is capped below the header's count until a
+    pass has decoded it; segments sized by the cap analysed 28 s of 120 s, no warning."""
+    n = 120 * SR
+    path = tmp_path / "silent.flac"
+    y = np.zeros((n, 2), np.float32)
+    t = np.arange(SR // 5) / SR
+    y[-SR // 5 :] = 0.5 * np.sin(2 * np.pi * 441 * t)[:, None]  # something at the end
+    sf.write(str(path), y, SR, subtype="PCM_16")
+    with open_source(path) as source:
+        assert source.frames < source.info.frames == n  # capped
+        assert not source.reads_spans
+        table = run_to_end(extract_features(source, AnalysisParams(), ("rms",)))
+        assert source.frames == n and source.warnings == []
+    assert len(table.times) == 1 + n // 512
+    assert table.columns["rms"][-5:].min() > 0.1

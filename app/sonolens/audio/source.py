@@ -140,9 +140,12 @@ class FileSource:
         header says (each read opens its own handle, so reads on several threads decode
         at once). The end is checked once, by decoding the frames around it: a header
         that promises more or less than the data says no here, and its readers take the
-        sequential path, which reads until the decoder stops."""
+        sequential path, which reads until the decoder stops. So does a file compressed
+        beyond MAX_FRAMES_PER_BYTE (a FLAC of digital silence): :attr:`frames` is capped
+        below its header's count, and spans would end at the cap."""
         if not (self.backend == "soundfile" and self.info.frames_exact and not self.patch
-                and self._stopped is None and self._cache is None and self.frames > 0):
+                and self._stopped is None and self._cache is None and self.frames > 0
+                and self.frames == self.info.frames):
             return False
         if self._ends_as_stated is None:
             n = self.info.frames
