@@ -70,17 +70,35 @@ def test_parallel_blocks_equal_sequential_blocks(tmp_path, ext, subtype, blocksi
 
 
 def test_decodes_on_two_threads(tmp_path, monkeypatch):
+    import contextlib
+    import time
+
     path = _write(tmp_path / "x.flac", n=20 * 4096)
-    opened_on = []
+    opened_on, inside, most = [], [0], [0]
+    lock = threading.Lock()
     real_open = soundfile_decoder.open_file
 
-    def spy(p):
+    def spy_open(p):
         opened_on.append(threading.current_thread().name)
         return real_open(p)
 
-    monkeypatch.setattr(soundfile_decoder, "open_file", spy)
+    @contextlib.contextmanager
+    def slow_read(handle):  # around each seek + read: how many run at once
+        with lock:
+            inside[0] += 1
+            most[0] = max(most[0], inside[0])
+        time.sleep(0.02)
+        try:
+            yield
+        finally:
+            with lock:
+                inside[0] -= 1
+
+    monkeypatch.setattr(soundfile_decoder, "open_file", spy_open)
+    monkeypatch.setattr(soundfile_decoder, "quiet_for", slow_read)
     blocks = list(iter_blocks_parallel(path, frames=20 * 4096, blocksize=4096, threads=2))
     assert len(blocks) == 20
+    assert most[0] == 2  # two reads at once, never more
     assert len(opened_on) == 2 and len(set(opened_on)) == 2  # one handle per thread
     assert all(name.startswith("sonolens-decode") for name in opened_on)
 
