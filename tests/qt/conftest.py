@@ -89,8 +89,7 @@ def wait_settled(qtbot, window, timeout: int = 30000) -> None:
 @pytest.fixture
 def permits(monkeypatch) -> Iterator[threading.Semaphore]:
     """Paced decoding: full-size blocks of every source wait for a permit, which the test
-    hands out (``permits.release(k)``), so "k blocks analysed" is a fact the test controls
-    (analyses read the stream of blocks, not segments).
+    hands out (``permits.release(k)``), so "k blocks analysed" is a fact the test controls.
     At the end every waiting job is let through."""
     gate = threading.Semaphore(0)
     original = FileSource.blocks
@@ -102,10 +101,5 @@ def permits(monkeypatch) -> Iterator[threading.Semaphore]:
             yield block
 
     monkeypatch.setattr(FileSource, "blocks", paced)
-    # a seekable file is analysed in segments read by FileSource.read (dsp/segments.py),
-    # which this gate does not pace: such tests analyse the stream of blocks
-    from sonolens.dsp import pass_blocks
-
-    monkeypatch.setattr(pass_blocks, "reads_segments", lambda source, sr: False)
     yield gate
     gate.release(100000)
