@@ -125,3 +125,18 @@ def test_an_export_waiting_across_a_parameter_change_writes_the_new_analysis(
         doc.set_params(replace(doc.params, hop_length=256))
     assert not exporter.on_demand.waiting
     assert out.read_bytes() == cli.read_bytes()
+
+
+def test_export_asked_while_the_first_analysis_runs(qtbot, make_main_window, tmp_path):
+    audio = write_rich(tmp_path / "rich.wav", seconds=20.0)
+    cli = tmp_path / "cli.csv"
+    assert main(["-q", "extract", str(audio), "-o", str(cli)]) == 0
+    window = make_main_window()
+    doc, exporter = window.document, window.exporter
+    window.open_path(audio)
+    qtbot.waitUntil(lambda: doc.source is not None, timeout=10000)
+    assert doc.features is None or not doc.features.complete  # still analysing
+    out = tmp_path / "window.csv"
+    with qtbot.waitSignal(exporter.saved, timeout=60000):
+        exporter.export_features_to(out)
+    assert out.read_bytes() == cli.read_bytes()
