@@ -24,7 +24,6 @@ import numpy as np
 import soundfile as sf
 
 from sonolens.audio import soundfile_decoder
-from sonolens.audio.quiet import quiet_native_stderr
 
 DECODE_THREADS = 2
 _AHEAD = 6  # blocks decoded ahead of the consumer (memory: ~_AHEAD blocks)
@@ -47,7 +46,7 @@ def iter_blocks_parallel(path: Path, *, frames: int, start: int = 0, blocksize: 
             with lock:
                 handles.append(handle)
         try:
-            with quiet_native_stderr():
+            with soundfile_decoder.quiet_for(handle):
                 handle.seek(first)
                 return handle.read(blocksize, dtype="float32", always_2d=True)
         except RuntimeError:

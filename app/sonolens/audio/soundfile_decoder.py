@@ -6,6 +6,7 @@ let libsndfile read a WAV whose header was never finalised, without changing the
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,11 +83,20 @@ def iter_blocks(path: Path, *, start: int = 0, blocksize: int = 65536, patch: Pa
     """
     handle = _open(path, patch)
     try:
-        position = _skip_to(handle, start, exact)
+        try:
+            position = _skip_to(handle, start, exact)
+        except RuntimeError as exc:
+            # a seek near the end of a file cut short fails (a FLAC: "psf_fseek() failed")
+            # where decoding up to it works: as a reader that never sought, then stop
+            _close(handle)
+            handle = _open(path, patch)
+            position = _skip_to(handle, start, False)
+            if position < start:
+                raise DecodeStopped(position, _reason(exc)) from exc
         size = blocksize
         while True:
             try:
-                with quiet_native_stderr():
+                with quiet_for(handle):
                     block = handle.read(size, dtype="float32", always_2d=True)
             except RuntimeError as exc:
                 if size <= 1:
@@ -112,7 +122,7 @@ def read_range(path: Path, start: int, stop: int, *, patch: Patch = ()) -> np.nd
     """Frames [start, stop) as float32 (n, channels); fewer if the file ends first."""
     handle = _open(path, patch)
     try:
-        with quiet_native_stderr():
+        with quiet_for(handle):
             handle.seek(start)
             return handle.read(max(0, stop - start), dtype="float32", always_2d=True)
     finally:
@@ -142,8 +152,17 @@ def _open(path: Path, patch: Patch) -> sf.SoundFile:
         return handle
 
 
+def quiet_for(handle: sf.SoundFile) -> contextlib.AbstractContextManager[None]:
+    """Silence fd 2 around a call on ``handle`` only if its decoder prints (mpg123: MP3,
+    and MPEG inside a WAV); libsndfile's own WAV/AIFF/FLAC... code logs into its buffer.
+    fd 2 is process-wide: while it is silenced, what any other thread writes to stderr
+    (a traceback, a progress bar) is lost, and decoding threads run most of the time."""
+    chatty = handle.format not in EXACT_FORMATS or handle.subtype.startswith("MPEG")
+    return quiet_native_stderr() if chatty else contextlib.nullcontext()
+
+
 def _close(handle: sf.SoundFile) -> None:
-    with quiet_native_stderr():
+    with quiet_for(handle):
         handle.close()
 
 
@@ -152,12 +171,12 @@ def _skip_to(handle: sf.SoundFile, frame: int, exact: bool) -> int:
     if frame <= 0:
         return 0
     if exact:
-        with quiet_native_stderr():
+        with quiet_for(handle):
             handle.seek(frame)
         return frame
     done = 0
     while done < frame:
-        with quiet_native_stderr():
+        with quiet_for(handle):
             got = len(handle.read(min(_SKIP_FRAMES, frame - done), dtype="float32",
                                   always_2d=True))
         if got == 0:

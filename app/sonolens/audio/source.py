@@ -27,6 +27,7 @@ import numpy as np
 from sonolens.audio import parallel_decode, pyav_decoder, soundfile_decoder, wav_header
 from sonolens.audio.decode_cache import DecodeCache
 from sonolens.audio.info import AudioInfo
+from sonolens.audio.nonfinite import NonfiniteCounter
 from sonolens.audio.protocol import BLOCK_FRAMES
 from sonolens.audio.soundfile_decoder import DecodeStopped, Patch
 from sonolens.core.errors import AudioError
@@ -51,7 +52,7 @@ class FileSource:
         self._file_size = file_size
         self._lock = threading.Lock()
         self._cache: DecodeCache | None = None
-        self._nonfinite = 0
+        self._nonfinite = NonfiniteCounter()
         self._stopped: str | None = None
         self._frames_decoded: int | None = None
         self._ends_as_stated: bool | None = None  # see reads_spans
@@ -99,8 +100,8 @@ class FileSource:
         notes = [self._header_note] if self._header_note else []
         if self._stopped is not None:
             notes.append(self._stopped)
-        if self._nonfinite:
-            notes.append(f"{self._nonfinite} NaN/Inf samples replaced by 0")
+        if self._nonfinite.count:
+            notes.append(f"{self._nonfinite.count} NaN/Inf samples replaced by 0")
         return notes
 
     # -- reading -----------------------------------------------------------------------
@@ -108,7 +109,7 @@ class FileSource:
         """Sequential float32 (n, channels) blocks from ``start`` to the real end of the data."""
         if self._cache is not None and self._cache.complete:
             for first in range(start, self._cache.frames, blocksize):
-                yield self._sanitize(self._cache.read(first, first + blocksize))
+                yield self._sanitize(self._cache.read(first, first + blocksize), first)
             return
         if self.backend == "soundfile" and self.info.frames_exact and not self.patch:
             decoded = parallel_decode.iter_blocks_parallel(
@@ -123,7 +124,7 @@ class FileSource:
         try:
             for block in decoded:
                 position += len(block)
-                yield self._sanitize(block)
+                yield self._sanitize(block, position - len(block))
         except DecodeStopped as stop:
             self._note_stop(position, stop.reason)
         except (OSError, RuntimeError) as exc:
@@ -139,9 +140,12 @@ class FileSource:
         header says (each read opens its own handle, so reads on several threads decode
         at once). The end is checked once, by decoding the frames around it: a header
         that promises more or less than the data says no here, and its readers take the
-        sequential path, which reads until the decoder stops."""
+        sequential path, which reads until the decoder stops. So does a file compressed
+        beyond MAX_FRAMES_PER_BYTE (a FLAC of digital silence): :attr:`frames` is capped
+        below its header's count, and spans would end at the cap."""
         if not (self.backend == "soundfile" and self.info.frames_exact and not self.patch
-                and self._stopped is None and self._cache is None and self.frames > 0):
+                and self._stopped is None and self._cache is None and self.frames > 0
+                and self.frames == self.info.frames):
             return False
         if self._ends_as_stated is None:
             n = self.info.frames
@@ -171,7 +175,7 @@ class FileSource:
             # a file cut short (e.g. FLAC) fails where its header promised data: from now
             # on serve what is really there, from the decode cache
             self.info = replace(self.info, frames_exact=False)
-        return self._sanitize(self._decoded().read(start, stop))
+        return self._sanitize(self._decoded().read(start, stop), start)
 
     def read_if_seekable(self, start: int, stop: int) -> np.ndarray | None:
         """Like :meth:`read` when the file seeks sample-exactly and the range lies inside
@@ -185,7 +189,7 @@ class FileSource:
         """Frames [start, stop) read by seeking in the file, or None where it fails."""
         try:
             return self._sanitize(soundfile_decoder.read_range(self.path, start, stop,
-                                                               patch=self.patch))
+                                                               patch=self.patch), start)
         except RuntimeError:
             return None
 
@@ -223,14 +227,11 @@ class FileSource:
                 self._cache = cache
             return self._cache
 
-    def _sanitize(self, block: np.ndarray) -> np.ndarray:
+    def _sanitize(self, block: np.ndarray, first: int) -> np.ndarray:
+        """``block`` (frames from ``first``) with NaN/Inf as 0, each counted once."""
         if self.info.bit_depth is not None and not self.info.is_float:
             return block  # integer PCM cannot hold NaN/Inf
-        finite = np.isfinite(block)
-        if not finite.all():
-            block = np.where(finite, block, np.float32(0.0))
-            self._nonfinite += int(finite.size - np.count_nonzero(finite))
-        return block
+        return self._nonfinite.clean(block, first)
 
     def _note_stop(self, position: int, reason: str) -> None:
         rate = self.samplerate
@@ -334,5 +335,5 @@ def _check_decodable(source: FileSource) -> None:
     # first full pass or the first read that fails, not here: seeking to the end of a long
     # FLAC to check can take seconds.
     source._stopped = None  # the probe decode may stop early on purpose; full reads re-check
-    source._nonfinite = 0
+    source._nonfinite.reset()
     source._frames_decoded = None

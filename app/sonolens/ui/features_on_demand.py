@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 
 from sonolens.model.document import Document
 from sonolens.model.results import FEATURES
@@ -24,6 +24,7 @@ class FeaturesOnDemand(QObject):
         self._waiting: Callable[[], None] | None = None
         document.result_changed.connect(self._on_result_changed)
         document.audio_changed.connect(self.cancel)
+        document.params_changed.connect(self._on_params_changed)
 
     @property
     def waiting(self) -> bool:
@@ -40,6 +41,16 @@ class FeaturesOnDemand(QObject):
 
     def cancel(self) -> None:
         self._waiting = None
+
+    def _on_params_changed(self) -> None:
+        """New parameters restart the analysis with what is shown only: a waiting action
+        asks again (after the coordinator has handled the change), else it waited forever."""
+        if self._waiting is not None:
+            QTimer.singleShot(0, self._ask_again)
+
+    def _ask_again(self) -> None:
+        if self._waiting is not None:
+            self.document.request_all_features()
 
     def _on_result_changed(self, key: str) -> None:
         if key != FEATURES or self._waiting is None or self.document.missing_features():
