@@ -17,6 +17,9 @@ def test_contrast_note_only_while_contrast_is_shown(qtbot, make_main_window, tmp
     window = make_main_window()
     window.open_path(path)
     wait_settled(qtbot, window)
+    assert window.document.warnings == []  # contrast is computed when something needs it
+    window.document.request_all_features()  # as an export does
+    wait_settled(qtbot, window)
     assert any(n.startswith("spectral contrast") for n in window.document.warnings)
     assert "contrast" not in window.warning_label.text()
     window.document.set_view(window.document.view.replace(lower_view="contrast"))
