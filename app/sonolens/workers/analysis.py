@@ -18,6 +18,7 @@ from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.workers import jobs
+from sonolens.workers.cached_jobs import CacheHook
 from sonolens.workers.registry import (
     ANALYSIS,
     ANALYSIS_KEYS,
@@ -68,6 +69,7 @@ class AnalysisCoordinator(QObject):
         self._check_shown_after = False  # check _compute_shown_features when it ends
         self._cancelled_for_open = False
         self._pitch_for: tuple | None = None  # (generation, params) of the last pitch job
+        self.cache = CacheHook()  # the analysis cache (off until the window sets one)
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
@@ -104,7 +106,7 @@ class AnalysisCoordinator(QObject):
     def _submit(self, entry: JobEntry, *args: Any, token: object, **kwargs: Any) -> None:
         """Run ``entry.run(*args, **kwargs)`` under its key; its results go to the document."""
         self._running[entry.key] = entry
-        self.runner.submit(entry.key, lambda: entry.run(*args, **kwargs), token=token)
+        self.runner.submit(entry.key, self.cache.job(entry, args, kwargs), token=token)
 
     def wanted_features(self) -> tuple[str, ...]:
         """The catalog's default features, plus the opt-in ones the view shows (a lower
@@ -220,6 +222,9 @@ class AnalysisCoordinator(QObject):
         if entry is not None:
             for name, value in entry.results(result):
                 self.document.accept(name, value, token)
+        stored = self.cache.store_job(key, entry, result)  # written in the background
+        if stored is not None:
+            self.runner.submit(*stored)
         self._after_features_job(key)
 
     def _after_features_job(self, key: str) -> None:
