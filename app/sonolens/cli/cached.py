@@ -7,18 +7,15 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.spectrogram import STORED_BYTES, Spectrogram
-from sonolens.dsp.table import FeatureTable
-from sonolens.dsp.tiles import DEFAULT_TILE_BYTES
 from sonolens.store.cache import AnalysisCache, cache_from_env
-from sonolens.store.tables import missing_features, select
 
-#: the sizing of compute_spectrogram's store (as the window's: entries are shared)
-SIZING = {"max_bytes": STORED_BYTES, "tile_bytes": DEFAULT_TILE_BYTES}
+if TYPE_CHECKING:  # scipy.fft: not on the CLI's start-up path
+    from sonolens.dsp.spectrogram import Spectrogram
+    from sonolens.dsp.table import FeatureTable
 
 
 def add_cache_option(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +37,8 @@ def cached_table(cache: AnalysisCache | None, path: str | os.PathLike[str],
     identity = cache.identify(path) if cache is not None else None
     if cache is None or identity is None:
         return compute()
+    from sonolens.store.tables import missing_features, select
+
     params = params.validate()
     names = tuple(CATALOG.default_names if features is None else features)
     stored = cache.table(identity, params, extra)
@@ -59,7 +58,12 @@ def cached_spectrogram(cache: AnalysisCache | None, path: str | os.PathLike[str]
     identity = cache.identify(path) if cache is not None else None
     if cache is None or identity is None:
         return compute()
-    spec = cache.spectrogram(identity, params.validate(), kind, sizing=SIZING, extra=extra)
+    from sonolens.dsp.spectrogram import STORED_BYTES
+    from sonolens.dsp.tiles import DEFAULT_TILE_BYTES
+
+    # compute_spectrogram's default store, as the window's: the entries are shared
+    sizing = {"max_bytes": STORED_BYTES, "tile_bytes": DEFAULT_TILE_BYTES}
+    spec = cache.spectrogram(identity, params.validate(), kind, sizing=sizing, extra=extra)
     if spec is not None:
         return spec
     spec = compute()

@@ -18,14 +18,10 @@ import json
 import os
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.params import AnalysisParams
-from sonolens.dsp.envelope import WaveformEnvelope
-from sonolens.dsp.spectrogram_store import Spectrogram
-from sonolens.dsp.table import FeatureTable
-from sonolens.store import codec
 from sonolens.store.entries import (
     FORMAT_VERSION,
     TEMP_PREFIX,
@@ -35,6 +31,11 @@ from sonolens.store.entries import (
     write_entry,
 )
 from sonolens.store.identity import FileIdentity, identify
+
+if TYPE_CHECKING:  # the codec loads the dsp modules (scipy.fft) only when used
+    from sonolens.dsp.envelope import WaveformEnvelope
+    from sonolens.dsp.spectrogram_store import Spectrogram
+    from sonolens.dsp.table import FeatureTable
 
 DEFAULT_LIMIT = 2 * 2**30  # bytes on disk
 #: the STFT fields every spectrogram kind depends on (as workers.analysis.spectrogram_params)
@@ -106,15 +107,21 @@ class AnalysisCache:
         name, key = self._key("spectrogram", identity,
                               {**spectrogram_fields(params, kind), "kind": kind, **sizing},
                               extra)
+        from sonolens.store import codec
+
         return self._decoded(name, key, lambda f, a: codec.decode_spectrogram(f, a, params))
 
     def envelope(self, identity: FileIdentity, base: int = 64) -> WaveformEnvelope | None:
+        from sonolens.store import codec
+
         name, key = self._key("envelope", identity, {"base": base}, None)
         return self._decoded(name, key, codec.decode_envelope)
 
     def table(self, identity: FileIdentity, params: AnalysisParams,
               extra: dict[str, Any] | None = None) -> FeatureTable | None:
         """Every column stored for ``params`` (in no particular order)."""
+        from sonolens.store import codec
+
         name, key = self._key("features", identity, params.as_dict(), extra)
         return self._decoded(name, key, lambda f, a: codec.decode_table(f, a, params))
 
@@ -134,6 +141,8 @@ class AnalysisCache:
     # -- stores --------------------------------------------------------------------------
     def put_spectrogram(self, identity: FileIdentity, spec: Spectrogram, *,
                         extra: dict[str, Any] | None = None) -> None:
+        from sonolens.store import codec
+
         sizing = {"max_bytes": spec.max_bytes, "tile_bytes": spec.tile_bytes}
         name, key = self._key("spectrogram", identity,
                               {**spectrogram_fields(spec.params, spec.kind), "kind": spec.kind,
@@ -141,6 +150,8 @@ class AnalysisCache:
         self._write(name, key, *codec.encode_spectrogram(spec))
 
     def put_envelope(self, identity: FileIdentity, env: WaveformEnvelope) -> None:
+        from sonolens.store import codec
+
         name, key = self._key("envelope", identity, {"base": env.base}, None)
         self._write(name, key, *codec.encode_envelope(env))
 
@@ -148,6 +159,9 @@ class AnalysisCache:
                   extra: dict[str, Any] | None = None) -> None:
         """Store ``table``'s columns, joined to those already stored for its parameters
         (same frames); nothing is written when it adds no column."""
+        from sonolens.dsp.table import FeatureTable
+        from sonolens.store import codec
+
         stored = self.table(identity, table.params, extra)
         if stored is not None and stored.n_frames == table.n_frames:
             if set(table.columns) <= set(stored.columns):

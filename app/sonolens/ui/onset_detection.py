@@ -9,13 +9,14 @@ measured like any annotation. The tempo is shown in the status bar and the Selec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow
 
-from sonolens.dsp.events import Events, detect_events, event_tiers, with_event_tiers
+if TYPE_CHECKING:  # scipy.signal (~0.6 s to import): not on the window's start-up path
+    from sonolens.dsp.events import Events
 
 KEY = "onsets_beats"
 EDIT_TEXT = "Detect onsets and beats"
@@ -62,6 +63,8 @@ class OnsetDetection(QObject):
         self._token = token = object()
 
         def job() -> Any:
+            from sonolens.dsp.events import detect_events, event_tiers
+
             events = yield from detect_events(source, channel)
             return events, event_tiers(events)
 
@@ -70,6 +73,8 @@ class OnsetDetection(QObject):
     def _on_finished(self, key: str, result: object, token: object) -> None:
         if key != KEY or token is not self._token:
             return
+        from sonolens.dsp.events import with_event_tiers
+
         events, tiers = result  # type: ignore[misc]
         doc = self.window.document
         before = doc.annotations

@@ -17,8 +17,6 @@ from typing import Any
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.progress import Progress
-from sonolens.dsp.spectrogram import STORED_BYTES
-from sonolens.dsp.tiles import DEFAULT_TILE_BYTES
 from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
 from sonolens.store.cache import AnalysisCache
 from sonolens.store.identity import FileIdentity
@@ -32,8 +30,13 @@ from sonolens.workers.registry import (
     JobEntry,
 )
 
-#: the sizing of the window's spectrogram store (dsp.spectrogram.new_spectrogram's default)
-WINDOW_SIZING = {"max_bytes": STORED_BYTES, "tile_bytes": DEFAULT_TILE_BYTES}
+
+def window_sizing() -> dict[str, int]:
+    """The sizing of the window's spectrogram store (new_spectrogram's default)."""
+    from sonolens.dsp.spectrogram import STORED_BYTES
+    from sonolens.dsp.tiles import DEFAULT_TILE_BYTES
+
+    return {"max_bytes": STORED_BYTES, "tile_bytes": DEFAULT_TILE_BYTES}
 KEY_CACHE = "cache-store"  # runner keys of store jobs: KEY_CACHE-<n>, one per store
 
 
@@ -57,7 +60,7 @@ def cached_analysis(cache: AnalysisCache, lookup: Lookup, source, params, kind: 
     identity = _identify(cache, source, lookup)
     spec = env = None
     if identity is not None:
-        spec = cache.spectrogram(identity, params, kind, sizing=WINDOW_SIZING)
+        spec = cache.spectrogram(identity, params, kind, sizing=window_sizing())
         env = cache.envelope(identity) if envelope and spec is not None else None
     if spec is None or (envelope and env is None):
         return (yield from jobs.analysis_job(source, params, kind, envelope=envelope,
@@ -94,7 +97,7 @@ def _cached_table(cache: AnalysisCache, lookup: Lookup, identity: FileIdentity, 
 def cached_spectrogram(cache: AnalysisCache, lookup: Lookup, source, params, kind: str):
     """``jobs.spectrogram_job`` from the cache when it holds it."""
     identity = _identify(cache, source, lookup)
-    spec = (cache.spectrogram(identity, params, kind, sizing=WINDOW_SIZING)
+    spec = (cache.spectrogram(identity, params, kind, sizing=window_sizing())
             if identity is not None else None)
     if spec is None:
         return (yield from jobs.spectrogram_job(source, params, kind))
