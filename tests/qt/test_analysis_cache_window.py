@@ -144,3 +144,29 @@ def test_sonolens_no_cache_turns_it_off(qtbot, make_main_window, tmp_path, monke
     window = _opened(qtbot, make_main_window, write_rich(tmp_path / "rich.wav"))
     assert window.coordinator.cache.cache is None and not window.cache_menu.use.isEnabled()
     assert _entries() == []
+
+
+def _colorbar(window) -> np.ndarray:
+    """The rightmost 90 px of the spectrogram view: the colorbar, its ticks and label."""
+    return grab_rgb(window.spectrogram_view)[:, -90:]
+
+
+def test_the_colorbar_label_is_where_a_fresh_layout_puts_it(qtbot, make_main_window, tmp_path):
+    """A new unit ("dB (re max)" -> "power") without a resize: pyqtgraph left the label
+    where the old text was centred (a reopen from the cache sets it before the last
+    layout). A resize there and back lays the colorbar out afresh: nothing may move."""
+    window = _opened(qtbot, make_main_window, write_rich(tmp_path / "rich.wav"))
+    doc = window.document
+    doc.set_view(doc.view.replace(kind="power"))
+    wait_settled(qtbot, window)
+    changed = _colorbar(window)
+    width, height = window.width(), window.height()
+    window.resize(width, height + 60)
+    qtbot.waitUntil(lambda: window.spectrogram_view.height() > 0 and window.height() > height)
+    window.resize(width, height)
+    qtbot.waitUntil(lambda: window.height() == height)
+    wait_settled(qtbot, window)
+    fresh = _colorbar(window)
+    assert changed.shape == fresh.shape
+    moved = np.abs(changed.astype(int) - fresh).sum(axis=2) > 60
+    assert not moved.any(), f"{moved.sum()} pixels of the colorbar moved on a relayout"
