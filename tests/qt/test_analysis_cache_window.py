@@ -170,3 +170,25 @@ def test_the_colorbar_label_is_where_a_fresh_layout_puts_it(qtbot, make_main_win
     assert changed.shape == fresh.shape
     moved = np.abs(changed.astype(int) - fresh).sum(axis=2) > 60
     assert not moved.any(), f"{moved.sum()} pixels of the colorbar moved on a relayout"
+
+
+def test_going_back_to_earlier_settings_is_served_from_the_cache(qtbot, make_main_window,
+                                                                 tmp_path, monkeypatch):
+    window = _opened(qtbot, make_main_window, write_rich(tmp_path / "rich.wav"))
+    doc = window.document
+    db, params = doc.spectrogram, doc.params
+    doc.set_view(doc.view.replace(kind="mel_db"))
+    wait_settled(qtbot, window)
+    doc.set_params(params.replace(hop_length=256))
+    wait_settled(qtbot, window)
+    assert doc.spectrogram.kind == "mel_db" and doc.features.params.hop_length == 256
+    calls = _computes(monkeypatch)
+    _no_spectrogram_computed(monkeypatch)
+    doc.set_params(params)
+    wait_settled(qtbot, window)
+    doc.set_view(doc.view.replace(kind="db"))
+    wait_settled(qtbot, window)
+    assert calls == []
+    assert doc.spectrogram.kind == "db" and doc.features.params == params
+    np.testing.assert_array_equal(doc.spectrogram.values[: doc.spectrogram.filled],
+                                  db.values[: db.filled])
