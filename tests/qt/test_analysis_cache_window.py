@@ -192,3 +192,36 @@ def test_going_back_to_earlier_settings_is_served_from_the_cache(qtbot, make_mai
     assert doc.spectrogram.kind == "db" and doc.features.params == params
     np.testing.assert_array_equal(doc.spectrogram.values[: doc.spectrogram.filled],
                                   db.values[: db.filled])
+
+
+def test_the_pitch_track_is_served_from_the_cache(qtbot, make_main_window, tmp_path,
+                                                  monkeypatch):
+    from sonolens.model.results import PITCH
+
+    path = write_rich(tmp_path / "rich.wav", seconds=2.0)
+    first = make_main_window()
+    first.document.set_view(first.document.view.replace(
+        overlays=frozenset(first.document.view.overlays) | {"f0"}))
+    first.open_path(path)
+    qtbot.waitUntil(lambda: first.is_settled() and first.document.result(PITCH) is not None
+                    and first.document.result(PITCH).complete and "pitch" in _entries(),
+                    timeout=60000)
+    computed = first.document.result(PITCH)
+    import sonolens.dsp.pitch as pitch
+
+    monkeypatch.setattr(pitch, "pitch_steps", _refused_pitch)
+    second = make_main_window()  # the settings file keeps the f0 overlay
+    assert "f0" in second.document.view.overlays
+    second.open_path(path)
+    qtbot.waitUntil(lambda: second.is_settled() and second.document.result(PITCH) is not None,
+                    timeout=30000)
+    track = second.document.result(PITCH)
+    assert track is not computed and track.complete
+    for name in ("times", "f0", "voiced_flag", "voiced_prob"):
+        np.testing.assert_array_equal(getattr(track, name), getattr(computed, name))
+    assert (track.fmin, track.fmax, track.sr, track.params) == (
+        computed.fmin, computed.fmax, computed.sr, computed.params)
+
+
+def _refused_pitch(*_args, **_kwargs):
+    raise AssertionError("pYIN ran: the pitch track was not taken from the cache")

@@ -358,3 +358,27 @@ def test_only_complete_results_are_cached(audio, cache):
     with pytest.raises(ValueError):
         cache.put_spectrogram(cache.identify(audio), partial)
     assert list(cache.root.glob("*")) == []
+
+
+def test_pitch_track_round_trip_is_exact(tmp_path, cache):
+    from sonolens.dsp.pitch import pitch_steps
+
+    sr = 22050
+    t = np.arange(int(1.5 * sr)) / sr
+    tone = np.where(t < 0.8, 0.5 * np.sin(2 * np.pi * 220.0 * t), 0.0)  # voiced, then silence
+    path = tmp_path / "tone.wav"
+    sf.write(path, tone.astype(np.float32), sr)
+    params = AnalysisParams()
+    with open_source(path) as source:
+        track = run_to_end(pitch_steps(source, params))
+    identity = cache.identify(path)
+    cache.put_pitch(identity, track)
+    got = cache.pitch(identity, params)
+    assert got is not track and got.complete
+    for name in ("times", "f0", "voiced_flag", "voiced_prob"):
+        np.testing.assert_array_equal(getattr(got, name), getattr(track, name))
+        assert getattr(got, name).dtype == getattr(track, name).dtype
+    assert np.isnan(got.f0).any() and got.voiced_flag.any()
+    assert (got.sr, got.params, got.fmin, got.fmax, got.warnings) == (
+        track.sr, track.params, track.fmin, track.fmax, track.warnings)
+    assert cache.pitch(identity, params.replace(pyin_fmax=1000.0)) is None

@@ -3,7 +3,8 @@
 An entry is keyed by a sha256 of: the format version, what it holds, the file's identity
 (:mod:`~sonolens.store.identity`) and every parameter the result depends on (a
 spectrogram: the STFT fields, its kind's own fields and the store's sizing; a feature
-table: all AnalysisParams, whatever columns it holds; an envelope: its bin size). A
+table or a pitch track: all AnalysisParams, whatever columns a table holds; an envelope:
+its bin size). A
 table's entry gathers the columns computed for those parameters (a later store adds its
 columns), so a different feature choice reuses what is there.
 
@@ -125,6 +126,13 @@ class AnalysisCache:
         name, key = self._key("features", identity, params.as_dict(), extra)
         return self._decoded(name, key, lambda f, a: codec.decode_table(f, a, params))
 
+    def pitch(self, identity: FileIdentity, params: AnalysisParams) -> Any:
+        """The dsp.pitch.PitchTrack stored for ``params``."""
+        from sonolens.store import codec
+
+        name, key = self._key("pitch", identity, params.as_dict(), None)
+        return self._decoded(name, key, lambda f, a: codec.decode_pitch(f, a, params))
+
     def _decoded(self, name: str, key: dict[str, Any], decode) -> Any:
         try:
             found = read_entry(self.root, name, key, mmap=self.mmap)
@@ -154,6 +162,12 @@ class AnalysisCache:
 
         name, key = self._key("envelope", identity, {"base": env.base}, None)
         self._write(name, key, *codec.encode_envelope(env))
+
+    def put_pitch(self, identity: FileIdentity, track: Any) -> None:
+        from sonolens.store import codec
+
+        name, key = self._key("pitch", identity, track.params.as_dict(), None)
+        self._write(name, key, *codec.encode_pitch(track))
 
     def put_table(self, identity: FileIdentity, table: FeatureTable, *,
                   extra: dict[str, Any] | None = None) -> None:

@@ -160,3 +160,33 @@ def decode_table(facts: Facts, arrays: Arrays, params: AnalysisParams) -> Featur
            "warnings")
     return FeatureTable(times, columns, _int(facts, "sr", 1), params,
                         None if tuning is None else float(tuning), list(warnings))
+
+
+# -- pitch track ---------------------------------------------------------------------------
+def encode_pitch(track) -> tuple[Facts, Arrays]:
+    """A complete dsp.pitch.PitchTrack's per-frame arrays and its range."""
+    if not track.complete:
+        raise ValueError("only a complete pitch track is cached")
+    facts = {"sr": track.sr, "fmin": track.fmin, "fmax": track.fmax,
+             "warnings": list(track.warnings)}
+    arrays = {"times": np.asarray(track.times), "f0": np.asarray(track.f0),
+              "voiced_flag": np.asarray(track.voiced_flag),
+              "voiced_prob": np.asarray(track.voiced_prob)}
+    return facts, arrays
+
+
+def decode_pitch(facts: Facts, arrays: Arrays, params: AnalysisParams):
+    from sonolens.dsp.pitch import PitchTrack
+
+    times = arrays["times"]
+    _check(times.dtype == np.float64 and times.ndim == 1, "times")
+    for name, dtype in (("f0", np.float64), ("voiced_flag", np.bool_),
+                        ("voiced_prob", np.float64)):
+        _check(arrays[name].dtype == dtype and arrays[name].shape == times.shape, name)
+    fmin, fmax, warnings = facts["fmin"], facts["fmax"], facts["warnings"]
+    _check(all(isinstance(v, float | int) and not isinstance(v, bool) for v in (fmin, fmax)),
+           "range")
+    _check(isinstance(warnings, list) and all(isinstance(w, str) for w in warnings),
+           "warnings")
+    return PitchTrack(times, arrays["f0"], arrays["voiced_flag"], arrays["voiced_prob"],
+                      _int(facts, "sr", 1), params, float(fmin), float(fmax), list(warnings))

@@ -23,7 +23,7 @@ import numpy as np
 FORMAT_VERSION = 1
 META = "meta.json"
 TEMP_PREFIX = ".part-"  # entries being written (or left by a crash): never read
-_ALLOWED_DTYPES = {"<f4", "<f8", "<i8", "<i4", "|u1"}
+_ALLOWED_DTYPES = {"<f4", "<f8", "<i8", "<i4", "|u1", "|b1"}
 _MAX_META_BYTES = 1 << 20
 
 

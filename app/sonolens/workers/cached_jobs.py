@@ -17,7 +17,7 @@ from typing import Any
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.progress import Progress
-from sonolens.model.results import ENVELOPE, FEATURES, SPECTROGRAM
+from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.store.cache import AnalysisCache
 from sonolens.store.identity import FileIdentity
 from sonolens.store.tables import missing_features, select
@@ -26,6 +26,7 @@ from sonolens.workers.registry import (
     ANALYSIS,
     FEATURES_ADDED,
     FEATURES_ONLY,
+    PITCH_TRACK,
     SPECTROGRAM_ONLY,
     JobEntry,
 )
@@ -106,6 +107,17 @@ def cached_spectrogram(cache: AnalysisCache, lookup: Lookup, source, params, kin
     return spec
 
 
+def cached_pitch(cache: AnalysisCache, lookup: Lookup, source, params):
+    """``jobs.pitch_job`` from the cache when it holds the track."""
+    identity = _identify(cache, source, lookup)
+    track = cache.pitch(identity, params) if identity is not None else None
+    if track is None:
+        return (yield from jobs.pitch_job(source, params))
+    lookup.served.add(PITCH)
+    yield Progress(1, 1, "cache")
+    return track
+
+
 def _identified(entry: JobEntry) -> Callable[..., Generator]:
     """``entry.run``, after identifying the file (its results are stored when done)."""
     def run(cache: AnalysisCache, lookup: Lookup, source, *args: Any, **kwargs: Any):
@@ -117,6 +129,7 @@ def _identified(entry: JobEntry) -> Callable[..., Generator]:
 _WRAPPED: dict[JobEntry, Callable[..., Generator]] = {
     ANALYSIS: cached_analysis, FEATURES_ONLY: cached_features,
     SPECTROGRAM_ONLY: cached_spectrogram, FEATURES_ADDED: _identified(FEATURES_ADDED),
+    PITCH_TRACK: cached_pitch,
 }
 
 
@@ -166,4 +179,6 @@ def store(cache: AnalysisCache, identity: FileIdentity, offers: list[tuple[str, 
             cache.put_envelope(identity, value)
         elif name == FEATURES:
             cache.put_table(identity, value)
+        elif name == PITCH:
+            cache.put_pitch(identity, value)
     return None
