@@ -95,7 +95,9 @@ def assert_same_spectrogram(got, want) -> None:
 
 @pytest.mark.parametrize("mmap", [True, False])
 @pytest.mark.parametrize("kind", ["db", "mel_db"])
-def test_spectrogram_round_trip_is_exact_and_its_tiles_work(audio, tmp_path, kind, mmap):
+def test_spectrogram_round_trip_is_exact_and_its_tiles_work(audio, tmp_path, kind, mmap,
+                                                             monkeypatch):
+    monkeypatch.setattr(entries, "MMAP_MIN_BYTES", 0)  # every array mapped (with mmap)
     cache = AnalysisCache(tmp_path / "cache", mmap=mmap)
     spec = spectrogram_of(audio, kind=kind)
     assert spec.frames_per_column > 1 and spec.tiles is not None  # a pooled store
@@ -104,6 +106,8 @@ def test_spectrogram_round_trip_is_exact_and_its_tiles_work(audio, tmp_path, kin
     cache.put_spectrogram(identity, spec)
     got = cache.spectrogram(identity, spec.params, kind, sizing=sizing(spec))
     assert got is not None and got is not spec
+    assert isinstance(got.values, np.memmap) == mmap
+    assert got.values.flags.writeable != mmap  # a mapped entry is never written through
     assert_same_spectrogram(got, spec)
     key = TileKey(1, 0)
     with open_source(audio) as source:

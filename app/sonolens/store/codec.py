@@ -89,7 +89,9 @@ def decode_spectrogram(facts: Facts, arrays: Arrays, params: AnalysisParams) -> 
             continue
         _check(factor > 1 and array.dtype == np.float32 and array.ndim == 2
                and array.shape[1] == plan.n_rows and count <= len(array), name)
-        setattr(spec, name, array)
+        # read now, on the loading thread: whole-file views draw from the overviews on the
+        # GUI thread, which must not wait for the disk
+        setattr(spec, name, np.array(array))
         setattr(spec, f"{name}_filled", count)
     return spec
 

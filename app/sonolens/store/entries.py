@@ -25,6 +25,8 @@ META = "meta.json"
 TEMP_PREFIX = ".part-"  # entries being written (or left by a crash): never read
 _ALLOWED_DTYPES = {"<f4", "<f8", "<i8", "<i4", "|u1", "|b1"}
 _MAX_META_BYTES = 1 << 20
+#: arrays from this size on are memory-mapped (read when used), smaller ones read at once
+MMAP_MIN_BYTES = 8 * 2**20
 
 
 class BadEntry(Exception):
@@ -58,7 +60,9 @@ def write_entry(root: Path, name: str, key: dict[str, Any], facts: dict[str, Any
 def read_entry(root: Path, name: str, key: dict[str, Any], *, mmap: bool = True
                ) -> tuple[dict[str, Any], dict[str, np.ndarray]] | None:
     """(facts, arrays) of entry ``name`` if it holds ``key`` and is whole; None if there
-    is none. A bad entry is removed and None returned. A hit marks it recently used."""
+    is none. A bad entry is removed and None returned. A hit marks it recently used.
+    With ``mmap``, arrays of MMAP_MIN_BYTES or more are read-only memory maps (pages read
+    when used: a reopen does not wait for them), smaller ones are read now."""
     folder = root / name
     if not folder.is_dir():
         return None
@@ -92,7 +96,8 @@ def _read(folder: Path, key: dict[str, Any], *, mmap: bool
         if dtype not in _ALLOWED_DTYPES or not all(isinstance(n, int) and n >= 0
                                                     for n in shape):
             raise BadEntry("bad array description")
-        array = np.load(folder / f"{array_name}.npy", mmap_mode="r" if mmap else None,
+        mapped = mmap and isinstance(info["bytes"], int) and info["bytes"] >= MMAP_MIN_BYTES
+        array = np.load(folder / f"{array_name}.npy", mmap_mode="r" if mapped else None,
                         allow_pickle=False)
         if (array.shape != shape or array.dtype.str != dtype
                 or array.nbytes != info["bytes"]):

@@ -31,6 +31,8 @@ from sonolens.workers.registry import (
     JobEntry,
 )
 
+KEY_CACHE = "cache-store"  # runner keys of store jobs: KEY_CACHE-<n>, one per store
+
 
 def window_sizing() -> dict[str, int]:
     """The sizing of the window's spectrogram store (new_spectrogram's default)."""
@@ -38,7 +40,6 @@ def window_sizing() -> dict[str, int]:
     from sonolens.dsp.tiles import DEFAULT_TILE_BYTES
 
     return {"max_bytes": STORED_BYTES, "tile_bytes": DEFAULT_TILE_BYTES}
-KEY_CACHE = "cache-store"  # runner keys of store jobs: KEY_CACHE-<n>, one per store
 
 
 @dataclass
