@@ -88,3 +88,22 @@ def test_an_unreadable_file_is_left_to_the_window(tmp_path, settings_path):
     started = prefetch._current
     started.thread.join(timeout=10)
     assert prefetch.adopt(bad, settings.params(), "db", None) is None
+
+
+def test_a_file_in_the_analysis_cache_is_read_not_computed_before_the_window(
+        qtbot, make_main_window, stereo, settings_path, passes):
+    from sonolens.ui.cache_menu import window_cache
+    from sonolens.workers.cached_jobs import window_sizing
+
+    plain = _analysed(qtbot, make_main_window, stereo)  # computed, then stored
+    settings = Settings(settings_path)
+    cache = window_cache(settings)
+    assert cache is not None
+    qtbot.waitUntil(lambda: cache.spectrogram(cache.identify(stereo), plain[0].params,
+                                              plain[0].kind, sizing=window_sizing())
+                    is not None, timeout=20000)
+    prefetch.start(stereo, settings.params(), settings.view(), cache)
+    again = _analysed(qtbot, make_main_window, stereo)
+    assert len(passes) == 1, "computed again instead of read from the cache"
+    np.testing.assert_array_equal(again[0].values[: again[0].filled],
+                                  plain[0].values[: plain[0].filled])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from sonolens.cli.cached import add_cache_option, cache_for, cached_table
 from sonolens.cli.options import (
     add_analysis_options,
     check_channel_exists,
@@ -31,6 +32,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                              "column over the frames whose centre lies in [start, end) (a "
                              "point: the frame nearest it); one AUDIO only")
     add_analysis_options(parser)
+    add_cache_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -52,11 +54,13 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     refuse_own_inputs([args.output], inputs)
     check_channel_exists(params.channel, inputs)
     tables = []
+    cache = cache_for(args)
     for path in inputs:
         try:
             with open_source(path) as source:
-                job = extract_with_pitch(source, params, features)
-                table = progress_bar(job, f"{path.name}", enabled=reporter.interactive)
+                table = cached_table(cache, path, params, features, lambda s=source, p=path:
+                                     progress_bar(extract_with_pitch(s, params, features),
+                                                  f"{p.name}", enabled=reporter.interactive))
         except AudioError as exc:  # its message names the file
             reporter.error(str(exc))
             continue
@@ -94,8 +98,9 @@ def _run_annotations(args: argparse.Namespace, reporter: Reporter, inputs: list[
     check_channel_exists(params.channel, inputs)
     annotations, _fmt = read_labels(args.annotations)  # LabelFileError: exit 2
     with open_source(inputs[0]) as source:
-        job = extract_with_pitch(source, params, features)
-        table = progress_bar(job, inputs[0].name, enabled=reporter.interactive)
+        table = cached_table(cache_for(args), inputs[0], params, features, lambda: progress_bar(
+            extract_with_pitch(source, params, features), inputs[0].name,
+            enabled=reporter.interactive))
         duration = source.frames / float(source.samplerate)
     for note in table.warnings:
         reporter.warning(f"{inputs[0]}: {note}")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sonolens.audio.files import find_audio_files
+from sonolens.cli.cached import add_cache_option, cache_for, cached_spectrogram, cached_table
 from sonolens.cli.options import (
     add_analysis_options,
     check_channel_exists,
@@ -99,6 +100,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-j", "--jobs", type=int, default=1,
                         help="files drawn in parallel processes (default 1)")
     add_analysis_options(parser)
+    add_cache_option(parser)
     # extract's --features has no meaning here: hide it (and refuse it in run).
     parser.add_argument("--features", default=None, help=argparse.SUPPRESS)
     parser.set_defaults(run=run)
@@ -180,12 +182,13 @@ def _overlay_features(overlays: frozenset[str]) -> tuple[str, ...]:
 def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: str | None,
                 size: tuple[int, int], reporter: Reporter, *,
                 cut: tuple[float, float | None] = (0.0, None), bare: bool = False,
-                fmt: str = "PNG") -> bytes:
+                fmt: str = "PNG", cache: Any = None) -> bytes:
     """PNG (or ``fmt``) bytes of one file (Qt must be set up); ``cut`` = (offset, duration)
     seconds.
 
     A fixed duration is the image's time span whatever the file's length (one time scale
-    for every image of a run). Raises SonolensError.
+    for every image of a run). ``cache``: the analysis cache (store.cache.AnalysisCache)
+    or None. Raises SonolensError.
     """
     from sonolens.audio import open_source
     from sonolens.audio.excerpt import excerpt
@@ -193,20 +196,25 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
     from sonolens.dsp.spectrogram import compute_spectrogram
     from sonolens.ui.render import matrix_png, spectrogram_png
 
+    extra = None if cut == (0.0, None) else {"offset": cut[0], "duration": cut[1]}
     with open_source(path) as opened:
         source = excerpt(opened, offset=cut[0], duration=cut[1])
+
+        def table(names: tuple[str, ...], label: str):
+            return cached_table(cache, path, params, names, lambda: _drive(
+                extract_features(source, params, names), label, reporter), extra=extra)
+
         if matrix is not None:
-            feature = MATRIX_KINDS[matrix][1]
-            features = _drive(extract_features(source, params, (feature,)), path.name, reporter)
+            features = table((MATRIX_KINDS[matrix][1],), path.name)
             data = matrix_png(features, MATRIX_KINDS[matrix][0], view, size, span=cut[1],
                               start=cut[0], bare=bare, fmt=fmt)
         else:
-            spectrogram = _drive(compute_spectrogram(source, params, view.kind), path.name,
-                                 reporter)
+            spectrogram = cached_spectrogram(cache, path, params, view.kind, lambda: _drive(
+                compute_spectrogram(source, params, view.kind), path.name, reporter),
+                extra=extra)
             features = None
             if view.overlays:
-                job = extract_features(source, params, _overlay_features(view.overlays))
-                features = _drive(job, f"{path.name} (overlays)", reporter)
+                features = table(_overlay_features(view.overlays), f"{path.name} (overlays)")
             data = spectrogram_png(spectrogram, features, view, size, span=cut[1],
                                    start=cut[0], bare=bare, fmt=fmt)
         for note in source.warnings:
@@ -238,6 +246,7 @@ class Drawing:
     size: tuple[int, int]
     cut: tuple[float, float | None]
     bare: bool = False
+    cache: bool = True  # use the analysis cache (store.cache.cache_from_env)
 
 
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
@@ -272,7 +281,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             raise ParameterError(f"{name}={value} must lie in {MIN_SIZE}..{MAX_SIZE} px")
     for job in jobs:
         image_format(job.target)  # the extension names a format Qt writes, or a usage error
-    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare)
+    drawing = Drawing(params, view, matrix, size, (args.offset, args.duration), args.bare,
+                      cache_for(args) is not None)
     if folder_mode:
         _make_folder(args.output)
     for message in problems:
@@ -301,13 +311,15 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 def _render_one(job: Job, drawing: Drawing, folder_mode: bool, reporter: Reporter
                 ) -> tuple[list[str], str]:
     """Draw and write one PNG: (warnings kept by a _WarningList reporter, error or "")."""
+    from sonolens.store.cache import cache_from_env
     from sonolens.ui.render import image_format, write_png
 
     kept = reporter.kept if isinstance(reporter, _WarningList) else []
     try:
         data = render_file(job.source, drawing.params, drawing.view, drawing.matrix,
                            drawing.size, reporter, cut=drawing.cut, bare=drawing.bare,
-                           fmt=image_format(job.target))
+                           fmt=image_format(job.target),
+                           cache=cache_from_env() if drawing.cache else None)
         if folder_mode:
             _make_folder(job.target.parent)
         write_png(job.target, data)

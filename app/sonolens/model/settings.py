@@ -30,6 +30,8 @@ MAX_RECENT = 10
 THEMES = ("system", "light", "dark")  # the View > Theme choices (ui.theme applies them)
 DEFAULT_THEME = "system"
 MAX_PATH_CHARS = 4096
+CACHE_LIMITS = tuple(n * 2**30 for n in (1, 2, 5, 10, 20))  # bytes: the menu's choices
+DEFAULT_CACHE_LIMIT = 2 * 2**30
 
 
 class Settings:
@@ -139,6 +141,28 @@ class Settings:
 
     def set_snap_mode(self, mode: str) -> None:
         self._qs.setValue("annotations/snap", mode)
+
+    # -- analysis cache (sonolens.store) --------------------------------------------------
+    def cache_enabled(self) -> bool:
+        """Whether results are kept in and taken from the analysis cache (default on)."""
+        return self._qs.value("cache/enabled", "true") != "false"
+
+    def set_cache_enabled(self, enabled: bool) -> None:
+        self._qs.setValue("cache/enabled", "true" if enabled else "false")
+
+    def cache_limit(self) -> int:
+        """The analysis cache's size limit in bytes (one of CACHE_LIMITS)."""
+        value = self._qs.value("cache/limit", "")
+        try:
+            limit = int(value) if isinstance(value, str) else 0
+        except ValueError:
+            limit = 0
+        return limit if limit in CACHE_LIMITS else DEFAULT_CACHE_LIMIT
+
+    def set_cache_limit(self, limit: int) -> None:
+        if limit not in CACHE_LIMITS:
+            raise ValueError(f"cache limit {limit} is not one of {CACHE_LIMITS}")
+        self._qs.setValue("cache/limit", str(limit))
 
     def presets(self) -> list[Preset]:
         """The user's spectrogram presets that validate (the others are dropped)."""

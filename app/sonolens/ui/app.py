@@ -45,12 +45,13 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
 
         splash = show_splash(path)
     from sonolens.model.settings import Settings
+    from sonolens.ui.cache_menu import window_cache
     from sonolens.workers import prefetch
 
     settings = Settings(Path(scratch) / "settings.ini") if scratch is not None else Settings()
     if path is not None and Path(path).suffix.lower() != ".sonolens":
         # analysed on the other core while the window is imported and built
-        prefetch.start(path, settings.params(), settings.view())
+        prefetch.start(path, settings.params(), settings.view(), window_cache(settings))
     app = make_application()  # before the window: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 

@@ -25,6 +25,7 @@ from sonolens.ui.annotation_files import AnnotationFiles
 from sonolens.ui.annotation_layers import AnnotationLayers
 from sonolens.ui.annotation_mouse import connect_annotation_mouse
 from sonolens.ui.annotation_table import AnnotationTable
+from sonolens.ui.cache_menu import AnalysisCacheMenu
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
                             (self.settings_dock, self.selection_dock, self.spectrum_dock,
                              self.annotations_dock))
         self.recent_menu, self.device_menu = menus.recent, menus.device
+        self.cache_menu = AnalysisCacheMenu(self)  # Analysis > Analysis Cache
         self.device_menu.aboutToShow.connect(
             lambda: self.transport_controls.fill_device_menu(self.device_menu))
         self.recent = RecentFiles(self.recent_menu, self.settings, self.open_path, parent=self)

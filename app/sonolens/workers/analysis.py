@@ -18,6 +18,7 @@ from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.workers import jobs, prefetch
+from sonolens.workers.cached_jobs import CacheHook
 from sonolens.workers.registry import (
     ANALYSIS,
     ANALYSIS_KEYS,
@@ -70,6 +71,7 @@ class AnalysisCoordinator(QObject):
         self._all_wanted = False  # every window feature was asked for (an export, a measure)
         self._cancelled_for_open = False
         self._pitch_for: tuple | None = None  # (generation, params) of the last pitch job
+        self.cache = CacheHook()  # the analysis cache (off until the window sets one)
         runner.finished.connect(self._on_runner_finished)
         runner.partial.connect(self._on_runner_partial)
         runner.failed.connect(self._on_runner_failed)
@@ -106,7 +108,7 @@ class AnalysisCoordinator(QObject):
     def _submit(self, entry: JobEntry, *args: Any, token: object, **kwargs: Any) -> None:
         """Run ``entry.run(*args, **kwargs)`` under its key; its results go to the document."""
         self._running[entry.key] = entry
-        self.runner.submit(entry.key, lambda: entry.run(*args, **kwargs), token=token)
+        self.runner.submit(entry.key, self.cache.job(entry, args, kwargs), token=token)
 
     def wanted_features(self) -> tuple[str, ...]:
         """What the window computes now: the features its views draw (overlays, lower
@@ -132,8 +134,10 @@ class AnalysisCoordinator(QObject):
             adopted = (prefetch.adopt(source.path, params, kind, features) if with_envelope
                        else None)
             if adopted is not None:  # started before the window: the same job, further on
+                job, lookup = adopted
                 self._running[ANALYSIS.key] = ANALYSIS
-                self.runner.submit(ANALYSIS.key, lambda: adopted, token=self.document.token(kind))
+                self.cache.adopt(ANALYSIS.key, lookup)
+                self.runner.submit(ANALYSIS.key, lambda: job, token=self.document.token(kind))
             else:
                 self._submit(ANALYSIS, source, params, kind, envelope=with_envelope,
                              features=features, token=self.document.token(kind))
@@ -238,6 +242,9 @@ class AnalysisCoordinator(QObject):
         if entry is not None:
             for name, value in entry.results(result):
                 self.document.accept(name, value, token)
+        stored = self.cache.store_job(key, entry, result)  # written in the background
+        if stored is not None:
+            self.runner.submit(*stored)
         self._after_features_job(key)
 
     def _after_features_job(self, key: str) -> None:

@@ -29,8 +29,11 @@ _current: _Prefetch | None = None
 class _Prefetch:
     """One analysis job driven on a plain thread; its items queued for the adopter."""
 
-    def __init__(self, path: Path, params: AnalysisParams, view: ViewSettings) -> None:
+    def __init__(self, path: Path, params: AnalysisParams, view: ViewSettings,
+                 cache: Any = None) -> None:
         self.path = path
+        self.cache = cache  # a store.cache.AnalysisCache, or None (not used)
+        self.lookup: Any = None  # the cache lookup of the job, handed over with it
         self.params = params
         self.kind = view.kind
         self.features = CATALOG.per_block(CATALOG.shown_by(view.overlays, view.lower_view))
@@ -58,8 +61,15 @@ class _Prefetch:
             self.decided.set()
             if not self.usable:
                 return
-            job = analysis_job(source, self.params, self.kind, envelope=True,
-                               features=self.features)
+            if self.cache is not None:  # a file analysed before: read, not computed
+                from sonolens.workers.cached_jobs import Lookup, cached_analysis
+
+                self.lookup = Lookup()
+                job = cached_analysis(self.cache, self.lookup, source, self.params, self.kind,
+                                      envelope=True, features=self.features)
+            else:
+                job = analysis_job(source, self.params, self.kind, envelope=True,
+                                   features=self.features)
             try:
                 while not self.stop.is_set():
                     self.items.put(("progress", next(job)))
@@ -100,26 +110,30 @@ class _Prefetch:
             self.stop.set()
 
 
-def start(path: str | os.PathLike[str], params: AnalysisParams, view: ViewSettings) -> None:
-    """Start analysing ``path`` as a window with these settings will ask for it."""
+def start(path: str | os.PathLike[str], params: AnalysisParams, view: ViewSettings,
+          cache: Any = None) -> None:
+    """Start analysing ``path`` as a window with these settings will ask for it (through
+    the analysis ``cache`` when the window uses one)."""
     global _current
     discard()
-    _current = _Prefetch(Path(path), params, view)
+    _current = _Prefetch(Path(path), params, view, cache)
     _current.thread.start()
 
 
 def adopt(path: str | os.PathLike[str], params: AnalysisParams, kind: str,
-          features: tuple[str, ...] | None) -> Generator[Progress, None, Any] | None:
-    """The prefetched analysis job if it is this one (then it is handed over once), else
-    None (and any prefetch is stopped). A prefetch that has not yet opened its file (it
-    takes milliseconds; the window took far longer to build) is not waited for."""
+          features: tuple[str, ...] | None
+          ) -> tuple[Generator[Progress, None, Any], Any] | None:
+    """(the prefetched analysis job, its cache lookup or None) if it is this one (then it
+    is handed over once), else None (and any prefetch is stopped). A prefetch that has not
+    yet opened its file (milliseconds; the window took far longer to build) is not
+    waited for."""
     global _current
     prefetch, _current = _current, None
     if prefetch is None:
         return None
     prefetch.decided.wait(timeout=0.05)
     if prefetch.usable and prefetch.matches(Path(path), params, kind, features):
-        return prefetch.relay()
+        return prefetch.relay(), prefetch.lookup
     prefetch.stop.set()
     return None
 

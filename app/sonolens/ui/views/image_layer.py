@@ -100,14 +100,21 @@ class ImageLayer(BaseLayer):
         if (lo, hi, self.unit) != self._colorbar_state:
             self._colorbar_state = (lo, hi, self.unit)
             self.colorbar.setLevels((lo, hi))
-            self.colorbar.axis.setLabel(self.unit)
+            self._set_label(self.unit)
 
     def set_unit(self, unit: str) -> None:
         """The colorbar's label, shown now (before any column is drawn)."""
         self.unit = unit
-        self.colorbar.axis.setLabel(unit)
+        self._set_label(unit)
         if self._colorbar_state is not None:
             self._colorbar_state = (*self._colorbar_state[:2], unit)
+
+    def _set_label(self, unit: str) -> None:
+        """The colorbar axis' label, centred again (pyqtgraph centres it only on a resize:
+        a label set after the last resize, e.g. results that came at once, sat off-centre)."""
+        axis = self.colorbar.axis
+        axis.setLabel(unit)
+        axis.resizeEvent()
 
     def restyle(self, colors: PlotColors) -> None:
         style_colorbar(self.colorbar, colors)
