@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, Qt
+from PySide6.QtCore import QElapsedTimer, QEventLoop, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QGuiApplication, QPainter, QPixmap
 from PySide6.QtWidgets import QSplashScreen
 
@@ -40,6 +40,13 @@ def show_splash(path: str | None) -> QSplashScreen:
     painter.end()
     splash = QSplashScreen(pixmap)
     splash.show()
+    # the window system maps it asynchronously: wait (briefly) until it is exposed, then
+    # paint, so it is on screen before the long imports that follow block the event loop
+    timer = QElapsedTimer()
+    timer.start()
+    handle = splash.windowHandle()
+    while handle is not None and not handle.isExposed() and timer.elapsed() < 300:
+        QGuiApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 10)
     splash.repaint()
     QGuiApplication.processEvents()
     return splash
