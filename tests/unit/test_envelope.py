@@ -142,12 +142,3 @@ def test_mono_file(tmp_path):
     assert len(env.levels) == 1 and env.levels[0].shape[1:] == (2, 2)
     want = reference_level(np.concatenate([samples, samples], axis=1), 64)
     np.testing.assert_array_equal(env.levels[0][: env.filled[0]], want)
-
-
-@pytest.mark.parametrize("length", [1, 2, 37, 64])
-def test_halving_reduction_equals_numpy(length):
-    from sonolens.dsp.envelope import _reduce_last
-
-    values = np.random.default_rng(length).standard_normal((3, 50, length)).astype(np.float32)
-    np.testing.assert_array_equal(_reduce_last(values, np.minimum), values.min(axis=2))
-    np.testing.assert_array_equal(_reduce_last(values, np.maximum), values.max(axis=2))

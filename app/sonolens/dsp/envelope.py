@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from sonolens.dsp.signal import to_mono
+
 FANOUT = 4
 COARSEST_BINS = 2048
 
@@ -187,24 +189,30 @@ class WaveformEnvelope:
         return block
 
     def _bins(self, block: np.ndarray, pending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(finest bins (m, channels + 1, 2) of pending + block, the samples left over)."""
-        c, n = self.channels, len(block)
-        held = pending.shape[1]
-        # channel-major (channels + mix, samples): every mean/min/max below runs over
-        # contiguous rows (a mean over a (n, 2) array's short rows is ~10x slower)
-        planes = np.empty((c + 1, held + n), dtype=np.float32)
-        planes[:, :held] = pending
-        planes[:c, held:] = block.T
-        if c == 1:
-            planes[1, held:] = planes[0, held:]
+        """(finest bins (m, channels + 1, 2) of pending + block, the samples left over as
+        (channels + 1, k) planes: channels, then the mix)."""
+        c, held = self.channels, pending.shape[1]
+        if held:  # rare (a block not a multiple of the bin): join as planes
+            planes = np.empty((c + 1, held + len(block)), dtype=np.float32)
+            planes[:, :held] = pending
+            planes[:c, held:] = block.T
+            planes[c, held:] = to_mono(block, None)
+            columns = list(planes)
         else:
-            np.mean(planes[:c, held:], axis=0, out=planes[c, held:])
-        whole = (held + n) // self.base * self.base
-        finest = planes[:, :whole].reshape(c + 1, -1, self.base)
-        bins = np.empty((finest.shape[1], c + 1, 2), dtype=np.float32)
-        bins[:, :, 0] = _reduce_last(finest, np.minimum).T
-        bins[:, :, 1] = _reduce_last(finest, np.maximum).T
-        return bins, planes[:, whole:].copy()
+            columns = [block[:, k] for k in range(c)] + [
+                block[:, 0] if c == 1 else to_mono(block, None)]  # the mean, as librosa
+        n = len(columns[0])
+        whole = n // self.base * self.base
+        bins = np.empty((whole // self.base, c + 1, 2), dtype=np.float32)
+        if whole:
+            starts = np.arange(0, whole, self.base)
+            for k, column in enumerate(columns):  # reduceat: ~4x faster than halving
+                bins[:, k, 0] = np.minimum.reduceat(column[:whole], starts)
+                bins[:, k, 1] = np.maximum.reduceat(column[:whole], starts)
+        tail = np.empty((c + 1, n - whole), dtype=np.float32)
+        for k, column in enumerate(columns):
+            tail[k] = column[whole:]
+        return bins, tail
 
     def finish(self) -> None:
         """Close the last partial bins of every level; mark the envelope complete."""
@@ -241,15 +249,3 @@ class WaveformEnvelope:
             self.levels[level] = array = grown
         array[start:stop] = bins
         return stop
-
-
-def _reduce_last(values: np.ndarray, op: np.ufunc) -> np.ndarray:
-    """``op`` over the last axis by halving (elementwise, vectorised: ~2x faster than
-    ``op.reduce(axis=-1)`` over short rows); odd lengths fold their last element in."""
-    while values.shape[-1] > 1:
-        half = values.shape[-1] // 2
-        folded = op(values[..., :half], values[..., half : 2 * half])
-        if values.shape[-1] % 2:
-            folded[..., 0] = op(folded[..., 0], values[..., -1])
-        values = folded
-    return values[..., 0]

@@ -28,7 +28,7 @@ def open_job(path: str | Path) -> Generator[Progress, None, AudioFile]:
 
 # feature snapshots while the first pass runs: one per this fraction of the work (each
 # builds its curve pyramids: O(frames so far), so ~50 of them cost ~25 full builds)
-SNAPSHOT_FRACTION = 0.02
+SNAPSHOT_FRACTION = 0.05
 
 # columns the window draws as curves: their pyramids are built here, not on the GUI thread
 DRAWN_CURVES = tuple(column for feature in CATALOG.drawn_as(Drawn.LOWER_CURVE, Drawn.OVERLAY)
