@@ -297,7 +297,8 @@ def test_cancel_stops_analysis(qtbot, make_main_window, tmp_path):
     assert window.cancel_button.isVisible()
     window.cancel_button.click()
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
-    assert window.document.features is None
+    features = window.document.features  # at most a snapshot of the frames done so far
+    assert features is None or not features.complete
     assert not window.cancel_button.isVisible()
 
 

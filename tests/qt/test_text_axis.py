@@ -21,7 +21,14 @@ def _plot(qtbot, axis_cls, orientation: str, points: int | None = None) -> pg.Pl
     widget.resize(500, 300)
     widget.show()
     qtbot.waitExposed(widget)
-    qtbot.wait(20)  # the plot lays out its axes
+    axis = widget.getPlotItem().getAxis(orientation)
+    settled = [None, 0]  # the plot lays out its axes: wait until its rect holds still
+    def laid_out() -> bool:
+        rect = axis.sceneBoundingRect()
+        same = rect == settled[0]
+        settled[0], settled[1] = rect, settled[1] + 1 if same else 0
+        return settled[1] >= 3
+    qtbot.waitUntil(laid_out, timeout=5000)
     return widget
 
 

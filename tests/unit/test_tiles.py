@@ -105,12 +105,17 @@ def test_image_uses_cached_tiles_and_each_column_is_the_max_of_its_frames(stereo
     assert pooled.wanted_tiles(0.0, pooled.duration, width) == []
 
 
-def test_no_tiles_while_computing_or_when_stored_at_full_resolution(stereo_file):
+def test_tiles_while_computing_only_of_a_trusted_length(stereo_file):
+    """No tiles at full resolution; while a pooled store grows, tiles only when its
+    source's length is trusted (frames_expected: a file read in segments)."""
     params = AnalysisParams(hop_length=HOP)
     full, pooled = full_and_pooled(stereo_file, params, "db", k=16)
     assert full.tiles is None and full.wanted_tiles(2.0, 2.1, 100) == []
-    pooled.complete = False
+    n_frames = pooled.n_frames
+    pooled.complete, pooled.frames_expected = False, 0
     assert pooled.wanted_tiles(2.0, 2.1, 100) == []
+    pooled.frames_expected = n_frames
+    assert pooled.wanted_tiles(2.0, 2.1, 100) != []
 
 
 def test_cache_keeps_recent_tiles_within_its_budget():
