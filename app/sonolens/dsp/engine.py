@@ -36,7 +36,7 @@ from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spool import SignalSpool
-from sonolens.dsp.stft import power_block_fast, stft_block
+from sonolens.dsp.stft import magnitude_block, power_block_fast
 from sonolens.dsp.table import FeatureTable
 from sonolens.dsp.tuning import TuningPeaks
 from sonolens.dsp.windows import stft_window
@@ -207,8 +207,8 @@ class _Pass1:
         spectra = BlockSpectra(block, plan.params, plan.sr, plan.freqs)
         out: dict[str, Any] = {"n": block.n_frames}
         if plan.needs_stft:
-            magnitude = np.abs(stft_block(block.frames(), plan.window))
-            spectra.magnitude, spectra.power = magnitude, magnitude**2
+            magnitude, spectra.power = magnitude_block(block.frames(), plan.window)
+            spectra.magnitude = magnitude
             if plan.display is not None:  # read-only use
                 out["display"] = plan.display.from_magnitude(magnitude, spectra.power)
         for name, kernel in plan.kernels.items():
