@@ -62,10 +62,13 @@ def feature_csv_steps(
                     count = len(columns[0][rows])
                     cell = safe_text(label)
                     data["file"] = pl.Series("file", [cell] * count, dtype=pl.String)
-                data.update(zip(["time", *names], (c[rows] for c in columns), strict=True))
+                values = [c[rows] for c in columns]
+                data.update(zip(["time", *names], values, strict=True))
+                frame = pl.DataFrame(data)
+                if any(np.isnan(v).any() for v in values if v.dtype.kind == "f"):
+                    frame = frame.fill_nan(None)  # a copy of every column: only when needed
                 text = io.BytesIO()
-                pl.DataFrame(data).fill_nan(None).write_csv(
-                    text, include_header=index == 0 and first == 0, null_value="")
+                frame.write_csv(text, include_header=index == 0 and first == 0, null_value="")
                 handle.write(text.getvalue())  # OSError (e.g. disk full) surfaces here
                 written += len(columns[0][rows])
                 yield Progress(written, max(total, 1), "writing CSV")
