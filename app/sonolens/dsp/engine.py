@@ -34,7 +34,7 @@ from sonolens.dsp.frame_features import BlockSpectra
 from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
 from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
-from sonolens.dsp.second_pass import SecondPass, mel_basis
+from sonolens.dsp.second_pass import SecondPass, mel_basis, prefetch_fft
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spool import SignalSpool
 from sonolens.dsp.stft import magnitude_block
@@ -204,6 +204,7 @@ class _Pass1:
         self._columns: dict[str, ColumnBuffer] = {}
         self._mel_seen = -np.inf  # largest block mel maximum computed so far (any thread)
         self._mel64 = mel_basis(plan).astype(np.float64) if plan.wants("mfcc") else None
+        self.fft_import = prefetch_fft() if plan.second_pass else None
 
     def _block_mel_max(self, power: np.ndarray) -> float:
         """The block's largest mel power (float32 ``power @ mel.T``, as pass 2 computes mel),

@@ -6,6 +6,7 @@ floor) and onset strength, from a float32 FFT of the replayed analysis signal.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -17,10 +18,20 @@ from sonolens.dsp.framing import FrameBlock
 from sonolens.dsp.stft import power_block_fast
 
 
+def prefetch_fft() -> threading.Thread:
+    """Import scipy.fft (pass 2's float32 FFT, ~0.2 s of start-up) on a thread while pass 1
+    runs; :class:`SecondPass` joins it. Not a daemon: an early exit waits for the import."""
+    thread = threading.Thread(target=__import__, args=("scipy.fft",), name="sonolens-import")
+    thread.start()
+    return thread
+
+
 class SecondPass:
     """Chroma (with the estimated tuning) and MFCC (with the global top_db floor)."""
 
     def __init__(self, plan: Any, first: Any) -> None:
+        if first.fft_import is not None:
+            first.fft_import.join()
         self.plan = plan
         p = plan.params
         self.tuning = first.tuning.estimate() if plan.wants("chroma") else None

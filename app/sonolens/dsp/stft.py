@@ -15,7 +15,6 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import scipy.fft
 
 BATCH_BYTES = 1 << 20
 """Bytes of float64 windowed frames per FFT batch (64 frames at n_fft 2048; L2 is 1 MB+)."""
@@ -90,8 +89,12 @@ def magnitude_block(frames: np.ndarray, window: np.ndarray
 def power_block_fast(frames: np.ndarray, window: np.ndarray) -> np.ndarray:
     """float32 power spectra (n_frames, n_bins) via a float32 FFT (~2x faster, ~1e-7 rel.).
 
-    scipy's float32 FFT (numpy's float32 FFT rounds differently), batch by batch.
+    scipy's float32 FFT (numpy's float32 FFT rounds differently), batch by batch. scipy.fft
+    (~0.2 s to import) is imported here, not with the module: only pass 2 needs it
+    (``dsp.second_pass.prefetch_fft`` imports it early on a thread of its own).
     """
+    import scipy.fft
+
     n, n_fft = frames.shape
     rows = 2 * _batch_rows(n_fft)
     window32 = window.astype(np.float32)
