@@ -20,9 +20,17 @@ from sonolens.dsp.table import FeatureTable
 from sonolens.export.atomic import atomic_write
 from sonolens.export.csv_text import safe_text
 
-__all__ = ["feature_csv_steps", "safe_text", "write_feature_csv"]
+__all__ = ["feature_csv_steps", "prefetch_polars", "safe_text", "write_feature_csv"]
 
 _ROWS_PER_WRITE = 4096  # polars buffers ~10 KB a row while formatting: ~45 MB here
+
+
+def prefetch_polars() -> None:
+    """Import polars (~0.1-0.2 s) on a thread of its own while the features are computed,
+    so that writing does not wait for it. Not a daemon: an early exit waits for it."""
+    import threading
+
+    threading.Thread(target=__import__, args=("polars",), name="sonolens-import").start()
 
 
 def write_feature_csv(
