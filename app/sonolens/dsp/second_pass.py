@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from sonolens.core.catalog import CATALOG
+from sonolens.core.prefetch import prefetch
 from sonolens.dsp.columns import ColumnBuffer
 from sonolens.dsp.filterbanks import chroma_filterbank, mel_filterbank
 from sonolens.dsp.framing import FrameBlock
@@ -20,10 +21,8 @@ from sonolens.dsp.stft import power_block_fast
 
 def prefetch_fft() -> threading.Thread:
     """Import scipy.fft (pass 2's float32 FFT, ~0.2 s of start-up) on a thread while pass 1
-    runs; :class:`SecondPass` joins it. Not a daemon: an early exit waits for the import."""
-    thread = threading.Thread(target=__import__, args=("scipy.fft",), name="sonolens-import")
-    thread.start()
-    return thread
+    runs; :class:`SecondPass` joins it."""
+    return prefetch("scipy.fft")
 
 
 class SecondPass:

@@ -27,10 +27,10 @@ _ROWS_PER_WRITE = 4096  # polars buffers ~10 KB a row while formatting: ~45 MB h
 
 def prefetch_polars() -> None:
     """Import polars (~0.1-0.2 s) on a thread of its own while the features are computed,
-    so that writing does not wait for it. Not a daemon: an early exit waits for it."""
-    import threading
+    so that writing does not wait for it (see :func:`sonolens.core.prefetch.prefetch`)."""
+    from sonolens.core.prefetch import prefetch
 
-    threading.Thread(target=__import__, args=("polars",), name="sonolens-import").start()
+    prefetch("polars")
 
 
 def write_feature_csv(
