@@ -160,7 +160,7 @@ def extract_features(
             done = first.n_frames
             blocks = frame_blocks(spool.replay(), n_fft=params.n_fft,
                                   hop_length=params.hop_length)
-            for block, result in ordered_map(second.compute, blocks, workers=workers):
+            for block, result in ordered_map(second.compute, blocks, workers=workers, ahead=8):
                 second.add(result)
                 finished = min(done + block.start + block.n_frames, total)
                 yield Progress(finished, total, "chroma and MFCC")
