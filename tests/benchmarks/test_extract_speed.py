@@ -15,7 +15,9 @@ harmonic tones, noise and silent gaps, each in its own process:
 * shared: one ``np.abs(librosa.stft(y))`` feeding every spectral feature (``S=``), likewise.
 
 Peak RSS of the librosa pipelines covers their whole process (including the loaded signal).
-Targets: naive/ours >= 6, shared/ours >= 3, ours peak RSS <= 500 MB.
+Targets (issue 18): naive/ours >= 10, shared/ours >= 5, ours peak RSS <= 500 MB. The ratios
+are of wall times; CPU seconds are printed beside them (on a shared machine the load skews
+wall times, ours on 2 cores more than librosa's mostly single-threaded calls).
 """
 
 from __future__ import annotations
@@ -37,8 +39,8 @@ pytestmark = pytest.mark.benchmark
 
 SR = 22050
 MINUTES = float(os.environ.get("SONOLENS_BENCH_MINUTES", "60"))
-TARGET_NAIVE_RATIO = 6.0
-TARGET_SHARED_RATIO = 3.0
+TARGET_NAIVE_RATIO = 10.0
+TARGET_SHARED_RATIO = 5.0
 TARGET_OURS_RSS_MB = 500.0
 TIME_BIN = "/usr/bin/time"
 
@@ -234,13 +236,15 @@ LIBROSA_SCRIPT = textwrap.dedent(
         call()
     timings = {}
     start = time.perf_counter()
+    cpu_start = time.process_time()
     for name, call in steps(y, sr):
         t0 = time.perf_counter()
         result = call()
         timings[name] = time.perf_counter() - t0
         del result
     total = time.perf_counter() - start
-    print("BENCH " + json.dumps({"seconds": total, "steps": timings,
+    cpu = time.process_time() - cpu_start
+    print("BENCH " + json.dumps({"seconds": total, "cpu_seconds": cpu, "steps": timings,
                                  "librosa": librosa.__version__}))
     """
 )
@@ -310,15 +314,16 @@ def test_extract_speed(tmp_path: Path) -> None:
         f"load average (1 min) before {load_before[0]:.2f}, after {load_after[0]:.2f} "
         "(other processes on the machine skew wall times)",
         "",
-        f"{'pipeline':<8} {'seconds':>9} {'peak RSS MB':>12} {'x ours':>8}",
-        f"{'ours':<8} {ours_s:>9.2f} {ours.peak_rss_mb:>12.0f} {1.0:>8.2f}",
-        f"{'naive':<8} {naive['seconds']:>9.2f} {naive_run.peak_rss_mb:>12.0f} "
-        f"{naive_ratio:>8.2f}",
-        f"{'shared':<8} {shared['seconds']:>9.2f} {shared_run.peak_rss_mb:>12.0f} "
-        f"{shared_ratio:>8.2f}",
+        f"{'pipeline':<8} {'seconds':>9} {'CPU s':>7} {'peak RSS MB':>12} {'x ours':>8}",
+        f"{'ours':<8} {ours_s:>9.2f} {ours.cpu_s:>7.2f} {ours.peak_rss_mb:>12.0f} {1.0:>8.2f}",
+        f"{'naive':<8} {naive['seconds']:>9.2f} {naive.get('cpu_seconds', 0.0):>7.2f} "
+        f"{naive_run.peak_rss_mb:>12.0f} {naive_ratio:>8.2f}",
+        f"{'shared':<8} {shared['seconds']:>9.2f} {shared.get('cpu_seconds', 0.0):>7.2f} "
+        f"{shared_run.peak_rss_mb:>12.0f} {shared_ratio:>8.2f}",
         "",
         "ours = whole `sonolens extract` process (start-up, decode, CSV); naive/shared = "
-        "feature calls only (load and warm-up excluded); RSS = whole process",
+        "feature calls only (load and warm-up excluded); RSS = whole process; CPU s = "
+        "user+sys of the process (ours) or of the timed calls (librosa's)",
         "",
         f"target naive/ours  >= {TARGET_NAIVE_RATIO:g}: {naive_ratio:6.2f}  {_verdict(ok_naive)}",
         f"target shared/ours >= {TARGET_SHARED_RATIO:g}: {shared_ratio:6.2f}  "

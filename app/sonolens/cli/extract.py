@@ -39,7 +39,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.audio import open_source
     from sonolens.dsp.pitch import extract_with_pitch
-    from sonolens.export.csv_table import write_feature_csv
+    from sonolens.export.csv_table import prefetch_polars, write_feature_csv
     from sonolens.export.own_input import refuse_own_inputs
     from sonolens.resources import demo_sound
 
@@ -53,6 +53,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         return _run_annotations(args, reporter, inputs, params, features)
     refuse_own_inputs([args.output], inputs)
     check_channel_exists(params.channel, inputs)
+    prefetch_polars()
     tables = []
     cache = cache_for(args)
     for path in inputs:

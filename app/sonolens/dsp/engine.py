@@ -10,8 +10,8 @@ entry names (``dsp/frame_features.py``: rms, zcr, centroid, bandwidth, rolloff, 
 poly_features, ...), plus contrast peaks/valleys, the chroma tuning peaks and the maximum
 mel power. Global quantities are then fixed from pass 1's results: the tuning (librosa's
 median and histogram over all peaks) and the ``top_db`` floors of contrast and MFCC.
-Pass 2 (float32 FFT, only if chroma or MFCC are wanted) replays the analysis signal
-from a spool and computes chroma with that tuning and MFCC with that floor.
+Pass 2 (float32 FFT, only if chroma or MFCC are wanted; ``dsp/second_pass.py``) replays the
+analysis signal from a spool and computes chroma with that tuning and MFCC with that floor.
 """
 
 from __future__ import annotations
@@ -29,15 +29,16 @@ from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.dsp import spectral
 from sonolens.dsp.columns import ColumnBuffer
-from sonolens.dsp.filterbanks import chroma_filterbank, fft_frequencies, mel_filterbank
+from sonolens.dsp.filterbanks import fft_frequencies
 from sonolens.dsp.frame_features import BlockSpectra
 from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
 from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.pass_blocks import frame_results
+from sonolens.dsp.second_pass import SecondPass, mel_basis, prefetch_fft
 from sonolens.dsp.signal import check_channel
 from sonolens.dsp.spool import SignalSpool
-from sonolens.dsp.stft import power_block_fast, stft_block
+from sonolens.dsp.stft import magnitude_block
 from sonolens.dsp.table import FeatureTable
 from sonolens.dsp.tuning import TuningPeaks
 from sonolens.dsp.windows import stft_window
@@ -155,12 +156,12 @@ def extract_features(
         columns = first.columns()
         tuning = None
         if spool is not None:
-            second = _Pass2(plan, first)
+            second = SecondPass(plan, first)
             tuning = second.tuning
             done = first.n_frames
             blocks = frame_blocks(spool.replay(), n_fft=params.n_fft,
                                   hop_length=params.hop_length)
-            for block, result in ordered_map(second.compute, blocks, workers=workers):
+            for block, result in ordered_map(second.compute, blocks, workers=workers, ahead=8):
                 second.add(result)
                 finished = min(done + block.start + block.n_frames, total)
                 yield Progress(finished, total, "chroma and MFCC")
@@ -195,14 +196,36 @@ class _Pass1:
         self.n_frames = 0
         self.notes: list[str] = []
         self._columns: dict[str, ColumnBuffer] = {}
+        self._mel_seen = -np.inf  # largest block mel maximum computed so far (any thread)
+        self._mel64 = mel_basis(plan).astype(np.float64) if plan.wants("mfcc") else None
+        self.fft_import = prefetch_fft() if plan.second_pass else None
+
+    def _block_mel_max(self, power: np.ndarray) -> float:
+        """The block's largest mel power (float32 ``power @ mel.T``, as pass 2 computes mel),
+        or -inf when it cannot be the file's largest.
+
+        Only the file's maximum matters (MFCC's top_db floor). The mel of the block's
+        per-bin maximum spectrum bounds every frame's mel from above (weights >= 0; the
+        float32 product's rounding, < 1e-4 relative, lies well inside the 0.1 % margin),
+        so a block whose bound stays below a maximum already found is skipped: the block
+        holding the file's maximum never is, and the result is the same. Threads share
+        ``_mel_seen`` without a lock: a lost update only skips fewer blocks.
+        """
+        bound = float((self._mel64 @ power.max(axis=0)).max())
+        if bound * 1.001 < self._mel_seen:
+            return -np.inf
+        value = float((power @ mel_basis(self.plan).T).max())
+        if value > self._mel_seen:
+            self._mel_seen = value
+        return value
 
     def compute(self, block: FrameBlock) -> dict[str, Any]:
         plan = self.plan
         spectra = BlockSpectra(block, plan.params, plan.sr, plan.freqs)
         out: dict[str, Any] = {"n": block.n_frames}
         if plan.needs_stft:
-            magnitude = np.abs(stft_block(block.frames(), plan.window))
-            spectra.magnitude, spectra.power = magnitude, magnitude**2
+            magnitude, spectra.power = magnitude_block(block.frames(), plan.window)
+            spectra.magnitude = magnitude
             if plan.display is not None:  # read-only use
                 out["display"] = plan.display.from_magnitude(magnitude, spectra.power)
         for name, kernel in plan.kernels.items():
@@ -213,8 +236,7 @@ class _Pass1:
         if plan.wants("chroma"):
             out["peaks"] = self.tuning.find(spectra.power)
         if plan.wants("mfcc"):
-            mel = spectra.power @ _mel(plan).T
-            out["mel_max"] = float(mel.max())
+            out["mel_max"] = self._block_mel_max(spectra.power)
         if self.onset is not None:
             out["onset_max"] = self.onset.block_max(spectra.power)
         return out
@@ -296,81 +318,3 @@ class _Pass1:
             spectral.clip_top_db(db_valley, top_db=top_db, maximum=top_valley)
             cols[name] = (db_peak - db_valley).astype(np.float32)
         return cols
-
-
-class _Pass2:
-    """Chroma (with the estimated tuning) and MFCC (with the global top_db floor)."""
-
-    def __init__(self, plan: _Plan, first: _Pass1) -> None:
-        self.plan = plan
-        p = plan.params
-        self.tuning = first.tuning.estimate() if plan.wants("chroma") else None
-        self.chroma_fb = (
-            chroma_filterbank(sr=plan.sr, n_fft=p.n_fft, tuning=self.tuning)
-            if self.tuning is not None else None
-        )
-        self.mel_floor = (
-            10.0 * np.log10(max(1e-10, first.mel_max)) - p.top_db if plan.wants("mfcc") else None
-        )
-        self.dct = _dct_matrix(p.n_mels, p.n_mfcc)
-        capacity = first.n_frames
-        self._chroma = ColumnBuffer(capacity, 12) if self.chroma_fb is not None else None
-        self._mfcc = ColumnBuffer(capacity, p.n_mfcc) if self.mel_floor is not None else None
-        self.onset = first.onset
-        if self.onset is not None:
-            self.onset.set_max(first.onset_max)
-
-    def compute(self, block: FrameBlock) -> dict[str, np.ndarray]:
-        power = power_block_fast(block.frames(), self.plan.window)
-        out = {}
-        if self.chroma_fb is not None:
-            raw = power @ self.chroma_fb.T
-            peak = raw.max(axis=1, keepdims=True)
-            out["chroma"] = raw / np.where(peak < np.finfo(np.float32).tiny, 1.0, peak)
-        if self.mel_floor is not None:
-            db = 10.0 * np.log10(np.maximum(1e-10, power @ _mel(self.plan).T))
-            np.maximum(db, self.mel_floor, out=db)
-            out["mfcc"] = (db.astype(np.float64) @ self.dct.T).astype(np.float32)
-        if self.onset is not None:
-            out["onset"] = self.onset.block(power)
-        return out
-
-    def add(self, result: dict[str, np.ndarray]) -> None:
-        if self._chroma is not None:
-            self._chroma.append(result["chroma"])
-        if self._mfcc is not None:
-            self._mfcc.append(result["mfcc"])
-        if self.onset is not None:
-            self.onset.add(result["onset"])
-
-    def columns(self) -> dict[str, np.ndarray]:
-        """float32 (n_frames,) contiguous rows of the preallocated buffers (no copies)."""
-        cols: dict[str, np.ndarray] = {}
-        p = self.plan.params
-        if self._chroma is not None:
-            for k, name in enumerate(CATALOG.columns("chroma", p)):
-                cols[name] = self._chroma.column(k)
-        if self._mfcc is not None:
-            for k, name in enumerate(CATALOG.columns("mfcc", p)):
-                cols[name] = self._mfcc.column(k)
-        if self.onset is not None:
-            cols["onset_strength"] = self.onset.column()
-        return cols
-
-
-def _mel(plan: _Plan) -> np.ndarray:
-    p = plan.params
-    return mel_filterbank(sr=plan.sr, n_fft=p.n_fft, n_mels=p.n_mels, fmin=p.fmin, fmax=p.fmax)
-
-
-def _dct_matrix(n_in: int, n_out: int) -> np.ndarray:
-    """Orthonormal DCT-II rows (n_out, n_in), float64: ``scipy.fft.dct(norm='ortho')``.
-
-    Written out (not ``scipy.fft.dct`` of an identity): scipy's basis differs in the last
-    bits, which moves the 7th digit of some MFCC values in the CSV (~1 in 20 columns).
-    """
-    k = np.arange(n_out)[:, np.newaxis]
-    n = np.arange(n_in)[np.newaxis, :]
-    basis = np.cos(np.pi * k * (2 * n + 1) / (2 * n_in)) * np.sqrt(2.0 / n_in)
-    basis[0] /= np.sqrt(2.0)
-    return basis

@@ -19,6 +19,7 @@ from collections.abc import Generator
 import numpy as np
 
 from sonolens.dsp.filterbanks import mel_filterbank
+from sonolens.dsp.windows import periodic_window
 
 N_MELS = 128
 TOP_DB = 80.0
@@ -43,9 +44,7 @@ def mel_power_steps(y: np.ndarray, sr: float, *, n_fft: int = 2048, hop_length: 
     if len(padded) < n_fft:  # librosa warns and pads a signal shorter than its frame
         padded = np.pad(padded, (0, n_fft - len(padded)))
     n_frames = 1 + (len(padded) - n_fft) // hop_length
-    from scipy.signal import get_window  # here: scipy.signal costs ~1 CPU-s to import
-
-    window = get_window("hann", n_fft, fftbins=True)
+    window = periodic_window("hann", n_fft)  # = scipy.signal.get_window("hann", n_fft)
     basis = mel_filterbank(sr=sr, n_fft=n_fft, n_mels=N_MELS, fmin=0.0, fmax=0.5 * sr)
     basis_t = basis.T.astype(np.float64)
     frames = np.lib.stride_tricks.sliding_window_view(padded, n_fft)[::hop_length]

@@ -115,6 +115,11 @@ def contrast_peaks_valleys(
     for k, (first, stop, drop_last, count) in enumerate(bands):
         sub = magnitude[:, first : stop - 1 if drop_last else stop]
         n = max(int(np.rint(quantile * count)), 1)
+        if n == 1:  # the mean of one value is that value: no sort (the low bands);
+            # as the sort, NaN (sorted last) is the peak but not the valley
+            valleys[:, k] = np.fmin.reduce(sub, axis=1)
+            peaks[:, k] = sub.max(axis=1)
+            continue
         ordered = np.sort(sub, axis=1)
         valleys[:, k] = np.mean(ordered[:, :n], axis=1)
         peaks[:, k] = np.mean(ordered[:, -n:], axis=1)

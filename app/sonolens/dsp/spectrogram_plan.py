@@ -18,7 +18,7 @@ from sonolens.core.errors import ParameterError
 from sonolens.core.params import AnalysisParams
 from sonolens.dsp.filterbanks import fft_frequencies, mel_filterbank, mel_frequencies
 from sonolens.dsp.framing import FrameBlock
-from sonolens.dsp.stft import stft_block
+from sonolens.dsp.stft import magnitude_block
 from sonolens.dsp.windows import stft_window
 
 
@@ -44,9 +44,9 @@ class SpectrogramPlan:
 
     def compute(self, block: FrameBlock) -> np.ndarray:
         """float32 (n_frames, n_rows) values of the block's frames (time-major)."""
-        magnitude = np.abs(stft_block(block.frames(), self.window))
-        if self.uses_power:  # |X| is not needed again: square it in place
-            return self.values(None, np.square(magnitude, out=magnitude), self)
+        magnitude, power = magnitude_block(block.frames(), self.window)
+        if self.uses_power:
+            return self.values(None, power, self)
         return self.values(magnitude, None, self)
 
     def from_magnitude(self, magnitude: np.ndarray, power: np.ndarray | None = None

@@ -50,17 +50,25 @@ class TuningPeaks:
         """
         if self._hi <= self._lo:
             return None
-        lo = max(self._lo - 1, 0)
-        hi = min(self._hi + 1, self._n_bins)
-        band = power[:, lo:hi]  # the search range plus one neighbour each side
+        lo, hi = self._lo, self._hi
         ref = THRESHOLD * power.max(axis=1, keepdims=True)
-        masked = band * (band > ref)
-        centre = slice(self._lo - lo, self._hi - lo)
-        mid = masked[:, centre]
-        left = _neighbour(masked, centre, -1)
-        right = _neighbour(masked, centre, +1)
-        is_peak = (mid > left) & (mid >= right)
-        rows, cols = np.nonzero(is_peak)
+        mid = power[:, lo:hi]
+        # localmax of the spectrum zeroed at or below ref, on the raw values: a peak lies
+        # above ref, and then above its left neighbour and >= its right one whether or not
+        # they were zeroed (a zeroed one lies below it either way). Bin 0 is never a peak;
+        # the last bin only has a left neighbour.
+        is_peak = np.greater(mid, ref)
+        if lo > 0:
+            is_peak &= mid > power[:, lo - 1 : hi - 1]
+        else:
+            is_peak[:, 0] = False
+            is_peak[:, 1:] &= mid[:, 1:] > power[:, lo : hi - 1]
+        if hi < self._n_bins:
+            is_peak &= mid >= power[:, lo + 1 : hi + 1]
+        else:
+            is_peak[:, :-1] &= mid[:, :-1] >= power[:, lo + 1 : hi]
+        # row-major as np.nonzero, ~4x faster on 2-D
+        rows, cols = np.divmod(np.flatnonzero(is_peak), hi - lo)
         if len(rows) == 0:
             return None
         bins = cols + self._lo
@@ -92,16 +100,3 @@ class TuningPeaks:
         threshold = np.median(mags[keep])
         return tuning_from_bins(bins[(mags >= threshold) & keep])
 
-
-def _neighbour(masked: np.ndarray, centre: slice, step: int) -> np.ndarray:
-    start = centre.start + step
-    stop = centre.stop + step
-    if start < 0:  # first searched bin is bin 0: librosa's stencil never marks it
-        out = np.full((masked.shape[0], stop - start), np.inf, dtype=masked.dtype)
-        out[:, 1:] = masked[:, 0:stop]
-        return out
-    if stop > masked.shape[1]:  # last bin: librosa compares only with its left neighbour
-        out = np.full((masked.shape[0], stop - start), -np.inf, dtype=masked.dtype)
-        out[:, :-1] = masked[:, start:]
-        return out
-    return masked[:, start:stop]

@@ -20,9 +20,17 @@ from sonolens.dsp.table import FeatureTable
 from sonolens.export.atomic import atomic_write
 from sonolens.export.csv_text import safe_text
 
-__all__ = ["feature_csv_steps", "safe_text", "write_feature_csv"]
+__all__ = ["feature_csv_steps", "prefetch_polars", "safe_text", "write_feature_csv"]
 
 _ROWS_PER_WRITE = 4096  # polars buffers ~10 KB a row while formatting: ~45 MB here
+
+
+def prefetch_polars() -> None:
+    """Import polars (~0.1-0.2 s) on a thread of its own while the features are computed,
+    so that writing does not wait for it (see :func:`sonolens.core.prefetch.prefetch`)."""
+    from sonolens.core.prefetch import prefetch
+
+    prefetch("polars")
 
 
 def write_feature_csv(
@@ -62,10 +70,13 @@ def feature_csv_steps(
                     count = len(columns[0][rows])
                     cell = safe_text(label)
                     data["file"] = pl.Series("file", [cell] * count, dtype=pl.String)
-                data.update(zip(["time", *names], (c[rows] for c in columns), strict=True))
+                values = [c[rows] for c in columns]
+                data.update(zip(["time", *names], values, strict=True))
+                frame = pl.DataFrame(data)
+                if any(np.isnan(v).any() for v in values if v.dtype.kind == "f"):
+                    frame = frame.fill_nan(None)  # a copy of every column: only when needed
                 text = io.BytesIO()
-                pl.DataFrame(data).fill_nan(None).write_csv(
-                    text, include_header=index == 0 and first == 0, null_value="")
+                frame.write_csv(text, include_header=index == 0 and first == 0, null_value="")
                 handle.write(text.getvalue())  # OSError (e.g. disk full) surfaces here
                 written += len(columns[0][rows])
                 yield Progress(written, max(total, 1), "writing CSV")
