@@ -110,23 +110,35 @@ class PitchCurves(pg.GraphicsObject):
             self._paint_paths(p)
             return
         t, ox, oy, width, height = box
+        xd = self.x * t.m11() + t.dx()
+        yd = self.y * t.m22() + t.dy()
+        finite = np.isfinite(yd)
+        if not finite.any():
+            return
+        # the image covers only the rows (and columns) the line reaches, strokes included
+        margin = max(self.width, self.outline[2])
+        left = max(ox, int(np.floor(np.min(xd, where=finite, initial=np.inf))) - margin)
+        right = min(ox + width, int(np.ceil(np.max(xd, where=finite, initial=-np.inf))) + margin)
+        top = max(oy, int(np.floor(np.min(yd, where=finite, initial=np.inf))) - margin)
+        bottom = min(oy + height, int(np.ceil(np.max(yd, where=finite, initial=-np.inf))) + margin)
+        if right <= left or bottom <= top:
+            return
         ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
-        image = QImage(round(width * ratio), round(height * ratio),
+        image = QImage(round((right - left) * ratio), round((bottom - top) * ratio),
                        QImage.Format.Format_ARGB32_Premultiplied)
         image.setDevicePixelRatio(ratio)
         image.fill(0)
-        xd = self.x * t.m11() + t.dx() - ox
         q = QPainter(image)
         q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
         for color, px, y in self._strokes():
-            segments = arrayToLineSegments(xd, y * t.m22() + t.dy() - oy,
-                                                        connect="finite", finiteCheck=True)
+            segments = arrayToLineSegments(xd - left, y * t.m22() + (t.dy() - top),
+                                           connect="finite", finiteCheck=True)
             q.setPen(QPen(color, px))  # square caps, as the paths' ends
             q.drawLines(*segments.drawargs())
         q.end()
         p.save()
         p.resetTransform()
-        p.drawImage(QRectF(ox, oy, width, height), image)
+        p.drawImage(QRectF(left, top, right - left, bottom - top), image)
         p.restore()
 
     def _paint_paths(self, p: QPainter) -> None:
