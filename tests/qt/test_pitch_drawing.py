@@ -101,3 +101,33 @@ def test_zoomed_out_groups_draw_the_frames_value(qtbot, plot):
         point = plot.mapFromScene(box.mapViewToScene(pg.Point(middle, 200.0 + 100.0 * k)))
         rows = np.flatnonzero(ink[:, round(point.x())])
         assert len(rows) and abs(rows.mean() - point.y()) <= 1.5, (k, rows, point.y())
+
+
+def test_grouped_values_equal_the_mean_of_each_groups_voiced_frames(qtbot, plot):
+    """Whatever order the zooms come in (groups made from smaller groups already made),
+    each drawn point is the mean f0 of the voiced frames of its aligned group of 2**k
+    frames (NaN: none voiced) at its centre time, with the group's highest probability."""
+    rng = np.random.default_rng(5)
+    n = 100_003
+    f0 = rng.uniform(100, 900, n)
+    f0[rng.random(n) < 0.4] = np.nan
+    prob = rng.random(n)
+    track = track_of(f0, prob)
+    layer = PitchLayer()
+    layer.attach(plot.getPlotItem())
+    layer.set_result(track)
+    dt = HOP / SR
+    for width in (200, 50, 100, 6000):  # levels 8, 10, 9 (from 8), then the frames
+        layer.redraw(0.0, n * dt, width)
+        x, y = layer.curves.getData()
+        step = 2 ** round(np.log2(n / (2 * width))) if n / (2 * width) > 1.5 else 1
+        pad = (-n) % step
+        voiced = np.pad(np.isfinite(f0), (0, pad)).reshape(-1, step)
+        sums = np.pad(np.nan_to_num(f0), (0, pad)).reshape(-1, step).sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            want = np.where(voiced.sum(axis=1) > 0, sums / voiced.sum(axis=1), np.nan)
+        np.testing.assert_allclose(y, want, rtol=1e-12)
+        np.testing.assert_allclose(layer.curves.prob,
+                                   np.pad(prob, (0, pad)).reshape(-1, step).max(axis=1))
+        centres = np.minimum(np.arange(len(want)) * step + (step - 1) / 2, n - 1)
+        np.testing.assert_allclose(x, centres * dt)

@@ -8,8 +8,9 @@ a step's threshold again at its alpha on top (:data:`STEPS`). A dark outline und
 voiced line keeps it readable over every colour map. Zoomed out (more frames than ~3 per
 pixel) frames are grouped in aligned groups of a power of 2 frames (about 2 groups per
 pixel): a group's f0 is the mean of its voiced frames (NaN: none), its probability the
-group's highest; the groups of every size are computed once per track (a pyramid), so a
-frame costs only what is drawn. The strokes are drawn by one item (pitch_curves).
+group's highest; each group size is computed when first drawn (from the nearest smaller
+one already made) and kept with the track, so a frame costs only what is drawn. The
+strokes are drawn by one item (pitch_curves).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class PitchLayer(BaseLayer):
         self.a4 = A4_DEFAULT  # Hz: the reference of the note in the readout
         self.curves = PitchCurves(self.color, WIDTH, STEPS, OUTLINE)
         self.curves.setZValue(10.5)
-        self.levels: list[tuple[np.ndarray, np.ndarray]] = []  # groups of 2, 4, 8... frames
+        self.levels = _Levels(None)  # the frames grouped by 2, 4, 8...
         self.track = None
         self.to_axis: Callable[[np.ndarray], np.ndarray] | None = None
         self.swatch: str | None = None
@@ -58,7 +59,7 @@ class PitchLayer(BaseLayer):
     def set_result(self, result: object | None) -> None:
         """A PitchTrack (or None: nothing drawn)."""
         self.track = result if result is not None and result.n_frames else None  # type: ignore[attr-defined]
-        self.levels = _pyramid(self.track) if self.track is not None else []
+        self.levels = _Levels(self.track)
         if self.track is None:
             self.curves.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
 
@@ -73,11 +74,11 @@ class PitchLayer(BaseLayer):
         dt = self._dt()
         first, stop = visible_frames(track.n_frames, dt, t0, t1)
         wanted = (stop - first) / max(1, 2 * width)  # frames per group for ~2 per pixel
-        level = min(len(self.levels), round(np.log2(wanted))) if wanted > 1.5 else 0
+        level = min(MAX_LEVEL, round(np.log2(wanted))) if wanted > 1.5 else 0
         if level:
             step = 2**level
             g0, g1 = first // step, -(-stop // step)
-            f0, prob = (a[g0:g1] for a in self.levels[level - 1])
+            f0, prob = self.levels.groups(level, g0, g1)
             centres = np.arange(g0, g1) * step + (step - 1) / 2
         else:
             voiced = track.voiced_flag[first:stop]
@@ -110,18 +111,39 @@ class PitchLayer(BaseLayer):
         return LegendEntry(self.label, self.color, self.swatch)
 
 
-def _pyramid(track) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per level k = 1, 2, ...: groups of 2**k frames aligned at multiples of 2**k (the last
-    one shorter): (mean f0 of the voiced frames, NaN: none; highest voiced probability)."""
-    sums = np.where(track.voiced_flag, track.f0, 0.0)
-    counts = track.voiced_flag.astype(np.float64)
-    top = np.asarray(track.voiced_prob, dtype=np.float64)
-    levels = []
-    while len(sums) > 1:
-        if len(sums) % 2:
-            sums, counts, top = (np.append(a, 0.0) for a in (sums, counts, top))
-        sums, counts = sums.reshape(-1, 2).sum(axis=1), counts.reshape(-1, 2).sum(axis=1)
-        top = top.reshape(-1, 2).max(axis=1)
+MAX_LEVEL = 24  # groups of at most 2**24 frames
+
+
+class _Levels:
+    """A track's frames in aligned groups of 2**k (the last one shorter), made on demand:
+    per level the sum of the voiced f0s, their count and the highest voiced probability."""
+
+    def __init__(self, track) -> None:
+        self.track = track
+        self._made: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _level(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        made = self._made.get(k)
+        if made is not None:
+            return made
+        if not self._made:  # level 0: the frames themselves
+            track = self.track
+            self._made[0] = (np.where(track.voiced_flag, track.f0, 0.0),
+                             track.voiced_flag.astype(np.float64),
+                             np.asarray(track.voiced_prob, dtype=np.float64))
+        below = max(j for j in self._made if j < k)
+        sums, counts, top = self._made[below]
+        factor = 2 ** (k - below)
+        pad = (-len(sums)) % factor
+        made = tuple(np.pad(a, (0, pad)).reshape(-1, factor).max(axis=1) if n == 2
+                     else np.pad(a, (0, pad)).reshape(-1, factor).sum(axis=1)
+                     for n, a in enumerate((sums, counts, top)))
+        self._made[k] = made  # type: ignore[assignment]
+        return made  # type: ignore[return-value]
+
+    def groups(self, k: int, g0: int, g1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Groups [g0, g1) of level ``k`` >= 1: (mean f0 of their voiced frames, NaN: none;
+        highest voiced probability)."""
+        sums, counts, top = (a[g0:g1] for a in self._level(k))
         with np.errstate(invalid="ignore", divide="ignore"):
-            levels.append((np.where(counts > 0, sums / counts, np.nan), top))
-    return levels
+            return np.where(counts > 0, sums / counts, np.nan), top
