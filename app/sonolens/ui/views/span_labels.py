@@ -76,6 +76,7 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
         return
     colors = [QColor(color)] * len(spans) if isinstance(color, QColor) else color
     placed: list[tuple[float, float, float, float]] = []  # x0, x1, y0, y1 device px
+    font_key = font.key()
     p.save()
     p.resetTransform()
     p.setFont(font)
@@ -85,12 +86,12 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
         if not labels[k]:
             continue
         label = str(labels[k])
-        static, advance = _laid_out(font, metrics, label)
+        static, advance = _laid_out(font, font_key, metrics, label)
         if advance > int(room[k]):  # too long for its room: elided
             text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room[k]))
             if not text or text == "…":
                 continue
-            static, advance = _laid_out(font, metrics, text)
+            static, advance = _laid_out(font, font_key, metrics, text)
         x0 = float(room_left[k])
         x1 = x0 + advance + 2
         y = _free_line(placed, x0, x1, float(top[k]) + 1, float(bottom[k]), height,
@@ -107,9 +108,11 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
     p.restore()
 
 
-def _laid_out(font: QFont, metrics: QFontMetrics, text: str) -> tuple[QStaticText, int]:
-    """``text`` laid out in ``font`` once (cached), and its advance width (px)."""
-    key = (font.key(), text)
+def _laid_out(font: QFont, font_key: str, metrics: QFontMetrics, text: str
+              ) -> tuple[QStaticText, int]:
+    """``text`` laid out in ``font`` (whose ``key()`` is ``font_key``: slow to ask for
+    each label) once (cached), and its advance width (px)."""
+    key = (font_key, text)
     found = _layouts.get(key)
     if found is None:
         static = QStaticText(text)
