@@ -19,6 +19,7 @@ from sonolens.ui.views.spans_raster import _cover_2d, _premultiplied, device_box
 from sonolens.ui.views.tier_lod import TierBins
 
 MIN_RUN = 3  # px: a narrower span (or gap) gets no edge lines, only its fill
+LOOPED_BOXES = 1500  # boxes of a tier up to which each is written as a slice (else a 2-D count)
 DENSE_SHARE = 0.25  # of the columns (pixels): beyond, instants and box edges are translucent
 
 
@@ -135,6 +136,13 @@ def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
     bc0, bc1, btier = c0[index], c1[index], tier[index]
     for k in np.unique(btier):
         mine = btier == k
+        if np.count_nonzero(mine) <= LOOPED_BOXES:  # a slice each: cheaper than counting
+            tier_k = np.int16(k)
+            for a, b, c, d in zip((r0[mine] - ra).tolist(), (r1[mine] - ra).tolist(),
+                                  bc0[mine].tolist(), bc1[mine].tolist(), strict=True):
+                box = band[a:b, c:d]
+                np.maximum(box, tier_k, out=box)
+            continue
         cover = _cover_2d(r0[mine] - ra, r1[mine] - ra, bc0[mine], bc1[mine], rb - ra, width)
         np.maximum(band, np.int16(k), out=band, where=cover)
     part = fills[band + 1]
