@@ -19,7 +19,8 @@ from sonolens.ui.views.spans_raster import _cover_2d, _premultiplied, device_box
 from sonolens.ui.views.tier_lod import TierBins
 
 MIN_RUN = 3  # px: a narrower span (or gap) gets no edge lines, only its fill
-LOOPED_BOXES = 1500  # boxes of a tier up to which each is written as a slice (else a 2-D count)
+PX_PER_SLICE = 200  # boxes of a tier written one slice each while fewer than the band's
+# pixels / this (a 2-D count costs about the band's size, a slice about a box's)
 DENSE_SHARE = 0.25  # of the columns (pixels): beyond, instants and box edges are translucent
 
 
@@ -136,7 +137,7 @@ def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
     bc0, bc1, btier = c0[index], c1[index], tier[index]
     for k in np.unique(btier):
         mine = btier == k
-        if np.count_nonzero(mine) <= LOOPED_BOXES:  # a slice each: cheaper than counting
+        if np.count_nonzero(mine) <= band.size // PX_PER_SLICE:  # a slice each: cheaper
             tier_k = np.int16(k)
             for a, b, c, d in zip((r0[mine] - ra).tolist(), (r1[mine] - ra).tolist(),
                                   bc0[mine].tolist(), bc1[mine].tolist(), strict=True):
