@@ -9,7 +9,7 @@ import pytest
 
 from sonolens.core.annotations import Annotation, AnnotationSet
 from tests.qt.conftest import wait_settled, write_rich
-from tests.qt.pixels import grab_rgb, plot_area, view_range
+from tests.qt.pixels import grab_rgb, plot_area, qimage_rgb, view_range
 
 SPAN = (1.0, 2.0)  # s
 TEXT_RGB = np.array([0x00, 0xE6, 0x76])  # the first tier's colour (#00e676)
@@ -136,3 +136,56 @@ def test_a_point_label_stays_inside_the_plot(qtbot, window):
     cols = np.flatnonzero(changed.any(axis=0))
     assert len(cols) > 0, "no label drawn"
     assert cols.max() <= area.right + 1, "the label spills out of the plot"
+
+
+@pytest.mark.parametrize(("right", "label"), [
+    (300.0, "call 17 (long)"),
+    (120.0, "call 17, a label far too long for the room it has on this span"),
+])
+def test_label_pixels_equal_qt_text_drawn_in_its_box(qtbot, right, label):
+    """paint_labels (laid-out texts, kept between paints) draws what QPainter.drawText
+    draws in the label's box: the strip from the span's start + PAD_PX, one text line
+    high, 1 px below its top, the text (elided to the room when needed) 1 px in."""
+    from PySide6.QtCore import QRectF, Qt
+    from PySide6.QtGui import QColor, QFontMetrics, QImage, QPainter, QPen
+
+    from sonolens.ui.views.span_labels import (
+        BACKING,
+        PAD_PX,
+        POINT_PX,
+        label_font,
+        paint_labels,
+    )
+
+    def image() -> QImage:
+        out = QImage(400, 60, QImage.Format.Format_RGB32)
+        out.fill(QColor(30, 60, 90))
+        return out
+
+    ink = QColor("#00e676")
+    for ours in (image(), image()):  # the second paint uses the kept layout
+        painter = QPainter(ours)
+        paint_labels(painter, np.array([[20.0, right, 5.0, 55.0]]), np.array([label]), ink,
+                     400.0)
+        painter.end()
+    font = label_font()
+    metrics = QFontMetrics(font)
+    room_right = max(right, 20 + POINT_PX)  # a label may run on past a narrow span
+    room = int(room_right - (20 + PAD_PX) - PAD_PX)
+    text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, room)
+    assert (text == label) == (right == 300.0)
+    box = QRectF(20 + PAD_PX, 6, metrics.horizontalAdvance(text) + 2, metrics.height())
+    theirs = image()
+    painter = QPainter(theirs)
+    painter.setClipRect(QRectF(20, 5, room_right - 20, 50))
+    painter.setFont(font)
+    painter.fillRect(box, BACKING)
+    painter.setPen(QPen(ink))
+    painter.drawText(box.adjusted(1, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
+                     | Qt.AlignmentFlag.AlignVCenter, text)
+    painter.end()
+    a, b = (qimage_rgb(x).astype(int) for x in (ours, theirs))
+    lit = np.abs(b - np.array([0x00, 0xE6, 0x76])).max(axis=2) < 90
+    assert lit.sum() > 20  # there is text to compare
+    assert (np.abs(a - b).max(axis=2) > 64).sum() <= 0.02 * lit.sum()
+

@@ -50,7 +50,7 @@ def test_provisional_tracks_are_drawn_then_replaced(qtbot, make_main_window, tmp
         track = doc.result(PITCH)
         if track is None or track.complete or layer.track is not track:
             return False
-        x, yy = layer.outline.getData()
+        x, yy = layer.curves.getData()
         if x is None or not np.isfinite(yy).any():
             return False
         drawn.append((track, x[np.isfinite(yy)]))

@@ -74,3 +74,29 @@ def test_labels_follow_the_range_and_the_cache_stays_bounded(qtbot) -> None:
         shown.update(text for _, _, text in axis._specs[2])
     assert {"4", "10", "2990"} <= shown and len(shown) > 300
     assert len(axis._static) <= 512 and len(axis._text_sizes) <= 512
+
+
+def test_a_value_axis_is_not_redrawn_by_a_time_pan_but_follows_its_range(qtbot) -> None:
+    """Left axis: painted from its cached pixmap while only x moves (its paint is not
+    called), redrawn when y changes; the pixels stay those of pyqtgraph's axis."""
+    widgets = [_plot(qtbot, cls, "left") for cls in (pg.AxisItem, TextCachedAxis)]
+    ours = widgets[1].getPlotItem().getAxis("left")
+    calls = []
+    paint = ours.paint
+    ours.paint = lambda *args: (calls.append(1), paint(*args))[1]
+    for widget in widgets:
+        widget.setYRange(0.0, 10.0, padding=0)
+    _axis_pixels(widgets[1], "left")
+    calls.clear()
+    for x0 in (0.0, 5.0, 50.0):
+        for widget in widgets:
+            widget.setXRange(x0, x0 + 3.0, padding=0)
+        theirs, seen = (_axis_pixels(w, "left") for w in widgets)
+        assert np.abs(theirs - seen).max(axis=2).__gt__(64).sum() <= 0.01 * (theirs > 100).sum()
+    assert not calls  # x only: the cached pixmap
+    for widget in widgets:
+        widget.setYRange(125.0, 131.5, padding=0)
+    theirs, seen = (_axis_pixels(w, "left") for w in widgets)
+    assert calls  # y changed: drawn again, with the new labels
+    ink = (theirs > 100).any(axis=2)
+    assert (np.abs(theirs - seen).max(axis=2) > 64).sum() <= 0.01 * ink.sum()

@@ -5,9 +5,12 @@ frames are NaN and the curves connect only finite points, so a gap is never brid
 Opacity follows the voiced probability in steps, one pen each (fast: no per-segment
 colours): every voiced frame is drawn at the first step's alpha, frames with P(voiced) >=
 a step's threshold again at its alpha on top (:data:`STEPS`). A dark outline under the
-voiced line keeps it readable over every colour map. Zoomed out (more frames than 2 per
-pixel) frames are grouped: a group's f0 is the mean of its voiced frames (NaN: none), its
-probability the group's highest.
+voiced line keeps it readable over every colour map. Zoomed out (more frames than ~3 per
+pixel) frames are grouped in aligned groups of a power of 2 frames (about 2 groups per
+pixel): a group's f0 is the mean of its voiced frames (NaN: none), its probability the
+group's highest; each group size is computed when first drawn (from the nearest smaller
+one already made) and kept with the track, so a frame costs only what is drawn. The
+strokes are drawn by one item (pitch_curves).
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import pyqtgraph as pg
 from sonolens.core.catalog import CATALOG
 from sonolens.core.notes import A4_DEFAULT, hz_to_note_name
 from sonolens.dsp.pooling import visible_frames
-from sonolens.ui.views.fast_curve import FastCurve
 from sonolens.ui.views.layer import BaseLayer, LegendEntry, ReadoutPart
+from sonolens.ui.views.pitch_curves import PitchCurves
 
 NAME = "f0"
 #: (lowest voiced probability, alpha of 255): each step a curve over the previous ones
@@ -39,23 +42,15 @@ class PitchLayer(BaseLayer):
         self.color = color or feature.color
         self.label = label or feature.label
         self.a4 = A4_DEFAULT  # Hz: the reference of the note in the readout
-        shade = pg.mkColor(OUTLINE[0])
-        shade.setAlpha(OUTLINE[1])
-        self.outline = FastCurve(pen=pg.mkPen(shade, width=OUTLINE[2]))
-        self.outline.setZValue(10.5)
-        self.steps: list[tuple[float, FastCurve]] = []
-        for number, (lowest, alpha) in enumerate(STEPS):
-            ink = pg.mkColor(self.color)
-            ink.setAlpha(alpha)
-            curve = FastCurve(pen=pg.mkPen(ink, width=WIDTH))
-            curve.setZValue(11 + number * 0.1)
-            self.steps.append((lowest, curve))
+        self.curves = PitchCurves(self.color, WIDTH, STEPS, OUTLINE)
+        self.curves.setZValue(10.5)
+        self.levels = _Levels(None)  # the frames grouped by 2, 4, 8...
         self.track = None
         self.to_axis: Callable[[np.ndarray], np.ndarray] | None = None
         self.swatch: str | None = None
 
     def items(self) -> list[pg.GraphicsObject]:
-        return [self.outline, *(curve for _, curve in self.steps)]
+        return [self.curves]
 
     def set_scale(self, scale) -> None:
         """Values in Hz drawn on ``scale`` (a FrequencyScale; None: as they are)."""
@@ -64,9 +59,9 @@ class PitchLayer(BaseLayer):
     def set_result(self, result: object | None) -> None:
         """A PitchTrack (or None: nothing drawn)."""
         self.track = result if result is not None and result.n_frames else None  # type: ignore[attr-defined]
+        self.levels = _Levels(self.track)
         if self.track is None:
-            for item in self.items():
-                item.setData([], [])
+            self.curves.set_data(np.zeros(0), np.zeros(0), np.zeros(0))
 
     def _dt(self) -> float:
         track = self.track
@@ -78,20 +73,20 @@ class PitchLayer(BaseLayer):
             return
         dt = self._dt()
         first, stop = visible_frames(track.n_frames, dt, t0, t1)
-        f0 = track.f0[first:stop]
-        prob = track.voiced_prob[first:stop]
-        voiced = track.voiced_flag[first:stop]
-        step = max(1, len(f0) // max(1, 2 * width))
-        centres = first + np.arange(0, len(f0), step) + (step - 1) / 2
-        if step > 1:
-            f0, prob = _grouped(f0, voiced, prob, step)
+        wanted = (stop - first) / max(1, 2 * width)  # frames per group for ~2 per pixel
+        level = min(MAX_LEVEL, round(np.log2(wanted))) if wanted > 1.5 else 0
+        if level:
+            step = 2**level
+            g0, g1 = first // step, -(-stop // step)
+            f0, prob = self.levels.groups(level, g0, g1)
+            centres = np.arange(g0, g1) * step + (step - 1) / 2
         else:
-            f0 = np.where(voiced, f0, np.nan)
+            voiced = track.voiced_flag[first:stop]
+            f0 = np.where(voiced, track.f0[first:stop], np.nan)
+            prob = track.voiced_prob[first:stop]
+            centres = np.arange(first, stop, dtype=np.float64)
         y = self.to_axis(f0) if self.to_axis is not None else np.asarray(f0, np.float64)
-        x = centres * dt
-        self.outline.setData(x, y)
-        for lowest, curve in self.steps:
-            curve.setData(x, y if lowest <= 0 else np.where(prob >= lowest, y, np.nan))
+        self.curves.set_data(np.minimum(centres, track.n_frames - 1) * dt, y, prob)
 
     def frame_at(self, t: float) -> int | None:
         track = self.track
@@ -116,15 +111,39 @@ class PitchLayer(BaseLayer):
         return LegendEntry(self.label, self.color, self.swatch)
 
 
-def _grouped(f0: np.ndarray, voiced: np.ndarray, prob: np.ndarray, step: int
-             ) -> tuple[np.ndarray, np.ndarray]:
-    """Groups of ``step`` frames: (mean f0 of the voiced frames or NaN, highest prob)."""
-    n = len(f0)
-    pad = (-n) % step
-    ok = np.pad(voiced, (0, pad)).reshape(-1, step)
-    values = np.pad(np.where(voiced, f0, 0.0), (0, pad)).reshape(-1, step)
-    count = ok.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(count > 0, values.sum(axis=1) / count, np.nan)
-    top = np.pad(prob, (0, pad)).reshape(-1, step).max(axis=1)
-    return mean, top
+MAX_LEVEL = 24  # groups of at most 2**24 frames
+
+
+class _Levels:
+    """A track's frames in aligned groups of 2**k (the last one shorter), made on demand:
+    per level the sum of the voiced f0s, their count and the highest voiced probability."""
+
+    def __init__(self, track) -> None:
+        self.track = track
+        self._made: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+
+    def _level(self, k: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        made = self._made.get(k)
+        if made is not None:
+            return made
+        if not self._made:  # level 0: the frames themselves
+            track = self.track
+            self._made[0] = (np.where(track.voiced_flag, track.f0, 0.0),
+                             track.voiced_flag.astype(np.float64),
+                             np.asarray(track.voiced_prob, dtype=np.float64))
+        below = max(j for j in self._made if j < k)
+        sums, counts, top = self._made[below]
+        factor = 2 ** (k - below)
+        pad = (-len(sums)) % factor
+        made = tuple(np.pad(a, (0, pad)).reshape(-1, factor).max(axis=1) if n == 2
+                     else np.pad(a, (0, pad)).reshape(-1, factor).sum(axis=1)
+                     for n, a in enumerate((sums, counts, top)))
+        self._made[k] = made  # type: ignore[assignment]
+        return made  # type: ignore[return-value]
+
+    def groups(self, k: int, g0: int, g1: int) -> tuple[np.ndarray, np.ndarray]:
+        """Groups [g0, g1) of level ``k`` >= 1: (mean f0 of their voiced frames, NaN: none;
+        highest voiced probability)."""
+        sums, counts, top = (a[g0:g1] for a in self._level(k))
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / counts, np.nan), top

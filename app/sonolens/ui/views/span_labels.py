@@ -7,16 +7,18 @@ the spans' labels). The text is in the layer's colour on a small translucent dar
 (readable over magma and over white, the data still showing through). A label that would
 overlap one placed before it moves one line down,
 or is left out: labels never pile up. Only the spans handed in (the visible ones) are
-looked at, and at most MAX_LABELS are drawn per paint.
+looked at, and at most MAX_LABELS are drawn per paint. Each text is laid out once (a
+QStaticText with its width, kept for the next paints: panning draws the same labels).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen, QStaticText
 
 FONT_PX = 11
 PAD_PX = 2  # between the span's edge and the text
@@ -24,6 +26,8 @@ POINT_PX = 160  # widest label of an instant, device px
 MAX_LABELS = 120  # per paint: beyond that the labels would only overlap
 LINES = 2  # text lines a label may move down to, clear of the labels placed before it
 BACKING = QColor(0, 0, 0, 200)  # under the text: readable over white and over magma
+_LAID_OUT = 4096  # texts kept laid out (least recently used dropped)
+_layouts: OrderedDict[tuple[str, str], tuple[QStaticText, int]] = OrderedDict()
 
 
 def label_font() -> QFont:
@@ -72,6 +76,7 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
         return
     colors = [QColor(color)] * len(spans) if isinstance(color, QColor) else color
     placed: list[tuple[float, float, float, float]] = []  # x0, x1, y0, y1 device px
+    font_key = font.key()
     p.save()
     p.resetTransform()
     p.setFont(font)
@@ -80,11 +85,15 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
             break
         if not labels[k]:
             continue
-        text = metrics.elidedText(str(labels[k]), Qt.TextElideMode.ElideRight, int(room[k]))
-        if not text or text == "…":
-            continue
+        label = str(labels[k])
+        static, advance = _laid_out(font, font_key, metrics, label)
+        if advance > int(room[k]):  # too long for its room: elided
+            text = metrics.elidedText(label, Qt.TextElideMode.ElideRight, int(room[k]))
+            if not text or text == "…":
+                continue
+            static, advance = _laid_out(font, font_key, metrics, text)
         x0 = float(room_left[k])
-        x1 = x0 + metrics.horizontalAdvance(text) + 2
+        x1 = x0 + advance + 2
         y = _free_line(placed, x0, x1, float(top[k]) + 1, float(bottom[k]), height,
                        1 if point[k] else 0)
         if y is None:
@@ -95,9 +104,26 @@ def paint_labels(p: QPainter, spans: np.ndarray, labels: np.ndarray,
         p.setClipRect(QRectF(clip_left, top[k], room_right[k] - clip_left, bottom[k] - top[k]))
         p.fillRect(box, BACKING)
         p.setPen(QPen(colors[k]))
-        p.drawText(box.adjusted(1, 0, 0, 0), Qt.AlignmentFlag.AlignLeft
-                   | Qt.AlignmentFlag.AlignVCenter, text)
+        p.drawStaticText(QPointF(x0 + 1, y), static)  # the box's height is one text line
     p.restore()
+
+
+def _laid_out(font: QFont, font_key: str, metrics: QFontMetrics, text: str
+              ) -> tuple[QStaticText, int]:
+    """``text`` laid out in ``font`` (whose ``key()`` is ``font_key``: slow to ask for
+    each label) once (cached), and its advance width (px)."""
+    key = (font_key, text)
+    found = _layouts.get(key)
+    if found is None:
+        static = QStaticText(text)
+        static.setTextFormat(Qt.TextFormat.PlainText)
+        static.prepare(font=font)
+        found = _layouts[key] = (static, metrics.horizontalAdvance(text))
+        if len(_layouts) > _LAID_OUT:
+            _layouts.popitem(last=False)
+    else:
+        _layouts.move_to_end(key)
+    return found
 
 
 def _free_line(placed: list[tuple[float, float, float, float]], x0: float, x1: float,

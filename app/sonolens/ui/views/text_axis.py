@@ -5,7 +5,9 @@ its range changes and records the axis into a QPicture that it replays at every 
 the replay lays out (shapes) every label again. The time axis changes at every pan/zoom
 frame and all axes repaint with their view, so this text layout was ~1.5 ms of a frame.
 :class:`TextCachedAxis` remembers label sizes and keeps each label as a QStaticText
-(laid out once per text and font), and draws lines and labels directly.
+(laid out once per text and font), and draws lines and labels directly. A value axis
+(left or right: its range changes with y, not with a time pan) is kept as a device pixmap
+that Qt repaints only when the axis changes (``update``), not at every pan frame.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from collections import OrderedDict
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFont, QFontMetricsF, QPainter, QPicture, QStaticText
+from PySide6.QtWidgets import QGraphicsItem
 
 _CACHED_TEXTS = 512  # labels kept per axis (least recently used dropped)
 _DRAWN = object()  # stands for pyqtgraph's cached QPicture: "specs are up to date"
@@ -61,6 +64,18 @@ class TextCachedAxis(pg.AxisItem):
             OrderedDict())
         self._specs: tuple | None = None
         super().__init__(*args, **kwargs)
+        self._cache_if_still()
+
+    def _cache_if_still(self) -> None:
+        """A left/right axis without grid lines (which reach over the plot) is painted from
+        a cached device pixmap; others are drawn at every paint."""
+        still = self.orientation in ("left", "right") and not self.grid
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache if still
+                          else QGraphicsItem.CacheMode.NoCache)
+
+    def setGrid(self, grid) -> None:
+        super().setGrid(grid)
+        self._cache_if_still()
 
     def _font(self) -> QFont:
         return self.style["tickFont"] or QFont()  # QPicture painters start with QFont()

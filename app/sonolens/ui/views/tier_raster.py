@@ -19,6 +19,8 @@ from sonolens.ui.views.spans_raster import _cover_2d, _premultiplied, device_box
 from sonolens.ui.views.tier_lod import TierBins
 
 MIN_RUN = 3  # px: a narrower span (or gap) gets no edge lines, only its fill
+PX_PER_SLICE = 200  # boxes of a tier written one slice each while fewer than the band's
+# pixels / this (a 2-D count costs about the band's size, a slice about a box's)
 DENSE_SHARE = 0.25  # of the columns (pixels): beyond, instants and box edges are translucent
 
 
@@ -135,6 +137,13 @@ def _image(c0: np.ndarray, c1: np.ndarray, point: np.ndarray, tier: np.ndarray,
     bc0, bc1, btier = c0[index], c1[index], tier[index]
     for k in np.unique(btier):
         mine = btier == k
+        if np.count_nonzero(mine) <= band.size // PX_PER_SLICE:  # a slice each: cheaper
+            tier_k = np.int16(k)
+            for a, b, c, d in zip((r0[mine] - ra).tolist(), (r1[mine] - ra).tolist(),
+                                  bc0[mine].tolist(), bc1[mine].tolist(), strict=True):
+                box = band[a:b, c:d]
+                np.maximum(box, tier_k, out=box)
+            continue
         cover = _cover_2d(r0[mine] - ra, r1[mine] - ra, bc0[mine], bc1[mine], rb - ra, width)
         np.maximum(band, np.int16(k), out=band, where=cover)
     part = fills[band + 1]
