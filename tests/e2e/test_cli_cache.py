@@ -105,3 +105,29 @@ def test_render_twice_gives_the_same_png_the_second_from_the_cache(tmp_path, cac
     refuse("sonolens.dsp.engine", "extract_features")(monkeypatch)
     assert main(["-q", "render", audio, "-o", str(out[2]), *extra]) == 0
     assert md5(out[0]) == md5(out[1]) == md5(out[2])
+
+
+def test_a_damaged_file_is_not_cached_so_its_warning_is_said_every_time(tmp_path, cache_dir):
+    """A FLAC whose middle is garbage: its analysis stops where decoding does, with a
+    warning; that fact is not cached, so a second run says it again (and caches nothing)."""
+    import numpy as np
+    import soundfile as sf
+
+    t = np.arange(44100 * 20) / 44100
+    x = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    whole = tmp_path / "ok.flac"
+    sf.write(whole, np.stack([x, 0.5 * x], axis=1), 44100, subtype="PCM_16")
+    data = bytearray(whole.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 4000] = b"\xab" * 4000
+    damaged = tmp_path / "mid.flac"
+    damaged.write_bytes(bytes(data))
+    for run in range(2):
+        result = run_cli("render", str(damaged), "-o", str(tmp_path / f"r{run}.png"),
+                         env=cli_env())
+        assert result.returncode == 0, result.stderr
+        assert "ends early" in result.stderr, (run, result.stderr)
+        result = run_cli("extract", str(damaged), "-o", str(tmp_path / f"e{run}.csv"),
+                         env=cli_env())
+        assert result.returncode == 0, result.stderr
+        assert "ends early" in result.stderr, (run, result.stderr)
+    assert entries(cache_dir) == []

@@ -87,7 +87,10 @@ def test_an_unreadable_file_is_left_to_the_window(tmp_path, settings_path):
     prefetch.start(bad, settings.params(), settings.view())
     started = prefetch._current
     started.thread.join(timeout=10)
-    assert prefetch.adopt(bad, settings.params(), "db", None) is None
+    class Window:  # the window's source, as far as adopt looks at it
+        path = bad
+
+    assert prefetch.adopt(Window(), settings.params(), "db", None) is None
 
 
 def test_a_file_in_the_analysis_cache_is_read_not_computed_before_the_window(
@@ -107,3 +110,54 @@ def test_a_file_in_the_analysis_cache_is_read_not_computed_before_the_window(
     assert len(passes) == 1, "computed again instead of read from the cache"
     np.testing.assert_array_equal(again[0].values[: again[0].filled],
                                   plain[0].values[: plain[0].filled])
+
+
+def _damaged_in_the_middle(tmp_path: Path) -> Path:
+    """40 s of FLAC whose middle bytes are garbage: decoding loses sync about half-way,
+    while its end still decodes (so it is read in segments)."""
+    t = np.arange(SR * 40) / SR
+    x = (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32)
+    whole = tmp_path / "ok.flac"
+    sf.write(whole, np.stack([x, 0.5 * x], axis=1), SR, subtype="PCM_16")
+    data = bytearray(whole.read_bytes())
+    data[len(data) // 2 : len(data) // 2 + 4000] = b"\xab" * 4000
+    damaged = tmp_path / "mid.flac"
+    damaged.write_bytes(bytes(data))
+    return damaged
+
+
+def test_the_window_learns_where_a_damaged_file_ends_from_the_prefetch(
+        qtbot, make_main_window, tmp_path, settings_path, passes):
+    damaged = _damaged_in_the_middle(tmp_path)
+    settings = Settings(settings_path)
+    prefetch.start(damaged, settings.params(), settings.view())
+    window = make_main_window()
+    window.open_path(damaged)
+    wait_settled(qtbot, window, timeout=60000)
+    doc = window.document
+    assert len(passes) == 1, "the prefetch was not adopted"
+    assert doc.spectrogram.duration < 30.0  # decoding stopped about half-way
+    assert doc.duration == pytest.approx(doc.spectrogram.duration, abs=0.1)  # as computed
+    assert any("ends early" in note for note in doc.source.warnings)
+
+
+def test_a_job_closed_before_it_starts_stops_the_prefetch(stereo, settings_path):
+    from sonolens.audio import open_source
+    from sonolens.core.catalog import CATALOG
+    from sonolens.core.params import fit_to_file
+
+    settings = Settings(settings_path)
+    view = settings.view()
+    prefetch.start(stereo, settings.params(), view)
+    started = prefetch._current
+    started.decided.wait(10)
+    with open_source(stereo) as source:
+        params, _ = fit_to_file(settings.params(), source.samplerate, source.channels)
+        features = CATALOG.per_block(CATALOG.shown_by(view.overlays, view.lower_view))
+        adopted = prefetch.adopt(source, params, view.kind, features)
+    assert adopted is not None
+    job, _lookup = adopted
+    job.close()  # never started: its finally does not run
+    del job, adopted
+    started.thread.join(timeout=30)
+    assert started.stop.is_set() and not started.thread.is_alive()

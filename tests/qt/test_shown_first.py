@@ -140,3 +140,51 @@ def test_export_asked_while_the_first_analysis_runs(qtbot, make_main_window, tmp
     with qtbot.waitSignal(exporter.saved, timeout=60000):
         exporter.export_features_to(out)
     assert out.read_bytes() == cli.read_bytes()
+
+
+def test_cancel_drops_an_export_waiting_for_the_features(qtbot, make_main_window, tmp_path):
+    audio = write_rich(tmp_path / "rich.wav", seconds=20.0)
+    window = make_main_window()
+    window.open_path(audio)
+    wait_settled(qtbot, window)
+    out = tmp_path / "cancelled.csv"
+    window.exporter.export_features_to(out)  # waits for MFCC, chroma...
+    assert window.exporter.on_demand.waiting
+    qtbot.waitUntil(lambda: window.runner.is_busy("features"), timeout=10000)
+    window.cancel_button.click()
+    assert not window.exporter.on_demand.waiting
+    doc = window.document
+    doc.set_params(doc.params.replace(hop_length=256))  # a new analysis: still not asked for
+    wait_settled(qtbot, window)
+    assert not out.exists()
+    assert doc.missing_features()  # only what the views draw was computed again
+
+
+def test_after_a_reopen_an_export_reads_the_other_features_from_the_cache(
+        qtbot, make_main_window, tmp_path, monkeypatch):
+    import sonolens.dsp.engine as engine
+
+    audio = write_rich(tmp_path / "rich.wav", seconds=5.0)
+    first = make_main_window()
+    first.open_path(audio)
+    wait_settled(qtbot, first)
+    before = tmp_path / "before.csv"
+    with qtbot.waitSignal(first.exporter.saved, timeout=30000):
+        first.exporter.export_features_to(before)  # every feature, then cached
+    qtbot.waitUntil(lambda: not first.runner.is_busy(), timeout=20000)  # the cache written
+    passes: list[int] = []
+    original = engine.extract_features
+
+    def counted(*args, **kwargs):
+        passes.append(1)
+        return (yield from original(*args, **kwargs))
+
+    monkeypatch.setattr(engine, "extract_features", counted)
+    again = make_main_window()
+    again.open_path(audio)
+    wait_settled(qtbot, again)
+    after = tmp_path / "after.csv"
+    with qtbot.waitSignal(again.exporter.saved, timeout=30000):
+        again.exporter.export_features_to(after)
+    assert passes == [], "computed again instead of read from the cache"
+    assert after.read_bytes() == before.read_bytes()

@@ -156,6 +156,16 @@ class FileSource:
                 self._ends_as_stated = False
         return self._ends_as_stated
 
+    def take_facts(self, other: FileSource) -> None:
+        """What a pass over another handle on the same file found (where its data really
+        ends, why it stopped, NaN/Inf samples), as if this one had made that pass."""
+        if other.path != self.path:
+            return
+        self.info = other.info  # frames_exact turns False where seeking failed
+        self._frames_decoded = other._frames_decoded
+        self._stopped = other._stopped
+        self._nonfinite = other._nonfinite
+
     def confirm_length(self, frames: int) -> None:
         """A pass of :meth:`read` spans reached the end of the data at ``frames``."""
         if self._frames_decoded is None and self._stopped is None:

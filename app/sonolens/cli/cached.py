@@ -30,10 +30,11 @@ def cache_for(args: argparse.Namespace) -> AnalysisCache | None:
 
 def cached_table(cache: AnalysisCache | None, path: str | os.PathLike[str],
                  params: AnalysisParams, features: Iterable[str] | None,
-                 compute: Callable[[], FeatureTable], *, extra: dict[str, Any] | None = None
-                 ) -> FeatureTable:
+                 compute: Callable[[], FeatureTable], *, extra: dict[str, Any] | None = None,
+                 source: Any = None) -> FeatureTable:
     """The ``features`` (None: the default ones) of the file at ``path``: from the cache
-    if it holds every column, else ``compute()`` (then stored)."""
+    if it holds every column, else ``compute()`` (then stored, unless reading ``source``
+    met a problem: a damaged file's facts, such as where its data ends, are not cached)."""
     identity = cache.identify(path) if cache is not None else None
     if cache is None or identity is None:
         return compute()
@@ -45,14 +46,15 @@ def cached_table(cache: AnalysisCache | None, path: str | os.PathLike[str],
     if stored is not None and not missing_features(stored, names, params):
         return select(stored, names, params)
     table = compute()
-    if table.complete and cache.identify(path) == identity:  # unchanged while computed
-        cache.put_table(identity, table, extra=extra)
+    if table.complete and cache.identify(path) == identity and _healthy(source):
+        cache.put_table(identity, table, extra=extra)  # (unchanged while computed)
     return table
 
 
 def cached_spectrogram(cache: AnalysisCache | None, path: str | os.PathLike[str],
                        params: AnalysisParams, kind: str, compute: Callable[[], Spectrogram],
-                       *, extra: dict[str, Any] | None = None) -> Spectrogram:
+                       *, extra: dict[str, Any] | None = None, source: Any = None
+                       ) -> Spectrogram:
     """The ``kind`` spectrogram of the file at ``path``: from the cache, else ``compute()``
     (a store of the default size, then stored)."""
     identity = cache.identify(path) if cache is not None else None
@@ -67,6 +69,11 @@ def cached_spectrogram(cache: AnalysisCache | None, path: str | os.PathLike[str]
     if spec is not None:
         return spec
     spec = compute()
-    if spec.complete and cache.identify(path) == identity:  # unchanged while computed
-        cache.put_spectrogram(identity, spec, extra=extra)
+    if spec.complete and cache.identify(path) == identity and _healthy(source):
+        cache.put_spectrogram(identity, spec, extra=extra)  # (unchanged while computed)
     return spec
+
+
+def _healthy(source: Any) -> bool:
+    """Whether reading ``source`` met no problem (no warning: end, NaN, header)."""
+    return source is None or not source.warnings

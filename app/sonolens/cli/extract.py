@@ -61,7 +61,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
             with open_source(path) as source:
                 table = cached_table(cache, path, params, features, lambda s=source, p=path:
                                      progress_bar(extract_with_pitch(s, params, features),
-                                                  f"{p.name}", enabled=reporter.interactive))
+                                                  f"{p.name}", enabled=reporter.interactive),
+                                     source=source)
         except AudioError as exc:  # its message names the file
             reporter.error(str(exc))
             continue
@@ -101,7 +102,7 @@ def _run_annotations(args: argparse.Namespace, reporter: Reporter, inputs: list[
     with open_source(inputs[0]) as source:
         table = cached_table(cache_for(args), inputs[0], params, features, lambda: progress_bar(
             extract_with_pitch(source, params, features), inputs[0].name,
-            enabled=reporter.interactive))
+            enabled=reporter.interactive), source=source)
         duration = source.frames / float(source.samplerate)
     for note in table.warnings:
         reporter.warning(f"{inputs[0]}: {note}")

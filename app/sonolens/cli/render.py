@@ -202,7 +202,8 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
 
         def table(names: tuple[str, ...], label: str):
             return cached_table(cache, path, params, names, lambda: _drive(
-                extract_features(source, params, names), label, reporter), extra=extra)
+                extract_features(source, params, names), label, reporter), extra=extra,
+                source=source)
 
         if matrix is not None:
             features = table((MATRIX_KINDS[matrix][1],), path.name)
@@ -211,7 +212,7 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
         else:
             spectrogram = cached_spectrogram(cache, path, params, view.kind, lambda: _drive(
                 compute_spectrogram(source, params, view.kind), path.name, reporter),
-                extra=extra)
+                extra=extra, source=source)
             features = None
             if view.overlays:
                 features = table(_overlay_features(view.overlays), f"{path.name} (overlays)")

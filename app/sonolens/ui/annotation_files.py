@@ -49,7 +49,7 @@ class AnnotationFiles(QObject):
         self.runner = runner
         self.settings = settings
         self._parent = parent
-        self.on_demand = FeaturesOnDemand(document, self)
+        self.on_demand = FeaturesOnDemand(document, self, runner)
         runner.finished.connect(self._on_runner_finished)
         runner.failed.connect(self._on_runner_failed)
 

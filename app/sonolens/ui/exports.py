@@ -60,7 +60,7 @@ class Exporter(QObject):
         self.settings = settings
         self._parent = parent
         self._image_size = image_size
-        self.on_demand = FeaturesOnDemand(document, self)
+        self.on_demand = FeaturesOnDemand(document, self, runner)
         runner.finished.connect(self._on_runner_finished)
         runner.failed.connect(self._on_runner_failed)
 

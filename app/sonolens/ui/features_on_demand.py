@@ -8,22 +8,27 @@ features, per-annotation statistics, the Selection dock's statistics.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
 from sonolens.model.document import Document
 from sonolens.model.results import FEATURES
+from sonolens.workers.registry import KEY_FEATURES
 
 
 class FeaturesOnDemand(QObject):
     """Holds at most one waiting action per owner; a new file drops it."""
 
-    def __init__(self, document: Document, parent: QObject | None = None) -> None:
+    def __init__(self, document: Document, parent: QObject | None = None,
+                 runner: Any = None) -> None:
         super().__init__(parent)
         self.document = document
         self._waiting: Callable[[], None] | None = None
         document.result_changed.connect(self._on_result_changed)
         document.audio_changed.connect(self.cancel)
+        if runner is not None:  # the user's Cancel of the features drops what waits on them
+            runner.cancelled.connect(self._on_runner_cancelled)
         document.params_changed.connect(self._on_params_changed)
 
     @property
@@ -38,6 +43,10 @@ class FeaturesOnDemand(QObject):
         self._waiting = action
         self.document.request_all_features()
         return False
+
+    def _on_runner_cancelled(self, key: str) -> None:
+        if key == KEY_FEATURES:
+            self.cancel()
 
     def cancel(self) -> None:
         self._waiting = None

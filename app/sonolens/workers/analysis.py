@@ -131,7 +131,7 @@ class AnalysisCoordinator(QObject):
         self._features_wanted = features = self.wanted_features()
         if with_spectrogram:
             self.runner.cancel(KEY_SPECTROGRAM)
-            adopted = (prefetch.adopt(source.path, params, kind, features) if with_envelope
+            adopted = (prefetch.adopt(source, params, kind, features) if with_envelope
                        else None)
             if adopted is not None:  # started before the window: the same job, further on
                 job, lookup = adopted
@@ -243,7 +243,9 @@ class AnalysisCoordinator(QObject):
             for name, value in entry.results(result):
                 self.document.accept(name, value, token)
         stored = self.cache.store_job(key, entry, result)  # written in the background
-        if stored is not None:
+        source = self.document.source
+        # a damaged file's facts (where its data ends, NaN samples) are not cached with it
+        if stored is not None and source is not None and not source.warnings:
             self.runner.submit(*stored)
         self._after_features_job(key)
 
@@ -284,7 +286,10 @@ class AnalysisCoordinator(QObject):
         return True
 
     def _on_runner_cancelled(self, key: str) -> None:
-        """A stopped pitch job's provisional track is not kept (nor measured, nor exported)."""
+        """A stopped pitch job's provisional track is not kept (nor measured, nor exported);
+        stopped features are asked for again only when something needs them again."""
+        if key == KEY_FEATURES:
+            self._all_wanted = False
         track = self.document.result(PITCH)
         if key == KEY_PITCH and track is not None and not track.complete:
             self.document.accept(PITCH, None, self.document.token())

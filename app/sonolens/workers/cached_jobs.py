@@ -96,6 +96,20 @@ def _cached_table(cache: AnalysisCache, lookup: Lookup, identity: FileIdentity, 
     return (yield from jobs.added_features_job(source, params, table, missing))
 
 
+def cached_added(cache: AnalysisCache, lookup: Lookup, source, params, table,
+                 added: tuple[str, ...]):
+    """``jobs.added_features_job`` with the ``added`` columns of the stored table when it
+    holds them all (an export after a reopen reads them, it does not compute them)."""
+    identity = _identify(cache, source, lookup)
+    stored = cache.table(identity, params) if identity is not None else None
+    if (stored is None or missing_features(stored, added, params)
+            or stored.n_frames != table.n_frames):
+        return (yield from jobs.added_features_job(source, params, table, added))
+    lookup.served.add(FEATURES)
+    yield Progress(1, 1, "cache")
+    return jobs.joined_tables(table, select(stored, added, params), params)
+
+
 def cached_spectrogram(cache: AnalysisCache, lookup: Lookup, source, params, kind: str):
     """``jobs.spectrogram_job`` from the cache when it holds it."""
     identity = _identify(cache, source, lookup)
@@ -119,17 +133,9 @@ def cached_pitch(cache: AnalysisCache, lookup: Lookup, source, params):
     return track
 
 
-def _identified(entry: JobEntry) -> Callable[..., Generator]:
-    """``entry.run``, after identifying the file (its results are stored when done)."""
-    def run(cache: AnalysisCache, lookup: Lookup, source, *args: Any, **kwargs: Any):
-        _identify(cache, source, lookup)
-        return (yield from entry.run(source, *args, **kwargs))
-    return run
-
-
 _WRAPPED: dict[JobEntry, Callable[..., Generator]] = {
     ANALYSIS: cached_analysis, FEATURES_ONLY: cached_features,
-    SPECTROGRAM_ONLY: cached_spectrogram, FEATURES_ADDED: _identified(FEATURES_ADDED),
+    SPECTROGRAM_ONLY: cached_spectrogram, FEATURES_ADDED: cached_added,
     PITCH_TRACK: cached_pitch,
 }
 

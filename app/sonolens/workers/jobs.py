@@ -53,10 +53,17 @@ def added_features_job(source: AudioSource, params: AnalysisParams, table,
     computed and joined in catalog column order: a new table (the shown one is not
     changed); only the added features' passes run."""
     from sonolens.dsp.engine import extract_features
-    from sonolens.dsp.table import FeatureTable
 
     extra = yield from relay(extract_features(source, params, added),
                              lambda progress: replace(progress, partial=None))
+    return joined_tables(table, extra, params)
+
+
+def joined_tables(table, extra, params: AnalysisParams):
+    """A new complete table: ``table``'s columns and ``extra``'s (same frames), in catalog
+    column order, its curve pyramids built."""
+    from sonolens.dsp.table import FeatureTable
+
     joined = {**table.columns, **extra.columns}
     order = [column for name in CATALOG.names for column in CATALOG.columns(name, params)]
     columns = {column: joined[column] for column in order if column in joined}

@@ -11,8 +11,8 @@ file, other parameters, a file read as a stream) is not adopted and the prefetch
 from __future__ import annotations
 
 import os
-import queue
 import threading
+import weakref
 from collections.abc import Generator
 from pathlib import Path
 from typing import Any
@@ -27,7 +27,8 @@ _current: _Prefetch | None = None
 
 
 class _Prefetch:
-    """One analysis job driven on a plain thread; its items queued for the adopter."""
+    """One analysis job driven on a plain thread; its latest progress and its end are
+    handed to the adopter (only the latest: snapshots nobody draws are not kept)."""
 
     def __init__(self, path: Path, params: AnalysisParams, view: ViewSettings,
                  cache: Any = None) -> None:
@@ -37,7 +38,11 @@ class _Prefetch:
         self.params = params
         self.kind = view.kind
         self.features = CATALOG.per_block(CATALOG.shown_by(view.overlays, view.lower_view))
-        self.items: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.changed = threading.Condition()
+        self.latest: Progress | None = None
+        self.serial = 0  # counts the progress items made
+        self.end: tuple[str, Any] | None = None  # ("done", result) or ("error", exception)
+        self.source: Any = None  # the prefetch's own handle on the file (its facts)
         self.decided = threading.Event()  # the file was opened and checked
         self.usable = False
         self.stop = threading.Event()
@@ -49,14 +54,13 @@ class _Prefetch:
         from sonolens.workers.jobs import analysis_job
 
         try:
-            source = open_source(self.path)
+            source = self.source = open_source(self.path)
         except Exception:  # the window's own open says what is wrong
             self.decided.set()
             return
         try:
             self.params, _note = fit_to_file(self.params, source.samplerate, source.channels)
-            # only a file read in segments: its source's facts (length, warnings) are
-            # the same whoever reads it; a stream's first pass teaches its own source
+            # only a file read in segments: the stream's first pass is the window's own
             self.usable = reads_segments(source, self.params.sr or source.samplerate)
             self.decided.set()
             if not self.usable:
@@ -72,40 +76,54 @@ class _Prefetch:
                                    features=self.features)
             try:
                 while not self.stop.is_set():
-                    self.items.put(("progress", next(job)))
+                    progress = next(job)
+                    with self.changed:
+                        self.latest, self.serial = progress, self.serial + 1
+                        self.changed.notify_all()
             except StopIteration as done:
-                self.items.put(("done", done.value))
+                self._finish(("done", done.value))
             finally:
                 job.close()
         except BaseException as exc:  # handed to the adopter, raised in its job
-            self.items.put(("error", exc))
+            self._finish(("error", exc))
         finally:
             self.decided.set()
             source.close()
+
+    def _finish(self, end: tuple[str, Any]) -> None:
+        with self.changed:
+            self.end = end
+            self.changed.notify_all()
 
     def matches(self, path: Path, params: AnalysisParams, kind: str,
                 features: tuple[str, ...] | None) -> bool:
         return (_same_file(path, self.path) and params == self.params and kind == self.kind
                 and features == self.features)
 
-    def relay(self) -> Generator[Progress, None, Any]:
-        """The adopted job: the prefetch's progress, then its result (closing it stops
-        the prefetch)."""
-        last = Progress(0, 1, "analysing")
+    def relay(self, target: Any) -> Generator[Progress, None, Any]:
+        """The adopted job: the prefetch's latest progress as it comes, then its result;
+        what the prefetch's pass learnt about the file (where its data really ends, NaN
+        samples) is handed to ``target``, the window's own source. Closing it stops the
+        prefetch."""
+        seen, last = 0, Progress(0, 1, "analysing")
         try:
             while True:
-                try:
-                    what, value = self.items.get(timeout=_WAIT_S)
-                except queue.Empty:
-                    yield last  # a cancel checkpoint while decoding is slow
-                    continue
-                if what == "progress":
-                    last = value
-                    yield value
-                elif what == "done":
-                    return value
+                with self.changed:
+                    self.changed.wait_for(lambda n=seen: self.serial != n or self.end is not None,
+                                          timeout=_WAIT_S)
+                    serial, latest, end = self.serial, self.latest, self.end
+                if serial != seen and latest is not None:
+                    seen, last = serial, latest
+                    yield latest
+                elif end is not None:
+                    take = getattr(target, "take_facts", None)
+                    if take is not None and self.source is not None:
+                        take(self.source)
+                    if end[0] == "error":
+                        raise end[1]
+                    return end[1]
                 else:
-                    raise value
+                    yield last  # a cancel checkpoint while decoding is slow
         finally:
             self.stop.set()
 
@@ -120,20 +138,22 @@ def start(path: str | os.PathLike[str], params: AnalysisParams, view: ViewSettin
     _current.thread.start()
 
 
-def adopt(path: str | os.PathLike[str], params: AnalysisParams, kind: str,
-          features: tuple[str, ...] | None
+def adopt(source: Any, params: AnalysisParams, kind: str, features: tuple[str, ...] | None
           ) -> tuple[Generator[Progress, None, Any], Any] | None:
-    """(the prefetched analysis job, its cache lookup or None) if it is this one (then it
-    is handed over once), else None (and any prefetch is stopped). A prefetch that has not
-    yet opened its file (milliseconds; the window took far longer to build) is not
-    waited for."""
+    """(the prefetched analysis job, its cache lookup or None) if it is this one for the
+    window's ``source`` (then it is handed over once), else None (and any prefetch is
+    stopped). A prefetch that has not yet opened its file (milliseconds; the window took
+    far longer to build) is not waited for."""
     global _current
     prefetch, _current = _current, None
     if prefetch is None:
         return None
     prefetch.decided.wait(timeout=0.05)
-    if prefetch.usable and prefetch.matches(Path(path), params, kind, features):
-        return prefetch.relay(), prefetch.lookup
+    if prefetch.usable and prefetch.matches(Path(source.path), params, kind, features):
+        job = prefetch.relay(source)
+        # a job cancelled before it starts is closed unstarted (its finally never runs)
+        weakref.finalize(job, prefetch.stop.set)
+        return job, prefetch.lookup
     prefetch.stop.set()
     return None
 
