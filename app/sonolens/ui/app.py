@@ -49,13 +49,15 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
     from sonolens.workers import prefetch
 
     settings = Settings(Path(scratch) / "settings.ini") if scratch is not None else Settings()
-    if path is not None and Path(path).suffix.lower() != ".sonolens":
-        # analysed on the other core while the window is imported and built
+    early = path is not None and Path(path).suffix.lower() != ".sonolens"
+    if early:  # analysed on the other core while the window is imported and built
         prefetch.start(path, settings.params(), settings.view(), window_cache(settings))
     app = make_application()  # before the window: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 
     window = MainWindow(settings)
+    if early:
+        window.open_path(path)  # its open job runs while the window is first painted
     window.show()
     if splash is not None:
         splash.finish(window)
@@ -63,7 +65,7 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
 
     if screenshot is not None:
         _arm_screenshot(window, Path(screenshot), status)
-    if path is not None:
+    if path is not None and not early:
         window.open_path(path)
     restore = quit_on_sigint(window, status)
     try:
