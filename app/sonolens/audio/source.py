@@ -38,6 +38,9 @@ MAX_FRAMES_PER_BYTE = 128
 #: Seekable formats whose header's frame count the file's size does not bound (not checked
 #: at open: seeking to a long FLAC's last frame can take seconds).
 _COMPRESSED = frozenset({"FLAC"})
+#: Sample encodings read back at about the cost of a copy.
+_PLAIN_SUBTYPES = frozenset({"PCM_S8", "PCM_U8", "PCM_16", "PCM_24", "PCM_32", "FLOAT",
+                             "DOUBLE"})
 
 
 class FileSource:
@@ -155,6 +158,12 @@ class FileSource:
             except RuntimeError:
                 self._ends_as_stated = False
         return self._ends_as_stated
+
+    @property
+    def decodes_cheaply(self) -> bool:
+        """Whether reading the file again costs about a copy (uncompressed PCM or float,
+        read in spans): a second pass reads it again instead of spooling what it read."""
+        return self.reads_spans and self.info.subtype in _PLAIN_SUBTYPES
 
     def take_facts(self, other: FileSource) -> None:
         """What a pass over another handle on the same file found (where its data really

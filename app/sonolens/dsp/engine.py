@@ -36,6 +36,7 @@ from sonolens.dsp.onset_stage import OnsetStage
 from sonolens.dsp.parallel import ordered_map
 from sonolens.dsp.pass_blocks import frame_results
 from sonolens.dsp.second_pass import SecondPass, mel_basis, prefetch_fft
+from sonolens.dsp.segments import FRAMES_PER_SEGMENT, reads_segments
 from sonolens.dsp.signal import check_channel
 from sonolens.dsp.spool import SignalSpool
 from sonolens.dsp.stft import magnitude_block
@@ -138,7 +139,11 @@ def extract_features(
     plan = replace(plan, expected_frames=expected,
                    display=spectrogram[0] if spectrogram is not None else None)
     total = expected * (2 if plan.second_pass else 1)
-    spool = SignalSpool() if plan.second_pass else None
+    # pass 2 reads an uncompressed file again, in segments on every worker; else it
+    # replays the analysis signal that pass 1 spools (decoding twice would cost more)
+    reread = (plan.second_pass and reads_segments(source, sr)
+              and getattr(source, "decodes_cheaply", False))
+    spool = SignalSpool() if plan.second_pass and not reread else None
     try:
         first = _Pass1(plan)
         results = frame_results(source, params, sr, first.compute, spool, workers=workers,
@@ -155,13 +160,18 @@ def extract_features(
         yield Progress(min(first.n_frames, total), total, "analysing", partial=first.snapshot)
         columns = first.columns()
         tuning = None
-        if spool is not None:
+        if plan.second_pass:
             second = SecondPass(plan, first)
             tuning = second.tuning
             done = first.n_frames
-            blocks = frame_blocks(spool.replay(), n_fft=params.n_fft,
-                                  hop_length=params.hop_length)
-            for block, result in ordered_map(second.compute, blocks, workers=workers, ahead=8):
+            if spool is None:  # blocks of the stream's shape: products depend on it
+                again = frame_results(source, params, sr, second.compute, workers=workers,
+                                      frames_per_segment=FRAMES_PER_SEGMENT)
+            else:
+                again = ordered_map(second.compute, frame_blocks(
+                    spool.replay(), n_fft=params.n_fft, hop_length=params.hop_length),
+                    workers=workers, ahead=8)
+            for block, result in again:
                 second.add(result)
                 finished = min(done + block.start + block.n_frames, total)
                 yield Progress(finished, total, "chroma and MFCC")

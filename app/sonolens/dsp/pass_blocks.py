@@ -26,17 +26,21 @@ def frame_results(source: AudioSource, p: AnalysisParams, sr: int,
                   compute: Callable[[FrameBlock], Any], spool: SignalSpool | None = None, *,
                   workers: int = 2, see: Callable[[Any], None] | None = None,
                   prepare: Callable[[np.ndarray], Any] | None = None,
+                  frames_per_segment: int | None = None,
                   ) -> Iterator[tuple[FrameBlock, Any]]:
     """(block, compute(block)) of every block of frames of the analysis signal (``p``'s
     channel at ``sr`` Hz), in order, computed on ``workers`` threads; the source's samples
     go to ``see`` (after ``prepare``, which may run on a worker) and the analysis signal to
     ``spool`` on the way. Segments (decoding on every thread) where the source allows,
-    else a stream (its decoding in order)."""
+    else a stream (its decoding in order). ``frames_per_segment`` (default: segments'
+    own) a multiple of FRAMES_PER_BLOCK keeps every block the stream's own shape."""
     if reads_segments(source, sr):
+        sizing = {} if frames_per_segment is None else {
+            "frames_per_segment": frames_per_segment}
         segments = segment_results(source, n_fft=p.n_fft, hop_length=p.hop_length,
                                    channel=p.channel, compute=compute,
                                    prepare=prepare if see is not None else None,
-                                   workers=workers)
+                                   workers=workers, **sizing)
         with contextlib.closing(segments):
             for segment in segments:
                 if see is not None and len(segment.samples):
