@@ -45,6 +45,9 @@ def test_open_computes_only_what_the_views_draw_then_export_computes_the_rest(
     out = tmp_path / "window.csv"
     with qtbot.waitSignal(window.exporter.saved, timeout=30000):
         window.exporter.export_features_to(out)  # waits for the missing features, then runs
+        message = window.statusBar().currentMessage()
+        assert "MFCC" in message or "Chroma" in message or "Bandwidth" in message, message
+        assert message.endswith("the export follows")
     assert not window.exporter.on_demand.waiting
     assert not doc.missing_features()
     ours, theirs = pd.read_csv(out), pd.read_csv(cli)

@@ -12,6 +12,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
+from sonolens.core.catalog import CATALOG
 from sonolens.model.document import Document
 from sonolens.model.results import FEATURES
 from sonolens.workers.registry import KEY_FEATURES
@@ -38,10 +39,18 @@ class FeaturesOnDemand(QObject):
     def ready_or_request(self, action: Callable[[], None] | None = None) -> bool:
         """True when every window feature is in the complete table. Otherwise ask for the
         missing ones and, with ``action``, run it (once) when they have arrived."""
-        if not self.document.missing_features():
+        missing = self.document.missing_features()
+        if not missing:
             return True
         self._waiting = action
         self.document.request_all_features()
+        window = self.parent().parent() if self.parent() is not None else None
+        status = getattr(window, "statusBar", None)
+        if action is not None and status is not None:  # the user sees why nothing is saved yet
+            names = ", ".join(CATALOG.feature(name).label for name in missing[:3])
+            more = "…" if len(missing) > 3 else ""
+            status().showMessage(f"Computing {names}{more} (not shown so far); "
+                                 "the export follows", 0)
         return False
 
     def _on_runner_cancelled(self, key: str) -> None:
