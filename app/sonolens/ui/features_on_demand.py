@@ -12,7 +12,6 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer
 
-from sonolens.core.catalog import CATALOG
 from sonolens.model.document import Document
 from sonolens.model.results import FEATURES
 from sonolens.workers.registry import KEY_FEATURES
@@ -47,10 +46,8 @@ class FeaturesOnDemand(QObject):
         window = self.parent().parent() if self.parent() is not None else None
         status = getattr(window, "statusBar", None)
         if action is not None and status is not None:  # the user sees why nothing is saved yet
-            names = ", ".join(CATALOG.feature(name).label for name in missing[:3])
-            more = "…" if len(missing) > 3 else ""
-            status().showMessage(f"Computing {names}{more} (not shown so far); "
-                                 "the export follows", 0)
+            status().showMessage(f"Computing the {len(missing)} feature(s) not shown so "
+                                 "far; the export follows", 0)
         return False
 
     def _on_runner_cancelled(self, key: str) -> None:
