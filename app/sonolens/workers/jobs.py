@@ -112,8 +112,10 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
         if env is not None and spec.complete and not env.complete:
             env.finish()  # pass 1 has read every block
         snapshot = progress.partial
-        if callable(snapshot) and (spec.complete or progress.done - last["taken"]
-                                   >= progress.total * SNAPSHOT_FRACTION):
+        ending = progress.done >= progress.total  # the complete table follows at once
+        if callable(snapshot) and not ending and (
+                spec.complete or progress.done - last["taken"]
+                >= progress.total * SNAPSHOT_FRACTION):
             last["table"], last["taken"] = _with_curve_pyramids(snapshot()), progress.done
         return spec, env, last["table"]
 
