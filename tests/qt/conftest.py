@@ -105,3 +105,29 @@ def permits(monkeypatch) -> Iterator[threading.Semaphore]:
     monkeypatch.setattr(FileSource, "reads_spans", property(lambda self: False))
     yield gate
     gate.release(100000)
+
+
+@pytest.fixture
+def count_passes(monkeypatch) -> Callable[[], list[int]]:
+    """``start()`` counts, from then on, the feature passes run (every analysis job runs
+    one): returns the list that grows by one per pass."""
+    import sonolens.dsp.engine as engine
+
+    def start() -> list[int]:
+        count: list[int] = []
+        original = engine.extract_features
+
+        def counted(*args, **kwargs):
+            count.append(1)
+            return (yield from original(*args, **kwargs))
+
+        monkeypatch.setattr(engine, "extract_features", counted)
+        return count
+
+    return start
+
+
+@pytest.fixture
+def passes(count_passes) -> list[int]:
+    """The feature passes run during the test (see count_passes)."""
+    return count_passes()

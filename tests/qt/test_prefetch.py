@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-import sonolens.dsp.engine as engine
 from sonolens.model.settings import Settings
 from sonolens.workers import prefetch
 from tests.qt.conftest import wait_settled
@@ -26,20 +25,6 @@ def stereo(tmp_path: Path) -> Path:
     sf.write(path, np.stack([left, 0.5 * left], axis=1).astype(np.float32), SR,
              subtype="PCM_16")
     return path
-
-
-@pytest.fixture
-def passes(monkeypatch) -> list[int]:
-    """Counts the feature passes run (every analysis job runs one)."""
-    count: list[int] = []
-    original = engine.extract_features
-
-    def counted(*args, **kwargs):
-        count.append(1)
-        return (yield from original(*args, **kwargs))
-
-    monkeypatch.setattr(engine, "extract_features", counted)
-    return count
 
 
 def _analysed(qtbot, make_main_window, path: Path):

@@ -164,9 +164,7 @@ def test_cancel_drops_an_export_waiting_for_the_features(qtbot, make_main_window
 
 
 def test_after_a_reopen_an_export_reads_the_other_features_from_the_cache(
-        qtbot, make_main_window, tmp_path, monkeypatch):
-    import sonolens.dsp.engine as engine
-
+        qtbot, make_main_window, tmp_path, count_passes):
     audio = write_rich(tmp_path / "rich.wav", seconds=5.0)
     first = make_main_window()
     first.open_path(audio)
@@ -175,14 +173,7 @@ def test_after_a_reopen_an_export_reads_the_other_features_from_the_cache(
     with qtbot.waitSignal(first.exporter.saved, timeout=30000):
         first.exporter.export_features_to(before)  # every feature, then cached
     qtbot.waitUntil(lambda: not first.runner.is_busy(), timeout=20000)  # the cache written
-    passes: list[int] = []
-    original = engine.extract_features
-
-    def counted(*args, **kwargs):
-        passes.append(1)
-        return (yield from original(*args, **kwargs))
-
-    monkeypatch.setattr(engine, "extract_features", counted)
+    passes = count_passes()
     again = make_main_window()
     again.open_path(audio)
     wait_settled(qtbot, again)
