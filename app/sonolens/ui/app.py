@@ -36,6 +36,41 @@ def run_window(path: str | None, *, screenshot: str | None = None) -> int:
 
 
 def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -> int:
+    from sonolens.ui.qt_setup import make_application
+    from sonolens.workers import prefetch
+
+    interrupted: list[int] = []  # Ctrl+C while the window is being built
+    previous = signal.signal(signal.SIGINT, lambda *_: interrupted.append(1))
+    try:
+        window, early, splash = _build_window(path, screenshot, scratch)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    status = {"code": 0}
+    restore = quit_on_sigint(window, status)  # before any job starts
+    try:
+        if interrupted:
+            status["code"] = 130
+            return 130
+        if early:
+            window.open_path(path)  # its open job runs while the window is first painted
+        window.show()
+        if splash is not None:
+            splash.finish(window)
+        if screenshot is not None:
+            _arm_screenshot(window, Path(screenshot), status)
+        if path is not None and not early:
+            window.open_path(path)
+        make_application().exec()
+    finally:
+        restore()
+        prefetch.discard()  # a file the window never asked for
+        window.close()  # saves and syncs its settings, stops the workers (idempotent)
+    return status["code"]
+
+
+def _build_window(path: str | None, screenshot: str | None, scratch: str | None):
+    """(the main window, whether ``path`` is analysed already, the splash or None): the
+    splash first, then the prefetch of ``path``, then the window's imports and widgets."""
     from sonolens.ui.qt_setup import make_application, make_bare_application
 
     splash = None
@@ -52,29 +87,10 @@ def _run_window(path: str | None, screenshot: str | None, scratch: str | None) -
     early = path is not None and Path(path).suffix.lower() != ".sonolens"
     if early:  # analysed on the other core while the window is imported and built
         prefetch.start(path, settings.params(), settings.view(), window_cache(settings))
-    app = make_application()  # before the window: the platform, DPI policy, pyqtgraph
+    make_application()  # before the window: the platform, DPI policy, pyqtgraph
     from sonolens.ui.main_window import MainWindow
 
-    window = MainWindow(settings)
-    if early:
-        window.open_path(path)  # its open job runs while the window is first painted
-    window.show()
-    if splash is not None:
-        splash.finish(window)
-    status = {"code": 0}
-
-    if screenshot is not None:
-        _arm_screenshot(window, Path(screenshot), status)
-    if path is not None and not early:
-        window.open_path(path)
-    restore = quit_on_sigint(window, status)
-    try:
-        app.exec()
-    finally:
-        restore()
-        prefetch.discard()  # a file the window never asked for
-        window.close()  # saves and syncs its settings, stops the workers (idempotent)
-    return status["code"]
+    return MainWindow(settings), early, splash
 
 
 def quit_on_sigint(window, status: dict) -> Callable[[], None]:
@@ -91,6 +107,9 @@ def quit_on_sigint(window, status: dict) -> Callable[[], None]:
         status["code"] = 130
         window.close()
         QApplication.quit()
+        # also once the event loop runs: a quit() before exec() is lost (Ctrl+C while the
+        # window was still being shown)
+        QTimer.singleShot(0, QApplication.quit)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
     waker = QTimer(window)
