@@ -29,7 +29,7 @@ from tests.benchmarks.test_extract_speed import (
     _verdict,
     write_test_wav,
 )
-from tests.benchmarks.test_window_paint import _frame, _script, _wait
+from tests.benchmarks.test_window_paint import _frame, _script, _wait, open_window
 
 pytestmark = pytest.mark.benchmark
 
@@ -82,11 +82,8 @@ def _parts(window) -> tuple[float, float, float, float]:
 
 
 def test_annotations_speed(qtbot, tmp_path: Path) -> None:
-    import pyqtgraph as pg
 
     from sonolens.export.labels import formats, read_labels, write_labels
-    from sonolens.model.settings import Settings
-    from sonolens.ui.main_window import MainWindow
 
     audio = tmp_path / "long.wav"
     write_test_wav(audio, MINUTES * 60)
@@ -104,12 +101,7 @@ def test_annotations_speed(qtbot, tmp_path: Path) -> None:
         files[fmt] = path
         assert len(back.annotations) == COUNT
 
-    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
-    window = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, tmp_path)
     imports, tiers, frames, parts = {}, {}, {}, {}
     try:
         window.open_path(audio)

@@ -77,6 +77,22 @@ def _wait(qtbot, condition, timeout_s: float, step_ms: int = 5) -> float:
     return time.perf_counter() - start
 
 
+def open_window(qtbot, tmp_path: Path):
+    """A shown 1400x900 MainWindow on fresh settings, drawn as the benchmarks measure it."""
+    import pyqtgraph as pg
+
+    from sonolens.model.settings import Settings
+    from sonolens.ui.main_window import MainWindow
+
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    window = MainWindow(Settings(tmp_path / "settings.ini"))
+    qtbot.addWidget(window)
+    window.resize(1400, 900)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
 def _frame(window, t0: float, t1: float, *, gesture: bool = True) -> tuple[float, float]:
     """Set the time range (as a pan/zoom gesture does, or not), redraw and repaint every
     view synchronously: (wall seconds, GUI-thread CPU seconds) taken. CPU time is what
@@ -115,19 +131,11 @@ def _script(duration: float) -> list[tuple[float, float]]:
 
 def test_window_paint_and_first_pixels(qtbot, tmp_path: Path,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    import pyqtgraph as pg
 
-    from sonolens.model.settings import Settings
-    from sonolens.ui.main_window import MainWindow
 
     audio = tmp_path / "long.flac"
     write_stereo_flac(audio, MINUTES * 60, tmp_path)
-    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
-    window = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, tmp_path)
     try:
         start = time.perf_counter()
         window.open_path(audio)

@@ -34,7 +34,7 @@ from tests.benchmarks.test_extract_speed import (
     _only_on_demand,  # noqa: F401 - autouse fixture: skip unless asked for
     _verdict,
 )
-from tests.benchmarks.test_window_paint import _frame, _wait
+from tests.benchmarks.test_window_paint import _frame, _wait, open_window
 
 pytestmark = pytest.mark.benchmark
 
@@ -75,19 +75,11 @@ def level_name(level: int, duration: float) -> str:
 
 
 def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
-    import pyqtgraph as pg
 
     from sonolens.model.results import PITCH
-    from sonolens.model.settings import Settings
-    from sonolens.ui.main_window import MainWindow
 
     audio = hour_file(tmp_path, MINUTES)
-    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
-    window = MainWindow(Settings(tmp_path / "settings.ini"))
-    qtbot.addWidget(window)
-    window.resize(1400, 900)
-    window.show()
-    qtbot.waitExposed(window)
+    window = open_window(qtbot, tmp_path)
     load = [os.getloadavg()[0]]
     profile = os.environ.get("SONOLENS_BENCH_PROFILE")  # a folder: one cProfile per case
     cases: dict[str, np.ndarray] = {}
