@@ -43,7 +43,8 @@ def zero_crossing_rate(block: FrameBlock) -> np.ndarray:
     the padding never cross; values within 1e-10 of zero count as positive.
     """
     seg = block.segment
-    negative = np.signbit(seg) & (np.abs(seg) > _ZC_THRESHOLD)
+    # librosa: signbit and |x| > 1e-10, i.e. x < -1e-10 (-0.0 and NaN are not negative)
+    negative = seg < -_ZC_THRESHOLD
     crossing = negative[1:] != negative[:-1]  # crossing[i] is between seg[i] and seg[i+1]
     first = block.offset  # padded index of seg[0]
     lo = block.signal_begin - first  # pairs must start at or after the first real sample
@@ -52,8 +53,29 @@ def zero_crossing_rate(block: FrameBlock) -> np.ndarray:
         crossing[: min(lo, len(crossing))] = False
     if hi < len(crossing):
         crossing[max(hi, 0) :] = False
-    counts = np.concatenate(([0], np.cumsum(crossing, dtype=np.int64)))
-    starts = np.arange(block.n_frames) * block.hop_length
-    # pairs inside frame t: (s, s+1) for s in [start, start + n_fft - 1)
-    totals = counts[starts + block.n_fft - 1] - counts[starts]
-    return totals / block.n_fft
+    return _pairs_per_frame(crossing, block) / block.n_fft
+
+
+def _pairs_per_frame(crossing: np.ndarray, block: FrameBlock) -> np.ndarray:
+    """Crossings among the n_fft - 1 pairs (s, s+1), s in [start, start + n_fft - 1), of
+    each frame, int64 (n_frames,).
+
+    Counts chunks of gcd(hop, n_fft) pairs once, adds n_fft/gcd chunk counts per frame (the
+    pairs [start, start + n_fft)), then takes back each frame's last pair: each pair is
+    counted once, not n_fft/hop times, and no running sum over the block is needed.
+    """
+    n_fft, hop, n = block.n_fft, block.hop_length, block.n_frames
+    starts = np.arange(n) * hop
+    chunk = gcd(hop, n_fft)
+    per_frame = n_fft // chunk
+    if per_frame > _MAX_CHUNKS_PER_FRAME:
+        counts = np.concatenate(([0], np.cumsum(crossing, dtype=np.int64)))
+        return counts[starts + n_fft - 1] - counts[starts]
+    needed = (n - 1) * hop + n_fft  # pairs [0, needed) (the last frame's closing pair too)
+    pairs = np.zeros(-(-needed // chunk) * chunk, dtype=np.uint8)
+    have = min(needed, len(crossing))
+    pairs[:have] = crossing[:have]
+    chunk_counts = pairs.reshape(-1, chunk).sum(axis=1, dtype=np.int64)
+    windows = np.lib.stride_tricks.sliding_window_view(chunk_counts, per_frame)
+    totals = windows[:: hop // chunk][:n].sum(axis=1)
+    return totals - pairs[starts + n_fft - 1]
