@@ -15,6 +15,8 @@ SYSTEM_PACKAGES=(
   libportaudio2
   # validators of the desktop entry and AppStream metainfo (tests/e2e/test_desktop_integration.py)
   desktop-file-utils appstream
+  # builds the delayed/trimmed/filtered takes of the compare tests (tests/unit/test_align.py)
+  sox
 )
 
 missing=()

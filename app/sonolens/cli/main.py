@@ -10,12 +10,12 @@ from sonolens import __version__
 from sonolens.cli.report import Reporter
 from sonolens.core.errors import LabelFileError, ParameterError, SonolensError
 
-SUBCOMMANDS = ("extract", "dataset", "render", "annotations", "events")
+SUBCOMMANDS = ("extract", "dataset", "render", "annotations", "events", "compare")
 
 
 def build_parser() -> argparse.ArgumentParser:
     # the commands' modules (numpy, soundfile...) load here, not before the window's splash
-    from sonolens.cli import annotations, dataset, events, extract, render
+    from sonolens.cli import annotations, compare, dataset, events, extract, render
 
     parser = argparse.ArgumentParser(
         prog="sonolens",
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_parser(sub)
     annotations.add_parser(sub)
     events.add_parser(sub)
+    compare.add_parser(sub)
     for command in sub.choices.values():  # global options also after the subcommand
         command.add_argument("-q", "--quiet", action="store_true", default=argparse.SUPPRESS,
                              help="no progress or summary (also before the command)")

@@ -80,13 +80,29 @@ def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *
     return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
 
 
+def difference_png(difference, range_db: float, size: tuple[int, int], *,
+                   bare: bool = False, fmt: str = "PNG") -> bytes:
+    """PNG bytes of a :class:`sonolens.dsp.difference.DifferenceSpectrogram` (B - A dB,
+    colours over [-range_db, +range_db]) at ``size`` px, over the frames it holds."""
+    from sonolens.ui.views.difference_view import DifferenceView
+
+    widget = DifferenceView()
+    widget.set_range(range_db)
+    widget.set_difference(difference)
+    widget.show_time_label(True)
+    d = difference
+    start = (d.first - 0.5) * d.frame_seconds
+    end = start + d.values.shape[1] * d.factor * d.frame_seconds
+    return _grab(widget, size, end, bare=bare, fmt=fmt, start=start)
+
+
 def write_png(path: str | os.PathLike[str], data: bytes) -> None:
     with atomic_write(path, "wb") as handle:
         handle.write(data)
 
 
 def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
-          fmt: str = "PNG") -> bytes:
+          fmt: str = "PNG", start: float = 0.0) -> bytes:
     width, height = (int(v) for v in size)
     if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
         raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
@@ -98,7 +114,7 @@ def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
     try:
         QApplication.processEvents()
         widget.plot.getViewBox().setLimits(xMin=None, xMax=None)
-        widget.plot.setXRange(0.0, max(duration, 1e-3), padding=0)
+        widget.plot.setXRange(start, max(duration, start + 1e-3), padding=0)
         QApplication.processEvents()
         widget.redraw()
         return png_bytes(widget, fmt)

@@ -1,0 +1,71 @@
+"""A source moved in time: frame i is frame ``i + shift`` of another source.
+
+``shift`` > 0 skips the source's first ``shift`` frames; ``shift`` < 0 puts ``-shift``
+frames of silence before it. Comparing two takes reads the second through one of these so
+that its frames line up with the first's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from sonolens.audio.protocol import BLOCK_FRAMES, AudioSource
+
+
+class ShiftedSource:
+    """``source`` shifted by ``shift`` frames (see the module doc); an AudioSource.
+
+    Closing it does not close ``source``.
+    """
+
+    def __init__(self, source: AudioSource, shift: int) -> None:
+        self.source = source
+        self.shift = int(shift)
+
+    @property
+    def samplerate(self) -> int:
+        return self.source.samplerate
+
+    @property
+    def channels(self) -> int:
+        return self.source.channels
+
+    @property
+    def frames(self) -> int:
+        return max(0, self.source.frames - self.shift)
+
+    @property
+    def length_known(self) -> bool:
+        return self.source.length_known
+
+    @property
+    def warnings(self) -> list[str]:
+        return self.source.warnings
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        """Frames [start, stop) as float32 (n, channels): silence before the source's start,
+        shorter at the end of its data."""
+        start, stop = max(0, start), max(0, stop)
+        first, last = start + self.shift, stop + self.shift
+        parts = []
+        if first < 0:
+            parts.append(np.zeros((min(last, 0) - first, self.channels), dtype=np.float32))
+        if last > 0:
+            parts.append(self.source.read(max(first, 0), last))
+        if not parts:
+            return np.zeros((0, self.channels), dtype=np.float32)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def blocks(self, blocksize: int = BLOCK_FRAMES, start: int = 0) -> Iterator[np.ndarray]:
+        """Sequential float32 (n, channels) blocks from frame ``start`` to the end."""
+        position = max(0, start) + self.shift
+        while position < 0:
+            n = min(blocksize, -position)
+            yield np.zeros((n, self.channels), dtype=np.float32)
+            position += n
+        yield from self.source.blocks(blocksize, position)
+
+    def close(self) -> None:
+        """Nothing to release: the shifted source belongs to the caller."""

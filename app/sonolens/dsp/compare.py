@@ -1,0 +1,41 @@
+"""Two feature tables side by side over the time both files cover.
+
+``b`` was computed on the second file moved by the alignment offset (an
+:class:`sonolens.audio.shifted.ShiftedSource`) at the first file's analysis rate, so frame
+i of both tables is the same moment; the rows kept are the frames whose centre lies where
+both files have audio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sonolens.dsp.table import FeatureTable
+
+SUFFIXES = ("_a", "_b", "_diff")
+
+
+def overlap_seconds(offset: float, duration_a: float, duration_b: float
+                    ) -> tuple[float, float]:
+    """[start, end) in A's time (s) where both files have audio; B's shared audio starts
+    ``offset`` s later than A's. Empty (start >= end) when they do not overlap."""
+    return max(0.0, -offset), min(duration_a, duration_b - offset)
+
+
+def side_by_side(a: FeatureTable, b: FeatureTable, start: float, end: float) -> FeatureTable:
+    """``time`` of A's frames whose centre lies in [start, end], then per column of A (in
+    its order) ``<column>_a``, ``<column>_b`` and ``<column>_diff`` = b - a, float32."""
+    n = min(a.n_frames, b.n_frames)
+    times = np.asarray(a.times[:n], dtype=np.float64)
+    keep = (times >= start - 1e-9) & (times <= end + 1e-9)
+    columns: dict[str, np.ndarray] = {}
+    for name in a.names:
+        if name not in b.columns:
+            continue
+        values_a = np.asarray(a.columns[name][:n])[keep]
+        values_b = np.asarray(b.columns[name][:n])[keep]
+        columns[name + "_a"] = values_a
+        columns[name + "_b"] = values_b
+        columns[name + "_diff"] = (values_b.astype(np.float64) - values_a).astype(np.float32)
+    return FeatureTable(times[keep], columns, a.sr, a.params, a.tuning,
+                        list(a.warnings) + list(b.warnings))
