@@ -122,3 +122,24 @@ def test_compare_never_writes_over_an_input(original, tmp_path):
     result = run_cli("compare", original, copy, "-o", copy)
     assert result.returncode == 2
     assert copy.read_bytes() == b"time\n0\n"
+
+
+def test_summary_agrees_with_the_rows_written(original, tmp_path):
+    b = tmp_path / "b.wav"
+    sox("-D", original, b, "pad", "0.2", "vol", "0.5")  # 6 dB quieter (no dither)
+    out = tmp_path / "c.csv"
+    result = run_cli("compare", original, b, "-o", out, "--features", "rms,spectral_centroid",
+                     "--summary")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    header = lines.index("column,mean_a,mean_b,mean_diff,correlation")
+    rows = {line.split(",")[0]: [float(v) for v in line.split(",")[1:]]
+            for line in lines[header + 1 : header + 3]}
+    table = pd.read_csv(out)
+    for name in ("rms", "spectral_centroid"):
+        a, bb = table[f"{name}_a"], table[f"{name}_b"]
+        want = [a.mean(), bb.mean(), (bb - a).mean(), np.corrcoef(a, bb)[0, 1]]
+        np.testing.assert_allclose(rows[name], want, rtol=1e-5)
+    assert rows["rms"][1] / rows["rms"][0] == pytest.approx(0.5, rel=0.01)
+    distance = float(lines[-1].removeprefix("log-spectral distance: ").removesuffix(" dB"))
+    assert 4.0 < distance < 8.0  # ~6 dB everywhere but the silences

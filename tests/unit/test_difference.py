@@ -56,6 +56,8 @@ def test_difference_equals_librosa_on_the_aligned_signals(takes, params):
     # a quieter B: about -6 dB where A has energy
     assert np.median(result.values[5:100]) == pytest.approx(-6.0, abs=1.5)
     np.testing.assert_allclose(result.freqs, librosa.fft_frequencies(sr=SR, n_fft=params.n_fft))
+    lsd = np.mean(np.sqrt(np.mean(np.square(expected), axis=0)))
+    assert result.lsd == pytest.approx(lsd, rel=1e-4)
 
 
 def test_pooled_columns_are_means_of_a_frame_range(takes):

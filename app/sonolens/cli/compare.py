@@ -36,6 +36,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
                         help="CSV file to write, or an image of the difference spectrogram")
     parser.add_argument("--offset", type=float, metavar="SECONDS",
                         help="use this offset instead of searching for it")
+    parser.add_argument("--summary", action="store_true",
+                        help="also print, per feature column, the means of A and B, the mean "
+                             "difference and their correlation over the aligned frames, and "
+                             "the log-spectral distance (dB)")
     g = parser.add_argument_group("difference spectrogram image")
     g.add_argument("--range", type=float, default=20.0, metavar="DB", dest="range_db",
                    help="colours span -DB..+DB (default 20)")
@@ -53,6 +57,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.core.errors import ParameterError
     from sonolens.dsp.align import find_offset
     from sonolens.dsp.compare import overlap_seconds, side_by_side
+    from sonolens.dsp.difference import difference_job
     from sonolens.dsp.pitch import extract_with_pitch
     from sonolens.export.csv_table import prefetch_polars, write_feature_csv
     from sonolens.export.own_input import refuse_own_inputs
@@ -71,7 +76,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     params = params_from_args(args)
     features = features_from_args(args.features)
     check_channel_exists(params.channel, [args.a, args.b])
-    prefetch_polars()
+    if not image:
+        prefetch_polars()
     with open_source(args.a) as a, open_source(args.b) as b:
         if args.offset is None:
             alignment = find_offset(a, b)
@@ -98,28 +104,47 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         params_b = replace(params, sr=table_a.sr)  # B at A's analysis rate
         table_b = progress_bar(extract_with_pitch(moved, params_b, features), args.b.name,
                                enabled=reporter.interactive)
-    for note in table_a.warnings:
-        reporter.warning(f"{args.a}: {note}")
-    for note in table_b.warnings:
-        reporter.warning(f"{args.b}: {note}")
-    table = side_by_side(table_a, table_b, start, end)
-    write_feature_csv(args.output, [(str(args.a), table)], file_column=False)
-    reporter.info(f"wrote {table.n_frames} aligned frames ({start:.3f}-{end:.3f} s of "
-                  f"{args.a.name}) x {len(table.names)} columns to {args.output}")
+        for note in table_a.warnings:
+            reporter.warning(f"{args.a}: {note}")
+        for note in table_b.warnings:
+            reporter.warning(f"{args.b}: {note}")
+        table = side_by_side(table_a, table_b, start, end)
+        write_feature_csv(args.output, [(str(args.a), table)], file_column=False)
+        reporter.info(f"wrote {table.n_frames} aligned frames ({start:.3f}-{end:.3f} s of "
+                      f"{args.a.name}) x {len(table.names)} columns to {args.output}")
+        if args.summary:
+            first, stop = _frames(params, table_a.sr, start, end)
+            difference = progress_bar(difference_job(a, moved, params, first=first, stop=stop),
+                                      "difference", enabled=reporter.interactive)
+            print_summary(table, difference.lsd)
     return 0
+
+
+def _frames(params, sr: int, start: float, end: float) -> tuple[int, int]:
+    """Frames [first, stop) whose centre lies in [start, end] s."""
+    import math
+
+    dt = params.hop_length / float(sr)
+    return math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
+
+
+def print_summary(table, lsd: float) -> None:
+    """The comparison summary on stdout: a CSV block, then the log-spectral distance."""
+    from sonolens.dsp.compare import summary
+
+    print("column,mean_a,mean_b,mean_diff,correlation")
+    for column, *values in summary(table):
+        print(",".join([column, *(f"{v:.7g}" for v in values)]))
+    print(f"log-spectral distance: {lsd:.4f} dB", flush=True)
 
 
 def _write_difference(args: argparse.Namespace, reporter: Reporter, a, moved, params,
                       start: float, end: float) -> int:
     """Draw B - A (dB) over the frames whose centre lies in [start, end] s of A."""
-    import math
-
     from sonolens.dsp.difference import difference_job
     from sonolens.ui.render import difference_png, image_format, write_png
 
-    sr = params.sr or a.samplerate
-    dt = params.hop_length / float(sr)
-    first, stop = math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
+    first, stop = _frames(params, params.sr or a.samplerate, start, end)
     difference = progress_bar(
         difference_job(a, moved, params, first=first, stop=stop, max_columns=args.width),
         "difference", enabled=reporter.interactive)
@@ -128,4 +153,6 @@ def _write_difference(args: argparse.Namespace, reporter: Reporter, a, moved, pa
     write_png(args.output, data)
     reporter.info(f"wrote the difference spectrogram ({start:.3f}-{end:.3f} s of "
                   f"{args.a.name}, B - A within ±{args.range_db:g} dB) to {args.output}")
+    if args.summary:
+        print(f"log-spectral distance: {difference.lsd:.4f} dB", flush=True)
     return 0

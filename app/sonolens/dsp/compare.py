@@ -39,3 +39,27 @@ def side_by_side(a: FeatureTable, b: FeatureTable, start: float, end: float) -> 
         columns[name + "_diff"] = (values_b.astype(np.float64) - values_a).astype(np.float32)
     return FeatureTable(times[keep], columns, a.sr, a.params, a.tuning,
                         list(a.warnings) + list(b.warnings))
+
+
+def summary(table: FeatureTable) -> list[tuple[str, float, float, float, float]]:
+    """Per feature column of a :func:`side_by_side` table: (column, mean A, mean B, mean
+    difference B - A, Pearson correlation of A and B over the frames; NaN if either is
+    constant or a value is missing), in the table's order. Means ignore NaN frames."""
+    rows = []
+    for name in table.names:
+        if not name.endswith("_a"):
+            continue
+        column = name[:-2]
+        a = np.asarray(table.columns[column + "_a"], dtype=np.float64)
+        b = np.asarray(table.columns[column + "_b"], dtype=np.float64)
+        both = np.isfinite(a) & np.isfinite(b)
+        a, b = a[both], b[both]
+        if len(a) == 0:
+            rows.append((column, np.nan, np.nan, np.nan, np.nan))
+            continue
+        correlation = np.nan
+        if len(a) > 1 and a.std() > 0 and b.std() > 0:
+            correlation = float(np.corrcoef(a, b)[0, 1])
+        rows.append((column, float(a.mean()), float(b.mean()), float((b - a).mean()),
+                     correlation))
+    return rows

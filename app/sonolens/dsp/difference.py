@@ -39,6 +39,9 @@ class DifferenceSpectrogram:
     factor: int
     frame_seconds: float
     freqs: np.ndarray
+    lsd: float = float("nan")
+    """Log-spectral distance (dB): the mean over the frames of the RMS over the bins of
+    B - A in dB."""
 
     @property
     def times(self) -> np.ndarray:
@@ -73,12 +76,13 @@ def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
     n_cols = math.ceil((stop - first) / factor)
     sums = np.zeros((n_cols, params.n_fft // 2 + 1), dtype=np.float64)
     counts = np.zeros(n_cols, dtype=np.int64)
+    distance = [0.0]  # the sum over frames of each frame's RMS dB difference
     window = stft_window(params.window, params.frame_length, params.n_fft)
     for block_a, block_b in zip(_blocks(a, params, sr), _blocks(b, params, sr), strict=False):
         lo = max(first, block_a.start)
         hi = min(stop, block_a.start + block_a.n_frames, block_b.start + block_b.n_frames)
         if hi > lo:
-            _add(block_a, block_b, lo, hi, window, first, factor, sums, counts)
+            distance[0] += _add(block_a, block_b, lo, hi, window, first, factor, sums, counts)
         yield Progress(min(max(hi, first), stop) - first, max(stop - first, 1),
                        "difference spectrogram")
         if block_a.start + block_a.n_frames >= stop:
@@ -88,12 +92,14 @@ def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
     values[filled] = sums[filled] / counts[filled, np.newaxis]
     return DifferenceSpectrogram(
         np.ascontiguousarray(values.T, dtype=np.float32), first, factor,
-        params.hop_length / float(sr), fft_frequencies(sr=sr, n_fft=params.n_fft))
+        params.hop_length / float(sr), fft_frequencies(sr=sr, n_fft=params.n_fft),
+        distance[0] / max(1, int(counts.sum())) if counts.any() else float("nan"))
 
 
 def _add(block_a: FrameBlock, block_b: FrameBlock, lo: int, hi: int, window: np.ndarray,
-         first: int, factor: int, sums: np.ndarray, counts: np.ndarray) -> None:
-    """Add the dB differences of frames [lo, hi) to their columns' sums and counts."""
+         first: int, factor: int, sums: np.ndarray, counts: np.ndarray) -> float:
+    """Add the dB differences of frames [lo, hi) to their columns' sums and counts; return
+    the sum over these frames of the RMS (over bins) of their differences."""
     rows_a = slice(lo - block_a.start, hi - block_a.start)
     rows_b = slice(lo - block_b.start, hi - block_b.start)
     mag_a, pow_a = magnitude_block(block_a.frames()[rows_a], window)
@@ -103,6 +109,7 @@ def _add(block_a: FrameBlock, block_b: FrameBlock, lo: int, hi: int, window: np.
     starts = np.flatnonzero(np.r_[True, columns[1:] != columns[:-1]])
     sums[columns[starts]] += np.add.reduceat(diff, starts, axis=0)
     counts[columns[starts]] += np.diff(np.r_[starts, len(columns)])
+    return float(np.sqrt(np.mean(np.square(diff), axis=1)).sum())
 
 
 class DifferenceImage:
