@@ -69,3 +69,36 @@ class ShiftedSource:
 
     def close(self) -> None:
         """Nothing to release: the shifted source belongs to the caller."""
+
+
+class ShiftedFile(ShiftedSource):
+    """A :class:`ShiftedSource` of an opened file that stands for the file where the
+    window expects one (path, decoder, status line, cheap reads); it owns the file:
+    closing it closes the file."""
+
+    @property
+    def path(self):
+        return self.source.path
+
+    @property
+    def backend(self) -> str:
+        return self.source.backend
+
+    def describe(self) -> str:
+        sign = "later" if self.shift < 0 else "earlier"
+        seconds = abs(self.shift) / float(self.samplerate)
+        return f"{self.source.describe()}, moved {seconds:.4f} s {sign}"
+
+    def read_if_seekable(self, start: int, stop: int) -> np.ndarray | None:
+        """Like :meth:`read` when the file reads that cheaply, else None."""
+        start, stop = max(0, start), max(0, stop)
+        first, last = start + self.shift, stop + self.shift
+        if last <= 0:
+            return np.zeros((stop - start, self.channels), dtype=np.float32)
+        got = self.source.read_if_seekable(max(first, 0), last)
+        if got is None or first >= 0:
+            return got
+        return np.concatenate((np.zeros((-first, self.channels), dtype=np.float32), got))
+
+    def close(self) -> None:
+        self.source.close()

@@ -26,6 +26,7 @@ from sonolens.ui.annotation_layers import AnnotationLayers
 from sonolens.ui.annotation_mouse import connect_annotation_mouse
 from sonolens.ui.annotation_table import AnnotationTable
 from sonolens.ui.cache_menu import AnalysisCacheMenu
+from sonolens.ui.compare.launcher import CompareLauncher
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
@@ -117,6 +118,7 @@ class MainWindow(QMainWindow):
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
+        self.compare = CompareLauncher(self)  # File > Compare With…
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())

@@ -121,8 +121,9 @@ class PlaybackController(QObject):
             return
         self._set_state(player.state)
 
-    def play(self) -> None:
-        """Play the selection (looping if Loop is on), or from the cursor to the end."""
+    def play(self, start: float | None = None) -> None:
+        """Play the selection (looping if Loop is on), or from the cursor to the end;
+        ``start`` (s): begin there instead (inside the selection, if one is played)."""
         player = self._ensure_player()
         if player is None:
             return
@@ -130,11 +131,15 @@ class PlaybackController(QObject):
         frames = doc.selected_frames()
         if frames is not None and frames[1] > frames[0]:
             player.set_region(frames[0], frames[1], loop=self.loop)
-            start = frames[0]
+            first = frames[0]
         else:
             player.clear_region()
-            start = round(doc.cursor * doc.source.samplerate)  # type: ignore[union-attr]
-        player.play(start)
+            first = round(doc.cursor * doc.source.samplerate)  # type: ignore[union-attr]
+        if start is not None:
+            first = round(start * doc.source.samplerate)  # type: ignore[union-attr]
+            if frames is not None and frames[1] > frames[0]:
+                first = min(max(first, frames[0]), frames[1] - 1)
+        player.play(first)
         self._timer.start()
         self._set_state("playing")
 

@@ -1,0 +1,1 @@
+"""Compare two recordings: stacked and aligned, their difference, A/B listening."""

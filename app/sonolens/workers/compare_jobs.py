@@ -1,0 +1,62 @@
+"""Jobs of the compare window (plain generators, no Qt): the offset between two files,
+their difference spectrogram and the comparison summary."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from pathlib import Path
+
+from sonolens.core.params import AnalysisParams
+from sonolens.core.progress import Progress
+
+
+def align_job(path_a: str | Path, path_b: str | Path) -> Generator[Progress, None, object]:
+    """The :class:`sonolens.dsp.align.Alignment` of B against A (files opened here)."""
+    from sonolens.audio import open_source
+    from sonolens.dsp.align import find_offset
+
+    yield Progress(0, 1, "finding the offset")
+    with open_source(path_a) as a, open_source(path_b) as b:
+        alignment = find_offset(a, b)
+    yield Progress(1, 1, "finding the offset")
+    return alignment
+
+
+def difference_window_job(path_a: str | Path, path_b: str | Path, offset: float,
+                          params: AnalysisParams, max_columns: int):
+    """The difference spectrogram B - A over the frames both cover, B moved by ``offset``
+    s, at A's analysis rate (``params`` as A's)."""
+    from sonolens.audio import open_source
+    from sonolens.audio.shifted import ShiftedSource
+    from sonolens.dsp.compare import overlap_seconds
+    from sonolens.dsp.difference import difference_job
+
+    with open_source(path_a) as a, open_source(path_b) as b:
+        sr = params.sr or a.samplerate
+        start, end = overlap_seconds(offset, a.frames / a.samplerate, b.frames / b.samplerate)
+        dt = params.hop_length / float(sr)
+        first, stop = math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
+        moved = ShiftedSource(b, round(offset * b.samplerate))
+        return (yield from difference_job(a, moved, params, first=first, stop=stop,
+                                          max_columns=max_columns))
+
+
+def summary_job(path_a: str | Path, path_b: str | Path, offset: float, params: AnalysisParams,
+                table_a, table_b, start: float, end: float):
+    """(summary rows of dsp.compare.summary, log-spectral distance dB) of the two aligned
+    tables over [start, end] s (A's time); the distance from the frames of that span."""
+    from sonolens.audio import open_source
+    from sonolens.audio.shifted import ShiftedSource
+    from sonolens.dsp.compare import side_by_side, summary
+    from sonolens.dsp.difference import difference_job
+
+    yield Progress(0, 2, "comparing")
+    rows = summary(side_by_side(table_a, table_b, start, end))
+    yield Progress(1, 2, "comparing")
+    with open_source(path_a) as a, open_source(path_b) as b:
+        dt = params.hop_length / float(params.sr or a.samplerate)
+        first, stop = math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
+        moved = ShiftedSource(b, round(offset * b.samplerate))
+        difference = yield from difference_job(a, moved, params, first=first, stop=stop)
+    return rows, difference.lsd
