@@ -152,6 +152,38 @@ def test_meter_shows_minus_6_peak_and_minus_9_rms_of_a_sine_in_value_and_pixels(
     win.actions.stop.trigger()
 
 
+def test_clip_box_lights_at_full_scale_and_a_click_resets_it(qtbot, make_main_window, paced,
+                                                             tmp_path):
+    t = np.arange(3 * SR) / SR
+    tone = 0.25 * np.sin(2 * np.pi * 500 * t)
+    tone[SR // 10::SR // 20] = 1.0  # full-scale clicks on the first channel only
+    quiet = 0.25 * np.sin(2 * np.pi * 500 * t)
+    win = _open(qtbot, make_main_window, _write(tmp_path / "clip.wav",
+                                                np.stack([tone, quiet], axis=1)))
+    meter = win.meter_strip.widget
+    idle = grab_rgb(meter)
+    tracks = _tracks(idle)
+
+    def clip_box(pixels: np.ndarray, track: tuple[int, int, int]) -> np.ndarray:
+        """The colour of the first run right of the track that differs from the background."""
+        y, _x0, x1 = track
+        row = pixels[y, x1:]
+        return row[np.flatnonzero(np.any(row != pixels[0, 0], axis=1))[0]]
+
+    off = [clip_box(idle, track) for track in tracks]
+    win.actions.play_pause.trigger()
+    qtbot.waitUntil(lambda: meter.reading is not None and meter.reading.clipped[0], timeout=5000)
+    pixels = grab_rgb(meter)
+    lit = clip_box(pixels, tracks[0])
+    assert lit[0] > 200 and lit[1] < 80 and lit[2] < 100  # red
+    assert np.array_equal(clip_box(pixels, tracks[1]), off[1])  # the other channel: not
+    assert not meter.reading.clipped[1]
+    win.actions.stop.trigger()
+    qtbot.mouseClick(meter, Qt.LeftButton)
+    assert not meter.reading.clipped.any()
+    assert np.array_equal(clip_box(grab_rgb(meter), tracks[0]), off[0])
+
+
 def test_mute_button_silences_its_channel_while_playing(qtbot, make_main_window, paced,
                                                         tmp_path):
     t = np.arange(3 * SR) / SR

@@ -82,7 +82,7 @@ class LevelMeterWidget(QWidget):
 
     def _resize(self) -> None:
         self.setFixedSize(LEFT + TRACK_WIDTH + CLIP_GAP + CLIP_WIDTH + TEXT_WIDTH,
-                          self._scale_top() + 3 + 10)
+                          self._scale_top() + 3 + 11)
 
     def sizeHint(self) -> QSize:
         return self.size()
@@ -130,12 +130,12 @@ class LevelMeterWidget(QWidget):
         painter.setFont(self._font)
         for db in LABELS:
             x = self._x(db)
-            rect = QRect(x - 12, top + 2, 24, 10)
+            rect = QRect(x - 12, top + 3, 24, 10)
             painter.drawText(rect, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                              str(db))
         text = "" if self.reading is None else _db_text(float(np.max(self.reading.hold)))
         rect = QRect(LEFT + TRACK_WIDTH + CLIP_GAP + CLIP_WIDTH + 2, 0, TEXT_WIDTH - 2,
-                     self.height())
+                     max(self._scale_top(), 14))
         painter.setFont(self._number_font)
         painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                          text)
