@@ -14,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from sonolens.audio.playback.mix import ChannelMix
 from sonolens.audio.protocol import AudioFile
 from sonolens.core.annotations import AnnotationSet
 from sonolens.core.catalog import CATALOG
@@ -47,6 +48,7 @@ class Document(QObject):
     result_changed = Signal(str)  # the key of a result that landed (or grew: partials)
     warnings_changed = Signal()
     duration_changed = Signal(float)  # the previous duration: a full pass found the real end
+    channel_mix_changed = Signal()  # mute/solo of the file's channels (playback only)
     selection_changed = Signal()  # the selected time range (or None)
     cursor_changed = Signal()  # where Play starts when nothing is selected (seconds)
     annotations_changed = Signal()  # tiers or annotations replaced or edited
@@ -66,6 +68,7 @@ class Document(QObject):
         self.selection: tuple[float, float] | None = None  # seconds, start < end
         self.cursor = 0.0
         self.annotations = AnnotationSet()  # the user's marks on this recording
+        self.channel_mix = ChannelMix()  # mute/solo for playback
         self._annotations_dirty = False  # edited since the file was opened or last saved
         self._loading_annotations = False  # set_source / a saved set: not an edit
         self._frames_known = 0  # source.frames when duration was last announced
@@ -155,6 +158,7 @@ class Document(QObject):
         self.selection = None
         self.cursor = 0.0
         self.annotations = AnnotationSet()
+        self.channel_mix = ChannelMix(source.channels if source is not None else 0)
         self._frames_known = source.frames if source is not None else 0
         if source is not None:
             self._fit_params_to(source)
@@ -193,6 +197,13 @@ class Document(QObject):
             return
         previous, self.view = self.view, view.validate()
         self.view_changed.emit(previous)
+
+    def set_channel_mix(self, mix: ChannelMix) -> None:
+        """Mute/solo of the open file's channels: what playback lets sound."""
+        if mix == self.channel_mix:
+            return
+        self.channel_mix = mix
+        self.channel_mix_changed.emit()
 
     def set_selection(self, selection: tuple[float, float] | None) -> None:
         """Select [t0, t1] seconds (clamped to the file); None or an empty range clears."""

@@ -31,6 +31,7 @@ from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
 from sonolens.ui.menus import RecentFiles, build_menus
+from sonolens.ui.meter_strip import MeterStrip
 from sonolens.ui.navigation import Navigator
 from sonolens.ui.onset_detection import OnsetDetection
 from sonolens.ui.playback_controller import PlaybackController
@@ -119,6 +120,7 @@ class MainWindow(QMainWindow):
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
         self.compare = CompareLauncher(self)  # File > Compare With…
+        self.meter_strip = MeterStrip(self)  # level meter, mute/solo beside the transport
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())

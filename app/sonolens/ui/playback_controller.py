@@ -41,6 +41,7 @@ class PlaybackController(QObject):
         self._timer.setInterval(POLL_MS)
         self._timer.timeout.connect(self._poll)
         document.audio_changed.connect(self._on_document_audio_changed)
+        document.channel_mix_changed.connect(self._on_document_channel_mix_changed)
 
     # -- availability --------------------------------------------------------------------
     @property
@@ -75,17 +76,21 @@ class PlaybackController(QObject):
     def _on_document_audio_changed(self) -> None:
         self.close_player()
 
+    def _on_document_channel_mix_changed(self) -> None:
+        if self.player is not None:  # heard from the next audio block on
+            self.player.set_gains(self.document.channel_mix.gains())
+
     def _ensure_player(self):
         if self.player is not None:
             return self.player
         if self.document.source is None or not self.available:
             return None
-        from sonolens.audio.playback import MonoMix, PlaybackUnavailable, Player
+        from sonolens.audio.playback import PlaybackUnavailable, Player
 
         source = self.document.source
-        playable = MonoMix(source) if self.channel == WAVEFORM_MIX else source
+        mono = self.channel == WAVEFORM_MIX  # the mix (mean of what sounds) on one output
         try:
-            self.player = Player(playable, device=self.device)
+            self.player = Player(source, device=self.device, max_outputs=1 if mono else 2)
         except PlaybackUnavailable as exc:
             self._set_unavailable(str(exc))
             return None
@@ -93,6 +98,7 @@ class PlaybackController(QObject):
             self.failed.emit(str(exc))
             return None
         self.player.set_volume(self.volume)
+        self.player.set_gains(self.document.channel_mix.gains())
         self.player.set_channel(None if self.channel == WAVEFORM_MIX else self.channel)
         return self.player
 

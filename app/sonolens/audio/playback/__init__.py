@@ -6,7 +6,10 @@
 - :mod:`.feeder`: reading ahead from the source into the ring;
 - :mod:`.ring`: the lock-free single-producer / single-consumer sample ring;
 - :mod:`.stream`: PortAudio's callback (copy, count, nothing else) and stream helpers;
-- :mod:`.mix`: :class:`MonoMix` and the callback's channel copy.
+- :mod:`.mix`: :class:`MonoMix`, mute/solo (:class:`~.mix.ChannelMix`) and the callback's
+  channel copy;
+- :mod:`.tap`: the last frames handed to PortAudio, for a level meter;
+- :mod:`.levels`: level-meter math (peak, RMS, hold, clip in dBFS), no Qt.
 """
 
 from sonolens.audio.playback.devices import (

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from sonolens.audio.playback.mix import Gains
+
 
 @dataclass(frozen=True)
 class Request:
@@ -26,7 +28,8 @@ class Request:
 class Controls:
     """The controller's published state (see the module doc)."""
 
-    __slots__ = ("channel", "closed", "gen", "paused", "request", "starting", "volume")
+    __slots__ = ("channel", "closed", "gains", "gen", "paused", "request", "starting",
+                 "volume")
 
     def __init__(self, frames: int) -> None:
         self.gen = 0  # bumped by every seek: the generation the callback must play
@@ -36,3 +39,4 @@ class Controls:
         self.paused = False
         self.volume = np.float32(1.0)
         self.channel: int | None = None
+        self.gains: Gains | None = None  # mute/solo (mix.ChannelMix.gains); None: all sound

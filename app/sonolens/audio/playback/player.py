@@ -28,8 +28,10 @@ import numpy as np
 from sonolens.audio.playback.controls import Controls, Request
 from sonolens.audio.playback.devices import device_channels, load_sounddevice
 from sonolens.audio.playback.feeder import Feeder
+from sonolens.audio.playback.mix import Gains
 from sonolens.audio.playback.ring import SampleRing
 from sonolens.audio.playback.stream import Output, close_stream, reason
+from sonolens.audio.playback.tap import OutputTap
 from sonolens.audio.protocol import Playable
 from sonolens.core.errors import ParameterError
 
@@ -40,6 +42,9 @@ _log = logging.getLogger(__name__)
 
 class Player:
     """Plays a source at its own rate (float32) with play/pause/seek/region/loop/volume.
+
+    Outputs ``min(source channels, max_outputs, the device's)`` channels (see
+    :func:`~sonolens.audio.playback.mix.copy_channels`); ``tap`` holds what was output.
 
     ``position`` is the file frame just after the last sample the callback handed to
     PortAudio; the listener hears it ``latency`` seconds later (a UI may subtract
@@ -52,7 +57,7 @@ class Player:
 
     def __init__(self, source: Playable, *, device: int | str | None = None,
                  blocksize: int = 1024, readahead: float = 0.75,
-                 finished: Callable[[], None] | None = None) -> None:
+                 finished: Callable[[], None] | None = None, max_outputs: int = 2) -> None:
         if blocksize <= 0:
             raise ParameterError(f"blocksize must be positive, got {blocksize}")
         if source.channels <= 0 or source.samplerate <= 0:
@@ -61,7 +66,8 @@ class Player:
         self._source = source
         self._device = device
         self._blocksize = int(blocksize)
-        self._out_channels = min(source.channels, 2, device_channels(self._sd, device))
+        self._out_channels = min(source.channels, max(1, max_outputs),
+                                 device_channels(self._sd, device))
         self.finished = finished
         capacity = max(int(source.samplerate * readahead), 4 * self._blocksize)
         self._poll = min(0.01, max(0.001, self._blocksize / source.samplerate / 4))
@@ -76,7 +82,9 @@ class Player:
         self._controls = Controls(source.frames)
         self._ring = ring = SampleRing(capacity, source.channels)
         self._feeder = Feeder(source, ring, self._controls, max(4 * self._blocksize, 4096))
-        self._output = Output(ring, self._feeder, self._controls)
+        self._tap = OutputTap(max(8 * self._blocksize, int(0.8 * source.samplerate)),
+                              self._out_channels)
+        self._output = Output(ring, self._feeder, self._controls, self._tap)
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sonolens-playback", daemon=True)
         self._thread.start()
@@ -134,6 +142,11 @@ class Player:
     @property
     def channel(self) -> int | None:
         return self._controls.channel
+
+    @property
+    def tap(self) -> OutputTap:
+        """The newest frames handed to PortAudio (what a level meter reads)."""
+        return self._tap
 
     @property
     def region(self) -> tuple[int, int] | None:
@@ -221,6 +234,13 @@ class Player:
             raise ParameterError(
                 f"channel must be None or in [0, {self._source.channels}), got {channel}")
         self._controls.channel = channel
+
+    def set_gains(self, gains: Gains | None) -> None:
+        """Mute/solo (:meth:`~sonolens.audio.playback.mix.ChannelMix.gains`; None: every
+        channel sounds), applied from the next callback."""
+        if gains is not None and any(len(g) != self._source.channels for g in gains):
+            raise ParameterError(f"gains must have {self._source.channels} channels")
+        self._controls.gains = gains
 
     def set_volume(self, volume: float) -> None:
         """Gain in [0, 1] (clamped), multiplied into the output at the next callback."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from sonolens.audio.playback.mix import copy_channels
+from sonolens.audio.playback.mix import Gains, copy_channels
 
 
 class SampleRing:
@@ -42,15 +42,17 @@ class SampleRing:
             self.tags[:got - head] = np.arange(first_frame + head, first_frame + got)
         self.write = write + got  # publish after the samples are in place
 
-    def copy_out(self, out: np.ndarray, read: int, n: int, channel: int | None) -> None:
-        """Callback: slots from counter ``read`` into ``out[:n]`` (channels picked or mixed
-        by :func:`copy_channels`); does not advance ``read``. Allocates no array."""
+    def copy_out(self, out: np.ndarray, read: int, n: int, channel: int | None,
+                 gains: Gains | None = None) -> None:
+        """Callback: slots from counter ``read`` into ``out[:n]`` (channels picked, mixed or
+        silenced by :func:`copy_channels`); does not advance ``read``. Allocates no array."""
         cap = self.capacity
         first = read % cap
         head = min(n, cap - first)
-        copy_channels(out[:head], self.samples[first:first + head], channel, self.scratch)
+        copy_channels(out[:head], self.samples[first:first + head], channel, self.scratch,
+                      gains)
         if head < n:
-            copy_channels(out[head:n], self.samples[:n - head], channel, self.scratch)
+            copy_channels(out[head:n], self.samples[:n - head], channel, self.scratch, gains)
 
     def frame_after(self, counter: int) -> int:
         """The source frame just after the one in the slot before ``counter``."""

@@ -1,8 +1,9 @@
 """The output stream: PortAudio's callback (copy, count, nothing else) and stream helpers.
 
-The callback runs on PortAudio's audio thread. It only copies from the ring (picking or
-mixing channels), multiplies by the volume and advances integer counters: no lock, no
-logging, no Qt, no array allocated.
+The callback runs on PortAudio's audio thread. It only copies from the ring (picking,
+mixing or muting channels), multiplies by the volume, copies what it output to the tap
+(:mod:`.tap`, for the level meter) and advances integer counters: no lock, no logging, no
+Qt, no array allocated.
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import numpy as np
 from sonolens.audio.playback.controls import Controls
 from sonolens.audio.playback.feeder import Feeder
 from sonolens.audio.playback.ring import SampleRing
+from sonolens.audio.playback.tap import OutputTap
 
 
 class Output:
     """The callback's side: what it played and where (written by the callback only,
     except that the controller zeroes the counts before a stream starts)."""
 
-    def __init__(self, ring: SampleRing, feeder: Feeder, controls: Controls) -> None:
+    def __init__(self, ring: SampleRing, feeder: Feeder, controls: Controls,
+                 tap: OutputTap | None = None) -> None:
         self._ring = ring
+        self._tap = tap  # receives every block handed to PortAudio (a level meter reads it)
         self._feeder = feeder
         self._controls = controls
         self.gen = 0  # the generation the callback has switched to
@@ -33,7 +37,13 @@ class Output:
         self.xruns = 0
 
     def callback(self, outdata: np.ndarray, frames: int, _time: Any, status: Any) -> None:
-        """sounddevice's callback: fill ``outdata`` (frames, out_channels) float32."""
+        """sounddevice's callback: fill ``outdata`` (frames, out_channels) float32, then copy
+        it to the tap."""
+        self._fill(outdata, frames, status)
+        if self._tap is not None:
+            self._tap.put(outdata)
+
+    def _fill(self, outdata: np.ndarray, frames: int, status: Any) -> None:
         if status:
             self.xruns += 1
         feeder = self._feeder
@@ -51,7 +61,7 @@ class Output:
         read = ring.read
         n = min(frames, ring.write - read)
         if n > 0:
-            ring.copy_out(outdata, read, n, controls.channel)
+            ring.copy_out(outdata, read, n, controls.channel, controls.gains)
             volume = controls.volume
             if volume != 1.0:
                 np.multiply(outdata[:n], volume, out=outdata[:n])
