@@ -240,3 +240,14 @@ def test_play_from_the_clicked_position(qtbot, window, stereo, tmp_path, monkeyp
     played = _captured(tap)
     np.testing.assert_array_equal(played, source[start : start + len(played)])
     assert len(played) == len(source) - start
+
+
+def test_volume_set_before_anything_plays_is_used_when_playing(qtbot, window):
+    window.playback.close_player()
+    window.volume.setValue(window.volume.maximum() // 2)  # the transport's slider
+    window.playback.set_volume(0.5)
+    assert window.playback.volume == 0.5
+    window.playback.play()
+    qtbot.waitUntil(lambda: window.playback.player is not None, timeout=5000)
+    assert window.playback.player.volume == 0.5
+    window.playback.stop()
