@@ -149,3 +149,28 @@ def test_unrelated_or_unreadable_b_says_so(qtbot, make_main_window, takes, tmp_p
     window.close()
     assert window.compare.windows == [] or all(not c.isVisible()
                                               for c in window.compare.windows)
+
+
+def test_difference_curves_are_b_minus_a_and_drawn_where_they_lie(compare):
+    from tests.qt.pixels import grab_rgb, pen_rgb, view_range
+
+    curves = compare.curves
+    table_a, table_b = compare.a.document.features, compare.b.document.features
+    n = min(table_a.n_frames, table_b.n_frames)
+    expected = (table_b.columns["rms"][:n].astype(np.float64) - table_a.columns["rms"][:n])
+    np.testing.assert_allclose(curves.features.columns["rms"], expected, atol=1e-7)
+    assert expected.max() < 0  # B (0.7 x, low-passed) is quieter in every frame
+    view = curves.plot_view
+    rgb = grab_rgb(view)
+    left, top, right, bottom = plot_area(view).inner()
+    colour = pen_rgb(view.curves["rms"])
+    lit = np.abs(rgb[top:bottom, left:right].astype(int) - colour).max(axis=2) <= 40
+    rows = np.flatnonzero(lit.any(axis=1)) + top
+    assert len(rows) > 0
+    (_x0, _x1), (y0, y1) = view_range(view)
+    area = plot_area(view)
+    # the rows the curve's values occupy, from the view's range (not the app's mapping)
+    lowest = area.y_of(expected.min(), y0, y1)
+    highest = area.y_of(expected.max(), y0, y1)
+    assert rows.min() >= highest - 3 and rows.max() <= lowest + 3
+    assert rows.max() > area.y_of(0.0, y0, y1)  # drawn below the zero line

@@ -60,3 +60,23 @@ def summary_job(path_a: str | Path, path_b: str | Path, offset: float, params: A
         moved = ShiftedSource(b, round(offset * b.samplerate))
         difference = yield from difference_job(a, moved, params, first=first, stop=stop)
     return rows, difference.lsd
+
+
+def feature_difference_job(table_a, table_b):
+    """B - A of every column the two aligned tables share, per frame: a FeatureTable on
+    A's frames (the shorter length), curve pyramids built here, not on the GUI thread."""
+    import numpy as np
+
+    from sonolens.dsp.table import FeatureTable
+    from sonolens.workers.jobs import DRAWN_CURVES
+
+    yield Progress(0, 1, "feature differences")
+    n = min(table_a.n_frames, table_b.n_frames)
+    columns = {name: (np.asarray(table_b.columns[name][:n], dtype=np.float64)
+                      - table_a.columns[name][:n]).astype(np.float32)
+               for name in table_a.names if name in table_b.columns}
+    table = FeatureTable(np.asarray(table_a.times[:n]), columns, table_a.sr, table_a.params)
+    for name in DRAWN_CURVES:
+        if name in table.columns:
+            table.pyramid(name)
+    return table

@@ -29,6 +29,7 @@ from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 from sonolens.model.results import FEATURES
 from sonolens.model.settings import Settings
+from sonolens.ui.compare.feature_differences import FeatureDifferences
 from sonolens.ui.compare.side import CompareSide
 from sonolens.ui.compare.summary_panel import SummaryPanel
 from sonolens.ui.views.difference_view import DEFAULT_RANGE_DB, DifferenceView
@@ -38,6 +39,7 @@ from sonolens.workers.runner import JobRunner
 
 KEY_ALIGN, KEY_OPEN_A, KEY_OPEN_B = "compare.align", "compare.open_a", "compare.open_b"
 KEY_DIFFERENCE, KEY_SUMMARY = "compare.difference", "compare.summary"
+KEY_CURVES = "compare.curves"
 DIFFERENCE_COLUMNS = 8192
 EDIT_DELAY_MS = 400  # an offset typed or a selection dragged: recompute after this pause
 
@@ -64,6 +66,7 @@ class CompareWindow(QMainWindow):
         self.last_error = ""
         self.difference = None
         self.difference_view = DifferenceView()
+        self.curves = FeatureDifferences()
         self._build_central()
         self._build_toolbar()
         self.summary = SummaryPanel()
@@ -73,7 +76,7 @@ class CompareWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
         self.resizeDocks([dock], [420], Qt.Orientation.Horizontal)
         views = [*self.a.views.time_views[:2], *self.b.views.time_views[:2],
-                 self.difference_view]
+                 self.difference_view, self.curves.plot_view]
         self.markers = TimeMarkers(self.a.document, views, parent=self)
         self._edit_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._edit_timer.timeout.connect(self._apply_offset_edit)
@@ -95,11 +98,15 @@ class CompareWindow(QMainWindow):
             layout.addWidget(side.views.spectrogram, 3)
             splitter.addWidget(pane)
         splitter.addWidget(self.difference_view)
-        for k, stretch in enumerate((4, 4, 3)):
+        splitter.addWidget(self.curves)
+        for k, stretch in enumerate((4, 4, 2, 2)):
             splitter.setStretchFactor(k, stretch)
-        for view in (*self.b.views.time_views, self.difference_view):
+        self.difference_view.setMinimumHeight(110)
+        self.curves.setMinimumHeight(150)
+        self.difference_view.show_time_label(False)
+        for view in (*self.b.views.time_views, self.difference_view, self.curves.plot_view):
             view.plot.setXLink(self.a.views.waveform.plot)
-        self.difference_view.show_time_label(True)
+        self.curves.plot_view.show_time_label(True)
         self.splitter = splitter
         self.setCentralWidget(splitter)
 
@@ -221,6 +228,8 @@ class CompareWindow(QMainWindow):
             self.set_offset(result.offset)
         elif key == KEY_OPEN_B and token == (self.paths, self.offset):
             self._show_b(result, self.offset)
+        elif key == KEY_CURVES and token == (self.paths, self.offset):
+            self.curves.set_features(result)
         elif key == KEY_DIFFERENCE and token == (self.paths, self.offset):
             self.difference = result
             self.difference_view.set_difference(result)
@@ -257,6 +266,9 @@ class CompareWindow(QMainWindow):
     def _on_side_result(self, key: str) -> None:
         if key == FEATURES and self._both_complete():
             self._summary_timer.start()
+            table_a, table_b = self.a.document.features, self.b.document.features
+            self.runner.submit(KEY_CURVES, lambda: compare_jobs.feature_difference_job(
+                table_a, table_b), token=(self.paths, self.offset))
 
     def _both_complete(self) -> bool:
         return all(side.document.features is not None and side.document.features.complete
@@ -341,7 +353,8 @@ class CompareWindow(QMainWindow):
     # -- state ---------------------------------------------------------------------------
     def is_settled(self) -> bool:
         return (self.a.settled and self.b.settled and not self.runner.is_busy()
-                and self.difference is not None and not self._summary_timer.isActive()
+                and self.difference is not None and self.curves.features is not None
+                and not self._summary_timer.isActive()
                 and self.summary_span == self._summary_span())
 
     def closeEvent(self, event: QCloseEvent) -> None:
