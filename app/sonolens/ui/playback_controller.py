@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sonolens.core.errors import SonolensError
 from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
+from sonolens.ui.playback_shape import PlayShape
 
 POLL_MS = 33  # ~30 playhead updates per second
 FOLLOW_MODES = ("page", "scroll", "off")
@@ -36,6 +37,9 @@ class PlaybackController(QObject):
         self.channel: int | None = None  # None = as the file is (or its mix on 2 outputs)
         self.loop = False
         self.follow = "page"
+        self.shape = PlayShape()  # speed and band (slowed / band-limited playback)
+        self._shape_key: tuple = self.shape.key()
+        self.playable = None  # what the player plays: the source, its mix, or a Transformed
         self._state = "stopped"
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -84,8 +88,9 @@ class PlaybackController(QObject):
 
         source = self.document.source
         playable = MonoMix(source) if self.channel == WAVEFORM_MIX else source
+        self.playable, self._shape_key = self.shape.wrap(playable), self.shape.key()
         try:
-            self.player = Player(playable, device=self.device)
+            self.player = Player(self.playable, device=self.device)
         except PlaybackUnavailable as exc:
             self._set_unavailable(str(exc))
             return None
@@ -122,21 +127,58 @@ class PlaybackController(QObject):
         self._set_state(player.state)
 
     def play(self) -> None:
-        """Play the selection (looping if Loop is on), or from the cursor to the end."""
+        """Play the selection (looping if Loop is on), or from the cursor to the end; a
+        selected box's span and band instead when it has one; slowed k times if set."""
+        if self.player is not None and self._shape_key != self.shape.key():
+            self.close_player()  # another speed or band: another Playable
         player = self._ensure_player()
         if player is None:
             return
-        doc = self.document
-        frames = doc.selected_frames()
+        doc, k = self.document, self.shape.slowdown
+        frames = self.shape.span(doc)
         if frames is not None and frames[1] > frames[0]:
-            player.set_region(frames[0], frames[1], loop=self.loop)
-            start = frames[0]
+            lo, hi = frames[0] * k, frames[1] * k
+            player.set_region(lo, hi, loop=self.loop)
+            start = lo
         else:
-            player.clear_region()
-            start = round(doc.cursor * doc.source.samplerate)  # type: ignore[union-attr]
+            start = round(doc.cursor * doc.source.samplerate) * k  # type: ignore[union-attr]
+            lo, hi = start, self.playable.frames
+            if self.shape.transformed and hi > lo:
+                player.set_region(lo, hi)
+            else:
+                player.clear_region()
+        if self.shape.transformed:
+            self.playable.set_fades(lo, hi)  # type: ignore[union-attr]
         player.play(start)
         self._timer.start()
         self._set_state("playing")
+
+    def set_slowdown(self, slowdown: int) -> None:
+        """Play at speed 1/``slowdown`` from now on (playing: carries on from here)."""
+        self._reshape(slowdown=int(slowdown))
+
+    def set_band_stop(self, stop: bool) -> None:
+        """With a box selected: play everything except its band (True) or only it."""
+        self._reshape(band_stop=bool(stop))
+
+    def set_box(self, box) -> None:
+        """The selected annotation (Space plays its span in its band if it has one)."""
+        self.shape.box = box  # applies at the next play
+
+    def _reshape(self, **change) -> None:
+        playing = self.player is not None and self.player.state == "playing"
+        seconds = self.position_seconds
+        for name, value in change.items():
+            setattr(self.shape, name, value)
+        if playing and self._shape_key != self.shape.key():
+            self.play()
+            player, k = self.player, self.shape.slowdown
+            if player is not None and self.document.source is not None:
+                frame = round(seconds * self.document.source.samplerate) * k
+                player.seek(frame)
+                lo, hi = player.region or (0, self.playable.frames)  # type: ignore[union-attr]
+                if self.shape.transformed:  # fade in where it carries on too
+                    self.playable.set_fades(lo, hi, resume=player.position)  # type: ignore[union-attr]
 
     def stop(self) -> None:
         if self.player is not None:
@@ -149,14 +191,14 @@ class PlaybackController(QObject):
         """Continue playing (or paused) from ``seconds`` (kept inside a played region)."""
         player, source = self.player, self.document.source
         if player is not None and source is not None and player.state != "stopped":
-            player.seek(round(seconds * source.samplerate))
+            player.seek(round(seconds * source.samplerate) * self.shape.slowdown)
             self._poll()
 
     def set_loop(self, loop: bool) -> None:
         self.loop = loop
-        frames = self.document.selected_frames()
+        frames, k = self.shape.span(self.document), self.shape.slowdown
         if self.player is not None and frames is not None and self.player.state == "playing":
-            self.player.set_region(frames[0], frames[1], loop=loop)
+            self.player.set_region(frames[0] * k, frames[1] * k, loop=loop)
 
     def set_volume(self, volume: float) -> None:
         self.volume = min(max(0.0, volume), 1.0)
@@ -185,7 +227,8 @@ class PlaybackController(QObject):
     def position_seconds(self) -> float:
         if self.player is None or self.document.source is None:
             return 0.0
-        return self.player.position / float(self.document.source.samplerate)
+        return self.player.position / (float(self.document.source.samplerate)
+                                       * self._shape_key[0])
 
     def _poll(self) -> None:
         player = self.player

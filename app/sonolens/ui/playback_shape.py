@@ -1,0 +1,58 @@
+"""How the window plays: at which speed and in which band (slowed / band-limited playback).
+
+:class:`PlayShape` is what the PlaybackController consults: the slow-down factor k (speed
+1/k), the selected time–frequency box (an annotation with a band: Space then plays that
+box's span, only its band) and whether to play everything except the band. When any of
+these applies the player plays a
+:class:`~sonolens.audio.playback.transforms.Transformed` view of the source, whose frames
+are output frames (file frame × k).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sonolens.audio.playback.transforms import Band, Transformed
+from sonolens.audio.protocol import Playable
+from sonolens.core.annotations import Annotation
+from sonolens.model.document import Document
+
+
+@dataclass
+class PlayShape:
+    """Speed and band of playback (see the module doc)."""
+
+    slowdown: int = 1
+    band_stop: bool = False
+    box: Annotation | None = None  # the selected annotation, if it has a band
+
+    @property
+    def band(self) -> Band | None:
+        box = self.box
+        if box is None or not box.has_band or box.end <= box.start:
+            return None
+        return Band(box.low_hz, box.high_hz, self.band_stop)
+
+    @property
+    def transformed(self) -> bool:
+        return self.slowdown > 1 or self.band is not None
+
+    def key(self) -> tuple:
+        """Equal keys: the same Transformed would be built (the player can be kept)."""
+        return (self.slowdown, self.band)
+
+    def wrap(self, playable: Playable) -> Playable:
+        """``playable`` itself, or its slowed / band-limited view."""
+        if not self.transformed:
+            return playable
+        return Transformed(playable, slowdown=self.slowdown, band=self.band)
+
+    def span(self, document: Document) -> tuple[int, int] | None:
+        """File frames to play: the box's span when band-limited, else the selection's."""
+        source = document.source
+        if self.band is not None and source is not None and self.box is not None:
+            sr = source.samplerate
+            start = min(max(round(self.box.start * sr), 0), source.frames)
+            stop = min(max(round(self.box.end * sr), 0), source.frames)
+            return (start, stop) if stop > start else None
+        return document.selected_frames()
