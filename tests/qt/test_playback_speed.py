@@ -153,3 +153,36 @@ def test_export_slowed_selection_and_refusal_over_the_input(qtbot, window, tones
     window.playback_speed.export_slowed_to(tones)
     assert errors and errors[-1][0] == "Export refused"
     assert tones.read_bytes() == before
+
+
+def test_keep_pitch_plays_the_phase_vocoder_stretch(qtbot, window, tones, tmp_path,
+                                                    monkeypatch):
+    import librosa
+
+    speed = window.playback_speed
+    speed.keep_pitch.trigger()  # Audio > Keep Pitch When Slowed
+    speed.combo.setCurrentIndex(speed.combo.findText("1/2×"))
+    window.document.set_selection((0.5, 0.75))
+    played = _play(qtbot, window, tmp_path / "keep.raw", monkeypatch)
+    source, _ = sf.read(tones, dtype="float32")
+    expected = librosa.effects.time_stretch(source[round(0.5 * SR):round(0.75 * SR)], rate=0.5)
+    assert len(played) == len(expected)
+    fade = round(0.01 * SR)
+    np.testing.assert_allclose(played[fade:-fade], expected[fade:-fade], atol=1e-5)
+    spectrum = np.abs(np.fft.rfft(played))  # 0.5 s: bins of 2 Hz
+    assert spectrum[1000] > 100 * spectrum[500]  # 2 kHz stays (resampled it would be 1 kHz)
+    speed.keep_pitch.trigger()
+    played = _play(qtbot, window, tmp_path / "drop.raw", monkeypatch)
+    spectrum = np.abs(np.fft.rfft(played))
+    assert spectrum[500] > 100 * spectrum[1000]
+
+
+def test_keep_pitch_on_too_long_a_span_says_why(qtbot, window, monkeypatch):
+    monkeypatch.setattr("sonolens.dsp.stretched.MAX_OUTPUT_S", 1.0)
+    window.playback_speed.keep_pitch.trigger()
+    window.playback_speed.set_slowdown(4)
+    window.document.set_selection((0.0, 1.0))
+    with qtbot.waitSignal(window.playback.failed, timeout=5000) as blocker:
+        window.actions.play_pause.trigger()
+    assert "select a shorter range" in blocker.args[0]
+    assert window.playback.state == "stopped"

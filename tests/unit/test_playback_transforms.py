@@ -213,6 +213,29 @@ def test_band_limited_plays_the_band_passed_selection(tmp_path, stop):
     assert _aligned_correlation(played, expected * gains[:, None]) > 0.999
 
 
+def test_slowed_keeping_the_pitch_plays_librosa_time_stretch(tmp_path):
+    import librosa
+
+    data = _mixture(RATE // 2, 1)
+    lo, hi, k = 2000, 2000 + 8820, 4
+    report, captured = _run(tmp_path, data, slowdown=k, lo=lo, hi=hi, keep_pitch=True)
+    assert report["error"] is None and report["played"] == (hi - lo) * k
+    assert report["position"] == hi * k and report["file_position"] == hi
+    expected = librosa.effects.time_stretch(data[lo:hi, 0], rate=1 / k)
+    played = _sound_of(captured)[:, 0]
+    assert len(played) == len(expected)
+    fade = round(0.01 * RATE)  # raised-cosine fades of 10 ms, in and out
+    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, fade + 1) / (fade + 1))
+    gains = np.ones(len(expected))
+    gains[:fade], gains[-fade:] = ramp, ramp[::-1]
+    np.testing.assert_allclose(played, expected * gains, atol=1e-5)
+    assert _aligned_correlation(played[:, None], (expected * gains)[:, None]) > 0.999
+    # the pitch stays: the 2 kHz tone is still at 2 kHz (resampling puts it at 500 Hz)
+    spectrum = np.abs(np.fft.rfft(played))
+    hz = len(played) / RATE  # bins per Hz
+    assert spectrum[round(2000 * hz)] > 100 * spectrum[round(500 * hz)]
+
+
 def _steps(captured: np.ndarray) -> tuple[float, float]:
     """(largest jump between consecutive played samples, largest jump from or to silence)."""
     loud = np.any(captured != 0, axis=1)
@@ -259,7 +282,12 @@ def _scenario(wav: str, options: dict[str, Any]) -> dict[str, Any]:
     band = None
     if "low" in options:
         band = Band(options["low"], options["high"], options.get("stop", False))
-    view = Transformed(source, slowdown=options.get("slowdown", 1), band=band)
+    view: Any = Transformed(source, slowdown=options.get("slowdown", 1), band=band)
+    if options.get("keep_pitch"):
+        from sonolens.dsp.stretched import Stretched
+
+        view = Stretched(source, (options["lo"], options["hi"]),
+                         slowdown=options["slowdown"], band=band)
     lo, hi = view.to_output(options["lo"]), view.to_output(options["hi"])
     view.set_fades(lo, hi)
     player = Player(view, blocksize=512, readahead=2.0)

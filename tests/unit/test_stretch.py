@@ -62,3 +62,45 @@ def test_bad_rate_is_refused_and_a_short_signal_stretches_as_librosa():
     y = _speechlike(0.05, np.float64)  # 1102 samples: less than one window
     np.testing.assert_allclose(time_stretch(y, 0.25),
                                librosa.effects.time_stretch(y, rate=0.25), atol=1e-9)
+
+
+# -- the Playable that plays a span stretched (dsp.stretched) ------------------------------
+class _Array:
+    def __init__(self, data: np.ndarray, samplerate: int = SR) -> None:
+        self.data, self.samplerate = data, samplerate
+        self.frames, self.channels = data.shape
+
+    def read(self, start: int, stop: int) -> np.ndarray:
+        return self.data[max(start, 0):stop]
+
+
+def test_stretched_span_is_librosa_time_stretch_at_its_place_and_silence_elsewhere():
+    from sonolens.dsp.stretched import Stretched
+
+    y = np.stack([_speechlike(), _speechlike()[::-1].copy()], axis=1)
+    lo, hi, k = 5000, 16000, 4
+    view = Stretched(_Array(y), (lo, hi), slowdown=k)
+    assert view.frames == len(y) * k and view.to_source(view.to_output(lo)) == lo
+    out = np.concatenate([view.read(a, a + 3000) for a in range(0, view.frames, 3000)])
+    for c in range(2):
+        expected = librosa.effects.time_stretch(y[lo:hi, c], rate=1 / k)
+        np.testing.assert_allclose(out[lo * k:hi * k, c], expected, atol=1e-6)
+    assert not out[:lo * k].any() and not out[hi * k:].any()
+
+
+def test_stretched_in_a_band_and_too_long_a_span_refused():
+    from scipy.signal import butter, sosfiltfilt
+
+    from sonolens.audio.playback.transforms import Band
+    from sonolens.dsp.stretched import Stretched
+
+    y = _speechlike(dtype=np.float64)[:, None]
+    view = Stretched(_Array(y), (0, len(y)), slowdown=2, band=Band(300, 900))
+    sos = butter(4, [300, 900], btype="bandpass", fs=SR, output="sos")
+    band = sosfiltfilt(sos, y[:, 0]).astype(np.float32)
+    # float32 phases accumulate to ~1e5 rad: inputs 1e-8 apart come out ~1e-4 apart
+    np.testing.assert_allclose(view.read(0, 2 * len(y))[:, 0],
+                               librosa.effects.time_stretch(band, rate=0.5), atol=2e-3)
+    long = _Array(np.zeros((SR * 60, 1), dtype=np.float32))
+    with pytest.raises(ParameterError, match=r"at most 18\.75 s at 1/32 speed"):
+        Stretched(long, (0, SR * 19), slowdown=32)

@@ -88,8 +88,8 @@ class PlaybackController(QObject):
 
         source = self.document.source
         playable = MonoMix(source) if self.channel == WAVEFORM_MIX else source
-        self.playable, self._shape_key = self.shape.wrap(playable), self.shape.key()
         try:
+            self.playable, self._shape_key = self.shape.wrap(playable), self.shape.key()
             self.player = Player(self.playable, device=self.device)
         except PlaybackUnavailable as exc:
             self._set_unavailable(str(exc))
@@ -129,19 +129,24 @@ class PlaybackController(QObject):
     def play(self) -> None:
         """Play the selection (looping if Loop is on), or from the cursor to the end; a
         selected box's span and band instead when it has one; slowed k times if set."""
+        doc, k = self.document, self.shape.slowdown
+        if doc.source is None:
+            return
+        frames = self.shape.span(doc)
+        region = frames is not None and frames[1] > frames[0]
+        cursor = round(doc.cursor * doc.source.samplerate)
+        self.shape.played = frames if region else (cursor, max(doc.source.frames, cursor + 1))
         if self.player is not None and self._shape_key != self.shape.key():
-            self.close_player()  # another speed or band: another Playable
+            self.close_player()  # another speed, band or stretched span: another Playable
         player = self._ensure_player()
         if player is None:
             return
-        doc, k = self.document, self.shape.slowdown
-        frames = self.shape.span(doc)
-        if frames is not None and frames[1] > frames[0]:
-            lo, hi = frames[0] * k, frames[1] * k
+        if region:
+            lo, hi = frames[0] * k, frames[1] * k  # type: ignore[index]
             player.set_region(lo, hi, loop=self.loop)
             start = lo
         else:
-            start = round(doc.cursor * doc.source.samplerate) * k  # type: ignore[union-attr]
+            start = cursor * k
             lo, hi = start, self.playable.frames
             if self.shape.transformed and hi > lo:
                 player.set_region(lo, hi)
@@ -156,6 +161,10 @@ class PlaybackController(QObject):
     def set_slowdown(self, slowdown: int) -> None:
         """Play at speed 1/``slowdown`` from now on (playing: carries on from here)."""
         self._reshape(slowdown=int(slowdown))
+
+    def set_keep_pitch(self, keep: bool) -> None:
+        """Slowed playback keeps the pitch (phase vocoder, for speech) or drops it."""
+        self._reshape(keep_pitch=bool(keep))
 
     def set_band_stop(self, stop: bool) -> None:
         """With a box selected: play everything except its band (True) or only it."""

@@ -1,9 +1,11 @@
 """Slowed and band-limited playback in the window: the Speed selector (transport and
-Audio > Speed), Audio > Play Except Band, File > Export > Slowed Selection as WAV, and
-the selected box (an annotation with a band) handed to the PlaybackController."""
+Audio > Speed), Audio > Keep Pitch When Slowed, Audio > Play Except the Band, File >
+Export > Slowed Selection as WAV, and the selected box (an annotation with a band) handed
+to the PlaybackController."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QObject
@@ -51,6 +53,10 @@ class PlaybackSpeed(QObject):
         self.band_stop.setCheckable(True)
         self.band_stop.setToolTip("With a box selected (Ctrl+drag on the spectrogram), Space "
                                   "plays everything except its band instead of only it")
+        self.keep_pitch = QAction("&Keep Pitch When Slowed", self)
+        self.keep_pitch.setCheckable(True)
+        self.keep_pitch.setToolTip("Slow down with a phase vocoder (speech stays at its pitch) "
+                                   "instead of resampling (the pitch drops with the speed)")
         self.export_slowed = QAction("&Slowed Selection as WAV…", self)
         self.export_slowed.setToolTip("The selection (or the selected box's band) as heard: "
                                       "at the chosen speed, 32-bit float")
@@ -59,6 +65,7 @@ class PlaybackSpeed(QObject):
         self.combo.currentIndexChanged.connect(
             lambda _i: self.set_slowdown(self.combo.currentData()))
         self.band_stop.toggled.connect(self.playback.set_band_stop)
+        self.keep_pitch.toggled.connect(self.playback.set_keep_pitch)
         self.export_slowed.triggered.connect(self.on_export_slowed)
         window.annotation_mouse.selection_changed.connect(self._on_annotation_selected)
 
@@ -66,6 +73,7 @@ class PlaybackSpeed(QObject):
         bar = window.transport
         bar.addWidget(QLabel("  Speed "))
         bar.addWidget(self.combo)
+        bar.addAction(self.keep_pitch)
         bar.addAction(self.band_stop)
         audio = _menu(window, ("Audio",))
         if audio is not None:
@@ -79,6 +87,7 @@ class PlaybackSpeed(QObject):
                 act.triggered.connect(lambda _=False, k=k: self.set_slowdown(k))
                 group.addAction(act)
                 self.speed_actions[k] = act
+            audio.addAction(self.keep_pitch)
             audio.addAction(self.band_stop)
         export = _menu(window, ("File", "Export"))
         if export is not None:
@@ -135,7 +144,11 @@ class PlaybackSpeed(QObject):
         except SonolensError as exc:
             exporter.failed.emit("Export refused", str(exc))
             return
-        view = shape.wrap(doc.source)
+        try:
+            view = replace(shape, played=span).wrap(doc.source)
+        except SonolensError as exc:  # too long to stretch keeping the pitch
+            exporter.failed.emit("Cannot export", str(exc))
+            return
         k = shape.slowdown
         self.window.runner.submit(
             KEY_EXPORT_WAV,

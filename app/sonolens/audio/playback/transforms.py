@@ -94,6 +94,34 @@ def fade_ramp(length: int) -> np.ndarray:
     return (0.5 - 0.5 * np.cos(np.pi * n / (length + 1))).astype(np.float32)
 
 
+class Fades:
+    """Raised-cosine fades (``FADE_S`` each, at most a quarter of the region) at the ends
+    of a played region of output frames at ``samplerate``."""
+
+    def __init__(self, samplerate: int) -> None:
+        self.samplerate = samplerate
+        self._ramps: tuple[tuple[int, np.ndarray], ...] = ()
+
+    def set(self, lo: int | None, hi: int | None = None, *, resume: int | None = None
+            ) -> None:
+        """Fade in from frame ``lo`` (and from ``resume``, where playing carries on after a
+        change) and out to ``hi``; ``lo=None``: no fades."""
+        if lo is None or hi is None or hi <= lo:
+            self._ramps = ()
+            return
+        length = max(1, min(round(FADE_S * self.samplerate), (hi - lo) // 4))
+        ramp = fade_ramp(length)
+        ins = (int(lo),) if resume is None or resume == lo else (int(lo), int(resume))
+        self._ramps = (*((first, ramp) for first in ins), (int(hi) - length, ramp[::-1]))
+
+    def apply(self, out: np.ndarray, start: int) -> None:
+        """Multiply ``out`` (n, channels), frames from ``start``, by the fades in place."""
+        for first, gains in self._ramps:
+            a, b = max(first, start), min(first + len(gains), start + len(out))
+            if a < b:
+                out[a - start:b - start] *= gains[a - first:b - first, None]
+
+
 class Transformed:
     """``source`` band-limited and/or slowed ``slowdown`` times (see the module doc).
 
@@ -114,7 +142,7 @@ class Transformed:
         self._margin = reach + (RESAMPLE_MARGIN if k > 1 else 0)
         self._tile = max(1024, TILE_OUT // k, reach)
         self._tiles: OrderedDict[int, np.ndarray] = OrderedDict()
-        self._fades: tuple[tuple[int, np.ndarray], ...] | None = None
+        self.fades = Fades(source.samplerate)
 
     # -- Playable --------------------------------------------------------------------------
     @property
@@ -139,16 +167,8 @@ class Transformed:
 
     def set_fades(self, lo: int | None, hi: int | None = None, *,
                   resume: int | None = None) -> None:
-        """Fade in from output frame ``lo`` (and from ``resume``, where playing carries on
-        after a change) and out to ``hi``: 10 ms each, at most a quarter of the region;
-        ``lo=None``: no fades."""
-        if lo is None or hi is None or hi <= lo:
-            self._fades = None
-            return
-        length = max(1, min(round(FADE_S * self.samplerate), (hi - lo) // 4))
-        ramp = fade_ramp(length)
-        ins = (int(lo),) if resume is None or resume == lo else (int(lo), int(resume))
-        self._fades = (*((first, ramp) for first in ins), (int(hi) - length, ramp[::-1]))
+        """See :meth:`Fades.set` (output frames)."""
+        self.fades.set(lo, hi, resume=resume)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Output frames [start, stop) as float32 (n, channels); shorter at the end."""
@@ -165,17 +185,10 @@ class Transformed:
             if len(tile) < span:  # the data ends here
                 break
         out = np.concatenate(parts) if len(parts) > 1 else parts[0].copy()
-        if self._fades is not None:
-            self._fade(out, start)
+        self.fades.apply(out, start)
         return out
 
     # -- internals -------------------------------------------------------------------------
-    def _fade(self, out: np.ndarray, start: int) -> None:
-        for first, gains in self._fades or ():
-            a, b = max(first, start), min(first + len(gains), start + len(out))
-            if a < b:
-                out[a - start:b - start] *= gains[a - first:b - first, None]
-
     def _tile_at(self, index: int) -> np.ndarray:
         tile = self._tiles.get(index)
         if tile is None:
