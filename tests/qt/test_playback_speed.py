@@ -186,3 +186,24 @@ def test_keep_pitch_on_too_long_a_span_says_why(qtbot, window, monkeypatch):
         window.actions.play_pause.trigger()
     assert "select a shorter range" in blocker.args[0]
     assert window.playback.state == "stopped"
+
+
+def test_speed_change_while_paused_carries_on_from_the_same_file_time(
+        qtbot, window, tones, tmp_path, monkeypatch):
+    tap = tmp_path / "resumed.raw"
+    monkeypatch.setenv("TAP_FILE", str(tap))
+    monkeypatch.setenv("TAP_RATE", str(SR))
+    monkeypatch.setenv("TAP_CHANNELS", "1")
+    window.document.set_selection((0.5, 0.6))
+    window.actions.play_pause.trigger()  # play ...
+    window.actions.play_pause.trigger()  # ... and pause before a sample is heard
+    assert window.playback.state == "paused"
+    assert window.playback.position_seconds == pytest.approx(0.5)
+    window.playback_speed.set_slowdown(10)
+    assert window.playback.state == "paused" and window.playback.playable.slowdown == 10
+    assert window.playback.position_seconds == pytest.approx(0.5)  # file time, not frames
+    window.actions.play_pause.trigger()  # resume: now at 1/10
+    qtbot.waitUntil(lambda: window.playback.state == "stopped", timeout=20000)
+    data = np.fromfile(tap, dtype="<f4")
+    assert np.count_nonzero(data) > 0.99 * round(0.1 * SR) * 10
+    assert window.playback.position_seconds == pytest.approx(0.6)  # the selection's end

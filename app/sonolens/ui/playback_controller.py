@@ -175,19 +175,24 @@ class PlaybackController(QObject):
         self.shape.box = box  # applies at the next play
 
     def _reshape(self, **change) -> None:
-        playing = self.player is not None and self.player.state == "playing"
+        """Change the shape; playing or paused, carry on from the same file time."""
+        state = "stopped" if self.player is None else self.player.state
         seconds = self.position_seconds
         for name, value in change.items():
             setattr(self.shape, name, value)
-        if playing and self._shape_key != self.shape.key():
-            self.play()
-            player, k = self.player, self.shape.slowdown
-            if player is not None and self.document.source is not None:
-                frame = round(seconds * self.document.source.samplerate) * k
-                player.seek(frame)
-                lo, hi = player.region or (0, self.playable.frames)  # type: ignore[union-attr]
-                if self.shape.transformed:  # fade in where it carries on too
-                    self.playable.set_fades(lo, hi, resume=player.position)  # type: ignore[union-attr]
+        if state == "stopped" or self._shape_key == self.shape.key():
+            return
+        self.play()
+        player, k = self.player, self.shape.slowdown
+        if player is None or self.document.source is None:
+            return
+        if state == "paused":
+            player.pause()
+        player.seek(round(seconds * self.document.source.samplerate) * k)
+        lo, hi = player.region or (0, self.playable.frames)  # type: ignore[union-attr]
+        if self.shape.transformed:  # fade in where it carries on too
+            self.playable.set_fades(lo, hi, resume=player.position)  # type: ignore[union-attr]
+        self._poll()
 
     def stop(self) -> None:
         if self.player is not None:
