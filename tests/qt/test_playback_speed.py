@@ -15,6 +15,7 @@ from scipy.signal import butter, sosfiltfilt
 
 from sonolens.core.annotations import Annotation, AnnotationSet
 from tests.qt.conftest import wait_settled
+from tests.qt.test_annotation_mouse import click, pixel
 
 SR = 44100
 
@@ -103,16 +104,20 @@ def test_speed_menu_sets_the_selector_and_back_to_normal_plays_bit_exact(
 
 
 def _box(window, low: float, high: float) -> None:
+    """A box from 0.5 to 1.5 s in [low, high] Hz, selected by a click inside it."""
     boxes = AnnotationSet()
     boxes.add(Annotation(0.5, 1.5, "call", "calls", low_hz=low, high_hz=high))
     window.document.set_annotations(boxes)
-    window.annotation_mouse.select(0)
+    view = window.spectrogram_view
+    assert view.scale.kind == "linear"
+    click(view, pixel(view, 1.0, (low + high) / 2))
+    assert window.annotation_mouse.selected == 0
 
 
 def test_selected_box_plays_its_band_and_the_toggle_plays_the_rest(
         qtbot, window, tones, tmp_path, monkeypatch):
     source, _ = sf.read(tones, dtype="float64")
-    window.document.set_selection((0.0, 0.2))  # the box wins over the time selection
+    window.document.set_selection((0.0, 0.2))  # the box, selected later, wins
     _box(window, 1500, 3000)
     sos = butter(4, [1500, 3000], btype="bandpass", fs=SR, output="sos")
     passed = sosfiltfilt(sos, source)[round(0.5 * SR):round(1.5 * SR)]
@@ -130,10 +135,14 @@ def test_selected_box_plays_its_band_and_the_toggle_plays_the_rest(
     np.testing.assert_allclose(played[inner], rest[inner], atol=1e-5)
     spectrum = np.abs(np.fft.rfft(played))
     assert spectrum[2000] < 1e-3 * min(spectrum[300], spectrum[6000])
-    window.annotation_mouse.select(None)  # no box: the time selection plays as it is
     window.playback_speed.band_stop.trigger()
+    window.document.set_selection((0.0, 0.25))  # a time range selected after the box wins
     played = _play(qtbot, window, tmp_path / "plain.raw", monkeypatch)
-    np.testing.assert_array_equal(played, source[:round(0.2 * SR)].astype(np.float32))
+    np.testing.assert_array_equal(played, source[:round(0.25 * SR)].astype(np.float32))
+    click(window.spectrogram_view, pixel(window.spectrogram_view, 1.0, 2250))  # the box
+    assert window.document.selection is None  # a click on it cleared the range
+    played = _play(qtbot, window, tmp_path / "band-again.raw", monkeypatch)
+    np.testing.assert_allclose(played[inner], passed[inner], atol=1e-5)
 
 
 def test_export_slowed_selection_and_refusal_over_the_input(qtbot, window, tones, tmp_path):

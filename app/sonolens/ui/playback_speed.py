@@ -51,10 +51,12 @@ class PlaybackSpeed(QObject):
             self.combo.addItem(speed_label(k), k)
         self.band_stop = QAction("Play Except the &Band", self)
         self.band_stop.setCheckable(True)
+        self.band_stop.setIconText("Except Band")
         self.band_stop.setToolTip("With a box selected (Ctrl+drag on the spectrogram), Space "
                                   "plays everything except its band instead of only it")
         self.keep_pitch = QAction("&Keep Pitch When Slowed", self)
         self.keep_pitch.setCheckable(True)
+        self.keep_pitch.setIconText("Keep Pitch")
         self.keep_pitch.setToolTip("Slow down with a phase vocoder (speech stays at its pitch) "
                                    "instead of resampling (the pitch drops with the speed)")
         self.export_slowed = QAction("&Slowed Selection as WAV…", self)
@@ -68,6 +70,7 @@ class PlaybackSpeed(QObject):
         self.keep_pitch.toggled.connect(self.playback.set_keep_pitch)
         self.export_slowed.triggered.connect(self.on_export_slowed)
         window.annotation_mouse.selection_changed.connect(self._on_annotation_selected)
+        window.document.selection_changed.connect(self._on_time_selected)
 
     def _build(self, window) -> None:
         bar = window.transport
@@ -110,6 +113,13 @@ class PlaybackSpeed(QObject):
     def _on_annotation_selected(self, annotation) -> None:
         has_band = annotation is not None and annotation.has_band
         self.playback.set_box(annotation if has_band else None)
+
+    def _on_time_selected(self) -> None:
+        """The newer of the two is played: a time range selected after the box wins."""
+        if self.window.document.selection is not None:
+            self.playback.set_box(None)
+        else:
+            self._on_annotation_selected(self.window.annotation_mouse.selected_annotation)
 
     # -- export ------------------------------------------------------------------------
     def on_export_slowed(self) -> None:
