@@ -55,46 +55,92 @@ def phase_vocoder(d: np.ndarray, *, rate: float, hop_length: int | None = None,
     return out
 
 
-def istft(d: np.ndarray, *, length: int, hop_length: int | None = None,
-          dtype: type = np.float32) -> np.ndarray:
-    """``librosa.istft(d, length=length)``: overlap-add of the Hann-windowed inverse
-    frames, divided by the window's sum of squares; (length,) of ``dtype``."""
-    n_fft = 2 * (d.shape[0] - 1)
-    hop = n_fft // 4 if hop_length is None else hop_length
-    n_frames = min(d.shape[1], math.ceil((length + 2 * (n_fft // 2)) / hop))
-    window = periodic_window("hann", n_fft)
-    full = n_fft + hop * (n_frames - 1)
-    y = np.zeros(full, dtype=dtype)
-    wss = np.zeros(full, dtype=dtype)
-    win_sq = (window ** 2).astype(dtype)
-    block = max(1, 2**16 // n_fft * 4)
-    for first in range(0, n_frames, block):
-        last = min(first + block, n_frames)
-        frames = (window[:, None] * np.fft.irfft(d[:, first:last], n=n_fft, axis=0)
-                  ).astype(dtype, copy=False)
-        for j in range(last - first):
-            at = (first + j) * hop
-            y[at:at + n_fft] += frames[:, j]
-            wss[at:at + n_fft] += win_sq
-    start = n_fft // 2
-    y, wss = _fix(y[start:], length), _fix(wss[start:], length)
-    nonzero = wss > np.finfo(dtype).tiny
-    y[nonzero] /= wss[nonzero]
-    return y
-
-
 def time_stretch(y: np.ndarray, rate: float, n_fft: int = N_FFT) -> np.ndarray:
     """``librosa.effects.time_stretch(y, rate=rate, n_fft=n_fft)`` for 1-D ``y``:
     round(len(y) / rate) samples, the pitch kept."""
-    if not rate > 0:
-        raise ParameterError(f"rate must be a positive number, got {rate}")
-    y = np.asarray(y)
-    stretched = phase_vocoder(stft(y, n_fft), rate=rate)
-    return istft(stretched, length=round(len(y) / rate), dtype=y.dtype.type)
+    stream = StretchStream(np.asarray(y)[:, None], rate, n_fft)
+    return stream.produce(stream.length)[:, 0]
 
 
-def _fix(x: np.ndarray, size: int) -> np.ndarray:
-    """``x`` cut or zero-padded to ``size`` samples."""
-    if len(x) >= size:
-        return x[:size]
-    return np.pad(x, (0, size - len(x)))
+class StretchStream:
+    """:func:`time_stretch` of ``y`` (n, channels) computed in order, as far as asked:
+    the phase vocoder's columns and the inverse STFT's overlap-add advance together, so a
+    player can start before a long span is done. Same numbers as the whole computation
+    (``librosa.istft(phase_vocoder(stft(y), rate), length=round(n / rate))``)."""
+
+    BLOCK = 64  # vocoder columns per step
+
+    def __init__(self, y: np.ndarray, rate: float, n_fft: int = N_FFT) -> None:
+        if not rate > 0:
+            raise ParameterError(f"rate must be a positive number, got {rate}")
+        y = np.asarray(y)
+        self.dtype = y.dtype.type
+        self.length = round(len(y) / rate)
+        self._n_fft, self._hop = n_fft, n_fft // 4
+        d = np.stack([stft(y[:, c], n_fft) for c in range(y.shape[1])])  # (ch, bins, frames)
+        self._steps = np.arange(0, d.shape[-1], rate, dtype=np.float64)
+        self._frames = min(len(self._steps),
+                           math.ceil((self.length + 2 * (n_fft // 2)) / self._hop))
+        self._phi = self._hop * np.fft.rfftfreq(n_fft, d=1.0 / (2 * np.pi))
+        self._phase = np.angle(d[..., 0])
+        self._d = np.pad(d, [(0, 0), (0, 0), (0, 2)], mode="constant")
+        self._window = periodic_window("hann", n_fft)
+        self._win_sq = (self._window ** 2).astype(self.dtype)
+        full = n_fft + self._hop * (self._frames - 1)
+        self._sum = np.zeros((y.shape[1], full), dtype=self.dtype)
+        self._wss = np.zeros(full, dtype=self.dtype)
+        self._out = np.zeros((self.length, y.shape[1]), dtype=self.dtype)
+        self._next = 0  # the next vocoder column
+        self.ready = 0  # output samples final so far
+
+    def produce(self, until: int) -> np.ndarray:
+        """The output (length, channels), final up to at least ``until`` samples."""
+        until = min(until, self.length)
+        while self.ready < until:
+            self._step()
+        return self._out
+
+    def _step(self) -> None:
+        first, last = self._next, min(self._next + self.BLOCK, self._frames)
+        n_fft, hop = self._n_fft, self._hop
+        cols = self._columns(first, last)  # (ch, bins, last - first)
+        frames = (self._window[:, None] * np.fft.irfft(cols, n=n_fft, axis=-2)
+                  ).astype(self.dtype, copy=False)
+        for j in range(last - first):
+            at = (first + j) * hop
+            self._sum[:, at:at + n_fft] += frames[..., j]
+            self._wss[at:at + n_fft] += self._win_sq
+        self._next = last
+        if last == self._frames:  # past the last frame only zeros follow (fix_length)
+            done = self.length
+        else:  # frames from ``last`` on start at last·hop (padded): all before is final
+            done = max(self.ready, min(last * hop - n_fft // 2, self.length))
+        a, b = self.ready + n_fft // 2, done + n_fft // 2
+        part = self._sum[:, a:b].T.copy()
+        wss = np.zeros(b - a, dtype=self.dtype)
+        wss[:max(0, min(b, len(self._wss)) - a)] = self._wss[a:b]
+        if len(part) < b - a:  # past the last frame: zeros (librosa's fix_length)
+            part = np.concatenate([part, np.zeros((b - a - len(part), part.shape[1]),
+                                                  dtype=self.dtype)])
+        nonzero = wss > np.finfo(self.dtype).tiny
+        part[nonzero] /= wss[nonzero, None]
+        self._out[self.ready:done] = part
+        self.ready = done
+
+    def _columns(self, first: int, last: int) -> np.ndarray:
+        """Phase-vocoder columns [first, last) (librosa.phase_vocoder's loop, all channels)."""
+        d, phi, phase = self._d, self._phi, self._phase
+        out = np.zeros((*d.shape[:2], last - first), dtype=d.dtype)
+        two_pi = 2.0 * np.pi
+        for t in range(first, last):
+            step = self._steps[t]
+            columns = d[..., int(step):int(step + 2)]
+            alpha = np.mod(step, 1.0)
+            mag = (1.0 - alpha) * np.abs(columns[..., 0]) + alpha * np.abs(columns[..., 1])
+            out[..., t - first] = mag * (np.cos(phase) + 1j * np.sin(phase))
+            dphase = np.angle(columns[..., 1]) - np.angle(columns[..., 0]) - phi
+            dphase = dphase - two_pi * np.round(dphase / two_pi)
+            phase += phi + dphase
+        return out
+
+

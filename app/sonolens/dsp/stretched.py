@@ -4,9 +4,10 @@ stretched k times by the phase vocoder (:func:`sonolens.dsp.stretch.time_stretch
 Its frames are output frames as for
 :class:`~sonolens.audio.playback.transforms.Transformed` (file frame × k), so the player,
 the playhead and the export treat both alike; only the span [lo, hi) (file frames) has
-sound. The phase vocoder runs through the span in order, so the span is stretched whole, at
-its first read (on the reading thread: the feeder's or an export job's, never the GUI's),
-and a span is limited to ``MAX_OUTPUT_S`` seconds of output.
+sound. The phase vocoder runs through the span in order, so the span is stretched from its start,
+as far as each read needs (:class:`~sonolens.dsp.stretch.StretchStream`, on the reading
+thread: the feeder's or an export job's, never the GUI's); a span gives at most
+``MAX_OUTPUT_S`` seconds of output (all of it is kept, for seeks and loops).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import numpy as np
 from sonolens.audio.playback.transforms import Band, Fades, Transformed
 from sonolens.audio.protocol import Playable
 from sonolens.core.errors import ParameterError
-from sonolens.dsp.stretch import time_stretch
+from sonolens.dsp.stretch import StretchStream
 
-MAX_OUTPUT_S = 600.0  # seconds of stretched sound a span may give (memory: ~100 MB/ch)
+MAX_OUTPUT_S = 300.0  # seconds of stretched sound a span may give (~150 MB a channel)
 
 
 class Stretched:
@@ -45,7 +46,7 @@ class Stretched:
         self.span = (lo, hi)
         self.fades = Fades(source.samplerate)
         self._lock = threading.Lock()
-        self._data: np.ndarray | None = None
+        self._data: StretchStream | None = None
 
     @property
     def samplerate(self) -> int:
@@ -73,20 +74,18 @@ class Stretched:
         """Output frames [start, stop) as float32 (n, channels); shorter at the end."""
         start, stop = max(int(start), 0), min(int(stop), self.frames)
         out = np.zeros((max(stop - start, 0), self.channels), dtype=np.float32)
-        data = self._stretched()
         first = self.span[0] * self.slowdown
-        a, b = max(start, first), min(stop, first + len(data))
+        a, b = max(start, first), min(stop, first + (self.span[1] - self.span[0]) * self.slowdown)
         if a < b:
+            with self._lock:
+                data = self._stream().produce(b - first)
             out[a - start:b - start] = data[a - first:b - first]
         self.fades.apply(out, start)
         return out
 
-    def _stretched(self) -> np.ndarray:
-        with self._lock:
-            if self._data is None:
-                lo, hi = self.span
-                part = Transformed(self._source, band=self._band).read(lo, hi)
-                rate = 1.0 / self.slowdown
-                self._data = np.stack([time_stretch(part[:, c].astype(np.float32), rate)
-                                       for c in range(part.shape[1])], axis=1)
-            return self._data
+    def _stream(self) -> StretchStream:
+        if self._data is None:
+            lo, hi = self.span
+            part = Transformed(self._source, band=self._band).read(lo, hi)
+            self._data = StretchStream(part.astype(np.float32), 1.0 / self.slowdown)
+        return self._data
