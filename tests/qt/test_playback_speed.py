@@ -211,8 +211,13 @@ def test_speed_change_while_paused_carries_on_from_the_same_file_time(
     window.playback_speed.set_slowdown(10)
     assert window.playback.state == "paused" and window.playback.playable.slowdown == 10
     assert window.playback.position_seconds == pytest.approx(0.5)  # file time, not frames
+    window.playback.jump_to(0.55)  # a click in the view: carries on from there (faded in)
+    assert window.playback.position_seconds == pytest.approx(0.55)
     window.actions.play_pause.trigger()  # resume: now at 1/10
     qtbot.waitUntil(lambda: window.playback.state == "stopped", timeout=20000)
     data = np.fromfile(tap, dtype="<f4")
-    assert np.count_nonzero(data) > 0.99 * round(0.1 * SR) * 10
+    loud = np.flatnonzero(data)
+    assert len(loud) > 0.99 * round(0.05 * SR) * 10  # 0.55 to 0.6 s, ten times slower
+    assert loud[-1] - loud[0] + 1 >= round(0.05 * SR) * 10
+    assert abs(data[loud[0]]) < 1e-3 and abs(data[loud[-1]]) < 1e-3  # no click either end
     assert window.playback.position_seconds == pytest.approx(0.6)  # the selection's end

@@ -188,10 +188,7 @@ class PlaybackController(QObject):
             return
         if state == "paused":
             player.pause()
-        player.seek(round(seconds * self.document.source.samplerate) * k)
-        lo, hi = player.region or (0, self.playable.frames)  # type: ignore[union-attr]
-        if self.shape.transformed:  # fade in where it carries on too
-            self.playable.set_fades(lo, hi, resume=player.position)  # type: ignore[union-attr]
+        self._seek_faded(round(seconds * self.document.source.samplerate) * k)
         self._poll()
 
     def stop(self) -> None:
@@ -205,8 +202,18 @@ class PlaybackController(QObject):
         """Continue playing (or paused) from ``seconds`` (kept inside a played region)."""
         player, source = self.player, self.document.source
         if player is not None and source is not None and player.state != "stopped":
-            player.seek(round(seconds * source.samplerate) * self.shape.slowdown)
+            self._seek_faded(round(seconds * source.samplerate) * self._shape_key[0])
             self._poll()
+
+    def _seek_faded(self, frame: int) -> None:
+        """Seek the player to output ``frame``; a shaped view fades in there (set before the
+        feeder can read it) as well as at the region's ends."""
+        player, playable = self.player, self.playable
+        lo, hi = player.region or (0, playable.frames)  # type: ignore[union-attr]
+        frame = min(max(frame, lo), hi)
+        if self.shape.transformed and hasattr(playable, "set_fades"):
+            playable.set_fades(lo, hi, resume=frame)  # type: ignore[union-attr]
+        player.seek(frame)  # type: ignore[union-attr]
 
     def set_loop(self, loop: bool) -> None:
         self.loop = loop
