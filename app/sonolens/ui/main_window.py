@@ -35,6 +35,7 @@ from sonolens.ui.meter_strip import MeterStrip
 from sonolens.ui.navigation import Navigator
 from sonolens.ui.onset_detection import OnsetDetection
 from sonolens.ui.playback_controller import PlaybackController
+from sonolens.ui.playback_speed import connect_playback_speed
 from sonolens.ui.qt_setup import collect_garbage_on_gui_thread
 from sonolens.ui.readout import CursorReadout
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self._connect()
         self.tier_list = connect_annotation_dock(self)  # tiers panel, next/previous, Space
         self.annotation_mouse = connect_annotation_mouse(self)  # drag, click, Delete, snap
+        self.playback_speed = connect_playback_speed(self)  # speed, band, slowed export
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)

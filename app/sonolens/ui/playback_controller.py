@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from sonolens.core.errors import SonolensError
 from sonolens.core.view_settings import WAVEFORM_MIX
 from sonolens.model.document import Document
+from sonolens.ui.playback_shape import PlayShape
 
 POLL_MS = 33  # ~30 playhead updates per second
 FOLLOW_MODES = ("page", "scroll", "off")
@@ -36,6 +37,9 @@ class PlaybackController(QObject):
         self.channel: int | None = None  # None = as the file is (or its mix on 2 outputs)
         self.loop = False
         self.follow = "page"
+        self.shape = PlayShape()  # speed and band (slowed / band-limited playback)
+        self._shape_key: tuple = self.shape.key()
+        self.playable = None  # what the player plays: the source, its mix, or a Transformed
         self._state = "stopped"
         self._timer = QTimer(self)
         self._timer.setInterval(POLL_MS)
@@ -90,7 +94,9 @@ class PlaybackController(QObject):
         source = self.document.source
         mono = self.channel == WAVEFORM_MIX  # the mix (mean of what sounds) on one output
         try:
-            self.player = Player(source, device=self.device, max_outputs=1 if mono else 2)
+            self.playable, self._shape_key = self.shape.wrap(source), self.shape.key()
+            self.player = Player(self.playable, device=self.device,
+                                 max_outputs=1 if mono else 2)
         except PlaybackUnavailable as exc:
             self._set_unavailable(str(exc))
             return None
@@ -128,26 +134,73 @@ class PlaybackController(QObject):
         self._set_state(player.state)
 
     def play(self, start: float | None = None) -> None:
-        """Play the selection (looping if Loop is on), or from the cursor to the end;
-        ``start`` (s): begin there instead (inside the selection, if one is played)."""
+        """Play the selection (looping if Loop is on), or from the cursor to the end; a
+        selected box's span and band instead when it has one; slowed k times if set.
+        ``start`` (s of the file): begin there instead (inside the span played)."""
+        doc, k = self.document, self.shape.slowdown
+        if doc.source is None:
+            return
+        frames = self.shape.span(doc)
+        region = frames is not None and frames[1] > frames[0]
+        cursor = round(doc.cursor * doc.source.samplerate)
+        self.shape.played = frames if region else (cursor, max(doc.source.frames, cursor + 1))
+        if self.player is not None and self._shape_key != self.shape.key():
+            self.close_player()  # another speed, band or stretched span: another Playable
         player = self._ensure_player()
         if player is None:
             return
-        doc = self.document
-        frames = doc.selected_frames()
-        if frames is not None and frames[1] > frames[0]:
-            player.set_region(frames[0], frames[1], loop=self.loop)
-            first = frames[0]
+        if region:
+            lo, hi = frames[0] * k, frames[1] * k  # type: ignore[index]
+            player.set_region(lo, hi, loop=self.loop)
+            begin = lo
         else:
-            player.clear_region()
-            first = round(doc.cursor * doc.source.samplerate)  # type: ignore[union-attr]
-        if start is not None:
-            first = round(start * doc.source.samplerate)  # type: ignore[union-attr]
-            if frames is not None and frames[1] > frames[0]:
-                first = min(max(first, frames[0]), frames[1] - 1)
-        player.play(first)
+            begin = cursor * k
+            lo, hi = begin, self.playable.frames
+            if self.shape.transformed and hi > lo:
+                player.set_region(lo, hi)
+            else:
+                player.clear_region()
+        if self.shape.transformed:
+            self.playable.set_fades(lo, hi)  # type: ignore[union-attr]
+        if start is not None:  # file seconds -> frames of what is played
+            first = round(start * doc.source.samplerate) * k
+            begin = min(max(first, lo), max(lo, hi - 1)) if region else first
+        player.play(begin)
         self._timer.start()
         self._set_state("playing")
+
+    def set_slowdown(self, slowdown: int) -> None:
+        """Play at speed 1/``slowdown`` from now on (playing: carries on from here)."""
+        self._reshape(slowdown=int(slowdown))
+
+    def set_keep_pitch(self, keep: bool) -> None:
+        """Slowed playback keeps the pitch (phase vocoder, for speech) or drops it."""
+        self._reshape(keep_pitch=bool(keep))
+
+    def set_band_stop(self, stop: bool) -> None:
+        """With a box selected: play everything except its band (True) or only it."""
+        self._reshape(band_stop=bool(stop))
+
+    def set_box(self, box) -> None:
+        """The selected annotation (Space plays its span in its band if it has one)."""
+        self.shape.box = box  # applies at the next play
+
+    def _reshape(self, **change) -> None:
+        """Change the shape; playing or paused, carry on from the same file time."""
+        state = "stopped" if self.player is None else self.player.state
+        seconds = self.position_seconds
+        for name, value in change.items():
+            setattr(self.shape, name, value)
+        if state == "stopped" or self._shape_key == self.shape.key():
+            return
+        self.play()
+        player, k = self.player, self.shape.slowdown
+        if player is None or self.document.source is None:
+            return
+        if state == "paused":
+            player.pause()
+        self._seek_faded(round(seconds * self.document.source.samplerate) * k)
+        self._poll()
 
     def stop(self) -> None:
         if self.player is not None:
@@ -160,14 +213,24 @@ class PlaybackController(QObject):
         """Continue playing (or paused) from ``seconds`` (kept inside a played region)."""
         player, source = self.player, self.document.source
         if player is not None and source is not None and player.state != "stopped":
-            player.seek(round(seconds * source.samplerate))
+            self._seek_faded(round(seconds * source.samplerate) * self._shape_key[0])
             self._poll()
+
+    def _seek_faded(self, frame: int) -> None:
+        """Seek the player to output ``frame``; a shaped view fades in there (set before the
+        feeder can read it) as well as at the region's ends."""
+        player, playable = self.player, self.playable
+        lo, hi = player.region or (0, playable.frames)  # type: ignore[union-attr]
+        frame = min(max(frame, lo), hi)
+        if self.shape.transformed and hasattr(playable, "set_fades"):
+            playable.set_fades(lo, hi, resume=frame)  # type: ignore[union-attr]
+        player.seek(frame)  # type: ignore[union-attr]
 
     def set_loop(self, loop: bool) -> None:
         self.loop = loop
-        frames = self.document.selected_frames()
+        frames, k = self.shape.span(self.document), self.shape.slowdown
         if self.player is not None and frames is not None and self.player.state == "playing":
-            self.player.set_region(frames[0], frames[1], loop=loop)
+            self.player.set_region(frames[0] * k, frames[1] * k, loop=loop)
 
     def set_volume(self, volume: float) -> None:
         self.volume = min(max(0.0, volume), 1.0)
@@ -196,7 +259,8 @@ class PlaybackController(QObject):
     def position_seconds(self) -> float:
         if self.player is None or self.document.source is None:
             return 0.0
-        return self.player.position / float(self.document.source.samplerate)
+        return self.player.position / (float(self.document.source.samplerate)
+                                       * self._shape_key[0])
 
     def _poll(self) -> None:
         player = self.player
