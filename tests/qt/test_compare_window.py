@@ -174,3 +174,31 @@ def test_difference_curves_are_b_minus_a_and_drawn_where_they_lie(compare):
     highest = area.y_of(expected.max(), y0, y1)
     assert rows.min() >= highest - 3 and rows.max() <= lowest + 3
     assert rows.max() > area.y_of(0.0, y0, y1)  # drawn below the zero line
+
+
+def test_exports_equal_the_command_line(qtbot, compare, takes, tmp_path):
+    import subprocess
+    import sys
+
+    from tests.e2e import cli_env
+    from tests.qt.pixels import png_rgb
+
+    out = tmp_path / "window.csv"
+    compare.exports.export_csv_to(out)
+    qtbot.waitUntil(lambda: compare.exports.saved == out, timeout=60000)
+    cli_out = tmp_path / "cli.csv"
+    result = subprocess.run(
+        [sys.executable, "-m", "sonolens", "compare", str(takes[0]), str(takes[1]), "-o",
+         str(cli_out), "--offset", repr(compare.offset)],
+        capture_output=True, text=True, env=cli_env(), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == cli_out.read_bytes()
+    image = tmp_path / "d.png"
+    assert compare.exports.export_image_to(image, (400, 300))
+    pixels = png_rgb(image)
+    assert pixels.shape == (300, 400, 3)
+    _index, distance = table_index(pixels, colormap_table("coolwarm"))
+    assert (distance <= 3).mean() > 0.3  # the data image is there, in coolwarm
+    before = takes[0].read_bytes()
+    assert not compare.exports.export_image_to(takes[0])  # never over A
+    assert takes[0].read_bytes() == before and "input" in compare.last_error

@@ -4,7 +4,6 @@ their difference (per-frame feature columns, or the difference spectrogram B - A
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 from pathlib import Path
 
 from sonolens.cli.options import (
@@ -56,9 +55,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     from sonolens.audio.shifted import ShiftedSource
     from sonolens.core.errors import ParameterError
     from sonolens.dsp.align import find_offset
-    from sonolens.dsp.compare import overlap_seconds, side_by_side
+    from sonolens.dsp.compare import overlap_seconds
     from sonolens.dsp.difference import difference_job
-    from sonolens.dsp.pitch import extract_with_pitch
+    from sonolens.export.compare_table import comparison_table
     from sonolens.export.csv_table import prefetch_polars, write_feature_csv
     from sonolens.export.own_input import refuse_own_inputs
 
@@ -99,21 +98,15 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         moved = ShiftedSource(b, round(offset * b.samplerate))
         if image:
             return _write_difference(args, reporter, a, moved, params, start, end)
-        table_a = progress_bar(extract_with_pitch(a, params, features), args.a.name,
-                               enabled=reporter.interactive)
-        params_b = replace(params, sr=table_a.sr)  # B at A's analysis rate
-        table_b = progress_bar(extract_with_pitch(moved, params_b, features), args.b.name,
-                               enabled=reporter.interactive)
-        for note in table_a.warnings:
-            reporter.warning(f"{args.a}: {note}")
-        for note in table_b.warnings:
-            reporter.warning(f"{args.b}: {note}")
-        table = side_by_side(table_a, table_b, start, end)
+        table = progress_bar(comparison_table(a, b, offset, params, features),
+                             f"{args.a.name} vs {args.b.name}", enabled=reporter.interactive)
+        for note in table.warnings:
+            reporter.warning(note)
         write_feature_csv(args.output, [(str(args.a), table)], file_column=False)
         reporter.info(f"wrote {table.n_frames} aligned frames ({start:.3f}-{end:.3f} s of "
                       f"{args.a.name}) x {len(table.names)} columns to {args.output}")
         if args.summary:
-            first, stop = _frames(params, table_a.sr, start, end)
+            first, stop = _frames(params, table.sr, start, end)
             difference = progress_bar(difference_job(a, moved, params, first=first, stop=stop),
                                       "difference", enabled=reporter.interactive)
             print_summary(table, difference.lsd)

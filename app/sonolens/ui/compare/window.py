@@ -83,6 +83,9 @@ class CompareWindow(QMainWindow):
         self._summary_timer = QTimer(self, singleShot=True, interval=EDIT_DELAY_MS)
         self._summary_timer.timeout.connect(self._submit_summary)
         self._connect()
+        from sonolens.ui.compare.exports import CompareExports
+
+        self.exports = CompareExports(self)  # File > Export Comparison CSV…, image, Close
         self.resize(1280, 900)
 
     # -- construction --------------------------------------------------------------------
@@ -162,7 +165,7 @@ class CompareWindow(QMainWindow):
         for side in (self.a, self.b):
             side.document.result_changed.connect(self._on_side_result)
             side.playback.position_changed.connect(self._on_position)
-            side.playback.failed.connect(self._show_error)
+            side.playback.failed.connect(self.show_error)
 
     # -- opening and aligning ------------------------------------------------------------
     def open_files(self, path_a: str | Path, path_b: str | Path,
@@ -221,7 +224,7 @@ class CompareWindow(QMainWindow):
             self.confidence = result.confidence
             self.confidence_label.setText(f" confidence {result.confidence:.2f}")
             if result.confidence < 0.3:
-                self._show_error(f"{self.paths[0].name} and {self.paths[1].name} seem to "
+                self.show_error(f"{self.paths[0].name} and {self.paths[1].name} seem to "
                                  f"share no audio (alignment confidence "
                                  f"{result.confidence:.2f}); type an offset to compare "
                                  "them anyway")
@@ -307,9 +310,9 @@ class CompareWindow(QMainWindow):
             token=(self.paths, offset, span))
 
     def _on_failed(self, key: str, message: str, token: object) -> None:
-        self._show_error(message)
+        self.show_error(message)
 
-    def _show_error(self, message: str) -> None:
+    def show_error(self, message: str) -> None:
         from PySide6.QtWidgets import QMessageBox
 
         self.last_error = message
