@@ -123,6 +123,7 @@ def test_annotations_speed(qtbot, tmp_path: Path) -> None:
             frames[fmt] = np.array([_frame(window, *span) for span in _script(duration)])
     finally:
         window.sessions.ask_unsaved = lambda: "discard"  # no modal prompt on close
+        window.documents.ask_discard = lambda count: "discard"
         window.close()
 
     b50, b95 = np.percentile(bare[:, 0], [50, 95])

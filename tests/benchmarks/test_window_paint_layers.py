@@ -145,6 +145,7 @@ def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
                 window.grab().save(str(Path(shots) / f"layers_{name}.png"))
     finally:
         window.sessions.ask_unsaved = lambda: "discard"  # no modal prompt on close
+        window.documents.ask_discard = lambda count: "discard"
         window.close()
 
     import sonolens

@@ -41,6 +41,7 @@ def make_main_window(qtbot, settings_path: Path) -> Iterator[Callable[..., objec
         # closing with unsaved annotations asks (a modal box): tests that do not test the
         # question answer Discard; the ones that do replace this
         window.sessions.ask_unsaved = lambda: "discard"
+        window.documents.ask_discard = lambda count: "discard"  # other tabs' annotations
         qtbot.addWidget(window)
         window.resize(1100, 760)
         window.show()

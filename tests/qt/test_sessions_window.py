@@ -139,9 +139,15 @@ def test_close_with_unsaved_annotations_asks_and_cancel_keeps_the_window(
     assert not window.close()
     assert asked == [1] and window.isVisible()
     assert window.document.annotations.annotations == marks().annotations
-    # opening another file asks too; Cancel keeps the recording and its annotations
-    window.open_path(write_rich(tmp_path / "other.wav", seconds=1.0))
-    assert asked == [1, 1] and window.document.source.path == audio
+    # opening another file does not ask: the annotations wait in the first file's tab
+    other = write_rich(tmp_path / "other.wav", seconds=1.0)
+    window.open_path(other)
+    qtbot.waitUntil(lambda: window.document.source is not None
+                    and window.document.source.path == other, timeout=20000)
+    assert asked == [1]
+    window.documents.show_tab(0)
+    assert window.document.source.path == audio and window.document.annotations_dirty
+    assert window.document.annotations.annotations == marks().annotations
     # Save writes the session (here to the file already chosen) and closes cleanly
     window.sessions.path = tmp_path / "kept.sonolens"
     window.sessions.recovery.autosave()

@@ -115,7 +115,8 @@ def assert_consistent(window, path: Path, params: AnalysisParams) -> None:
     shown = window.coordinator.wanted_features()  # what the views draw (the rest: on demand)
     with open_source(path) as source:
         expected = run_to_end(extract_features(source, params, shown))
-    assert doc.features.names == expected.names
+    # at least what is shown (a file kept in its tab may hold more, computed when shown)
+    assert set(expected.names) <= set(doc.features.names)
     for name in ("rms", "spectral_centroid", "spectral_flatness"):
         np.testing.assert_array_equal(doc.features.columns[name], expected.columns[name])
 
@@ -129,7 +130,9 @@ def assert_closed_cleanly(window, baseline) -> None:
     assert window.playback.player is None
     leaked = [t.name for t in python_threads() - python if t.is_alive()]
     assert leaked == [], leaked
-    assert wait_threads_gone(native) == set(), "native threads still running after close"
+    extra = wait_threads_gone(native)
+    names = [Path(f"/proc/self/task/{t}/comm").read_text().strip() for t in extra]
+    assert extra == set(), f"native threads still running after close: {names}"
 
 
 PARAM_CHOICES = [dict(n_fft=n, hop_length=h) for n in (512, 1024, 2048, 4096)
@@ -222,7 +225,8 @@ def test_random_sequence_ends_in_the_last_requests_state(qtbot, make_main_window
     final_kind = "mel_db"
     window.open_path(final_path)
     doc.set_params(final_params)
-    doc.set_view(doc.view.replace(kind=final_kind))
+    # the file may be open in a tab of its own, with the view it had there: ask for all of it
+    doc.set_view(doc.view.replace(kind=final_kind, lower_view="features"))
     qtbot.waitUntil(lambda: doc.source is not None and doc.source.path == final_path,
                     timeout=20000)
     wait_settled(qtbot, window, timeout=60000)

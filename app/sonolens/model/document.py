@@ -60,6 +60,7 @@ class Document(QObject):
                  view: ViewSettings | None = None, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.generation = 0
+        self.restoring = False  # audio_changed of a kept recording shown again, results kept
         self.source: AudioFile | None = None
         self.params = params or AnalysisParams()
         self.view = view or ViewSettings()

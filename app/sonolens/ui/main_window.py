@@ -34,6 +34,7 @@ from sonolens.ui.menus import RecentFiles, build_menus
 from sonolens.ui.meter_strip import MeterStrip
 from sonolens.ui.navigation import Navigator
 from sonolens.ui.onset_detection import OnsetDetection
+from sonolens.ui.open_documents import OpenDocuments
 from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.playback_speed import connect_playback_speed
 from sonolens.ui.qt_setup import collect_garbage_on_gui_thread
@@ -123,6 +124,7 @@ class MainWindow(QMainWindow):
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
         self.compare = CompareLauncher(self)  # File > Compare With…
         self.meter_strip = MeterStrip(self)  # level meter, mute/solo beside the transport
+        self.documents = OpenDocuments(self)  # several open files, one tab each
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
         self.set_theme(self.settings.theme())
@@ -200,6 +202,8 @@ class MainWindow(QMainWindow):
     # -- opening -------------------------------------------------------------------------
     def open_path(self, path: str | Path) -> None:
         """Open ``path`` on a worker; the current file stays until the new one is ready."""
+        if self.documents.before_open(path):  # open already: its tab is shown
+            return
         if self.sessions.redirect(path):  # a session, or unsaved annotations kept
             return
         self.info_label.setText(f"Opening {Path(path).name}…")
@@ -236,7 +240,7 @@ class MainWindow(QMainWindow):
         files = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
         if files:
             event.acceptProposedAction()
-            self.open_path(files[0])
+            self.documents.open_all(files)
 
     # -- document events -----------------------------------------------------------------
     def _on_document_audio_changed(self) -> None:

@@ -176,7 +176,16 @@ class AnalysisCoordinator(QObject):
         self._all_wanted = False  # a new file: what its views show first
         for key in ANALYSIS_KEYS:
             self.runner.cancel(key)
-        self.recompute()
+        if not (self.document.restoring and self._complete()):
+            self.recompute()  # (a kept recording shown again with its results: nothing)
+
+    def _complete(self) -> bool:
+        """Whether the document holds a finished analysis for its parameters and view."""
+        doc = self.document
+        spec, envelope, features = doc.spectrogram, doc.envelope, doc.features
+        return (spec is not None and spec.complete and spec.kind == doc.view.kind
+                and envelope is not None and envelope.complete
+                and features is not None and features.complete)
 
     def _on_document_params_changed(self) -> None:
         self._all_wanted = False  # the new analysis draws what is shown first, again
