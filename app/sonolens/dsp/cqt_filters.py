@@ -9,12 +9,14 @@ test holds it equal (tests/unit/test_cqt.py).
 from __future__ import annotations
 
 import functools
+from typing import Any
 
 import numpy as np
-import scipy.signal
-import scipy.sparse
 
 from sonolens.core.errors import ParameterError
+
+# scipy.signal / scipy.sparse are imported where used: the window imports this module for
+# the axis (cqt_frequencies), and scipy.signal costs ~1 CPU-s at start-up
 
 #: librosa.filters.WINDOW_BANDWIDTHS["hann"]: the Hann window's equivalent noise bandwidth
 HANN_BANDWIDTH = 1.50018310546875
@@ -51,6 +53,8 @@ def wavelet_lengths(freqs: np.ndarray, *, sr: float, gamma: float, alpha: np.nda
 
 def _float_hann(n: float) -> np.ndarray:
     """librosa's ``__float_window("hann")``: periodic Hann of floor(n), zero-padded to ceil(n)."""
+    import scipy.signal
+
     n_min, n_max = int(np.floor(n)), int(np.ceil(n))
     window = scipy.signal.get_window("hann", n_min, fftbins=True)
     if len(window) < n_max:
@@ -79,9 +83,11 @@ def _wavelet(freqs: np.ndarray, *, sr: float, gamma: float, alpha: np.ndarray
     return np.asarray(padded, dtype=np.complex64), lengths
 
 
-def _sparsify_rows(x: np.ndarray, quantile: float) -> scipy.sparse.csr_matrix:
+def _sparsify_rows(x: np.ndarray, quantile: float) -> Any:
     """librosa.util.sparsify_rows: drop each row's smallest values holding ``quantile`` of
-    its L1 norm (complex64 CSR)."""
+    its L1 norm (complex64 scipy.sparse CSR)."""
+    import scipy.sparse
+
     mags = np.abs(x)
     norms = np.sum(mags, axis=1, keepdims=True)
     mag_sort = np.sort(mags, axis=1)
@@ -96,7 +102,7 @@ def _sparsify_rows(x: np.ndarray, quantile: float) -> scipy.sparse.csr_matrix:
 
 @functools.lru_cache(maxsize=64)
 def filter_fft(sr: float, freqs: tuple[float, ...], alphas: tuple[float, ...], gamma: float,
-               sparsity: float = 0.01) -> tuple[scipy.sparse.csr_matrix, int]:
+               sparsity: float = 0.01) -> tuple[Any, int]:
     """(complex64 CSR (n, n_fft // 2 + 1) FFT basis, n_fft) of one octave's filters at
     ``sr`` Hz: librosa's ``__vqt_filter_fft`` (norm 1, Hann, filter_scale 1)."""
     f = np.asarray(freqs, dtype=np.float64)
