@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sonolens.core.errors import ParameterError
-from sonolens.core.params import PYIN_FMIN, AnalysisParams
+from sonolens.core.params import CQT_FMIN, PYIN_FMIN, AnalysisParams
 from sonolens.core.view_settings import ViewSettings
 
 PRESET_PARAM_FIELDS: tuple[str, ...] = tuple(
@@ -31,8 +31,10 @@ SPEECH = "Speech 25 ms / 10 ms"
 MUSIC = "Music 2048 / 512"
 BIRD_SONG = "Bird song (high time resolution)"
 HARMONICS = "Harmonics (high frequency resolution)"
+MUSIC_NOTES = "Music notes (constant-Q)"
 SPEECH_PYIN_FMAX = 523.2511306011972  # Hz: librosa.note_to_hz("C5"), above most voices' f0
-BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS)
+BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS, MUSIC_NOTES)
+_HANN_BANDWIDTH = 1.50018310546875  # librosa.filters.WINDOW_BANDWIDTHS["hann"]
 
 
 @dataclass(frozen=True)
@@ -124,7 +126,9 @@ def builtin_presets(sr: int | None) -> list[Preset]:
     Speech: 25 ms window (``win_length = round(0.025 sr)``), 10 ms hop, ``n_fft`` the next
     power of two, 80 mel bands, up to 8 kHz. Bird song: ~10 ms windows (``n_fft`` the
     next power of two of 0.010 sr), hop a quarter of it. Music: librosa's 2048 / 512 on a
-    log axis. Harmonics: 8192 / 2048 (fine frequency bins) on a log axis.
+    log axis. Harmonics: 8192 / 2048 (fine frequency bins) on a log axis. Music notes:
+    the constant-Q kind, librosa.cqt's defaults (C1, 84 semitone bins; fewer where the top
+    ones would pass Nyquist).
     """
     rate = sr or FALLBACK_SR
     speech_win = round(0.025 * rate)
@@ -146,7 +150,21 @@ def builtin_presets(sr: int | None) -> list[Preset]:
         Preset(HARMONICS, (("n_fft", 8192), ("hop_length", 2048), ("win_length", None),
                            ("window", "hann"), *full),
                (("kind", "db"), ("freq_scale", "log"), ("db_range", 90.0)), builtin=True),
+        Preset(MUSIC_NOTES, (("hop_length", 512), ("cqt_fmin", CQT_FMIN),
+                             ("cqt_n_bins", cqt_bins_below_nyquist(rate, 84)),
+                             ("cqt_bins_per_octave", 12), ("cqt_gamma", 0.0)),
+               (("kind", "cqt"), ("db_range", 80.0)), builtin=True),
     ]
+
+
+def cqt_bins_below_nyquist(sr: int, n_bins: int, fmin: float = CQT_FMIN, bpo: int = 12
+                           ) -> int:
+    """At most ``n_bins`` semitone bins from ``fmin`` whose Hann filters stay below
+    Nyquist at ``sr`` Hz (librosa.vqt's check: f * (1 + bandwidth * alpha / 2) <= sr / 2)."""
+    r = 2.0 ** (2.0 / bpo)
+    alpha = (r - 1) / (r + 1)
+    top = sr / 2.0 / (1 + 0.5 * _HANN_BANDWIDTH * alpha)
+    return max(1, min(n_bins, math.floor(bpo * math.log2(top / fmin)) + 1))
 
 
 def load_user_presets(raw: object) -> list[Preset]:
