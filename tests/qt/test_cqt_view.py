@@ -96,8 +96,8 @@ def test_tones_sit_on_their_bins_rows(seen):
     c3_row = float(seen["rows"][0] + below[0] + np.argmax(profile[below]))
     assert abs(c3_row - expected_y(seen, C3)) <= 1.5 + bin_px(seen) / 2
     # A4's band is as tall as one bin: its rows bright, a bin above and below dark
-    r = int(round(want)) - seen["rows"][0]
-    step = int(round(1.5 * bin_px(seen)))
+    r = round(want) - int(seen["rows"][0])
+    step = round(1.5 * bin_px(seen))
     assert profile[r] >= 200 and profile[r - step] < profile[r] - 60
     assert profile[r + step] < profile[r] - 60
 
