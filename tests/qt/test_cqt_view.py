@@ -113,3 +113,44 @@ def test_note_labels_on_the_axis(seen):
         want = expected_y(seen, librosa.note_to_hz(name))
         assert abs(labels[name] - want) <= 1.5, f"{name} label at {labels[name]:.1f}, {want:.1f}"
     assert all(re.fullmatch(r"[A-G][#\u266f]?-?\d+", text) for text in labels), labels
+
+
+def test_scale_and_axis_choices_are_off_for_the_kind(seen):
+    panel = seen["window"].settings_panel
+    for name in ("freq_scale", "freq_axis"):
+        assert not panel.findChild(QComboBox, name).isEnabled(), name
+    assert panel.findChild(QComboBox, "kind").currentData() == "cqt"
+
+
+def test_panel_fields_recompute_the_kind(seen, qapp):
+    """Typing 24 bins per octave and 168 bins in the panel: the picture is recomputed with
+    168 rows and A4 still sits on its bin's row (now half as tall)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSpinBox
+    from pytestqt.qtbot import QtBot
+
+    window = seen["window"]
+    qtbot = QtBot(qapp)
+    for name, value in (("cqt_bins_per_octave", "24"), ("cqt_n_bins", "168")):
+        spin = window.settings_panel.findChild(QSpinBox, name)
+        spin.setFocus()
+        spin.selectAll()
+        qtbot.keyClicks(spin, value)
+        qtbot.keyClick(spin, Qt.Key.Key_Return)
+    wait_until(lambda: window.document.params.cqt_n_bins == 168
+               and window.document.params.cqt_bins_per_octave == 24)
+    wait_until(lambda: (window.document.spectrogram is not None
+                        and window.document.spectrogram.n_rows == 168
+                        and window.document.spectrogram.complete and window.is_settled()))
+    view = window.spectrogram_view
+    rgb = grab_rgb(view)
+    area = plot_area(view)
+    rows, cols = area.rows(0), area.columns(0)
+    index, _ = table_index(rgb[np.ix_(rows, cols)], colormap_table("magma"))
+    t = area.value_at_x(cols + 0.5, 0.0, SECONDS)
+    steady = np.flatnonzero((t > EDGE_S) & (t < SECONDS - EDGE_S))
+    profile = np.median(index[:, steady], axis=1)
+    y = float(rows[0] + peaks(profile, 1, spread=10)[0])
+    lo, hi = C1 * 2 ** (-1 / 48), C1 * 2 ** (167 / 24 + 1 / 48)
+    want = float(area.y_of(np.log10(A4), np.log10(lo), np.log10(hi)))
+    assert abs(y - want) <= 1.5 + area.height / 168 / 2, (y, want)

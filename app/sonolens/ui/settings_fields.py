@@ -48,6 +48,8 @@ WINDOW_CHOICES: tuple[str, ...] = (
 )
 #: Spectrogram kinds drawn in dB (the dB range only applies to these).
 DB_KINDS = frozenset(k.name for k in CATALOG.kinds if k.db)  # the dB range applies
+#: Kinds whose rows fix the frequency scale and labels (constant-Q: log, note names).
+FIXED_AXIS_KINDS = frozenset(k.name for k in CATALOG.kinds if k.rows == "cqt")
 UNKNOWN_NYQUIST = 96_000.0  # frequency limit before a file (and so a rate) is known
 MIX_LABEL = "Mix (mean)"
 ALL_CHANNELS_LABEL = "All channels"
