@@ -154,3 +154,27 @@ def test_panel_fields_recompute_the_kind(seen, qapp):
     lo, hi = C1 * 2 ** (-1 / 48), C1 * 2 ** (167 / 24 + 1 / 48)
     want = float(area.y_of(np.log10(A4), np.log10(lo), np.log10(hi)))
     assert abs(y - want) <= 1.5 + area.height / 168 / 2, (y, want)
+
+
+def test_bins_past_nyquist_say_so_in_one_line_then_fewer_bins_draw(qtbot, make_main_window,
+                                                                   tmp_path):
+    """The cqt kind on an 8 kHz file: 84 bins from C1 pass Nyquist; the window says so in
+    one line; with fewer bins set in the panel the picture comes."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QSpinBox
+
+    audio = write_tones(tmp_path / "low.wav", (A4,), (0.3,), seconds=1.0, sr=8000)
+    window = make_main_window()
+    window.document.set_view(ViewSettings(kind="cqt", overlays=frozenset()))
+    window.open_path(audio)
+    qtbot.waitUntil(lambda: "Nyquist" in window.last_error, timeout=20000)
+    assert "\n" not in window.last_error and "4000 Hz" in window.last_error
+    spin = window.settings_panel.findChild(QSpinBox, "cqt_n_bins")
+    spin.setFocus()
+    spin.selectAll()
+    qtbot.keyClicks(spin, "72")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: (window.document.spectrogram is not None
+                             and window.document.spectrogram.kind == "cqt"
+                             and window.document.spectrogram.complete), timeout=20000)
+    assert window.document.spectrogram.n_rows == 72

@@ -99,10 +99,6 @@ def stereo_file(tmp_path_factory) -> Path:
 )
 def test_kinds_match_librosa(mono_file, kind, changes):
     params = AnalysisParams(**changes)
-    if kind == "cqt" and params.hop_length % 64:  # halved once per octave below the top
-        with pytest.raises(ParameterError, match="multiple of 2"):
-            compute(mono_file, params, kind)
-        return
     spec = compute(mono_file, params, kind)
     ref, sr = librosa_spectrogram(mono_file, params, kind)
     assert spec.complete and spec.frames_per_column == 1

@@ -36,6 +36,7 @@ PYIN_FMAX = 2093.004522404789  # Hz: librosa.note_to_hz("C7")
 MAX_P = 32.0  # |f - centroid|^p stays finite in float64 up to 192 kHz audio
 CQT_FMIN = 32.70319566257483  # Hz: librosa.note_to_hz("C1"), librosa.cqt's default fmin
 MAX_CQT_BINS = 2048
+_HANN_BANDWIDTH = 1.50018310546875  # librosa.filters.WINDOW_BANDWIDTHS["hann"]
 MAX_CQT_BINS_PER_OCTAVE = 240
 
 
@@ -174,6 +175,20 @@ def fit_to_file(params: AnalysisParams, samplerate: int, channels: int
         return params, None
     said = ", ".join(f"{k} reset to {'default' if v is None else v}" for k, v in changes.items())
     return params.replace(**changes), f"settings adapted to this file: {said}"
+
+
+def cqt_bins_below_nyquist(sr: float, n_bins: int, fmin: float, bins_per_octave: int,
+                           gamma: float = 0.0) -> int:
+    """How many of ``n_bins`` constant-Q bins from ``fmin`` Hz keep their Hann filters below
+    Nyquist at ``sr`` Hz (librosa.vqt's check: f (1 + 0.5 B alpha) + gamma / 2 <= sr / 2,
+    B the Hann window's bandwidth); 0 when not even the first one does."""
+    r = 2.0 ** (2.0 / bins_per_octave)
+    alpha = (r - 1) / (r + 1)
+    top = (sr / 2.0 - 0.5 * gamma) / (1 + 0.5 * _HANN_BANDWIDTH * alpha)
+    if top < fmin:
+        return 0
+    fitting = math.floor(bins_per_octave * math.log2(top / fmin) + 1e-9) + 1
+    return max(0, min(n_bins, fitting))
 
 
 def _positive_int(name: str, value: object, minimum: int = 1, maximum: int | None = None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sonolens.core.errors import ParameterError
-from sonolens.core.params import CQT_FMIN, PYIN_FMIN, AnalysisParams
+from sonolens.core.params import CQT_FMIN, PYIN_FMIN, AnalysisParams, cqt_bins_below_nyquist
 from sonolens.core.view_settings import ViewSettings
 
 PRESET_PARAM_FIELDS: tuple[str, ...] = tuple(
@@ -34,7 +34,6 @@ HARMONICS = "Harmonics (high frequency resolution)"
 MUSIC_NOTES = "Music notes (constant-Q)"
 SPEECH_PYIN_FMAX = 523.2511306011972  # Hz: librosa.note_to_hz("C5"), above most voices' f0
 BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS, MUSIC_NOTES)
-_HANN_BANDWIDTH = 1.50018310546875  # librosa.filters.WINDOW_BANDWIDTHS["hann"]
 
 
 @dataclass(frozen=True)
@@ -151,20 +150,10 @@ def builtin_presets(sr: int | None) -> list[Preset]:
                            ("window", "hann"), *full),
                (("kind", "db"), ("freq_scale", "log"), ("db_range", 90.0)), builtin=True),
         Preset(MUSIC_NOTES, (("hop_length", 512), ("cqt_fmin", CQT_FMIN),
-                             ("cqt_n_bins", cqt_bins_below_nyquist(rate, 84)),
+                             ("cqt_n_bins", max(1, cqt_bins_below_nyquist(rate, 84, CQT_FMIN, 12))),
                              ("cqt_bins_per_octave", 12), ("cqt_gamma", 0.0)),
                (("kind", "cqt"), ("db_range", 80.0)), builtin=True),
     ]
-
-
-def cqt_bins_below_nyquist(sr: int, n_bins: int, fmin: float = CQT_FMIN, bpo: int = 12
-                           ) -> int:
-    """At most ``n_bins`` semitone bins from ``fmin`` whose Hann filters stay below
-    Nyquist at ``sr`` Hz (librosa.vqt's check: f * (1 + bandwidth * alpha / 2) <= sr / 2)."""
-    r = 2.0 ** (2.0 / bpo)
-    alpha = (r - 1) / (r + 1)
-    top = sr / 2.0 / (1 + 0.5 * _HANN_BANDWIDTH * alpha)
-    return max(1, min(n_bins, math.floor(bpo * math.log2(top / fmin)) + 1))
 
 
 def load_user_presets(raw: object) -> list[Preset]:

@@ -128,11 +128,8 @@ class CqtPlan:
             raise ParameterError("cqt_n_bins and cqt_bins_per_octave must be >= 1")
         if not self.fmin > 0:
             raise ParameterError(f"cqt_fmin={self.fmin:g} Hz must be positive")
-        if self.hop_length % (2 ** max(0, self.n_octaves - 1)):
-            raise ParameterError(
-                f"hop_length={self.hop_length} must be a multiple of "
-                f"2^{self.n_octaves - 1} for a {self.n_octaves}-octave CQT (it is halved "
-                "once per octave)")
+        if self.hop_length < 1:
+            raise ParameterError(f"hop_length={self.hop_length} must be >= 1")
         _, cutoff = wavelet_lengths(self.freqs, sr=self.sr, gamma=self.gamma, alpha=self.alpha)
         if cutoff > self.sr / 2.0:
             raise ParameterError(
