@@ -63,15 +63,33 @@ def test_npz_vqt_settings(tmp_path):
                                    rtol=0)
 
 
-def test_png_with_note_axis(tmp_path):
+def test_png_is_the_windows_export(tmp_path, qapp):
+    """`render --kind cqt -o x.png` draws pixel for pixel what File > Export > Spectrogram
+    Image draws for the cqt kind (ui.render.spectrogram_png), note axis included."""
+    import pyqtgraph as pg
+
+    from sonolens.audio import open_source
+    from sonolens.core.params import AnalysisParams
+    from sonolens.core.progress import run_to_end
+    from sonolens.core.view_settings import ViewSettings
+    from sonolens.dsp.spectrogram import compute_spectrogram
+    from sonolens.ui.render import spectrogram_png
+
     path = piano(tmp_path, seconds=5.0)
     out = tmp_path / "c.png"
-    result = run_cli("render", str(path), "--kind", "cqt", "--axis", "notes", "-o", str(out),
-                     "--width", "640", "--height", "360")
+    result = run_cli("render", str(path), "--kind", "cqt", "-o", str(out), "--width", "640",
+                     "--height", "360", "--colormap", "viridis", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert png_size(out) == (640, 360)
-    pixels = load_rgb(out)
-    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 50  # an image, not a blank
+    pg.setConfigOptions(useOpenGL=False, antialias=False, imageAxisOrder="row-major")
+    view = ViewSettings(kind="cqt", colormap="viridis")
+    with open_source(path) as source:
+        spectrogram = run_to_end(compute_spectrogram(source, AnalysisParams(), "cqt"))
+    want = load_rgb(spectrogram_png(spectrogram, None, view, (640, 360)))
+    got = load_rgb(out)
+    assert got.shape == want.shape
+    assert int(np.count_nonzero(np.any(got != want, axis=2))) == 0
+    assert len(np.unique(got.reshape(-1, 3), axis=0)) > 50  # an image, not a blank
 
 
 def test_bad_settings_and_matrix_kinds_one_line(tmp_path):
