@@ -12,6 +12,7 @@ from sonolens.audio import open_source
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import run_to_end
 from sonolens.dsp.spectrogram import compute_spectrogram
+from sonolens.dsp.tiles import TILE_COLUMNS, TileKey, compute_tile
 from sonolens.workers.jobs import analysis_job
 from tests.unit.signals import piano_notes
 
@@ -46,7 +47,6 @@ def test_progressive_then_equal_to_librosa(long_piano):
     values = spec.values[: spec.filled].T
     assert values.shape == ref.shape and spec.complete
     np.testing.assert_allclose(np.maximum(values - values.max(), -80.0), ref, atol=0.01, rtol=0)
-    assert spec.plan is None and spec.tiles is None  # no STFT detail tiles for this kind
 
 
 def test_cancel_mid_file_stops_at_a_block(long_piano):
@@ -67,6 +67,31 @@ def test_pooled_store_is_the_max_of_full_columns(long_piano):
     values = full.values[: full.filled]
     want = np.stack([values[i : i + k].max(axis=0) for i in range(0, len(values), k)])
     np.testing.assert_array_equal(small.values[: small.filled], want)
+
+
+
+@pytest.mark.parametrize("level,changes", [(1, {}), (2, {}), (1, {"sr": 16000})])
+def test_detail_tiles_equal_the_full_resolution_frames(long_piano, level, changes):
+    """Zoomed into a pooled store, tiles computed from random access to the signal give
+    the frames of the full pass (first, middle and last tile: file start and end too;
+    also when the signal is resampled)."""
+    params = AnalysisParams(**changes)
+    with open_source(long_piano) as source:
+        full = run_to_end(compute_spectrogram(source, params, "cqt"))
+        small = run_to_end(compute_spectrogram(source, params, "cqt", max_bytes=84 * 4 * 250))
+        assert small.frames_per_column > 2 * level and small.tiles is not None
+        n = small.n_frames
+        last = (n - 1) // (TILE_COLUMNS * level)
+        values = full.values[: full.filled]
+        for index in sorted({0, last // 2, last}):
+            key = TileKey(level, index)
+            tile = run_to_end(compute_tile(source, small.plan, key, n))
+            first, stop = key.frames(n)
+            want = np.stack([values[i : min(i + level, stop)].max(axis=0)
+                             for i in range(first, stop, level)])
+            assert tile.shape == want.shape
+            loud = want > values.max() - 80.0  # what the view shows (80 dB range)
+            np.testing.assert_allclose(tile[loud], want[loud], atol=0.02, rtol=0)
 
 
 def test_window_job_features_do_not_depend_on_the_kind(long_piano):

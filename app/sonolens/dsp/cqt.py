@@ -19,7 +19,7 @@ keeps librosa's sample phase.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -233,6 +233,16 @@ class CqtPlan:
             values = self._frames(segment, start, first, None)
             if len(values):
                 yield first, values
+
+    def frames_between(self, read: Callable[[int, int], np.ndarray], first: int, stop: int
+                       ) -> np.ndarray:
+        """float32 (stop - first, n_bins) |VQT| of frames [first, stop) from random access
+        to the signal: ``read(a, b)`` gives samples [a, b) at ``sr`` (zeros past the end).
+        Equal to those frames of :meth:`blocks` to float32 rounding (a segment reaching
+        ``pad`` beyond them, from sample 0 when that is nearer)."""
+        hop, pad = self.hop_length, self.pad
+        start = max(0, first * hop - pad)
+        return self._frames(read(start, stop * hop + pad), start, first, stop)
 
     def _frames(self, segment: np.ndarray, start: int, first: int, stop: int | None
                 ) -> np.ndarray:

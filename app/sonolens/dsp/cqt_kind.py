@@ -9,7 +9,7 @@ Named by the catalog entry's ``blocks`` (see ``core.catalog.SpectrogramKind``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -33,8 +33,17 @@ class CqtDb:
     def blocks(self, chunks: Iterable[np.ndarray]) -> Iterator[tuple[int, np.ndarray]]:
         """(first frame, float32 (n, n_bins) dB) per block of the signal ``chunks``."""
         for first, magnitude in self.plan.blocks(chunks):
-            squared = np.square(magnitude)
-            yield first, 10.0 * np.log10(np.maximum(_AMIN_AMPLITUDE**2, squared))
+            yield first, _db(magnitude)
+
+    def frames_between(self, read: Callable[[int, int], np.ndarray], first: int, stop: int
+                       ) -> np.ndarray:
+        """float32 (stop - first, n_bins) dB of frames [first, stop) from ``read(a, b)``,
+        samples [a, b) of the signal (zeros outside): what detail tiles compute."""
+        return _db(self.plan.frames_between(read, first, stop))
+
+
+def _db(magnitude: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(np.maximum(_AMIN_AMPLITUDE**2, np.square(magnitude)))
 
 
 def cqt_db(params: AnalysisParams, sr: int) -> CqtDb:

@@ -94,17 +94,15 @@ def new_spectrogram(
         raise ParameterError(f"max_bytes={budget} cannot hold one column of "
                              f"{plan.n_rows} rows ({plan.n_rows * 4} bytes)")
     k = pooling_factor(expected, plan.n_rows, budget)
-    tiled = not plan.own_frames  # detail tiles recompute STFT frames (dsp.tiles)
     spec = Spectrogram(
         kind=kind, sr=sr, hop_length=params.hop_length, params=params, freqs=plan.freqs,
         values=np.zeros((math.ceil(expected / k), plan.n_rows), dtype=np.float32),
-        frames_per_column=k, max_bytes=budget, tile_bytes=tile_bytes,
-        plan=plan if tiled else None,
+        frames_per_column=k, max_bytes=budget, tile_bytes=tile_bytes, plan=plan,
     )
     if isinstance(source, SpanReadable) and source.reads_spans and sr == source.samplerate:
         spec.frames_expected = expected  # the stated length is the real one
     spec.init_overview(len(spec.values))
-    if k > 1 and tiled:
+    if k > 1:
         spec.tiles = TileCache(tile_bytes)
     return plan, spec, expected
 

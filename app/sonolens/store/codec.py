@@ -77,8 +77,8 @@ def decode_spectrogram(facts: Facts, arrays: Arrays, params: AnalysisParams) -> 
     spec = Spectrogram(kind=kind, sr=sr, hop_length=params.hop_length, params=params,
                        freqs=plan.freqs, values=values, frames_per_column=k,
                        n_frames=n_frames, filled=filled, complete=True, max_bytes=max_bytes,
-                       tile_bytes=tile_bytes, plan=None if plan.own_frames else plan,
-                       tiles=TileCache(tile_bytes) if k > 1 and not plan.own_frames else None)
+                       tile_bytes=tile_bytes, plan=plan,
+                       tiles=TileCache(tile_bytes) if k > 1 else None)
     spec.overview_columns = _int(facts, "overview_columns", 1)
     spec.overview_factor = factor = _int(facts, "overview_factor")
     for name in ("overview", "overview2"):
