@@ -74,7 +74,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
     g = parser.add_argument_group("image")
     g.add_argument("--kind", default="db", choices=KINDS,
-                   help="what to draw (linear = magnitude, mel = mel dB; default db)")
+                   help="what to draw (linear = magnitude, mel = mel dB, cqt = constant-Q "
+                        "dB on a note axis; default db)")
     g.add_argument("--scale", default="linear", choices=tuple(FREQUENCY_SCALES),
                    help="frequency axis of spectrogram kinds (default linear)")
     g.add_argument("--axis", default="hz", choices=tuple(FREQUENCY_AXES),
