@@ -35,14 +35,12 @@ def test_npz_equals_librosa_cqt_re_max(tmp_path):
         assert set(data.files) == KEYS
         values = data["values"]
         assert values.shape == ref.shape and values.dtype == np.float32
-        # stored re 1.0 like the other dB kinds: re max (top_db 80) is one subtraction away
-        re_max = np.maximum(values - values.max(), -80.0)
-        np.testing.assert_allclose(re_max, ref, atol=0.01, rtol=0)
+        np.testing.assert_allclose(values, ref, atol=0.01, rtol=0)  # re max, as drawn
         np.testing.assert_allclose(data["freqs"], librosa.cqt_frequencies(
             n_bins=84, fmin=librosa.note_to_hz("C1")), rtol=1e-12)
         np.testing.assert_array_equal(data["times"], librosa.frames_to_time(
             np.arange(ref.shape[1]), sr=sr, hop_length=512))
-        assert str(data["kind"]) == "cqt" and str(data["unit"]) == "dB"
+        assert str(data["kind"]) == "cqt" and str(data["unit"]) == "dB (re max)"
         assert json.loads(str(data["params"]))["cqt_bins_per_octave"] == 12
 
 
@@ -58,9 +56,20 @@ def test_npz_vqt_settings(tmp_path):
         y, sr=sr, hop_length=512, fmin=55.0, n_bins=144, bins_per_octave=24, gamma=15.0,
         res_type="soxr_hq")), ref=np.max)
     with np.load(out) as data:
-        values = data["values"]
-        np.testing.assert_allclose(np.maximum(values - values.max(), -80.0), ref, atol=0.01,
-                                   rtol=0)
+        np.testing.assert_allclose(data["values"], ref, atol=0.01, rtol=0)
+
+
+def test_npz_db_kind_and_db_range(tmp_path):
+    """Any dB kind, as the image draws it: --db-range is librosa's top_db."""
+    path = piano(tmp_path, seconds=4.0)
+    out = tmp_path / "s.npz"
+    result = run_cli("render", str(path), "--kind", "db", "--db-range", "60", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    y, _ = librosa.load(path, sr=None)
+    ref = librosa.amplitude_to_db(np.abs(librosa.stft(y)), ref=np.max, top_db=60.0)
+    with np.load(out) as data:
+        np.testing.assert_allclose(data["values"], ref, atol=1e-3, rtol=0)
+        assert data["values"].min() == -60.0 and data["values"].max() == 0.0
 
 
 def test_png_is_the_windows_export(tmp_path, qapp):

@@ -1,8 +1,10 @@
 """`sonolens render AUDIO -o OUT.npz`: the spectrogram matrix instead of an image.
 
 Writes what File > Export > Spectrogram Matrix writes (``export.npz``: times, freqs,
-values (n_rows, n_frames), kind, unit, sr, hop_length, params) for the ``--kind`` chosen;
-no Qt. One input only (a matrix per file is what ``--kind`` + a loop is for).
+values (n_rows, n_frames), kind, unit, sr, hop_length, params) for the ``--kind`` chosen,
+dB kinds as the image draws them: re the file's maximum, floored at ``--db-range``
+(librosa's ``amplitude_to_db(..., ref=np.max, top_db=80)`` by default; unit
+"dB (re max)"). No Qt. One input only.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def render_npz(args: argparse.Namespace, params: AnalysisParams, kind: str | Non
     refuse_own_inputs([target], [path])
     with open_source(path) as opened:
         source = excerpt(opened, offset=args.offset, duration=args.duration)
-        job = export_spectrogram_npz(source, params, kind, target)
+        job = export_spectrogram_npz(source, params, kind, target, top_db=args.db_range)
         progress_bar(job, path.name, enabled=reporter.interactive)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
