@@ -236,7 +236,8 @@ def test_field_table_round_trips_every_field(panel):
     assert names["view"] == {f.name for f in fields(ViewSettings)}
     params = AnalysisParams(sr=22050, channel=1, n_fft=1024, hop_length=300, window="hamming",
                             n_mels=64, fmin=50.0, fmax=9000.0, roll_percent=0.9, p=4.0,
-                            n_mfcc=30, pyin_fmin=80.0, pyin_fmax=1000.5)
+                            n_mfcc=30, pyin_fmin=80.0, pyin_fmax=1000.5, cqt_fmin=55.0,
+                            cqt_n_bins=72, cqt_bins_per_octave=24, cqt_gamma=12.5)
     assert {n for n in names["params"]
             if getattr(params, n) == getattr(AnalysisParams(), n)} == set()
     view = ViewSettings(kind="mel_db", freq_scale="log", colormap="gray", db_range=70.0,

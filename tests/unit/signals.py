@@ -38,3 +38,26 @@ def drum_loop(bpm: float, sr: int = 22050, seconds: float = 8.0, *, seed: int = 
         m = max(0, min(len(seg), n - start))
         y[start:start + m] += seg[:m]
     return y
+
+
+def piano_notes(sr: int = 22050, *, notes: tuple[int, ...] = (48, 55, 60, 64, 67, 72, 69),
+                note_seconds: float = 0.6, overlap: float = 0.5, seed: int = 0
+                ) -> np.ndarray:
+    """float32 mono, piano-like: MIDI ``notes`` struck one after another (each ringing on
+    under the next for ``overlap`` of its length), 8 slightly inharmonic partials with
+    faster decay for higher ones and a short hammer click; peak 0.5. 69 is A4 = 440 Hz."""
+    rng = np.random.default_rng(seed)
+    step = int(note_seconds * sr)
+    ring = int(note_seconds * (1 + overlap) * sr)
+    y = np.zeros(step * len(notes) + ring)
+    t = np.arange(ring) / sr
+    for i, midi in enumerate(notes):
+        f0 = 440.0 * 2 ** ((midi - 69) / 12)
+        tone = np.zeros(ring)
+        for k in range(1, 9):
+            fk = k * f0 * np.sqrt(1 + 0.0004 * k * k)
+            if fk < sr / 2:
+                tone += np.exp(-t * (1.5 + 0.8 * k)) / k * np.sin(2 * np.pi * fk * t)
+        click = np.exp(-t * 400) * rng.standard_normal(ring) * 0.05
+        y[i * step : i * step + ring] += (tone + click) * np.minimum(1.0, t / 0.003)
+    return (0.5 * y / np.abs(y).max()).astype(np.float32)

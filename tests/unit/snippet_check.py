@@ -21,10 +21,10 @@ def shown_arrays(table, spec, params: AnalysisParams, view: ViewSettings,
     """
     assert spec.frames_per_column == 1 and spec.complete
     values = spec.values[: spec.filled].T.astype(np.float64)  # (n_rows, n_frames)
-    if view.kind in ("db", "mel_db"):
+    if CATALOG.kind(view.kind).db:
         values = np.maximum(values - values.max(), -view.db_range)
     freqs = spec.freqs
-    if view.kind != "mel_db":
+    if CATALOG.kind(view.kind).rows == "fft":
         fmax = params.fmax if params.fmax is not None else spec.sr / 2
         rows = (freqs >= params.fmin) & (freqs <= fmax)
         values, freqs = values[rows], freqs[rows]

@@ -123,3 +123,28 @@ def test_hostile_user_presets_are_dropped_good_ones_kept():
     many = [Preset.capture(f"p{k}", AnalysisParams(), ViewSettings()).as_dict()
             for k in range(500)]
     assert len(load_user_presets(many)) == 100
+
+
+def test_music_notes_preset_is_librosas_cqt_and_fits_the_rate():
+    """The constant-Q preset: kind cqt with librosa.cqt's defaults, fewer bins where the
+    top ones would pass Nyquist (then librosa.cqt accepts them and one more it refuses)."""
+    import librosa
+    import numpy as np
+
+    from sonolens.core.presets import MUSIC_NOTES
+
+    params, view = builtin(MUSIC_NOTES, 22050).apply(AnalysisParams(n_fft=512), ViewSettings(),
+                                                     22050)
+    assert view.kind == "cqt" and params.hop_length == 512 and params.n_fft == 512
+    assert (params.cqt_fmin, params.cqt_n_bins, params.cqt_bins_per_octave,
+            params.cqt_gamma) == (librosa.note_to_hz("C1"), 84, 12, 0.0)
+    y = np.zeros(4096, dtype=np.float32)
+    bins = {}
+    for sr in (6000, 8000, 11025):
+        fitted, _ = builtin(MUSIC_NOTES, sr).apply(AnalysisParams(), ViewSettings(), sr)
+        bins[sr] = n_bins = fitted.cqt_n_bins
+        librosa.cqt(y, sr=sr, n_bins=n_bins)  # accepted
+        if n_bins < 84:
+            with pytest.raises(librosa.util.exceptions.ParameterError, match="Nyquist"):
+                librosa.cqt(y, sr=sr, n_bins=n_bins + 1)
+    assert bins[6000] < bins[8000] < bins[11025] == 84

@@ -54,6 +54,10 @@ CASES = {
                                                              "spectral_rolloff"})), None),
     "8k-contrast-past-nyquist": (8000, 1, dict(window="rectangular"),
                                  dict(lower_view="contrast"), (0.5, 1.5)),
+    "cqt": (22050, 1, {}, dict(kind="cqt"), None),
+    "vqt-custom-selection": (44100, 2, dict(cqt_gamma=10.0, cqt_bins_per_octave=24,
+                                            cqt_n_bins=150, cqt_fmin=40.0, hop_length=256),
+                             dict(kind="cqt", db_range=60.0), (0.4, 1.9)),
 }
 
 

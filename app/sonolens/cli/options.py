@@ -37,6 +37,13 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--pyin-fmax", type=float, default=d.pyin_fmax, metavar="HZ",
                    help="highest pitch searched by f0 (pYIN), Hz (default C7 = 2093.005; "
                         "clamped to Nyquist)")
+    g.add_argument("--cqt-fmin", type=float, default=d.cqt_fmin, metavar="HZ",
+                   help="lowest constant-Q bin (--kind cqt), Hz (default C1 = 32.703)")
+    g.add_argument("--cqt-n-bins", type=int, default=d.cqt_n_bins,
+                   help="constant-Q bins (default 84: 7 octaves)")
+    g.add_argument("--cqt-bins-per-octave", type=int, default=d.cqt_bins_per_octave)
+    g.add_argument("--cqt-gamma", type=float, default=d.cqt_gamma, metavar="HZ",
+                   help="variable-Q bandwidth offset (librosa.vqt's gamma; 0 = constant-Q)")
     g.add_argument("--features", default="all",
                    help="comma-separated features: any of " + ", ".join(CATALOG.default_names)
                         + " (default all of these), and the opt-in "
@@ -86,6 +93,8 @@ def params_from_args(args: argparse.Namespace) -> AnalysisParams:
         win_length=args.win_length, window=args.window, n_mels=args.n_mels,
         n_mfcc=args.n_mfcc, fmin=args.fmin, fmax=args.fmax, roll_percent=args.roll_percent,
         p=args.p, pyin_fmin=args.pyin_fmin, pyin_fmax=args.pyin_fmax,
+        cqt_fmin=args.cqt_fmin, cqt_n_bins=args.cqt_n_bins,
+        cqt_bins_per_octave=args.cqt_bins_per_octave, cqt_gamma=args.cqt_gamma,
     ).validate()
 
 

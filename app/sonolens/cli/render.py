@@ -19,6 +19,7 @@ from sonolens.cli.options import (
     check_channel_exists,
     params_from_args,
 )
+from sonolens.cli.render_npz import render_npz, wants_npz
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
@@ -67,12 +68,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True,
                         help="image file (one input), written in the format its extension "
                              "names: .png (also without extension), .jpg/.jpeg, .bmp, "
-                             ".tif/.tiff, .webp; or a folder (several inputs / a directory: "
-                             "one <stem>.png each)")
+                             ".tif/.tiff, .webp; .npz: the spectrogram matrix (times, "
+                             "freqs, values) as File > Export writes it; or a folder "
+                             "(several inputs / a directory: one <stem>.png each)")
     parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
     g = parser.add_argument_group("image")
     g.add_argument("--kind", default="db", choices=KINDS,
-                   help="what to draw (linear = magnitude, mel = mel dB; default db)")
+                   help="what to draw (linear = magnitude, mel = mel dB, cqt = constant-Q "
+                        "dB on a note axis; default db)")
     g.add_argument("--scale", default="linear", choices=tuple(FREQUENCY_SCALES),
                    help="frequency axis of spectrogram kinds (default linear)")
     g.add_argument("--axis", default="hz", choices=tuple(FREQUENCY_AXES),
@@ -269,6 +272,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
     if not inputs:
         reporter.usage("render needs at least one AUDIO file or directory (or --demo)")
         return 2
+    if wants_npz(args.output):  # the matrix, not an image (cli.render_npz)
+        return render_npz(args, params, SPECTROGRAM_KINDS.get(args.kind), inputs, reporter)
     folder_mode = is_folder_mode(inputs)
     jobs, problems = plan_jobs(inputs, args.output)
     refuse_own_inputs([job.target for job in jobs],

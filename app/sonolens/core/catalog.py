@@ -102,7 +102,10 @@ class SpectrogramKind:
     "Copy as Python" lines that make ``variable`` from ``S`` (``{db_range}`` is filled in).
     ``kernel``: ``"module:function"`` in ``sonolens.dsp`` (``dsp/spectrogram_kinds.py``):
     (|X|, |X|^2 or None, plan) -> values; ``power``: whether it needs |X|^2 (then |X| is
-    squared in place and not passed).
+    squared in place and not passed). ``blocks``: instead of a kernel, a kind that
+    computes its own frames from the analysis signal (not from the STFT) names
+    ``"module:function"`` in ``sonolens.dsp``: (AnalysisParams, sr) -> an object with
+    ``freqs`` (n_rows,) Hz and ``blocks(chunks)`` -> (first frame, float32 (n, n_rows)).
     """
 
     name: str
@@ -116,6 +119,7 @@ class SpectrogramKind:
     librosa: tuple[str, ...] = ()
     kernel: str = ""
     power: bool = True
+    blocks: str = ""
     result: str = "spectrogram"  # the Document result holding it (its job: workers.registry)
 
 
@@ -213,6 +217,15 @@ SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (
         "fmin=fmin, fmax=fmax)",
         "M_db = librosa.power_to_db(M, ref=np.max, top_db={db_range!r})  "
         "# dB re the loudest band, as shown",)),
+    SpectrogramKind("cqt", "Constant-Q dB", "dB", cli="cqt", variable="C_db", db=True,
+                    rows="cqt", blocks="cqt_kind:cqt_db",
+                    fields=("cqt_fmin", "cqt_n_bins", "cqt_bins_per_octave", "cqt_gamma"),
+                    librosa=(
+        "C = np.abs(librosa.vqt(y, sr=sr, hop_length=hop_length, fmin=cqt_fmin, "
+        "n_bins=cqt_n_bins, bins_per_octave=cqt_bins_per_octave, gamma=cqt_gamma, "
+        'res_type="soxr_hq"))  # gamma=0: librosa.cqt(y, sr=sr, hop_length=hop_length, ...)',
+        "C_db = librosa.amplitude_to_db(C, ref=np.max, top_db={db_range!r})  "
+        "# dB re the loudest bin, as shown",)),
 )
 
 

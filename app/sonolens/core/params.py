@@ -34,6 +34,10 @@ MAX_CONTRAST_BANDS = 32  # 200 Hz * 2^32 is far above any Nyquist
 PYIN_FMIN = 65.40639132514966  # Hz: librosa.note_to_hz("C2")
 PYIN_FMAX = 2093.004522404789  # Hz: librosa.note_to_hz("C7")
 MAX_P = 32.0  # |f - centroid|^p stays finite in float64 up to 192 kHz audio
+CQT_FMIN = 32.70319566257483  # Hz: librosa.note_to_hz("C1"), librosa.cqt's default fmin
+MAX_CQT_BINS = 2048
+_HANN_BANDWIDTH = 1.50018310546875  # librosa.filters.WINDOW_BANDWIDTHS["hann"]
+MAX_CQT_BINS_PER_OCTAVE = 240
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,9 @@ class AnalysisParams:
     p: spectral bandwidth order; contrast_fmin / contrast_bands: spectral contrast bands.
     top_db: dB floor below the maximum used by ``power_to_db`` inside MFCC and contrast.
     pyin_fmin, pyin_fmax: the pitch (pYIN) search range in Hz (librosa's C2 .. C7 notes).
+    cqt_fmin (Hz), cqt_n_bins, cqt_bins_per_octave, cqt_gamma (Hz; 0 = constant-Q): the
+    constant-Q / variable-Q spectrogram kind (librosa.vqt's fmin, n_bins, bins_per_octave,
+    gamma); its hop is hop_length. Checked against the rate when that kind is planned.
     """
 
     sr: int | None = None
@@ -67,6 +74,10 @@ class AnalysisParams:
     top_db: float = 80.0
     pyin_fmin: float = PYIN_FMIN
     pyin_fmax: float = PYIN_FMAX
+    cqt_fmin: float = CQT_FMIN
+    cqt_n_bins: int = 84
+    cqt_bins_per_octave: int = 12
+    cqt_gamma: float = 0.0
 
     def validate(self) -> AnalysisParams:
         """Check every parameter that does not depend on the audio; return self."""
@@ -113,6 +124,13 @@ class AnalysisParams:
         if self.pyin_fmin >= self.pyin_fmax:
             raise ParameterError(f"pyin_fmin={self.pyin_fmin:g} Hz must be below "
                                  f"pyin_fmax={self.pyin_fmax:g} Hz")
+        _finite("cqt_fmin", self.cqt_fmin)
+        if self.cqt_fmin <= 0:
+            raise ParameterError(f"cqt_fmin={self.cqt_fmin:g} Hz must be positive")
+        _positive_int("cqt_n_bins", self.cqt_n_bins, maximum=MAX_CQT_BINS)
+        _positive_int("cqt_bins_per_octave", self.cqt_bins_per_octave,
+                      maximum=MAX_CQT_BINS_PER_OCTAVE)
+        _finite("cqt_gamma", self.cqt_gamma, minimum=0.0)
         return self
 
     def validate_for_rate(self, sr: int) -> None:
@@ -157,6 +175,20 @@ def fit_to_file(params: AnalysisParams, samplerate: int, channels: int
         return params, None
     said = ", ".join(f"{k} reset to {'default' if v is None else v}" for k, v in changes.items())
     return params.replace(**changes), f"settings adapted to this file: {said}"
+
+
+def cqt_bins_below_nyquist(sr: float, n_bins: int, fmin: float, bins_per_octave: int,
+                           gamma: float = 0.0) -> int:
+    """How many of ``n_bins`` constant-Q bins from ``fmin`` Hz keep their Hann filters below
+    Nyquist at ``sr`` Hz (librosa.vqt's check: f (1 + 0.5 B alpha) + gamma / 2 <= sr / 2,
+    B the Hann window's bandwidth); 0 when not even the first one does."""
+    r = 2.0 ** (2.0 / bins_per_octave)
+    alpha = (r - 1) / (r + 1)
+    top = (sr / 2.0 - 0.5 * gamma) / (1 + 0.5 * _HANN_BANDWIDTH * alpha)
+    if top < fmin:
+        return 0
+    fitting = math.floor(bins_per_octave * math.log2(top / fmin) + 1e-9) + 1
+    return max(0, min(n_bins, fitting))
 
 
 def _positive_int(name: str, value: object, minimum: int = 1, maximum: int | None = None

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sonolens.core.errors import ParameterError
-from sonolens.core.params import PYIN_FMIN, AnalysisParams
+from sonolens.core.params import CQT_FMIN, PYIN_FMIN, AnalysisParams, cqt_bins_below_nyquist
 from sonolens.core.view_settings import ViewSettings
 
 PRESET_PARAM_FIELDS: tuple[str, ...] = tuple(
@@ -31,8 +31,9 @@ SPEECH = "Speech 25 ms / 10 ms"
 MUSIC = "Music 2048 / 512"
 BIRD_SONG = "Bird song (high time resolution)"
 HARMONICS = "Harmonics (high frequency resolution)"
+MUSIC_NOTES = "Music notes (constant-Q)"
 SPEECH_PYIN_FMAX = 523.2511306011972  # Hz: librosa.note_to_hz("C5"), above most voices' f0
-BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS)
+BUILTIN_NAMES: tuple[str, ...] = (SPEECH, MUSIC, BIRD_SONG, HARMONICS, MUSIC_NOTES)
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,9 @@ def builtin_presets(sr: int | None) -> list[Preset]:
     Speech: 25 ms window (``win_length = round(0.025 sr)``), 10 ms hop, ``n_fft`` the next
     power of two, 80 mel bands, up to 8 kHz. Bird song: ~10 ms windows (``n_fft`` the
     next power of two of 0.010 sr), hop a quarter of it. Music: librosa's 2048 / 512 on a
-    log axis. Harmonics: 8192 / 2048 (fine frequency bins) on a log axis.
+    log axis. Harmonics: 8192 / 2048 (fine frequency bins) on a log axis. Music notes:
+    the constant-Q kind, librosa.cqt's defaults (C1, 84 semitone bins; fewer where the top
+    ones would pass Nyquist).
     """
     rate = sr or FALLBACK_SR
     speech_win = round(0.025 * rate)
@@ -146,6 +149,10 @@ def builtin_presets(sr: int | None) -> list[Preset]:
         Preset(HARMONICS, (("n_fft", 8192), ("hop_length", 2048), ("win_length", None),
                            ("window", "hann"), *full),
                (("kind", "db"), ("freq_scale", "log"), ("db_range", 90.0)), builtin=True),
+        Preset(MUSIC_NOTES, (("hop_length", 512), ("cqt_fmin", CQT_FMIN),
+                             ("cqt_n_bins", max(1, cqt_bins_below_nyquist(rate, 84, CQT_FMIN, 12))),
+                             ("cqt_bins_per_octave", 12), ("cqt_gamma", 0.0)),
+               (("kind", "cqt"), ("db_range", 80.0)), builtin=True),
     ]
 
 

@@ -36,7 +36,7 @@ from sonolens.core.progress import Progress
 from sonolens.core.view_settings import SPECTROGRAM_UNITS
 from sonolens.dsp.framing import frame_count
 from sonolens.dsp.pass_blocks import frame_results
-from sonolens.dsp.signal import check_channel
+from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spectrogram_overview import OVERVIEW_STEP
 from sonolens.dsp.spectrogram_plan import SpectrogramPlan, make_spectrogram_plan
 from sonolens.dsp.spectrogram_store import Spectrogram, pooling_factor
@@ -61,6 +61,13 @@ def spectrogram_blocks(
     source: AudioSource, plan: SpectrogramPlan, *, workers: int = 2
 ) -> Iterator[tuple[int, np.ndarray]]:
     """``(first_frame, values (n, n_rows) float32)`` per block, in order; close() cancels."""
+    if plan.own_frames:  # a kind computing its own frames from the signal (catalog blocks)
+        chunks = analysis_chunks(source.blocks(), native_sr=source.samplerate, sr=plan.sr,
+                                 channel=plan.params.channel)
+        own = plan.own.blocks(chunks)
+        with contextlib.closing(own):
+            yield from own
+        return
     results = frame_results(source, plan.params, plan.sr, plan.compute, workers=workers)
     with contextlib.closing(results):
         for block, values in results:

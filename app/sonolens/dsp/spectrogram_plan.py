@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -35,8 +36,14 @@ class SpectrogramPlan:
     window: np.ndarray
     freqs: np.ndarray
     mel: np.ndarray | None
-    values: Callable[..., np.ndarray]  # the kind's kernel (dsp.spectrogram_kinds)
+    values: Callable[..., np.ndarray] | None  # the kind's kernel (dsp.spectrogram_kinds)
     uses_power: bool = True
+    own: Any = None  # a kind computing its own frames (catalog ``blocks``), else None
+
+    @property
+    def own_frames(self) -> bool:
+        """Whether the kind's frames come from the signal (``own.blocks``), not the STFT."""
+        return self.own is not None
 
     @property
     def n_rows(self) -> int:
@@ -44,6 +51,8 @@ class SpectrogramPlan:
 
     def compute(self, block: FrameBlock) -> np.ndarray:
         """float32 (n_frames, n_rows) values of the block's frames (time-major)."""
+        if self.values is None:
+            raise ValueError(f"kind {self.kind!r} computes its own frames (own.blocks)")
         magnitude, power = magnitude_block(block.frames(), self.window)
         if self.uses_power:
             return self.values(None, power, self)
@@ -55,6 +64,8 @@ class SpectrogramPlan:
 
         Lets the feature engine share its STFT with the display spectrogram.
         """
+        if self.values is None:
+            raise ValueError(f"kind {self.kind!r} computes its own frames (own.blocks)")
         return self.values(magnitude, power, self)
 
 
@@ -68,7 +79,13 @@ def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> Spectro
     entry = CATALOG.kind(kind)
     window = stft_window(params.window, params.frame_length, params.n_fft)
     mel = None
-    if entry.rows == "mel":
+    own = None
+    if entry.blocks:
+        module, function = entry.blocks.split(":")
+        make = getattr(importlib.import_module(f"sonolens.dsp.{module}"), function)
+        own = make(params, sr)
+        freqs = own.freqs
+    elif entry.rows == "mel":
         fmax = float(sr) / 2 if params.fmax is None else float(params.fmax)
         mel = mel_filterbank(sr=sr, n_fft=params.n_fft, n_mels=params.n_mels,
                              fmin=params.fmin, fmax=params.fmax)
@@ -77,6 +94,8 @@ def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> Spectro
         freqs = fft_frequencies(sr=sr, n_fft=params.n_fft)
     freqs = np.asarray(freqs, dtype=np.float64)
     freqs.setflags(write=False)
-    module, function = entry.kernel.split(":")
-    values = getattr(importlib.import_module(f"sonolens.dsp.{module}"), function)
-    return SpectrogramPlan(kind, sr, params, window, freqs, mel, values, entry.power)
+    values = None
+    if entry.kernel:
+        module, function = entry.kernel.split(":")
+        values = getattr(importlib.import_module(f"sonolens.dsp.{module}"), function)
+    return SpectrogramPlan(kind, sr, params, window, freqs, mel, values, entry.power, own)

@@ -113,14 +113,36 @@ def compute_tile(source: Playable, plan, key: TileKey, n_frames: int
     pad = p.n_fft // 2
     for chunk in range(first, stop, step):
         chunk_stop = min(stop, chunk + step)
+        column = (chunk - first) // key.level
+        if plan.own_frames:  # a kind computing its own frames from the signal (cqt)
+            values = plan.own.frames_between(_signal_reader(source, plan.sr, p.channel),
+                                             chunk, chunk_stop)
+            pooled = max_pool_rows(values, key.level)
+            out[column : column + len(pooled)] = pooled
+            yield Progress(chunk_stop - first, stop - first, "detail")
+            continue
         segment = analysis_segment(source, chunk * p.hop_length - pad,
                                    (chunk_stop - 1) * p.hop_length - pad + p.n_fft,
                                    sr=plan.sr, channel=p.channel)
         block = FrameBlock(start=chunk, n_frames=chunk_stop - chunk, segment=segment,
                            n_fft=p.n_fft, hop_length=p.hop_length, signal_begin=pad,
                            signal_end=None)  # only the STFT reads this block
-        column = (chunk - first) // key.level
         pooled = max_pool_rows(plan.compute(block), key.level)
         out[column : column + len(pooled)] = pooled
         yield Progress(chunk_stop - first, stop - first, "detail")
     return out
+
+
+def _signal_reader(source: Playable, sr: int, channel: int | None):
+    """``read(a, b)``: samples [a, b) of the analysis signal, ending where it ends (its
+    length at ``sr``: the soxr stream's round(frames * sr / native)), zeros before 0."""
+    native = source.samplerate
+    total = source.frames if sr == native else math.floor(source.frames * sr / native + 0.5)
+
+    def read(a: int, b: int) -> np.ndarray:
+        b = min(b, total)
+        if b <= a:
+            return np.zeros(0, dtype=np.float32)
+        return analysis_segment(source, a, b, sr=sr, channel=channel)
+
+    return read

@@ -24,6 +24,7 @@ from typing import IO
 import numpy as np
 
 from sonolens.audio.protocol import AudioSource
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
@@ -41,9 +42,13 @@ _COPY_BYTES = 16 * 2**20
 
 def export_spectrogram_npz(
     source: AudioSource, params: AnalysisParams | None, kind: str,
-    path: str | os.PathLike[str], *, workers: int = 2,
+    path: str | os.PathLike[str], *, workers: int = 2, top_db: float | None = None,
 ) -> Generator[Progress, None, Path]:
     """Write the ``kind`` spectrogram of ``source`` to ``path`` (.npz); returns the path.
+
+    ``top_db`` (dB kinds only): values re the file's maximum floored at ``-top_db``, as
+    drawn (librosa's ``ref=np.max, top_db=top_db``; unit "dB (re max)") instead of re 1.0
+    (``sonolens render -o OUT.npz``).
 
     Yields Progress after each block and each copied chunk (cancel checkpoints: closing
     the generator removes every temp file and leaves an existing ``path`` untouched).
@@ -59,22 +64,25 @@ def export_spectrogram_npz(
         raise OutputError(f"{target}: folder {folder} does not exist")
     expected = max(1, expected_frames(source, params, sr))
     total = 2 * expected  # compute, then copy into the zip
+    relative = top_db is not None and CATALOG.kind(kind).db
     try:
         spill = tempfile.TemporaryFile(prefix=f".{target.name}.", suffix=".values", dir=folder)  # noqa: SIM115
     except OSError as exc:
         raise OutputError(f"{target}: cannot write in {folder} ({exc.strerror})") from exc
     with spill, contextlib.closing(spectrogram_blocks(source, plan, workers=workers)) as blocks:
         n_frames = 0
+        peak = -np.inf
         for _start, values in blocks:
             _write(spill, values, target)
             n_frames += len(values)
+            peak = max(peak, float(values.max())) if len(values) else peak
             yield Progress(n_frames, max(total, 2 * n_frames), "spectrogram")
         total = 2 * n_frames
         meta = {
             "times": np.arange(n_frames) * params.hop_length / float(sr),
             "freqs": np.asarray(plan.freqs, dtype=np.float64),
             "kind": np.array(kind),
-            "unit": np.array(SPECTROGRAM_UNITS[kind]),
+            "unit": np.array("dB (re max)" if relative else SPECTROGRAM_UNITS[kind]),
             "sr": np.array(sr),
             "hop_length": np.array(params.hop_length),
             "params": np.array(json.dumps(params.as_dict(), sort_keys=True)),
@@ -100,10 +108,16 @@ def export_spectrogram_npz(
                     chunk = spill.read(max(frame_bytes, _COPY_BYTES // frame_bytes * frame_bytes))
                     if not chunk:
                         break
-                    member.write(chunk)
+                    member.write(_re_max(chunk, peak, top_db) if relative else chunk)
                     copied += len(chunk) // frame_bytes
                     yield Progress(n_frames + copied, total, "writing")
     return target
+
+
+def _re_max(chunk: bytes, peak: float, top_db: float | None) -> bytes:
+    """float32 dB frames re 1.0 -> re ``peak``, floored at ``-top_db`` (float32 bytes)."""
+    values = np.frombuffer(chunk, dtype=np.float32) - np.float32(peak)
+    return np.maximum(values, np.float32(-(top_db or 0.0))).astype(np.float32).tobytes()
 
 
 def _write(spill: IO[bytes], values: np.ndarray, target: Path) -> None:

@@ -28,11 +28,13 @@ from sonolens.core.view_settings import ViewSettings
 SPECTROGRAM_VARIABLES: dict[str, str] = {k.name: k.variable for k in CATALOG.kinds}
 #: Parameters the script defines when a feature or kind needs them, in this order.
 _PARAMETER_ORDER = ("n_mels", "fmin", "fmax", "n_mfcc", "top_db", "roll_percent", "p",
-                    "pyin_fmin", "pyin_fmax")
+                    "pyin_fmin", "pyin_fmax", "cqt_fmin", "cqt_n_bins", "cqt_bins_per_octave",
+                    "cqt_gamma")
 _PARAMETER_COMMENTS = {"fmax": "  # None: sr / 2",
                        "top_db": "  # MFCC's dB floor below the maximum",
                        "p": "  # bandwidth order",
-                       "pyin_fmax": "  # Hz; above sr / 2 it is clamped, as Sonolens does"}
+                       "pyin_fmax": "  # Hz; above sr / 2 it is clamped, as Sonolens does",
+                       "cqt_gamma": "  # Hz; 0: constant-Q (librosa.cqt)"}
 _LIBROSA_TOP_DB = 80.0  # power_to_db's default, fixed inside librosa's spectral_contrast
 
 
@@ -157,6 +159,9 @@ def _spectrogram(view: ViewSettings) -> list[str]:
     if kind.rows == "mel":
         lines += [*made, "freqs = librosa.mel_frequencies(n_mels + 2, fmin=fmin, "
                          "fmax=fmax or sr / 2)[1:-1]  # band centres"]
+    elif kind.rows == "cqt":  # from y, not S: its own filters (same frame count)
+        lines += [*made, "freqs = librosa.cqt_frequencies(n_bins=cqt_n_bins, fmin=cqt_fmin, "
+                         "bins_per_octave=cqt_bins_per_octave)  # bin centres"]
     else:
         lines += ["freqs = librosa.fft_frequencies(sr=sr, n_fft=n_fft)", *made]
     return [*lines, ""]

@@ -2,7 +2,7 @@
 
 Each :class:`Field` says how its widget is made, how a value is shown in it and read back
 from it, and which signal means "edited". :class:`~sonolens.ui.settings_panel.SettingsPanel`
-builds its three groups, fills them and reads them from :data:`GROUPS`, in this order.
+builds its groups, fills them and reads them from :data:`GROUPS`, in this order.
 Every input's objectName is its field name (the overlay boxes: ``overlay_<key>``).
 """
 
@@ -27,7 +27,7 @@ from superqt.utils import signals_blocked
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.notes import A4_RANGE
-from sonolens.core.params import WINDOWS
+from sonolens.core.params import MAX_CQT_BINS, MAX_CQT_BINS_PER_OCTAVE, WINDOWS
 from sonolens.core.view_settings import (
     COLORMAPS,
     FREQUENCY_AXES,
@@ -48,6 +48,8 @@ WINDOW_CHOICES: tuple[str, ...] = (
 )
 #: Spectrogram kinds drawn in dB (the dB range only applies to these).
 DB_KINDS = frozenset(k.name for k in CATALOG.kinds if k.db)  # the dB range applies
+#: Kinds whose rows fix the frequency scale and labels (constant-Q: log, note names).
+FIXED_AXIS_KINDS = frozenset(k.name for k in CATALOG.kinds if k.rows == "cqt")
 UNKNOWN_NYQUIST = 96_000.0  # frequency limit before a file (and so a rate) is known
 MIX_LABEL = "Mix (mean)"
 ALL_CHANNELS_LABEL = "All channels"
@@ -352,6 +354,17 @@ PYIN_FMIN = _pitch_field("pyin_fmin", "Pitch fmin", "pyin_fmin: lowest pitch sea
 PYIN_FMAX = _pitch_field("pyin_fmax", "Pitch fmax",
                          "pyin_fmax: highest pitch searched (Hz; clamped to Nyquist)")
 
+CQT_FMIN = _pitch_field("cqt_fmin", "fmin", "cqt_fmin: lowest constant-Q bin (Hz; C1 = 32.703)")
+CQT_N_BINS = _spin_field("cqt_n_bins", "Bins", "cqt_n_bins: number of constant-Q bins", 1,
+                         MAX_CQT_BINS)
+CQT_BINS_PER_OCTAVE = _spin_field("cqt_bins_per_octave", "Per octave",
+                                  "cqt_bins_per_octave: bins per octave (12: semitones)", 1,
+                                  MAX_CQT_BINS_PER_OCTAVE)
+CQT_GAMMA = Field[QDoubleSpinBox](
+    "cqt_gamma", "gamma", "cqt_gamma: variable-Q bandwidth offset (Hz; 0 = constant-Q)",
+    lambda: _double_spin("cqt_gamma", 1000.0, 1.0, " Hz"),
+    lambda w, v: w.setValue(v), lambda w: float(w.value()), _value_changed)
+
 #: The panel's groups, top to bottom.
 GROUPS: tuple[Group, ...] = (
     Group("Spectrogram", "params",
@@ -360,4 +373,6 @@ GROUPS: tuple[Group, ...] = (
           (KIND, FREQ_SCALE, FREQ_AXIS, A4, COLORMAP, DB_RANGE, LOWER_VIEW, WAVEFORM_CHANNEL,
            OVERLAY_CHECKS)),
     Group("Features", "params", (ROLL_PERCENT, P, N_MFCC, PYIN_FMIN, PYIN_FMAX)),
+    Group("Constant-Q (kind cqt)", "params",
+          (CQT_FMIN, CQT_N_BINS, CQT_BINS_PER_OCTAVE, CQT_GAMMA)),
 )

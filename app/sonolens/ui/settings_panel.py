@@ -40,8 +40,11 @@ from sonolens.ui.settings_fields import (
     CHANNEL,
     DB_KINDS,
     DB_RANGE,
+    FIXED_AXIS_KINDS,
     FMAX,
     FMIN,
+    FREQ_AXIS,
+    FREQ_SCALE,
     GROUPS,
     HOP_LENGTH,
     KIND,
@@ -272,7 +275,10 @@ class SettingsPanel(QWidget):
         self._widget(FMAX).setMaximum(nyquist)
 
     def _update_db_range_enabled(self) -> None:
-        self._widget(DB_RANGE).setEnabled(self._widget(KIND).currentData() in DB_KINDS)
+        kind = self._widget(KIND).currentData()
+        self._widget(DB_RANGE).setEnabled(kind in DB_KINDS)
+        for field in (FREQ_SCALE, FREQ_AXIS):  # constant-Q rows fix both (log, notes)
+            self._widget(field).setEnabled(kind not in FIXED_AXIS_KINDS)
 
     # -- reading values ---------------------------------------------------------------------
 

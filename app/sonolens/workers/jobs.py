@@ -99,22 +99,28 @@ def analysis_job(source: AudioSource, params: AnalysisParams, kind: str, *,
     from sonolens.dsp.engine import extract_features
     from sonolens.dsp.envelope import WaveformEnvelope
     from sonolens.dsp.spectrogram import new_spectrogram
+    from sonolens.workers.own_frames import own_frames_step
 
-    plan, spec, _ = new_spectrogram(source, params, kind)
+    plan, spec, expected = new_spectrogram(source, params, kind)
+    own = plan.own_frames  # the kind's own frames (cqt) first, then the features without it
+    if own:
+        yield from own_frames_step(source, plan, spec, expected)
     env = (WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames)
            if envelope else None)
-    job = extract_features(source, params, features, spectrogram=(plan, spec),
+    job = extract_features(source, params, features,
+                           spectrogram=None if own else (plan, spec),
                            on_source_block=env.append_prepared if env is not None else None,
                            prepare_source_block=env.prepare if env is not None else None)
     last = {"table": None, "taken": -math.inf}  # the last snapshot, the progress it was at
 
     def partial(progress: Progress) -> tuple:
-        if env is not None and spec.complete and not env.complete:
-            env.finish()  # pass 1 has read every block
+        passed = spec.complete and not own  # pass 1 has read every block
+        if env is not None and passed and not env.complete:
+            env.finish()
         snapshot = progress.partial
         ending = progress.done >= progress.total  # the complete table follows at once
         if callable(snapshot) and not ending and (
-                spec.complete or progress.done - last["taken"]
+                passed or progress.done - last["taken"]
                 >= progress.total * SNAPSHOT_FRACTION):
             last["table"], last["taken"] = _with_curve_pyramids(snapshot()), progress.done
         return spec, env, last["table"]

@@ -20,6 +20,7 @@ from sonolens.ui.views.band_layer import BandLayer
 from sonolens.ui.views.curve_layer import CurveLayer
 from sonolens.ui.views.frequency_axis import FrequencyAxis
 from sonolens.ui.views.interaction import interacting
+from sonolens.ui.views.kind_scale import kind_scale, notes_axis
 from sonolens.ui.views.layer import FrequencyLayer, Layer
 from sonolens.ui.views.layout import TimeView
 from sonolens.ui.views.spectrogram_layer import SpectrogramLayer
@@ -103,7 +104,7 @@ class SpectrogramView(TimeView):
 
     def _update_axis_labels(self, view: ViewSettings) -> None:
         """Hz or note names (at ``view.a4``) on the frequency axis, and its title."""
-        notes = view.freq_axis == "notes"
+        notes = view.freq_axis == "notes" or notes_axis(view.kind)
         self.axis.set_notes(view.a4 if notes else None)
         title = f"Note (A4 = {view.a4:g} Hz)" if notes else "Frequency (Hz)"
         if title != self.axis.labelText:  # setLabel re-lays out the plot: only on change
@@ -141,8 +142,9 @@ class SpectrogramView(TimeView):
         sr, p = (spec.sr, spec.params) if spec is not None else self._expected
         fmax = p.fmax if p.fmax is not None else sr / 2
         try:
-            scale = FrequencyScale.for_view(self.view.freq_scale, sr=sr, n_fft=p.n_fft,
-                                            fmin=p.fmin, fmax=fmax)
+            scale = kind_scale(spec.kind if spec is not None else self.view.kind, p
+                               ) or FrequencyScale.for_view(self.view.freq_scale, sr=sr,
+                                                            n_fft=p.n_fft, fmin=p.fmin, fmax=fmax)
         except ValueError:  # e.g. a log axis whose range lies below the first FFT bin
             scale = FrequencyScale.for_view("linear", sr=sr, n_fft=p.n_fft,
                                             fmin=p.fmin, fmax=fmax)
