@@ -33,7 +33,7 @@ def row_profile(levels_db: np.ndarray, percentile: float = PERCENTILE) -> np.nda
     levels = np.where(np.isfinite(levels_db), levels_db, -np.inf)
     if levels.shape[1] == 0:
         return np.full(levels.shape[0], -np.inf)
-    k = min(levels.shape[1] - 1, int(math.ceil(percentile / 100.0 * levels.shape[1])) - 1)
+    k = min(levels.shape[1] - 1, math.ceil(percentile / 100.0 * levels.shape[1]) - 1)
     return np.partition(levels, max(0, k), axis=1)[:, max(0, k)]
 
 

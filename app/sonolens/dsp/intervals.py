@@ -58,7 +58,7 @@ def harmonics(f0: float, top: float, limit: int = MAX_HARMONICS) -> np.ndarray:
     (empty for a non-positive f0)."""
     if not (math.isfinite(f0) and f0 > 0 and math.isfinite(top) and top >= f0):
         return np.zeros(0)
-    count = min(limit, int(math.floor(top / f0 + 1e-9)))
+    count = min(limit, math.floor(top / f0 + 1e-9))
     return f0 * np.arange(1, count + 1, dtype=np.float64)
 
 

@@ -29,6 +29,7 @@ from sonolens.ui.cache_menu import AnalysisCacheMenu
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
+from sonolens.ui.measure_tools import connect_measure_tools
 from sonolens.ui.menus import RecentFiles, build_menus
 from sonolens.ui.navigation import Navigator
 from sonolens.ui.onset_detection import OnsetDetection
@@ -116,6 +117,7 @@ class MainWindow(QMainWindow):
         self.annotation_mouse = connect_annotation_mouse(self)  # drag, click, Delete, snap
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
+        self.measure_tools = connect_measure_tools(self)  # View > Measure, Fit Frequencies
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
         self.binder.apply_view()
         self.settings_panel.set_user_presets(self.settings.presets())
