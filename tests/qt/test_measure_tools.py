@@ -215,13 +215,14 @@ def test_the_ruler_measures_time_and_value_on_the_waveform(tools):
 
 
 # -- the harmonic cursor ----------------------------------------------------------------------
-def marker_rows(window, view, t: float) -> list[float]:
-    """Rows (pixel centres) of the harmonic markers in the column of time ``t``."""
+def marker_rows(window, view, t: float, offset: int = 25) -> list[float]:
+    """Rows (pixel centres) of the harmonic markers in the column ``offset`` px right of
+    time ``t`` (default: on the markers beside the mouse)."""
     rgb = grab_rgb(view)
     cyan = pen_rgb(window.measure_tools.harmonics.markers)
     area = plot_area(view)
     (t0, t1), _ = view_range(view)
-    column = int(area.x_of(t, t0, t1)) + 10  # beside the mouse, on the marker
+    column = int(area.x_of(t, t0, t1)) + offset
     rows = area.rows()
     return [rows[0] + r for r in runs(colour_mask(rgb[rows, column][None], cyan)[0])]
 
@@ -249,6 +250,7 @@ def test_the_harmonic_cursor_marks_every_harmonic_and_tunes_with_ctrl_shift_whee
     want = expected_rows(f0)
     assert len(found) == len(want), (found, want)
     assert np.max(np.abs(np.sort(found) - np.sort(want))) <= 1.5
+    assert marker_rows(window, view, t, offset=0) == []  # the data at the mouse stays seen
     # Ctrl+Shift+wheel: 25 notches up = +50 cents; the view neither zooms nor scrolls
     before = view_range(view)
     wheel(view, *data_at(view, point), dy=25 * 120, modifiers=FINE)

@@ -1,7 +1,7 @@
 """The harmonic cursor: while on, the mouse over the spectrogram sets a fundamental f0
 (the frequency under it) and marks f0, 2 f0, 3 f0 … up to the top of the view with short
-lines around the mouse's time; a readout beside f0 gives its frequency and nearest note
-(A4 = the view's reference).
+lines either side of the mouse's time (the data at that time stays visible between them);
+a readout beside f0 gives its frequency and nearest note (A4 = the view's reference).
 
 Ctrl+Shift+wheel moves f0 by :data:`CENTS_PER_NOTCH` cents per notch (the plain wheel
 scrolls, Ctrl zooms time, Shift zooms frequencies, as always); a tuned f0 stays while
@@ -19,9 +19,11 @@ from sonolens.ui.views.spectrogram_view import SpectrogramView
 
 MARKER_COLOR = "#00e5ff"
 SHADOW_COLOR = "#000000"
-HALF_WIDTH_PX = 36  # each marker spans this many pixels either side of the mouse
+HALF_WIDTH_PX = 40  # each marker spans this many pixels either side of the mouse …
+GAP_PX = 12  # … but leaves the data this near the mouse's time uncovered
 CENTS_PER_NOTCH = 2.0
 UNLOCK_PX = 8
+SHADOW_MIN_GAP_PX = 8  # markers closer than this get no dark edge (it would fill the gaps)
 ANGLE_PER_NOTCH = 120
 MARKERS_Z = 62
 FINE = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -119,14 +121,17 @@ class HarmonicCursor(QObject):
         hz = harmonics(f0, top)
         if len(hz) == 0:
             hz = np.array([f0])
-        ys = np.repeat(view.scale.to_axis(hz), 2)
-        half = HALF_WIDTH_PX * view.viewbox.viewPixelSize()[0]
-        xs = np.tile([self.t - half, self.t + half], len(hz))
+        ys = np.repeat(view.scale.to_axis(hz), 4)
+        px = view.viewbox.viewPixelSize()[0]
+        half, gap = HALF_WIDTH_PX * px, GAP_PX * px
+        xs = np.tile([self.t - half, self.t - gap, self.t + gap, self.t + half], len(hz))
         self.shadow.setData(xs, ys)
         self.markers.setData(xs, ys)
         text = self.text()
         self.label.setText(text)
         self.label.setPos(self.t + half * 1.1, ys[0])
-        for item in (self.shadow, self.markers, self.label):
+        gaps = np.diff(ys[::4]) / abs(view.viewbox.viewPixelSize()[1])
+        self.shadow.setVisible(len(gaps) == 0 or float(gaps.min()) >= SHADOW_MIN_GAP_PX)
+        for item in (self.markers, self.label):
             item.show()
         self.changed.emit(text)
