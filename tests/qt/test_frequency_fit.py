@@ -8,17 +8,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import soundfile as sf
+from PySide6.QtCore import Qt
 
 from sonolens.model.settings import Settings
 from tests.qt.conftest import wait_settled
-from tests.qt.pixels import axis_labels, grab_rgb, parse_hz, plot_area
+from tests.qt.mouse import wheel
+from tests.qt.pixels import axis_labels, grab_rgb, parse_hz, plot_area, view_range
 
 PIANO_TOP_HZ = 3950.0  # no partial of the piano-like file lies above this
 
 
-def write_piano(path, sr: int = 44100):
-    """Four decaying notes whose partials (1/k^1.5) all lie below PIANO_TOP_HZ."""
-    notes = (261.63, 329.63, 392.0, 523.25)
+def write_piano(path, sr: int = 44100, repeats: int = 1):
+    """Four decaying notes (``repeats`` times) whose partials (1/k^1.5) all lie below
+    PIANO_TOP_HZ."""
+    notes = (261.63, 329.63, 392.0, 523.25) * repeats
     seg = int(0.7 * sr)
     t = np.arange(seg) / sr
     envelope = np.minimum(1.0, t / 0.005) * np.exp(-t / 0.5)
@@ -103,3 +106,28 @@ def test_with_the_fit_on_open_off_the_full_range_stays_until_asked(open_with, tm
     assert Settings(settings_path).fit_frequencies_on_open()
     window.actions.fit_on_open.trigger()
     assert not Settings(settings_path).fit_frequencies_on_open()
+
+
+def test_a_frequency_zoom_made_while_the_file_opens_is_kept(qtbot, make_main_window,
+                                                            settings_path, tmp_path, permits):
+    settings = Settings(settings_path)
+    settings.set_fit_frequencies_on_open(True)
+    settings.sync()
+    window = make_main_window()
+    path = write_piano(tmp_path / "piano.wav", repeats=11)  # 31 s: 21 blocks
+    window.open_path(path)
+    qtbot.waitUntil(lambda: window.document.source is not None, timeout=10000)
+    for _ in range(40):  # a block at a time until the first columns are shown
+        if window.document.spectrogram is not None:
+            break
+        permits.release(1)
+        qtbot.wait(100)
+    assert not window.document.spectrogram.complete
+    view = window.spectrogram_view
+    wheel(view, 0.5, 15000.0, dy=2 * 120, modifiers=Qt.KeyboardModifier.ShiftModifier)
+    _, (_, zoomed_top) = view_range(view)
+    assert zoomed_top < 21000.0  # Shift+wheel zoomed in
+    permits.release(100000)
+    wait_settled(qtbot, window)
+    assert window.document.spectrogram.complete
+    assert axis_top_hz(window) == pytest.approx(zoomed_top, abs=30.0)

@@ -1,7 +1,8 @@
 """View > Fit Frequencies to Content: the spectrogram's frequency axis shows 0 … just
 above where the energy is (dsp.content_range over the whole file's pooled columns), and
-the same once on open when the file's spectrogram is complete (View > Fit Frequencies on
-Open, kept in the settings). Zoom to Fit shows every frequency again.
+the same once on open when the file's spectrogram is complete, unless the frequencies were
+zoomed meanwhile (View > Fit Frequencies on Open, kept in the settings). Zoom to Fit
+shows every frequency again.
 """
 
 from __future__ import annotations
@@ -58,4 +59,13 @@ class FrequencyFit(QObject):
         if (self._pending and key == "spectrogram" and spec is not None and spec.complete
                 and self.view.spectrogram is spec):
             self._pending = False
-            self.fit()
+            if self._whole_range_shown():  # not when the user zoomed in meanwhile
+                self.fit()
+
+    def _whole_range_shown(self) -> bool:
+        scale = self.view.scale
+        if scale is None:
+            return False
+        lo, hi = scale.axis_range
+        _, (y0, y1) = self.view.viewbox.viewRange()
+        return abs(y0 - lo) <= 1e-6 * (hi - lo) and abs(y1 - hi) <= 1e-6 * (hi - lo)
