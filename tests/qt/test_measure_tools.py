@@ -217,12 +217,24 @@ def test_the_ruler_measures_time_and_value_on_the_waveform(tools):
     (ta, ya), (tb, yb) = data_at(view, start), data_at(view, end)
     drag(view, start, end)
     text = window.measure_tools.ruler.text()
-    match = re.fullmatch(r"Δt ([\d.]+) ms   Δy ([+-][\d.e-]+).*\((-?[\d.]+) → (-?[\d.]+)\)",
-                         text)
+    match = re.fullmatch(r"Δt ([\d.]+) ms   ΔAmplitude ([+-][\d.e-]+) "
+                         r"\((-?[\d.]+) → (-?[\d.]+)\)", text)
     assert match, text
     assert float(match.group(1)) / 1000 == pytest.approx(tb - ta, abs=2e-3)
     assert float(match.group(2)) == pytest.approx(yb - ya, abs=5e-3)
     assert window.document.selection is None
+    # the feature plot: Δt and the difference of its values, named as its axis
+    lower = window.feature_plot
+    (_, _), (v0, v1) = view_range(lower)
+    start, end = pixel(lower, 1.0, v0 + 0.2 * (v1 - v0)), pixel(lower, 1.5, v0 + 0.7 * (v1 - v0))
+    (ta, ya), (tb, yb) = data_at(lower, start), data_at(lower, end)
+    drag(lower, start, end)
+    name = lower.plot.getAxis("left").labelText
+    match = re.fullmatch(rf"Δt ([\d.]+) ms   Δ{name} ([+-][\d.e-]+) \(.*\)",
+                         window.measure_tools.ruler.text())
+    assert match, window.measure_tools.ruler.text()
+    assert float(match.group(1)) / 1000 == pytest.approx(tb - ta, abs=2e-3)
+    assert float(match.group(2)) == pytest.approx(yb - ya, rel=2e-3)
     # Shift+drag still pans with the ruler on
     window.actions.zoom_in.trigger()
     wait_until(window.is_settled)

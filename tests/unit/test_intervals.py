@@ -71,6 +71,8 @@ def test_the_ruler_text_on_the_spectrogram_and_elsewhere():
                               "ΔL -6.0 dB")
     flat = RulerReading(2.0, 0.5, 0.1, -0.2)
     assert flat.text() == "Δt -1.500 s   Δy -0.3 (0.1 → -0.2)"
+    named = RulerReading(0.0, 0.002, 0.5, 0.25, y_name="Amplitude")
+    assert named.text() == "Δt 2.0 ms   ΔAmplitude -0.25 (0.5 → 0.25)"
 
 
 def test_nice_ceiling_rounds_up_to_a_quarter_decade():

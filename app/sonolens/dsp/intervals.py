@@ -82,8 +82,8 @@ def level_difference(a: float, b: float, unit: str, db: bool) -> float:
 @dataclass(frozen=True)
 class RulerReading:
     """A ruler from A = (t_a, y_a) to B = (t_b, y_b): times in s; on the spectrogram
-    ``f_a``/``f_b`` are the frequencies (Hz) and ``level_a``/``level_b`` what the
-    spectrogram holds there (NaN: unknown); elsewhere ``y`` values in ``y_unit``."""
+    ``f_a``/``f_b`` are the frequencies (Hz) and ``delta_db`` B's level minus A's (NaN:
+    unknown); elsewhere the ``y`` values, named ``y_name`` (the axis title) in the text."""
 
     t_a: float
     t_b: float
@@ -92,7 +92,7 @@ class RulerReading:
     f_a: float | None = None
     f_b: float | None = None
     delta_db: float = math.nan
-    y_unit: str = ""
+    y_name: str = ""
 
     @property
     def dt(self) -> float:
@@ -114,8 +114,7 @@ class RulerReading:
             if math.isfinite(self.delta_db):
                 parts.append(f"ΔL {self.delta_db:+.1f} dB")
         else:
-            unit = f" {self.y_unit}" if self.y_unit else ""
-            parts.append(f"Δy {self.y_b - self.y_a:+.4g}{unit} ({self.y_a:.4g} → "
+            parts.append(f"Δ{self.y_name or 'y'} {self.y_b - self.y_a:+.4g} ({self.y_a:.4g} → "
                          f"{self.y_b:.4g})")
         return "   ".join(parts)
 

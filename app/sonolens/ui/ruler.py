@@ -151,8 +151,8 @@ class Ruler(QObject):
     def _reading(self, view: TimeView, a: QPointF, b: QPointF) -> RulerReading:
         scale = getattr(view, "scale", None)
         if view is not self.spectrogram or scale is None:
-            unit = view.plot.getAxis("left").labelText
-            return RulerReading(a.x(), b.x(), a.y(), b.y(), y_unit=unit)
+            name = view.plot.getAxis("left").labelText
+            return RulerReading(a.x(), b.x(), a.y(), b.y(), y_name=name)
         lo, hi = scale.axis_range
         ya, yb = (min(max(p.y(), lo), hi) for p in (a, b))
         f_a, f_b = float(scale.from_axis(ya)), float(scale.from_axis(yb))
