@@ -20,17 +20,18 @@ MIN_TOP_HZ = 100.0  # never a narrower range than this
 
 
 def to_db(values: np.ndarray, unit: str, db: bool) -> np.ndarray:
-    """Stored values in dB: dB kinds as they are, powers 10 log10, amplitudes 20 log10."""
+    """Stored values in dB (float32): dB kinds as they are, powers 10 log10, amplitudes
+    20 log10."""
     if db:
-        return np.asarray(values, dtype=np.float64)
-    floor = np.maximum(np.asarray(values, dtype=np.float64), 1e-20)
+        return np.asarray(values, dtype=np.float32)
+    floor = np.maximum(np.asarray(values, dtype=np.float32), np.float32(1e-20))
     return (10.0 if unit == "power" else 20.0) * np.log10(floor)
 
 
 def row_profile(levels_db: np.ndarray, percentile: float = PERCENTILE) -> np.ndarray:
     """(n_rows, n_columns) dB -> (n_rows,) the ``percentile`` of each row over time
     (non-finite values ignored; an empty row is -inf)."""
-    levels = np.where(np.isfinite(levels_db), levels_db, -np.inf)
+    levels = np.where(np.isfinite(levels_db), levels_db, np.float32(-np.inf))
     if levels.shape[1] == 0:
         return np.full(levels.shape[0], -np.inf)
     k = min(levels.shape[1] - 1, math.ceil(percentile / 100.0 * levels.shape[1]) - 1)

@@ -15,7 +15,7 @@ from sonolens.model.document import Document
 from sonolens.model.settings import Settings
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 
-FIT_COLUMNS = 512  # the whole file max-pooled to this many columns (from its overviews)
+FIT_COLUMNS = 256  # the whole file max-pooled to this many columns (from its overviews)
 
 
 class FrequencyFit(QObject):
