@@ -15,7 +15,7 @@ import numpy as np
 
 PERCENTILE = 90.0  # of each row's levels over time
 WITHIN_DB = 60.0  # rows this far below the loudest row's summary are empty
-MARGIN = 1.1  # the top shown is this factor above the content's top (then rounded up)
+MARGIN = 1.08  # the top shown is this factor above the content's top (then rounded up)
 MIN_TOP_HZ = 100.0  # never a narrower range than this
 
 
