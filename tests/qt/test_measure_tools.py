@@ -19,7 +19,15 @@ from PySide6.QtWidgets import QApplication
 
 from sonolens.core.view_settings import ViewSettings
 from tests.qt.mouse import wheel
-from tests.qt.pixels import grab_rgb, open_window, pen_rgb, plot_area, view_range, wait_until
+from tests.qt.pixels import (
+    grab_rgb,
+    open_window,
+    pen_rgb,
+    plot_area,
+    show_view,
+    view_range,
+    wait_until,
+)
 
 SR, N_FFT, HOP = 22050, 2048, 512
 F0 = 200.0
@@ -235,6 +243,20 @@ def test_the_ruler_measures_time_and_value_on_the_waveform(tools):
     assert match, window.measure_tools.ruler.text()
     assert float(match.group(1)) / 1000 == pytest.approx(tb - ta, abs=2e-3)
     assert float(match.group(2)) == pytest.approx(yb - ya, rel=2e-3)
+    # the matrix view (MFCC rows) too
+    show_view(window, lower_view="mfcc")
+    matrix = window.matrix_view
+    (_, _), (v0, v1) = view_range(matrix)
+    start, end = pixel(matrix, 0.5, v0 + 0.1 * (v1 - v0)), pixel(matrix, 2.5, v0 + 0.9 * (v1 - v0))
+    (ta, ya), (tb, yb) = data_at(matrix, start), data_at(matrix, end)
+    drag(matrix, start, end)
+    name = matrix.plot.getAxis("left").labelText
+    match = re.fullmatch(rf"Δt ([\d.]+) s   Δ{re.escape(name)} ([+-][\d.e-]+) \(.*\)",
+                         window.measure_tools.ruler.text())
+    assert match, window.measure_tools.ruler.text()
+    assert float(match.group(1)) == pytest.approx(tb - ta, abs=2e-3)
+    assert float(match.group(2)) == pytest.approx(yb - ya, rel=2e-3)
+    show_view(window, lower_view="features")
     # Shift+drag still pans with the ruler on
     window.actions.zoom_in.trigger()
     wait_until(window.is_settled)

@@ -34,7 +34,8 @@ class MeasureTools:
 def connect_measure_tools(window) -> MeasureTools:
     """The tools over ``window``'s views, with their actions (ui.actions)."""
     a, views = window.actions, window.views
-    ruler = Ruler(window.document, views.spectrogram, [views.waveform, views.feature_plot],
+    ruler = Ruler(window.document, views.spectrogram,
+                  [views.waveform, views.feature_plot, views.matrix],
                   parent=window)
     tools = MeasureTools(ruler, HarmonicCursor(views.spectrogram, parent=window),
                          Crosshair(list(views.time_views), parent=window),
