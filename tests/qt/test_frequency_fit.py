@@ -55,6 +55,16 @@ def axis_top_hz(window) -> float:
     return float(slope * plot_area(view).top + offset)
 
 
+def drawn_finely(window) -> bool:
+    """The fitted range is drawn from the finer rows it holds, not the full range's rows
+    stretched: ~210 FFT bins over ~300 pixel rows change colour between most pairs of
+    neighbouring rows (stretched rows of the whole range: 5 px blocks, under 1 in 5)."""
+    view = window.spectrogram_view
+    rgb, area = grab_rgb(view), plot_area(view)
+    block = rgb[area.rows(2)][:, area.columns(2)].astype(int)
+    return (np.abs(np.diff(block, axis=0)).max(axis=2) > 0).mean() > 0.28
+
+
 @pytest.fixture
 def open_with(qtbot, make_main_window, settings_path):
     def open_(path, *, fit_on_open: bool):
@@ -73,13 +83,7 @@ def test_a_piano_below_4_khz_is_fitted_on_open_just_above_4_khz(open_with, tmp_p
     assert window.actions.fit_on_open.isChecked()
     top = axis_top_hz(window)
     assert PIANO_TOP_HZ < top <= 5000.0, top
-    # the fitted range is drawn from the finer rows it holds, not the full range's rows
-    # stretched: ~210 FFT bins over ~300 pixel rows change colour between most pairs of
-    # neighbouring rows (stretched rows of the whole range: 5 px blocks, under 1 in 5)
-    view = window.spectrogram_view
-    rgb, area = grab_rgb(view), plot_area(view)
-    block = rgb[area.rows(2)][:, area.columns(2)].astype(int)
-    assert (np.abs(np.diff(block, axis=0)).max(axis=2) > 0).mean() > 0.28
+    assert drawn_finely(window)
     # Zoom to Fit shows every frequency again: 0 .. 22.05 kHz
     window.actions.zoom_fit.trigger()
     assert axis_top_hz(window) == pytest.approx(22050.0, abs=30.0)
@@ -101,6 +105,7 @@ def test_with_the_fit_on_open_off_the_full_range_stays_until_asked(open_with, tm
     wait_settled(qtbot, window)
     top = axis_top_hz(window)
     assert PIANO_TOP_HZ < top <= 5000.0, top
+    assert drawn_finely(window)
     # the choice is a setting: turned on here, read back from the file
     window.actions.fit_on_open.trigger()
     assert Settings(settings_path).fit_frequencies_on_open()
