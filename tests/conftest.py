@@ -14,6 +14,9 @@ import pytest
 # a session-wide folder for anything run before a test's own, then one per test
 os.environ["SONOLENS_CACHE_DIR"] = tempfile.mkdtemp(prefix="sonolens-test-cache-")
 os.environ.pop("SONOLENS_NO_CACHE", None)
+# views show the whole frequency range unless a test turns the fit on open on (its own
+# tests: tests/qt/test_frequency_fit.py); also for the windows e2e tests start
+os.environ["SONOLENS_FIT_ON_OPEN"] = "0"
 
 
 @pytest.fixture(autouse=True)

@@ -142,6 +142,16 @@ class Settings:
     def set_snap_mode(self, mode: str) -> None:
         self._qs.setValue("annotations/snap", mode)
 
+    def fit_frequencies_on_open(self) -> bool:
+        """Whether a newly opened file's frequency axis is fitted to its content. Default
+        on; the environment variable SONOLENS_FIT_ON_OPEN=0 makes the default off (the test
+        suites set it: their views show the full range unless a test asks)."""
+        default = "false" if os.environ.get("SONOLENS_FIT_ON_OPEN") == "0" else "true"
+        return self._qs.value("view/fit_frequencies_on_open", default) != "false"
+
+    def set_fit_frequencies_on_open(self, enabled: bool) -> None:
+        self._qs.setValue("view/fit_frequencies_on_open", "true" if enabled else "false")
+
     # -- analysis cache (sonolens.store) --------------------------------------------------
     def cache_enabled(self) -> bool:
         """Whether results are kept in and taken from the analysis cache (default on)."""

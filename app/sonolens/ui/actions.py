@@ -39,6 +39,12 @@ class Actions:
     pan_left: QAction
     pan_right: QAction
     show_settings: QAction
+    fit_frequencies: QAction
+    fit_on_open: QAction
+    ruler: QAction
+    harmonic_cursor: QAction
+    crosshair: QAction
+    copy_measurement: QAction
     clear_selection: QAction
     add_annotation: QAction
     next_annotation: QAction
@@ -128,6 +134,18 @@ def make_actions(parent: QWidget) -> Actions:
         pan_right=action("Scroll &Right", "Right",
                          "Move the view a tenth of its width forward"),
         show_settings=action("Show &Settings Panel", "Ctrl+,", "Show and raise the Settings"),
+        fit_frequencies=action("Fit Fre&quencies to Content", "Ctrl+Shift+F",
+                               "Show the spectrogram from 0 Hz to just above its content"),
+        fit_on_open=checkable(action("Fit Frequencies o&n Open", None,
+                                     "Fit the frequency axis to each file's content on open")),
+        ruler=checkable(action("&Ruler", "R", "Drag to measure Δt, Δf, the interval and Δ "
+                               "level (Shift+drag still pans)")),
+        harmonic_cursor=checkable(action("&Harmonic Cursor", "H",
+                                         "Mark the harmonics of the frequency under the "
+                                         "mouse; Ctrl+Shift+wheel tunes it")),
+        crosshair=checkable(action("&Crosshair", "X", "Lines at the mouse across the views")),
+        copy_measurement=action("Co&py Measurement", "Ctrl+C",
+                                "The ruler's readout (or the harmonic cursor's) as text"),
         clear_selection=action("Clear Selection", "Esc", "Forget the selected time range"),
         select_all=action("Select &All", "Ctrl+A"),
         add_annotation=action("Add &Annotation", "A",

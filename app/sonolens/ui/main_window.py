@@ -30,6 +30,7 @@ from sonolens.ui.compare.launcher import CompareLauncher
 from sonolens.ui.copy_python import copy_as_python
 from sonolens.ui.exports import Exporter
 from sonolens.ui.help import ShortcutsDialog, about_box
+from sonolens.ui.measure_tools import connect_measure_tools
 from sonolens.ui.menus import RecentFiles, build_menus
 from sonolens.ui.meter_strip import MeterStrip
 from sonolens.ui.navigation import Navigator
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.playback_speed = connect_playback_speed(self)  # speed, band, slowed export
         self.sessions = SessionFiles(self)  # .sonolens files, unsaved annotations, recovery
         self.onset_detection = OnsetDetection(self)  # Analysis > Detect Onsets and Beats
+        self.measure_tools = connect_measure_tools(self)  # View > Measure, Fit Frequencies
         self.trace_hooks = connect_trace(self)  # SONOLENS_TRACE milestones (benchmarks)
         self.compare = CompareLauncher(self)  # File > Compare With…
         self.meter_strip = MeterStrip(self)  # level meter, mute/solo beside the transport

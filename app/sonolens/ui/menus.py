@@ -59,11 +59,15 @@ def build_menus(window: QMainWindow, a: Actions, docks: Sequence[QDockWidget]) -
     edit_menu.addAction(a.copy_python)
     view_menu = bar.addMenu("&View")
     for act in (a.zoom_fit, a.zoom_in, a.zoom_out, a.zoom_selection, None,
+                a.fit_frequencies, a.fit_on_open, None,
                 a.go_start, a.go_end, a.pan_left, a.pan_right, None, a.show_settings):
         if act is None:
             view_menu.addSeparator()
         else:
             view_menu.addAction(act)
+    measure = view_menu.addMenu("&Measure")
+    for act in (a.ruler, a.harmonic_cursor, a.crosshair, a.copy_measurement):
+        measure.addAction(act)
     panels = view_menu.addMenu("&Panels")
     for dock in docks:
         panels.addAction(dock.toggleViewAction())

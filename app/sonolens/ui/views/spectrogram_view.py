@@ -54,7 +54,7 @@ class SpectrogramView(TimeView):
         super().__init__(y_label="Frequency (Hz)", left_axis=self.axis)
         self.viewbox.frequency_zoom = True  # Shift+wheel zooms frequencies (TimeViewBox)
         self.scale: FrequencyScale | None = None
-        self.image_layer = SpectrogramLayer(self.plot_height)
+        self.image_layer = SpectrogramLayer(self.display_rows)
         self.add_layer(self.image_layer)
         self.image = self.image_layer.item
         self.colorbar = self.image_layer.colorbar
@@ -68,6 +68,7 @@ class SpectrogramView(TimeView):
         self._expected: tuple[int, AnalysisParams] = (DEFAULT_RATE, AnalysisParams())
         self._asked: tuple[int, tuple] | None = None  # last detail request (spec id, keys)
         self._update_scale()
+        self.viewbox.sigYRangeChanged.connect(self.schedule_redraw)  # rows follow the zoom
 
     # -- what the window and the exports read ------------------------------------------
     @property
@@ -158,6 +159,13 @@ class SpectrogramView(TimeView):
             self.plot.getViewBox().setLimits(yMin=lo, yMax=hi)
             self.plot.setYRange(lo, hi, padding=0)
             self._update_overlays()
+
+    def display_rows(self) -> int:
+        """Display rows over the whole axis: the plot's height in device pixels, times the
+        frequency zoom (a zoomed-in or fitted range keeps a row per pixel)."""
+        lo, hi = self.scale.axis_range if self.scale is not None else (0.0, 1.0)
+        _, (y0, y1) = self.viewbox.viewRange()
+        return int(self.plot_height() * max(1.0, (hi - lo) / max(y1 - y0, 1e-12)))
 
     def add_layer(self, layer: Layer, index: int | None = None) -> None:
         """As TimeView's; a layer of frequencies is drawn on the view's scale."""

@@ -33,6 +33,8 @@ MOUSE_GESTURES: tuple[tuple[str, str], ...] = (
     ("Ctrl+Wheel", "Zoom time around the mouse"),
     ("Shift+Wheel (spectrogram)", "Zoom frequencies around the mouse"),
     ("Shift+Drag / Middle-drag", "Pan"),
+    ("Drag with the ruler on (R)", "Measure Δt, Δf, the interval and Δ level from A to B"),
+    ("Ctrl+Shift+Wheel (harmonic cursor on, H)", "Tune its fundamental (2 cents a notch)"),
     ("Drop a file", "Open it"),
 )
 
