@@ -95,11 +95,13 @@ def test_tones_sit_on_their_bins_rows(seen):
     below = np.flatnonzero(seen["rows"] > want + 3 * bin_px(seen))
     c3_row = float(seen["rows"][0] + below[0] + np.argmax(profile[below]))
     assert abs(c3_row - expected_y(seen, C3)) <= 1.5 + bin_px(seen) / 2
-    # A4's band is as tall as one bin: its rows bright, a bin above and below dark
+    # A4's band is as tall as one bin: brightest there, a little less in the neighbouring
+    # semitone bins (a pure tone leaks ~6 dB into them), dark two bins away
     r = round(want) - int(seen["rows"][0])
-    step = round(1.5 * bin_px(seen))
-    assert profile[r] >= 200 and profile[r - step] < profile[r] - 60
-    assert profile[r + step] < profile[r] - 60
+    one, two = round(bin_px(seen)), round(2.5 * bin_px(seen))
+    assert profile[r] >= 200
+    assert profile[r - one] < profile[r] and profile[r + one] < profile[r]
+    assert profile[r - two] < profile[r] - 60 and profile[r + two] < profile[r] - 60
 
 
 def test_note_labels_on_the_axis(seen):
