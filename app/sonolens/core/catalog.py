@@ -102,7 +102,10 @@ class SpectrogramKind:
     "Copy as Python" lines that make ``variable`` from ``S`` (``{db_range}`` is filled in).
     ``kernel``: ``"module:function"`` in ``sonolens.dsp`` (``dsp/spectrogram_kinds.py``):
     (|X|, |X|^2 or None, plan) -> values; ``power``: whether it needs |X|^2 (then |X| is
-    squared in place and not passed).
+    squared in place and not passed). ``image``: "" = drawn from the stored columns; else
+    the ``sonolens.dsp`` module that draws this kind's own image of the visible range
+    (``reassigned_image``: ui.views.reassigned_layer) and writes its matrix export; the
+    stored columns (``kernel``) show while it computes or when the range is too long.
     """
 
     name: str
@@ -117,6 +120,7 @@ class SpectrogramKind:
     kernel: str = ""
     power: bool = True
     result: str = "spectrogram"  # the Document result holding it (its job: workers.registry)
+    image: str = ""
 
 
 def _one(name: str) -> Callable[[AnalysisParams], tuple[str, ...]]:
@@ -213,6 +217,14 @@ SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (
         "fmin=fmin, fmax=fmax)",
         "M_db = librosa.power_to_db(M, ref=np.max, top_db={db_range!r})  "
         "# dB re the loudest band, as shown",)),
+    # -- issue 19, reassigned (i19-reass): its own image of the visible range ------------
+    SpectrogramKind("reassigned", "Reassigned", "dB", cli="reassigned", variable="S_db",
+                    db=True, kernel="spectrogram_kinds:db", image="reassigned_image", librosa=(
+        "S_db = librosa.amplitude_to_db(S, ref=np.max, top_db={db_range!r})  "
+        "# the plain dB columns: shown zoomed out",
+        "freqs_r, times_r, mags_r = librosa.reassigned_spectrogram(y=y, sr=sr, n_fft=n_fft, "
+        "hop_length=hop_length, win_length=win_length, window=window)  "
+        "# the image: mags_r**2 summed per pixel at (times_r, freqs_r), in dB",)),
 )
 
 
