@@ -19,6 +19,7 @@ from sonolens.cli.options import (
     check_channel_exists,
     params_from_args,
 )
+from sonolens.cli.render_npz import render_npz
 from sonolens.cli.report import Reporter, progress_bar
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import AudioError, OutputError, ParameterError, SonolensError
@@ -67,8 +68,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", type=Path, required=True,
                         help="image file (one input), written in the format its extension "
                              "names: .png (also without extension), .jpg/.jpeg, .bmp, "
-                             ".tif/.tiff, .webp; or a folder (several inputs / a directory: "
-                             "one <stem>.png each)")
+                             ".tif/.tiff, .webp; .npz: the kind's matrix (one input); or a "
+                             "folder (several inputs / a directory: one <stem>.png each)")
     parser.add_argument("--demo", action="store_true", help="render the bundled demo sound")
     g = parser.add_argument_group("image")
     g.add_argument("--kind", default="db", choices=KINDS,
@@ -255,6 +256,8 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
     if args.features is not None:
         raise ParameterError("--features does not apply to render (see --kind, --overlays)")
+    if args.output.suffix.lower() == ".npz":  # the matrix, as File > Export > Matrix
+        return render_npz(args, reporter)
     params = params_from_args(args)
     view = view_from_args(args)
     matrix = args.kind if args.kind in MATRIX_KINDS else None
