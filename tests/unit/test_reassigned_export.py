@@ -73,3 +73,25 @@ def test_cancel_leaves_nothing(audio, tmp_path):
         next(job)
         job.close()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
+
+
+def test_copy_as_python_reproduces_the_export(audio, tmp_path):
+    """The snippet's librosa.reassigned_spectrogram gives the exported arrays."""
+    from sonolens.core.view_settings import ViewSettings
+    from sonolens.export.python_snippet import python_snippet
+
+    params = AnalysisParams(n_fft=1024, hop_length=256, window="hamming")
+    out = tmp_path / "r.npz"
+    with open_source(audio) as source:
+        run_to_end(export_spectrogram_npz(source, params, "reassigned", out))
+    code = python_snippet(audio, params, ViewSettings(kind="reassigned"), native_sr=22050)
+    namespace: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exec(compile(code, "snippet.py", "exec"), namespace)
+    with np.load(out) as data:
+        for name in ("freqs", "times", "mags"):
+            snippet = namespace[f"{name}_r"]
+            np.testing.assert_array_equal(np.isnan(data[name]), np.isnan(snippet))
+            finite = np.isfinite(snippet)
+            np.testing.assert_allclose(data[name][finite], snippet[finite], rtol=1e-4)
