@@ -36,7 +36,7 @@ def librosa_spectrogram(path: Path, p: AnalysisParams, kind: str) -> tuple[np.nd
         return magnitude, sr
     if kind == "power":
         return power, sr
-    if kind == "db":
+    if kind in ("db", "reassigned"):  # reassigned: its stored columns are the plain dB
         return librosa.amplitude_to_db(magnitude, ref=1.0, amin=1e-5, top_db=None), sr
     if kind == "cqt":
         cqt = np.abs(librosa.vqt(y, sr=sr, hop_length=p.hop_length, fmin=p.cqt_fmin,

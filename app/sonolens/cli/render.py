@@ -220,7 +220,7 @@ def render_file(path: Path, params: AnalysisParams, view: ViewSettings, matrix: 
             if view.overlays:
                 features = table(_overlay_features(view.overlays), f"{path.name} (overlays)")
             data = spectrogram_png(spectrogram, features, view, size, span=cut[1],
-                                   start=cut[0], bare=bare, fmt=fmt)
+                                   start=cut[0], bare=bare, fmt=fmt, source=source)
         for note in source.warnings:
             reporter.warning(f"{path}: {note}")
     return data

@@ -106,6 +106,10 @@ class SpectrogramKind:
     computes its own frames from the analysis signal (not from the STFT) names
     ``"module:function"`` in ``sonolens.dsp``: (AnalysisParams, sr) -> an object with
     ``freqs`` (n_rows,) Hz and ``blocks(chunks)`` -> (first frame, float32 (n, n_rows)).
+    ``image``: "" = drawn from the stored columns; else the ``sonolens.dsp`` module that
+    draws this kind's own image of the visible range (``reassigned_image``:
+    ui.views.reassigned_layer) and writes its matrix export; the stored columns
+    (``kernel``) show while it computes or when the range is too long.
     """
 
     name: str
@@ -121,6 +125,7 @@ class SpectrogramKind:
     power: bool = True
     blocks: str = ""
     result: str = "spectrogram"  # the Document result holding it (its job: workers.registry)
+    image: str = ""
 
 
 def _one(name: str) -> Callable[[AnalysisParams], tuple[str, ...]]:
@@ -226,6 +231,14 @@ SPECTROGRAM_KINDS: tuple[SpectrogramKind, ...] = (
         'res_type="soxr_hq"))  # gamma=0: librosa.cqt(y, sr=sr, hop_length=hop_length, ...)',
         "C_db = librosa.amplitude_to_db(C, ref=np.max, top_db={db_range!r})  "
         "# dB re the loudest bin, as shown",)),
+    # -- issue 19, reassigned (i19-reass): its own image of the visible range ------------
+    SpectrogramKind("reassigned", "Reassigned", "dB", cli="reassigned", variable="S_db",
+                    db=True, kernel="spectrogram_kinds:db", image="reassigned_image", librosa=(
+        "S_db = librosa.amplitude_to_db(S, ref=np.max, top_db={db_range!r})  "
+        "# the plain dB columns: shown zoomed out",
+        "freqs_r, times_r, mags_r = librosa.reassigned_spectrogram(y=y, sr=sr, n_fft=n_fft, "
+        "hop_length=hop_length, win_length=win_length, window=window)  "
+        "# the image: mags_r**2 summed per pixel at (times_r, freqs_r), in dB",)),
 )
 
 

@@ -3,7 +3,8 @@
 Keys: ``times`` (n_frames,) s, ``freqs`` (n_rows,) Hz, ``values`` float32
 (n_rows, n_frames) (librosa's layout; stored Fortran-ordered, as librosa's own arrays,
 so frames stream to disk one block after another), ``kind``, ``unit``, ``sr``,
-``hop_length``, ``params`` (JSON of ``AnalysisParams.as_dict()``).
+``hop_length``, ``params`` (JSON of ``AnalysisParams.as_dict()``). The reassigned kind
+writes its own keys instead (:mod:`~sonolens.export.reassigned_npz`).
 
 Blocks are appended to an anonymous temp file beside the target (deleted by the OS
 even if the process dies), then copied into an uncompressed zip written atomically.
@@ -36,8 +37,10 @@ from sonolens.dsp.spectrogram import (
     spectrogram_blocks,
 )
 from sonolens.export.atomic import atomic_write
+from sonolens.export.reassigned_npz import export_reassigned_npz
 
 _COPY_BYTES = 16 * 2**20
+_OWN_EXPORT = frozenset(k.name for k in CATALOG.kinds if k.image)  # export.reassigned_npz
 
 
 def export_spectrogram_npz(
@@ -55,6 +58,8 @@ def export_spectrogram_npz(
     Raises :class:`OutputError` when the file cannot be written.
     """
     params = (params or AnalysisParams()).validate()
+    if kind in _OWN_EXPORT:  # a kind drawn from the audio (reassigned): its own arrays
+        return (yield from export_reassigned_npz(source, params, path))
     check_channel(params.channel, source.channels)
     sr = params.sr or source.samplerate
     plan = make_spectrogram_plan(params, kind, sr)

@@ -235,7 +235,8 @@ class Exporter(QObject):
                 or self._over_input(Path(path))):
             return False
         try:
-            write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size))
+            write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size,
+                                            source=doc.source))
         except SonolensError as exc:
             self.failed.emit("Export failed", str(exc))
             return False

@@ -40,6 +40,7 @@ from sonolens.ui.playback_controller import PlaybackController
 from sonolens.ui.playback_speed import connect_playback_speed
 from sonolens.ui.qt_setup import collect_garbage_on_gui_thread
 from sonolens.ui.readout import CursorReadout
+from sonolens.ui.reassigned_display import ReassignedDisplay
 from sonolens.ui.selection_panel import KEY_MEASURE, SelectionPanel
 from sonolens.ui.sessions import SessionFiles
 from sonolens.ui.settings_panel import SettingsPanel
@@ -76,6 +77,7 @@ class MainWindow(QMainWindow):
         self._closed = False
 
         self._build_views()
+        self.reassigned = ReassignedDisplay(self.document, self.runner, self.spectrogram_view, self)
         self.settings_panel = SettingsPanel(self.document.params, self.document.view)
         self.settings_dock = add_dock(self, "Settings", "settings_dock", self.settings_panel)
         self.status = WindowStatus(self.statusBar(), self.actions.cancel)

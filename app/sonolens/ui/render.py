@@ -15,10 +15,12 @@ from pathlib import Path
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
+from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError, ParameterError
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.atomic import atomic_write
 from sonolens.ui.views.matrix_view import MatrixView
+from sonolens.ui.views.reassigned_layer import add_computing_layer
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 
 MIN_SIZE, MAX_SIZE = 64, 16384
@@ -48,14 +50,16 @@ def image_format(path: str | os.PathLike[str]) -> str:
 
 def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
                     span: float | None = None, start: float = 0.0, bare: bool = False,
-                    fmt: str = "PNG") -> bytes:
+                    fmt: str = "PNG", source=None) -> bytes:
     """PNG bytes of the spectrogram (axes, colorbar, the view's overlays) at ``size`` px;
     the time axis shows [0, ``span``] s of the data (default: their duration), labelled
     from ``start`` s (an excerpt's offset in its file). ``fmt``: another Qt image format
-    (see :func:`image_format`)."""
+    (see :func:`image_format`). ``source``: the audio, for a kind drawn from it (reassigned)."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
+    if source is not None and CATALOG.kind(spectrogram.kind).image:
+        add_computing_layer(widget, source, colormap_name=view.colormap, db_range=view.db_range)
     widget.set_features(features)
     widget.show_time_label(True)
     widget.set_time_origin(start)
