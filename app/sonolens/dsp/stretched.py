@@ -16,7 +16,7 @@ import threading
 
 import numpy as np
 
-from sonolens.audio.playback.transforms import Band, Fades, Transformed
+from sonolens.audio.playback.transforms import Band, SlowedPlayable, Transformed
 from sonolens.audio.protocol import Playable
 from sonolens.core.errors import ParameterError
 from sonolens.dsp.stretch import StretchStream
@@ -24,7 +24,7 @@ from sonolens.dsp.stretch import StretchStream
 MAX_OUTPUT_S = 300.0  # seconds of stretched sound a span may give (~150 MB a channel)
 
 
-class Stretched:
+class Stretched(SlowedPlayable):
     """Frames [lo·k, hi·k) of the output hold ``source``'s [lo, hi) (in ``band`` if given)
     stretched k = ``slowdown`` times, the pitch kept; other frames are silent."""
 
@@ -33,42 +33,16 @@ class Stretched:
         lo, hi = int(span[0]), int(span[1])
         if not 0 <= lo < hi:
             raise ParameterError(f"the span must satisfy 0 <= start < stop, got {span}")
-        if int(slowdown) != slowdown or slowdown < 1:
-            raise ParameterError(f"slowdown must be a whole number >= 1, got {slowdown}")
+        super().__init__(source, slowdown)
         seconds = (hi - lo) * slowdown / source.samplerate
         if seconds > MAX_OUTPUT_S:
             limit = MAX_OUTPUT_S / slowdown
             raise ParameterError(f"keeping the pitch plays at most {limit:g} s at 1/{slowdown} "
                                  "speed: select a shorter range")
-        self._source = source
         self._band = band
-        self.slowdown = int(slowdown)
         self.span = (lo, hi)
-        self.fades = Fades(source.samplerate)
         self._lock = threading.Lock()
         self._data: StretchStream | None = None
-
-    @property
-    def samplerate(self) -> int:
-        return self._source.samplerate
-
-    @property
-    def channels(self) -> int:
-        return self._source.channels
-
-    @property
-    def frames(self) -> int:
-        return self._source.frames * self.slowdown
-
-    def to_output(self, frame: int) -> int:
-        return int(frame) * self.slowdown
-
-    def to_source(self, frame: int) -> float:
-        return frame / self.slowdown
-
-    def set_fades(self, lo: int | None, hi: int | None = None, *,
-                  resume: int | None = None) -> None:
-        self.fades.set(lo, hi, resume=resume)
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Output frames [start, stop) as float32 (n, channels); shorter at the end."""

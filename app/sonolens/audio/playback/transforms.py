@@ -122,29 +122,18 @@ class Fades:
                 out[a - start:b - start] *= gains[a - first:b - first, None]
 
 
-class Transformed:
-    """``source`` band-limited and/or slowed ``slowdown`` times (see the module doc).
+class SlowedPlayable:
+    """What every slowed view of a source shares: output frames are source frames times
+    ``slowdown`` (``frames``, :meth:`to_output`, :meth:`to_source`), at the source's rate
+    and channels, with :class:`Fades` at the ends of what is played."""
 
-    Frames are output frames: ``frames = source.frames * slowdown``; :meth:`to_source`
-    maps one back to the file. Read from one thread at a time (the feeder's).
-    """
-
-    def __init__(self, source: Playable, *, slowdown: int = 1, band: Band | None = None
-                 ) -> None:
+    def __init__(self, source: Playable, slowdown: int) -> None:
         if int(slowdown) != slowdown or slowdown < 1:
             raise ParameterError(f"slowdown must be a whole number >= 1, got {slowdown}")
         self._source = source
-        self.slowdown = k = int(slowdown)
-        self.band = band
-        sr = source.samplerate
-        self._sos = None if band is None else band_sos(band, sr)
-        reach = 0 if self._sos is None else filter_reach(self._sos, sr)
-        self._margin = reach + (RESAMPLE_MARGIN if k > 1 else 0)
-        self._tile = max(1024, TILE_OUT // k, reach)
-        self._tiles: OrderedDict[int, np.ndarray] = OrderedDict()
+        self.slowdown = int(slowdown)
         self.fades = Fades(source.samplerate)
 
-    # -- Playable --------------------------------------------------------------------------
     @property
     def samplerate(self) -> int:
         return self._source.samplerate
@@ -170,6 +159,27 @@ class Transformed:
         """See :meth:`Fades.set` (output frames)."""
         self.fades.set(lo, hi, resume=resume)
 
+
+class Transformed(SlowedPlayable):
+    """``source`` band-limited and/or slowed ``slowdown`` times (see the module doc).
+
+    Frames are output frames: ``frames = source.frames * slowdown``; :meth:`to_source`
+    maps one back to the file. Read from one thread at a time (the feeder's).
+    """
+
+    def __init__(self, source: Playable, *, slowdown: int = 1, band: Band | None = None
+                 ) -> None:
+        super().__init__(source, slowdown)
+        k = self.slowdown
+        self.band = band
+        sr = source.samplerate
+        self._sos = None if band is None else band_sos(band, sr)
+        reach = 0 if self._sos is None else filter_reach(self._sos, sr)
+        self._margin = reach + (RESAMPLE_MARGIN if k > 1 else 0)
+        self._tile = max(1024, TILE_OUT // k, reach)
+        self._tiles: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    # -- Playable --------------------------------------------------------------------------
     def read(self, start: int, stop: int) -> np.ndarray:
         """Output frames [start, stop) as float32 (n, channels); shorter at the end."""
         start, stop = max(int(start), 0), min(int(stop), self.frames)
