@@ -137,3 +137,34 @@ def test_closing_the_window_asks_about_unsaved_annotations_in_other_tabs(qtbot, 
     window.documents.ask_discard = lambda count: "discard"
     window.close()
     assert not window.isVisible()
+
+
+def test_a_session_keeps_every_open_file(qtbot, make_main_window, window, files, tmp_path):
+    from sonolens.export.session import read_session
+
+    window.document.set_selection((0.5, 1.0))
+    open_and_wait(qtbot, window, files[1])
+    marks = AnnotationSet()
+    marks.add(Annotation(0.3, 0.6, "second", "words"))
+    window.document.set_annotations(marks)
+    window.documents.tabs.setCurrentIndex(0)  # A shown: B kept, unsaved annotations and all
+    target = tmp_path / "both.sonolens"
+    assert window.sessions.save_to(target, wait=True)
+    saved = read_session(target)
+    assert saved.audio == files[0] and saved.selection == (0.5, 1.0)
+    assert [o.audio for o in saved.others] == [files[1]]
+    assert saved.others[0].annotations.annotations == marks.annotations
+    assert window.documents.unsaved_elsewhere() == 0  # written with the session
+    fresh = make_main_window()
+    fresh.open_path(target)
+    qtbot.waitUntil(lambda: fresh.document.source is not None and fresh.is_settled(),
+                    timeout=30000)
+    assert Path(fresh.document.source.path) == files[0]
+    assert fresh.document.selection == (0.5, 1.0)
+    assert [e.path.name for e in fresh.documents.entries] == ["t0.wav", "t1.wav"]
+    fresh.documents.tabs.setCurrentIndex(1)  # opened now, with its annotations (saved)
+    qtbot.waitUntil(lambda: fresh.document.source is not None
+                    and Path(fresh.document.source.path) == files[1]
+                    and fresh.is_settled(), timeout=30000)
+    assert fresh.document.annotations.annotations == marks.annotations
+    assert not fresh.document.annotations_dirty

@@ -116,3 +116,25 @@ def test_missing_file_and_failed_write_keep_the_old_file(tmp_path: Path) -> None
     with pytest.raises(ValueError):
         write_session(bad, path)
     assert path.read_bytes() == before
+
+
+def test_other_open_recordings_round_trip_relative_to_the_session(tmp_path: Path) -> None:
+    other_notes = AnnotationSet()
+    other_notes.add(Annotation(0.5, 1.5, "b", "words"))
+    other = Session(audio=tmp_path / "sub" / "b.wav", params=AnalysisParams(n_fft=1024),
+                    view=ViewSettings(), annotations=other_notes, selection=(0.25, 0.5),
+                    view_range=(0.0, 2.0))
+    main = Session(audio=tmp_path / "a.wav", others=(other,))
+    path = write_session(main, tmp_path / "s.sonolens")
+    data = json.loads(path.read_text())
+    assert data["others"][0]["audio"] == "sub/b.wav"  # relative, as the main recording's
+    back = read_session(path)
+    assert back.audio == tmp_path / "a.wav"
+    assert len(back.others) == 1 and back.others[0].audio == tmp_path / "sub" / "b.wav"
+    assert back.others[0].params.n_fft == 1024
+    assert back.others[0].annotations.annotations == other_notes.annotations
+    assert back.others[0].selection == (0.25, 0.5) and back.others[0].others == ()
+    data["others"] = ["b.wav"]
+    path.write_text(json.dumps(data))
+    with pytest.raises(SessionError, match="others: expected a list of recordings"):
+        read_session(path)

@@ -51,6 +51,8 @@ class Session:
     selection: Span = None
     view_range: Span = None
     version: int = VERSION
+    others: tuple[Session, ...] = ()
+    """The other recordings open beside it (the window's other tabs), each as it was."""
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -75,6 +77,8 @@ def session_dict(session: Session, folder: Path) -> dict[str, Any]:
         "duration": session.annotations.duration,
         "selection": list(session.selection) if session.selection else None,
         "view_range": list(session.view_range) if session.view_range else None,
+        **({"others": [session_dict(other, folder) for other in session.others]}
+           if session.others else {}),
     }
 
 
@@ -128,7 +132,7 @@ def _no_constant(name: str) -> None:
     raise ValueError(f"{name} is not a number JSON allows")
 
 
-def _session_from(data: dict[str, Any], source: Path) -> Session:
+def _session_from(data: dict[str, Any], source: Path, *, nested: bool = False) -> Session:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise SessionError(source, f"version: {version!r} is not a session version")
@@ -149,7 +153,15 @@ def _session_from(data: dict[str, Any], source: Path) -> Session:
         selection=_span(data.get("selection"), "selection", source),
         view_range=_span(data.get("view_range"), "view_range", source),
         version=version,
+        others=() if nested else _others_from(data.get("others", []), source),
     )
+
+
+def _others_from(value: Any, source: Path) -> tuple[Session, ...]:
+    """The ``others`` list: a session object per recording open beside the main one."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise SessionError(source, "others: expected a list of recordings")
+    return tuple(_session_from(item, source, nested=True) for item in value)
 
 
 def _dataclass_from(cls: Any, value: Any, key: str, source: Path) -> Any:

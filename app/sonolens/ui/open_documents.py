@@ -128,20 +128,24 @@ class OpenDocuments(QObject):
         if source is None or self.document.restoring:
             return
         self._detached = None
-        index = self.index_of(source.path)
-        if index is None:
-            self.entries.append(Entry(Path(source.path)))
-            index = len(self.entries) - 1
-            self._switching = True
-            try:
-                self.tabs.addTab(Path(source.path).name)
-            finally:
-                self._switching = False
-        self._show_index(index)
+        self._show_index(self._entry_for(Path(source.path)))
         state, self._reopening = self._reopening, None
         if state is not None and _same_file(state.path, Path(source.path)):
             self._apply_kept(state)
         self._next_in_queue()
+
+    def _entry_for(self, path: Path) -> int:
+        """The index of ``path``'s tab, added at the end if it has none."""
+        index = self.index_of(path)
+        if index is None:
+            self.entries.append(Entry(path))
+            index = len(self.entries) - 1
+            self._switching = True
+            try:
+                self.tabs.addTab(path.name)
+            finally:
+                self._switching = False
+        return index
 
     def _apply_kept(self, state: DocumentState) -> None:
         """What a reopened file had besides its results: settings, marks, zoom."""
@@ -267,6 +271,44 @@ class OpenDocuments(QObject):
                 if entry.state is not None:
                     entry.state.forget_results()
         return False
+
+    # -- sessions ------------------------------------------------------------------------
+    def kept_sessions(self) -> tuple:
+        """The open files other than the shown one, as sessions (in tab order)."""
+        from sonolens.export.session import Session
+
+        return tuple(
+            Session(audio=e.path, params=e.state.params, view=e.state.view,
+                    annotations=e.state.annotations, selection=e.state.selection,
+                    view_range=e.state.x_range)
+            for i, e in enumerate(self.entries) if i != self.shown and e.state is not None)
+
+    def mark_kept_saved(self) -> None:
+        """The other files' annotations were written (with a session): nothing unsaved."""
+        for index, entry in enumerate(self.entries):
+            if index != self.shown and entry.state is not None:
+                entry.state.annotations_dirty = False
+
+    def add_kept(self, sessions) -> None:
+        """Tabs for recordings of a session that are not open yet: each opens (and gets
+        its settings, marks and zoom back) when its tab is shown."""
+        if self.document.source is not None:  # the session's own recording comes first
+            self._show_index(self._entry_for(Path(self.document.source.path)))
+        for session in sessions:
+            if self.index_of(session.audio) is not None or not Path(session.audio).is_file():
+                continue
+            state = DocumentState(path=Path(session.audio), source=None, params=session.params,
+                                  view=session.view, annotations=session.annotations,
+                                  selection=session.selection, x_range=session.view_range)
+            self.entries.append(Entry(state.path, state))
+            self._switching = True
+            try:
+                self.tabs.addTab(state.path.name)
+                if self.shown is not None:
+                    self.tabs.setCurrentIndex(self.shown)
+            finally:
+                self._switching = False
+        self.tabs.setVisible(len(self.entries) > 1)
 
     # -- memory --------------------------------------------------------------------------
     def _keep_within_budget(self) -> None:

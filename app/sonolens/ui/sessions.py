@@ -87,7 +87,8 @@ class SessionFiles(QObject):
         return Session(audio=doc.source.path, params=doc.params, view=doc.view,
                        annotations=AnnotationSet(list(notes.tiers), list(notes.annotations),
                                                  notes.duration),
-                       selection=doc.selection, view_range=self.window.navigator.visible())
+                       selection=doc.selection, view_range=self.window.navigator.visible(),
+                       others=self.window.documents.kept_sessions())
 
     def save(self) -> bool:
         """Ctrl+S: to the session file, or ask for one. Returns False if nothing is saved."""
@@ -137,6 +138,7 @@ class SessionFiles(QObject):
         return True
 
     def _saved(self, path: Path) -> None:
+        self.window.documents.mark_kept_saved()  # the other tabs were saved with it
         if not self.document.annotations_dirty:
             for callback in self.on_saved:
                 callback()
@@ -208,6 +210,7 @@ class SessionFiles(QObject):
         doc.set_selection(session.selection)
         if session.view_range is not None:
             window.navigator.show(*session.view_range)
+        window.documents.add_kept(session.others)  # tabs, opened when shown
 
     # -- unsaved annotations -------------------------------------------------------------
     def may_discard(self) -> bool:
