@@ -142,3 +142,24 @@ def test_mono_file(tmp_path):
     assert len(env.levels) == 1 and env.levels[0].shape[1:] == (2, 2)
     want = reference_level(np.concatenate([samples, samples], axis=1), 64)
     np.testing.assert_array_equal(env.levels[0][: env.filled[0]], want)
+
+
+def test_the_analysis_pass_builds_the_same_pyramid(stereo):
+    """The window's pass (segments on two threads, the analysis mix handed to the
+    envelope) gives the levels numpy gives, the coarser ones pooled by fours."""
+    from sonolens.core.params import AnalysisParams
+    from sonolens.dsp.engine import extract_features
+
+    path, samples = stereo
+    with open_source(path) as source:
+        env = WaveformEnvelope.allocate(source.samplerate, source.channels, source.frames,
+                                        base=16)
+        run_to_end(extract_features(source, AnalysisParams(), ("rms",),
+                                    on_source_block=env.append_prepared,
+                                    prepare_source_block=env.prepare))
+        env.finish()
+    full = with_mix(samples)
+    for level, array in enumerate(env.levels):
+        want = reference_level(full, 16 * 4**level)
+        assert env.filled[level] == len(want)
+        np.testing.assert_array_equal(array[: len(want)], want)

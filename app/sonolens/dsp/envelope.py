@@ -163,13 +163,15 @@ class WaveformEnvelope:
         self.n_frames += len(block)
         self._update(bins, final=False)
 
-    def prepare(self, block: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def prepare(self, block: np.ndarray, mono: np.ndarray | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The finest bins of float32 (n, channels) samples as :meth:`append` computes them
         when nothing is pending: (bins, the samples after the last whole bin, block).
+        ``mono``: the block's mix (n,) if the caller has it already (the analysis does).
         Reads nothing that changes: worker threads prepare blocks, the writing thread adds
         them in order with :meth:`append_prepared`."""
         block = self._checked(block)
-        bins, tail = self._bins(block, np.zeros((self.channels + 1, 0), np.float32))
+        bins, tail = self._bins(block, np.zeros((self.channels + 1, 0), np.float32), mono)
         return bins, tail, block
 
     def append_prepared(self, prepared: tuple[np.ndarray, np.ndarray, np.ndarray]) -> None:
@@ -188,9 +190,10 @@ class WaveformEnvelope:
             raise ValueError(f"expected (n, {self.channels}) samples, got {block.shape}")
         return block
 
-    def _bins(self, block: np.ndarray, pending: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _bins(self, block: np.ndarray, pending: np.ndarray, mono: np.ndarray | None = None
+              ) -> tuple[np.ndarray, np.ndarray]:
         """(finest bins (m, channels + 1, 2) of pending + block, the samples left over as
-        (channels + 1, k) planes: channels, then the mix)."""
+        (channels + 1, k) planes: channels, then the mix (``mono`` if given))."""
         c, held = self.channels, pending.shape[1]
         if held:  # rare (a block not a multiple of the bin): join as planes
             planes = np.empty((c + 1, held + len(block)), dtype=np.float32)
@@ -198,9 +201,11 @@ class WaveformEnvelope:
             planes[:c, held:] = block.T
             planes[c, held:] = to_mono(block, None)
             columns = list(planes)
-        else:
-            columns = [block[:, k] for k in range(c)] + [
-                block[:, 0] if c == 1 else to_mono(block, None)]  # the mean, as librosa
+        else:  # channel planes made contiguous once: reduceat runs ~2x faster on them
+            planes = block.T if c == 1 else np.ascontiguousarray(block.T)
+            mix = block[:, 0] if c == 1 else (mono if mono is not None and len(mono) == len(
+                block) else to_mono(block, None))  # the mean, as librosa
+            columns = [*planes, mix]
         n = len(columns[0])
         whole = n // self.base * self.base
         bins = np.empty((whole // self.base, c + 1, 2), dtype=np.float32)
@@ -233,10 +238,7 @@ class WaveformEnvelope:
             if stop <= done:
                 continue
             source = self.levels[level - 1][done * FANOUT : min(below, stop * FANOUT)]
-            starts = np.arange(0, (stop - done) * FANOUT, FANOUT)
-            mins = np.minimum.reduceat(source[..., 0], starts, axis=0)
-            maxs = np.maximum.reduceat(source[..., 1], starts, axis=0)
-            filled[level] = self._write(level, done, np.stack((mins, maxs), axis=-1))
+            filled[level] = self._write(level, done, _pool4(source, stop - done))
         self.filled = filled
 
     def _write(self, level: int, start: int, bins: np.ndarray) -> int:
@@ -249,3 +251,22 @@ class WaveformEnvelope:
             self.levels[level] = array = grown
         array[start:stop] = bins
         return stop
+
+
+def _pool4(source: np.ndarray, count: int) -> np.ndarray:
+    """``count`` bins of the next level from (m, planes, 2) bins: min of mins, max of maxes
+    over each FANOUT (4) consecutive bins (the last group may be shorter), elementwise on
+    strided slices (~6x faster than reduceat along axis 0; the same values)."""
+    whole = min(count, len(source) // FANOUT)
+    out = np.empty((count, *source.shape[1:]), dtype=source.dtype)
+    if whole:
+        s = source[: whole * FANOUT]
+        np.minimum(np.minimum(s[0::4, :, 0], s[1::4, :, 0]),
+                   np.minimum(s[2::4, :, 0], s[3::4, :, 0]), out=out[:whole, :, 0])
+        np.maximum(np.maximum(s[0::4, :, 1], s[1::4, :, 1]),
+                   np.maximum(s[2::4, :, 1], s[3::4, :, 1]), out=out[:whole, :, 1])
+    if count > whole:  # a short last group (final)
+        rest = source[whole * FANOUT :]
+        out[whole:, :, 0] = rest[..., 0].min(axis=0)
+        out[whole:, :, 1] = rest[..., 1].max(axis=0)
+    return out

@@ -114,5 +114,7 @@ def _segment(source: AudioSource, f0: int, f1: int, n_samples: int, *, n_fft: in
     own1 = min(own1, data_end)
     samples = raw[own0 - read0 : max(own0, own1) - read0]
     owned = mono[own0 - read0 : max(own0, own1) - read0]
-    return SegmentResult(results, own0, samples, owned,
-                         prepare(samples) if prepare is not None else None, end)
+    prepared = None
+    if prepare is not None:  # the analysis mix is the envelope's mix when it is the mean
+        prepared = prepare(samples, owned) if channel is None else prepare(samples)
+    return SegmentResult(results, own0, samples, owned, prepared, end)
