@@ -63,6 +63,7 @@ class _Plan:
     freqs: np.ndarray
     bands: list[tuple[int, int, bool, int]]
     display: Any = None  # a dsp.spectrogram.SpectrogramPlan to fill from pass 1, or None
+    display_pool: int = 1  # frames per stored column of that display store
     expected_frames: int = 0  # from the header: the columns' first allocation
 
     @property
@@ -137,7 +138,9 @@ def extract_features(
         hop_length=params.hop_length,
     )
     plan = replace(plan, expected_frames=expected,
-                   display=spectrogram[0] if spectrogram is not None else None)
+                   display=spectrogram[0] if spectrogram is not None else None,
+                   display_pool=(spectrogram[1].frames_per_column
+                                 if spectrogram is not None else 1))
     total = expected * (2 if plan.second_pass else 1)
     # pass 2 reads an uncompressed file again, in segments on every worker; else it
     # replays the analysis signal that pass 1 spools (decoding twice would cost more)
@@ -151,7 +154,7 @@ def extract_features(
         for block, result in results:
             first.add(result)
             if spectrogram is not None:
-                spectrogram[1].append(result["display"])
+                spectrogram[1].append_values(result["display"])
             yield Progress(min(block.start + block.n_frames, total), total, "analysing",
                            partial=first.snapshot)
         if spectrogram is not None:
@@ -236,8 +239,9 @@ class _Pass1:
         if plan.needs_stft:
             magnitude, spectra.power = magnitude_block(block.frames(), plan.window)
             spectra.magnitude = magnitude
-            if plan.display is not None:  # read-only use
-                out["display"] = plan.display.from_magnitude(magnitude, spectra.power)
+            if plan.display is not None:  # read-only use; pooled as the store keeps it
+                out["display"] = plan.display.pooled_from_magnitude(
+                    magnitude, spectra.power, block.start, plan.display_pool)
         for name, kernel in plan.kernels.items():
             out[name] = kernel(spectra)
         if plan.wants("spectral_contrast"):

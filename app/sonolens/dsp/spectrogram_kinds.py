@@ -39,3 +39,34 @@ def mel_db(magnitude: np.ndarray, power: np.ndarray | None, plan: Any) -> np.nda
     squared = np.square(magnitude) if power is None else power
     mel = squared @ plan.mel.T
     return 10.0 * np.log10(np.maximum(_AMIN_POWER, mel))
+
+
+# -- pooled before the log ---------------------------------------------------------------
+# A kernel that is "a monotonic function of a per-frame linear quantity" can be max-pooled
+# on that quantity first and finished once per pooled column (max of dB = dB of max):
+# the display store keeps only pooled columns, so this saves the log of every frame.
+# kernel -> (linear part from (|X|, |X|^2 or None, plan), finish of pooled columns)
+
+
+def _power(magnitude: np.ndarray, power: np.ndarray | None, plan: Any) -> np.ndarray:
+    return np.square(magnitude) if power is None else power
+
+
+def _mel_power(magnitude: np.ndarray, power: np.ndarray | None, plan: Any) -> np.ndarray:
+    return _power(magnitude, power, plan) @ plan.mel.T
+
+
+def _db_of_power(pooled: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(np.maximum(_AMIN_AMPLITUDE**2, pooled))
+
+
+def _db_of_mel(pooled: np.ndarray) -> np.ndarray:
+    return 10.0 * np.log10(np.maximum(_AMIN_POWER, pooled))
+
+
+POOLED = {
+    db: (_power, _db_of_power),
+    mel_db: (_mel_power, _db_of_mel),
+    power: (_power, None),
+    magnitude: (magnitude, None),
+}

@@ -68,6 +68,49 @@ class SpectrogramPlan:
             raise ValueError(f"kind {self.kind!r} computes its own frames (own.blocks)")
         return self.values(magnitude, power, self)
 
+    def pooled_from_magnitude(self, magnitude: np.ndarray, power: np.ndarray | None,
+                              first: int, k: int) -> PooledFrames | np.ndarray:
+        """:meth:`from_magnitude` of frames [first, first + n) max-pooled over the store's
+        groups of ``k`` frames ([g*k, (g+1)*k), cut at the block's ends): the kind's
+        monotonic finish (the log) runs once per pooled column, not per frame. Kinds
+        without a pooled form (or k = 1): the per-frame values."""
+        from sonolens.dsp.pooling import pool_rows
+        from sonolens.dsp.spectrogram_kinds import POOLED
+
+        parts = POOLED.get(self.values) if k > 1 else None
+        if parts is None:
+            return self.from_magnitude(magnitude, power)
+        linear, finish = parts
+        values = linear(magnitude, power, self)
+        head = min(len(values), (-first) % k)  # frames finishing the group before
+        columns = []
+        if head:
+            columns.append(values[:head].max(axis=0, keepdims=True))
+        if len(values) > head:
+            columns.append(pool_rows(values[head:], k, np.maximum))
+        pooled = np.concatenate(columns) if len(columns) > 1 else columns[0]
+        if finish is not None:
+            pooled = finish(pooled)
+        return PooledFrames(first, len(values), k, np.asarray(pooled, dtype=np.float32))
+
+
+@dataclass(frozen=True)
+class PooledFrames:
+    """Values of frames [first, first + n_frames) max-pooled over groups [g*k, (g+1)*k):
+    ``columns`` float32 (m, n_rows), the first and last possibly from part of a group."""
+
+    first: int
+    n_frames: int
+    k: int
+    columns: np.ndarray
+
+    def counts(self) -> np.ndarray:
+        """How many of the block's frames each column holds, int (m,)."""
+        edges = np.arange((self.first // self.k + 1) * self.k, self.first + self.n_frames,
+                          self.k)
+        bounds = np.concatenate(([self.first], edges, [self.first + self.n_frames]))
+        return np.diff(bounds)
+
 
 def make_spectrogram_plan(params: AnalysisParams, kind: str, sr: int) -> SpectrogramPlan:
     """Validate ``params`` and ``kind`` for ``sr`` (Hz) and precompute window and rows."""

@@ -137,6 +137,36 @@ class Spectrogram(ImageReader, ValueLookup):
             self._write(block)
         self.n_frames += n_new
 
+    def append_values(self, values) -> None:
+        """Add the next frames' values: float32 (n, n_rows) per frame, or already pooled
+        (a ``spectrogram_plan.PooledFrames`` computed for this store's groups)."""
+        if isinstance(values, np.ndarray):
+            self.append(values)
+            return
+        n_new = values.n_frames
+        k = self.frames_per_column
+        if (values.k != k or values.first != self.n_frames or self._over_budget(n_new)
+                or (self._pending_count != values.first % k)):
+            # pooled for other groups (the store was pooled again): as frames, each
+            # column repeated for its frames (max-pooling by a multiple of k: the same)
+            self.append(np.repeat(values.columns, values.counts(), axis=0))
+            return
+        columns, counts = values.columns, values.counts()
+        if self._pending_count:
+            np.maximum(self._pending, columns[0], out=self._pending)
+            self._pending_count += int(counts[0])
+            columns, counts = columns[1:], counts[1:]
+            if self._pending_count == k:
+                self._write(self._pending[np.newaxis])
+                self._pending, self._pending_count = None, 0
+        whole = len(columns) if len(counts) == 0 or counts[-1] == k else len(columns) - 1
+        if whole:
+            self._write(columns[:whole])
+        if whole < len(columns):
+            self._pending = columns[-1].copy()
+            self._pending_count = int(counts[-1])
+        self.n_frames += n_new
+
     def finish(self) -> None:
         """Store the last partial pooled column; mark the spectrogram complete."""
         if self._pending_count:
