@@ -168,3 +168,16 @@ def test_a_session_keeps_every_open_file(qtbot, make_main_window, window, files,
                     and fresh.is_settled(), timeout=30000)
     assert fresh.document.annotations.annotations == marks.annotations
     assert not fresh.document.annotations_dirty
+
+
+def test_a_tab_compares_its_file_with_the_shown_one(qtbot, window, files):
+    open_and_wait(qtbot, window, files[1])  # shown: t1; the other tab: t0
+    texts = [text for text, _ in window.documents.tab_actions(0)]
+    assert texts == ["Compare t1.wav With t0.wav", "Close"]
+    assert [t for t, _ in window.documents.tab_actions(1)] == ["Close"]  # the shown one
+    window.documents.tab_actions(0)[0][1]()
+    compare = window.compare.windows[-1]
+    assert compare.paths == (files[1], files[0])
+    qtbot.waitUntil(lambda: compare.offset is not None or bool(compare.last_error),
+                    timeout=30000)
+    compare.close()

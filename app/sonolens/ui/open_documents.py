@@ -16,8 +16,8 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTabBar, QVBoxLayout, QWidget
 
 from sonolens.model.document_state import DocumentState, detach, restore
 
@@ -77,6 +77,8 @@ class OpenDocuments(QObject):
         self.tabs.currentChanged.connect(self._on_tab_chosen)
         self.tabs.tabCloseRequested.connect(self.close_tab)
         self.tabs.tabMoved.connect(self._on_tab_moved)
+        self.tabs.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tabs.customContextMenuRequested.connect(self._on_tab_menu)
         window.installEventFilter(self)
 
     # -- opening -------------------------------------------------------------------------
@@ -212,6 +214,27 @@ class OpenDocuments(QObject):
         if self.shown is not None:
             path = self.document.source.path if self.document.source is not None else None
             self.shown = self.index_of(path) if path is not None else None
+
+    def tab_actions(self, index: int) -> list[tuple[str, object]]:
+        """(text, callable) of a tab's context menu: compare its file with the shown one
+        (A: the shown file, B: this tab's), close it."""
+        actions: list[tuple[str, object]] = []
+        source = self.document.source
+        if index != self.shown and source is not None and hasattr(self.window, "compare"):
+            path = self.entries[index].path
+            actions.append((f"Compare {Path(source.path).name} With {path.name}",
+                            lambda: self.window.compare.compare(path)))  # type: ignore
+        actions.append(("Close", lambda: self.close_tab(index)))
+        return actions
+
+    def _on_tab_menu(self, point: QPoint) -> None:
+        index = self.tabs.tabAt(point)
+        if index < 0:
+            return
+        menu = QMenu(self.tabs)
+        for text, run in self.tab_actions(index):
+            menu.addAction(text).triggered.connect(lambda _=False, run=run: run())
+        menu.popup(self.tabs.mapToGlobal(point))
 
     # -- closing -------------------------------------------------------------------------
     def close_tab(self, index: int) -> bool:
