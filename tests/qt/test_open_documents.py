@@ -181,3 +181,78 @@ def test_a_tab_compares_its_file_with_the_shown_one(qtbot, window, files):
     qtbot.waitUntil(lambda: compare.offset is not None or bool(compare.last_error),
                     timeout=30000)
     compare.close()
+
+
+# -- review findings: tab switches meet opens, recovery, sessions, mute/solo -------------------
+
+
+def test_closing_the_last_tab_empties_the_window(qtbot, window, files):
+    assert window.documents.close_tab(0)
+    assert window.document.source is None and window.documents.entries == []
+    assert window.windowTitle() == "Sonolens[*]"  # no file named in it
+    assert window.playback.player is None
+
+
+def test_choosing_a_tab_while_a_file_opens_drops_that_open(qtbot, window, files):
+    doc = window.document
+    marks = AnnotationSet()
+    marks.add(Annotation(0.2, 0.9, "kept", "words"))
+    doc.set_annotations(marks)
+    open_and_wait(qtbot, window, files[1])
+    window.open_path(files[2])  # under way
+    window.documents.tabs.setCurrentIndex(0)  # the user clicks t0 meanwhile
+    assert Path(doc.source.path) == files[0] and doc.annotations is marks
+    qtbot.wait(500)  # the dropped open does not land over it
+    qtbot.waitUntil(window.is_settled, timeout=30000)
+    assert Path(doc.source.path) == files[0] and doc.annotations is marks
+    assert [e.path.name for e in window.documents.entries] == ["t0.wav", "t1.wav"]
+    window.documents.tabs.setCurrentIndex(1)
+    qtbot.waitUntil(window.is_settled, timeout=30000)
+    assert Path(doc.source.path) == files[1]
+
+
+def test_mute_and_solo_belong_to_their_tab(qtbot, make_main_window, tmp_path):
+    import soundfile as sf
+
+    stereo, quad = tmp_path / "st.wav", tmp_path / "q.wav"
+    sf.write(stereo, np.zeros((22050, 2), np.float32), 22050)
+    sf.write(quad, np.zeros((22050, 4), np.float32), 22050)
+    window = make_main_window()
+    open_and_wait(qtbot, window, stereo)
+    window.meter_strip.toggle("mute", 1)
+    muted = window.document.channel_mix
+    open_and_wait(qtbot, window, quad)
+    assert window.document.channel_mix.channels == 4
+    window.documents.tabs.setCurrentIndex(0)
+    assert window.document.channel_mix == muted and muted.channels == 2
+    window.documents.tabs.setCurrentIndex(1)
+    assert window.document.channel_mix.channels == 4
+
+
+def test_switching_back_to_unsaved_annotations_does_not_offer_recovery(qtbot, window, files):
+    asked = []
+    window.sessions.recovery.ask_recover = lambda n: asked.append(n) or False
+    marks = AnnotationSet()
+    marks.add(Annotation(0.2, 0.9, "kept", "words"))
+    window.document.set_annotations(marks)  # autosaved when the tab is left
+    recovery = window.sessions.recovery.path()
+    open_and_wait(qtbot, window, files[1])
+    assert recovery.is_file()  # written on leaving, not lost with the timer
+    window.documents.tabs.setCurrentIndex(0)
+    qtbot.wait(500)
+    assert asked == [] and recovery.is_file()
+    assert window.document.annotations is marks and window.document.annotations_dirty
+
+
+def test_the_session_of_the_shown_file_is_applied(qtbot, window, files, tmp_path):
+    doc = window.document
+    marks = AnnotationSet()
+    marks.add(Annotation(0.2, 0.9, "kept", "words"))
+    doc.set_annotations(marks)
+    target = tmp_path / "s.sonolens"
+    assert window.sessions.save_to(target, wait=True)
+    doc.set_annotations(AnnotationSet(), saved=True)
+    window.open_path(target)
+    qtbot.waitUntil(lambda: doc.annotations.annotations == marks.annotations, timeout=10000)
+    assert window.sessions.path == target and window.sessions._pending is None
+    assert len(window.documents.entries) == 1

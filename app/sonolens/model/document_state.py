@@ -38,6 +38,8 @@ class DocumentState:
     annotations_dirty: bool = False
     frames_known: int = 0
     x_range: tuple[float, float] | None = None  # the time range the views showed (s)
+    channel_mix: Any = None  # mute/solo of its channels (playback)
+    session_path: Path | None = None  # the session file it was opened from or saved to
 
     def nbytes(self) -> int:
         """A rough count of the bytes its results hold (numpy arrays reachable one or two
@@ -79,7 +81,8 @@ def detach(document, x_range: tuple[float, float] | None = None) -> DocumentStat
         results=document.results, warnings=list(document.warnings),
         selection=document.selection, cursor=document.cursor,
         annotations=document.annotations, annotations_dirty=document.annotations_dirty,
-        frames_known=document._frames_known, x_range=x_range)
+        frames_known=document._frames_known, x_range=x_range,
+        channel_mix=getattr(document, "channel_mix", None))
     document.source = None
     document.generation += 1  # running jobs' results for it are stale now
     document.results = {}
@@ -109,6 +112,8 @@ def restore(document, state: DocumentState) -> None:
     document.cursor = state.cursor
     document._frames_known = state.frames_known
     document.annotations = state.annotations
+    if state.channel_mix is not None:
+        document.channel_mix = state.channel_mix
     document.restoring = True
     try:
         document.audio_changed.emit()
@@ -128,3 +133,5 @@ def restore(document, state: DocumentState) -> None:
     document.warnings_changed.emit()
     document.selection_changed.emit()
     document.cursor_changed.emit()
+    if state.channel_mix is not None:
+        document.channel_mix_changed.emit()

@@ -252,6 +252,7 @@ class MainWindow(QMainWindow):
         for view in self.time_views:
             view.clear_data()
         if source is None:
+            self.setWindowTitle("Sonolens[*]")
             return
         self.recent.add(source.path)
         self.setWindowTitle(f"{source.path.name}[*] — Sonolens")
@@ -375,6 +376,8 @@ class MainWindow(QMainWindow):
             self.settings.set_view(self.document.view)
             self.settings.sync()
             self.themes.close()
+            self.compare.close_all()
+            self.documents.close_all()
             self.playback.close_player()
             self.runner.shutdown()
             self.document.close()

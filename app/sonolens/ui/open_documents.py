@@ -13,27 +13,18 @@ opens them all, one after another.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QTabBar, QVBoxLayout, QWidget
 
 from sonolens.model.document_state import DocumentState, detach, restore
+from sonolens.ui.tab_sessions import Entry, TabSessions
 
 MEMORY_BUDGET = 1_500_000_000
 """Bytes of results kept for the open files that are not shown."""
 
 _order = itertools.count()
-
-
-@dataclass
-class Entry:
-    """One tab: its file, and its state while another tab is shown (None: shown)."""
-
-    path: Path
-    state: DocumentState | None = None
-    last_shown: int = 0
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -43,7 +34,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return a.resolve() == b.resolve()
 
 
-class OpenDocuments(QObject):
+class OpenDocuments(TabSessions, QObject):
     """The tab bar of ``window`` (a MainWindow) and the recordings behind it."""
 
     def __init__(self, window: QMainWindow) -> None:
@@ -116,9 +107,14 @@ class OpenDocuments(QObject):
         """Put the shown recording aside (its tab stays) before another one is shown."""
         if self.shown is None or self.document.source is None:
             return
+        sessions = getattr(self.window, "sessions", None)
+        if sessions is not None and self.document.annotations_dirty:
+            sessions.recovery.autosave()  # edits of the last seconds: written now
         box = self.window.waveform.plot.getViewBox()  # type: ignore[attr-defined]
         x_range = tuple(box.viewRange()[0])
         state = detach(self.document, x_range=x_range)
+        if sessions is not None:
+            state.session_path = sessions.path
         entry = self.entries[self.shown]
         entry.state = state
         self._detached = state
@@ -131,9 +127,14 @@ class OpenDocuments(QObject):
             return
         self._detached = None
         self._show_index(self._entry_for(Path(source.path)))
+        self._keep_within_budget()  # the file put aside for this open may go now
         state, self._reopening = self._reopening, None
-        if state is not None and _same_file(state.path, Path(source.path)):
+        sessions = getattr(self.window, "sessions", None)
+        applied = sessions is not None and sessions.applied_generation == self.document.generation
+        if state is not None and _same_file(state.path, Path(source.path)) and not applied:
             self._apply_kept(state)
+            if sessions is not None:
+                sessions.path = state.session_path
         self._next_in_queue()
 
     def _entry_for(self, path: Path) -> int:
@@ -163,10 +164,15 @@ class OpenDocuments(QObject):
     def _on_open_failed(self, _path: str, _message: str) -> None:
         """The new file did not open: show the one put aside again."""
         state, self._detached = self._detached, None
+        self._reopening = None
         if state is not None and self.document.source is None:
             index = self.index_of(state.path)
-            if index is not None:
+            if index is not None and state.source is not None:
                 self._restore(index, state)
+            elif index is not None:
+                self.show_tab(index)  # its results were dropped: open it again
+        elif self.document.source is None:
+            self.document.audio_changed.emit()  # nothing to show: the views go empty
         self._next_in_queue()
 
     # -- switching -----------------------------------------------------------------------
@@ -178,6 +184,7 @@ class OpenDocuments(QObject):
         """Show the file of tab ``index`` (at once when its results were kept)."""
         if index == self.shown or not 0 <= index < len(self.entries):
             return
+        self._cancel_open()
         self._keep_shown()
         entry = self.entries[index]
         state = entry.state
@@ -191,10 +198,26 @@ class OpenDocuments(QObject):
             self.shown = None
             self.window.coordinator.open_file(state.path)  # type: ignore[attr-defined]
 
+    def _cancel_open(self) -> None:
+        """Another tab is chosen while a file opens: that open is dropped (the file put
+        aside for it keeps its tab)."""
+        if self._detached is None and self._reopening is None:
+            return
+        from sonolens.workers.registry import KEY_OPEN
+
+        self.window.runner.cancel(KEY_OPEN)  # type: ignore[attr-defined]
+        self._detached = self._reopening = None
+        self._queue.clear()
+
     def _restore(self, index: int, state: DocumentState) -> None:
         self.entries[index].state = None
+        if state is self._detached:
+            self._detached = None
         self._show_index(index)
         restore(self.document, state)
+        sessions = getattr(self.window, "sessions", None)
+        if sessions is not None:
+            sessions.path = state.session_path
         if state.x_range is not None:
             self.window.waveform.plot.setXRange(*state.x_range, padding=0)  # type: ignore
 
@@ -244,19 +267,22 @@ class OpenDocuments(QObject):
                  else entry.state is not None and entry.state.annotations_dirty)
         if dirty and self.ask_discard(1) != "discard":
             return False
+        if dirty:
+            self._forget_recovery(entry.path)  # discarded: not offered again
         if index == self.shown:
+            self._cancel_open()
             state = detach(self.document)
+            self.shown = None
+            self.document.audio_changed.emit()  # views empty, the player let go
             if state is not None:
                 state.forget_results()
-            self.shown = None
         elif entry.state is not None:
+            if entry.state is self._detached:
+                self._cancel_open()
             entry.state.forget_results()
         self._remove(index)
-        if self.shown is None:
-            if self.entries:
-                self.show_tab(min(index, len(self.entries) - 1))
-            else:
-                self.document.set_source(None)
+        if self.shown is None and self.entries and self.document.source is None:
+            self.show_tab(min(index, len(self.entries) - 1))
         return True
 
     def _remove(self, index: int) -> None:
@@ -290,52 +316,18 @@ class OpenDocuments(QObject):
             if count and self.ask_discard(count) != "discard":
                 event.ignore()
                 return True
-            for entry in self.entries:
-                if entry.state is not None:
-                    entry.state.forget_results()
         return False
 
-    # -- sessions ------------------------------------------------------------------------
-    def kept_sessions(self) -> tuple:
-        """The open files other than the shown one, as sessions (in tab order)."""
-        from sonolens.export.session import Session
-
-        return tuple(
-            Session(audio=e.path, params=e.state.params, view=e.state.view,
-                    annotations=e.state.annotations, selection=e.state.selection,
-                    view_range=e.state.x_range)
-            for i, e in enumerate(self.entries) if i != self.shown and e.state is not None)
-
-    def mark_kept_saved(self) -> None:
-        """The other files' annotations were written (with a session): nothing unsaved."""
-        for index, entry in enumerate(self.entries):
-            if index != self.shown and entry.state is not None:
-                entry.state.annotations_dirty = False
-
-    def add_kept(self, sessions) -> None:
-        """Tabs for recordings of a session that are not open yet: each opens (and gets
-        its settings, marks and zoom back) when its tab is shown."""
-        if self.document.source is not None:  # the session's own recording comes first
-            self._show_index(self._entry_for(Path(self.document.source.path)))
-        for session in sessions:
-            if self.index_of(session.audio) is not None or not Path(session.audio).is_file():
-                continue
-            state = DocumentState(path=Path(session.audio), source=None, params=session.params,
-                                  view=session.view, annotations=session.annotations,
-                                  selection=session.selection, x_range=session.view_range)
-            self.entries.append(Entry(state.path, state))
-            self._switching = True
-            try:
-                self.tabs.addTab(state.path.name)
-                if self.shown is not None:
-                    self.tabs.setCurrentIndex(self.shown)
-            finally:
-                self._switching = False
-        self.tabs.setVisible(len(self.entries) > 1)
+    def close_all(self) -> None:
+        """The window closes (accepted): let every kept file go."""
+        for entry in self.entries:
+            if entry.state is not None:
+                entry.state.forget_results()
 
     # -- memory --------------------------------------------------------------------------
     def _keep_within_budget(self) -> None:
-        kept = [e for e in self.entries if e.state is not None and e.state.source is not None]
+        kept = [e for e in self.entries if e.state is not None and e.state.source is not None
+                and e.state is not self._detached]  # kept whole while its open is pending
         kept.sort(key=lambda e: e.last_shown)
         total = sum(e.state.nbytes() for e in kept)  # type: ignore[union-attr]
         while kept and total > self.budget:

@@ -121,6 +121,8 @@ class Recovery(QObject):
     # -- recovery ------------------------------------------------------------------------
     def _on_audio_changed(self) -> None:
         self.timer.stop()
+        if self.document.restoring:  # a kept tab shown again: its autosave is its own
+            return
         if self._session_path() is None:  # a session applies itself first, then checks
             QTimer.singleShot(0, self.check)
 

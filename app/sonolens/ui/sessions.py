@@ -56,6 +56,8 @@ class SessionFiles(QObject):
         self.on_saved: list[Callable[[], None]] = []  # e.g. the recovery file is removed
         self._pending: tuple[Path, Session] | None = None
         self._opening = False
+        self.applied_generation = -1  # the document generation a session was applied to
+        self._saving_kept: list = []  # other tabs' states written with the session
         self.document.audio_changed.connect(self._on_audio_changed)
         self.runner.finished.connect(self._on_runner_finished)
         self.runner.failed.connect(self._on_runner_failed)
@@ -125,6 +127,7 @@ class SessionFiles(QObject):
             return False
         self.path = target
         self.document.mark_annotations_saved()
+        self._saving_kept = self.window.documents.mark_kept_saved()  # written with it
         if wait:
             try:
                 write_session(session, target)
@@ -138,7 +141,6 @@ class SessionFiles(QObject):
         return True
 
     def _saved(self, path: Path) -> None:
-        self.window.documents.mark_kept_saved()  # the other tabs were saved with it
         if not self.document.annotations_dirty:
             for callback in self.on_saved:
                 callback()
@@ -147,6 +149,8 @@ class SessionFiles(QObject):
 
     def _save_failed(self, message: str) -> None:
         self.document.annotations_dirty = True
+        for state in self._saving_kept:  # the other tabs' edits were not written either
+            state.annotations_dirty = True
         self.failed.emit("Cannot save session", message)
 
     # -- opening -------------------------------------------------------------------------
@@ -168,9 +172,8 @@ class SessionFiles(QObject):
         return not self.may_discard()
 
     def open_session(self, path: str | Path) -> None:
-        """Read ``path`` on the runner; its audio opens, then the rest is applied."""
-        if not self.may_discard():
-            return
+        """Read ``path`` on the runner; its audio opens (a tab of its own; the shown file
+        keeps its tab and its annotations), then the rest is applied."""
         target = Path(path)
         self.runner.submit(KEY_SESSION_READ, lambda: read_session_job(target), token=target)
 
@@ -179,14 +182,30 @@ class SessionFiles(QObject):
             self.failed.emit("Cannot open session",
                              f"{path.name}: the recording {session.audio} is missing")
             return
+        source = self.document.source
+        shown = source is not None and file_identity(source.path) == file_identity(
+            session.audio)
+        if shown and not self.may_discard():  # it would replace these very annotations
+            return
         self._pending = (path, session)
         self._opening = True
         try:
             self.window.open_path(session.audio)
         finally:
             self._opening = False
+        source = self.document.source
+        if (self._pending is not None and source is not None  # shown at once (its tab)
+                and file_identity(source.path) == file_identity(session.audio)):
+            self._pending = None
+            self.apply(session, path)
+            self.path = path
+            self.applied_generation = self.document.generation
+            self.window.recent.add(path)
+            self.opened.emit(path)
 
     def _on_audio_changed(self) -> None:
+        if self.document.restoring:  # a kept tab shown again: window.documents sets path
+            return
         pending, self._pending = self._pending, None
         source = self.document.source
         if pending is None or source is None or (
@@ -194,14 +213,16 @@ class SessionFiles(QObject):
             self.path = None
             return
         path, session = pending
-        self.apply(session)
+        self.apply(session, path)
         self.path = path
+        self.applied_generation = self.document.generation  # documents: keep this state
         self.window.recent.add(path)
         self.opened.emit(path)
 
-    def apply(self, session: Session) -> None:
+    def apply(self, session: Session, path: Path | None = None) -> None:
         """Settings (adapted to the open file, as on opening), view, annotations (saved),
-        selection and view range of ``session``."""
+        selection and view range of ``session`` (read from ``path``); its other
+        recordings become tabs."""
         doc, window = self.document, self.window
         doc.set_params_for_file(session.params)  # e.g. fmax past this file's Nyquist
         doc.set_view(session.view)
@@ -210,7 +231,7 @@ class SessionFiles(QObject):
         doc.set_selection(session.selection)
         if session.view_range is not None:
             window.navigator.show(*session.view_range)
-        window.documents.add_kept(session.others)  # tabs, opened when shown
+        window.documents.add_kept(session.others, path)  # tabs, opened when shown
 
     # -- unsaved annotations -------------------------------------------------------------
     def may_discard(self) -> bool:

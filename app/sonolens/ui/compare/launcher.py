@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
@@ -35,14 +35,12 @@ class CompareLauncher(QObject):
             actions = menu.actions()
             menu.insertAction(actions[3] if len(actions) > 3 else None, self.action)
         window.document.audio_changed.connect(self._update)  # type: ignore[attr-defined]
-        window.installEventFilter(self)  # its compare windows close with it
         self._update()
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            for compare in list(self.windows):
-                compare.close()
-        return False
+    def close_all(self) -> None:
+        """The main window closes (accepted): its compare windows close too."""
+        for compare in list(self.windows):
+            compare.close()
 
     def _update(self) -> None:
         self.action.setEnabled(self.window.document.source is not None)  # type: ignore

@@ -252,7 +252,12 @@ class CompareWindow(QMainWindow):
 
         params = self._params_b()
         if params is None:  # A is not open yet: B follows it
+            if self._pending_b is not None and self._pending_b[0] is not source:
+                self._pending_b[0].close()  # an earlier offset's B, never shown
             self._pending_b = (source, offset)
+            return
+        if offset != self.offset:  # opened for an offset typed over since
+            source.close()
             return
         self._pending_b = None
         self.b.set_source(ShiftedFile(source, round(offset * source.samplerate)), params)
@@ -274,8 +279,13 @@ class CompareWindow(QMainWindow):
                 table_a, table_b), token=(self.paths, self.offset))
 
     def _both_complete(self) -> bool:
-        return all(side.document.features is not None and side.document.features.complete
-                   and side.document.source is not None for side in (self.a, self.b))
+        """Both analyses finished, B's for the offset shown (not one typed over since)."""
+        b = self.b.document.source
+        return (b is not None and self.offset is not None
+                and b.shift == round(self.offset * b.samplerate)
+                and all(side.document.features is not None
+                        and side.document.features.complete
+                        and side.document.source is not None for side in (self.a, self.b)))
 
     def _summary_span(self) -> tuple[float, float]:
         """[start, end] s of A compared: the selection within the overlap, or the overlap."""
