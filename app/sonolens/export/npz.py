@@ -13,7 +13,6 @@ even if the process dies), then copied into an uncompressed zip written atomical
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import tempfile
@@ -37,9 +36,9 @@ from sonolens.dsp.spectrogram import (
     spectrogram_blocks,
 )
 from sonolens.export.atomic import atomic_write
+from sonolens.export.npz_members import copy_spill
 from sonolens.export.reassigned_npz import export_reassigned_npz
 
-_COPY_BYTES = 16 * 2**20
 _OWN_EXPORT = frozenset(k.name for k in CATALOG.kinds if k.image)  # export.reassigned_npz
 
 
@@ -98,24 +97,10 @@ def export_spectrogram_npz(
             for name, array in meta.items():
                 with archive.open(f"{name}.npy", "w") as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)
-            header = io.BytesIO()
-            np.lib.format.write_array_header_1_0(header, {
-                "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
-                "fortran_order": True,
-                "shape": (plan.n_rows, n_frames),
-            })
-            frame_bytes = plan.n_rows * 4
-            with archive.open("values.npy", "w", force_zip64=True) as member:
-                member.write(header.getvalue())
-                spill.seek(0)
-                copied = 0
-                while True:
-                    chunk = spill.read(max(frame_bytes, _COPY_BYTES // frame_bytes * frame_bytes))
-                    if not chunk:
-                        break
-                    member.write(_re_max(chunk, peak, top_db) if relative else chunk)
-                    copied += len(chunk) // frame_bytes
-                    yield Progress(n_frames + copied, total, "writing")
+            transform = (lambda chunk: _re_max(chunk, peak, top_db)) if relative else None
+            for copied in copy_spill(archive, "values", spill, plan.n_rows, n_frames,
+                                     transform):
+                yield Progress(n_frames + copied, total, "writing")
     return target
 
 

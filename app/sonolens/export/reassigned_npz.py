@@ -15,7 +15,6 @@ length (known at its end) while copying.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import tempfile
@@ -35,9 +34,9 @@ from sonolens.dsp.reassigned import make_reassign_plan
 from sonolens.dsp.signal import analysis_chunks, check_channel
 from sonolens.dsp.spectrogram import expected_frames
 from sonolens.export.atomic import atomic_write
+from sonolens.export.npz_members import copy_spill
 
 NAMES = ("freqs", "times", "mags")
-_COPY_BYTES = 16 * 2**20
 
 
 class _Counted:
@@ -92,31 +91,21 @@ def export_reassigned_npz(source: AudioSource, params: AnalysisParams | None,
             "ref_power": np.array(plan.ref_power),
             "params": np.array(json.dumps(params.as_dict(), sort_keys=True)),
         }
-        frame_bytes = plan.n_bins * 4
-        step = max(frame_bytes, _COPY_BYTES // frame_bytes * frame_bytes)
-        copied = 0
         with atomic_write(target, "wb") as handle, zipfile.ZipFile(
             handle, "w", compression=zipfile.ZIP_STORED, allowZip64=True
         ) as archive:
             for name, array in meta.items():
                 with archive.open(f"{name}.npy", "w") as member:
                     np.lib.format.write_array(member, array, allow_pickle=False)
-            for name in NAMES:
-                header = io.BytesIO()
-                np.lib.format.write_array_header_1_0(header, {
-                    "descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
-                    "fortran_order": True, "shape": (plan.n_bins, n_frames)})
-                spill = spills[name]
-                with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                    member.write(header.getvalue())
-                    spill.seek(0)
-                    while chunk := spill.read(step):
-                        if name == "times" and plan.clip:  # librosa clips to len(y) / sr
-                            chunk = np.minimum(np.frombuffer(chunk, np.float32),
-                                               duration).tobytes()
-                        member.write(chunk)
-                        copied += len(chunk) // frame_bytes
-                        yield Progress(n_frames + copied // 3, 2 * n_frames, "writing")
+            for k, name in enumerate(NAMES):
+                clip = name == "times" and plan.clip  # librosa clips times to len(y) / sr
+                transform = ((lambda chunk: np.minimum(np.frombuffer(chunk, np.float32),
+                                                       duration).tobytes())
+                             if clip else None)
+                for copied in copy_spill(archive, name, spills[name], plan.n_bins, n_frames,
+                                         transform):
+                    yield Progress(n_frames + (k * n_frames + copied) // 3, 2 * n_frames,
+                                   "writing")
     return target
 
 
