@@ -72,6 +72,15 @@ def test_offset_found_and_summary_equals_librosa(compare, takes):
         assert shown_b == pytest.approx(want_b[name], rel=1e-4)
     assert "overlap" in compare.summary.span_label.text()
 
+    def db(y):
+        return librosa.amplitude_to_db(np.abs(librosa.stft(y)), ref=1.0, amin=1e-5,
+                                       top_db=None)
+
+    diff = (db(y_b)[:, :n] - db(y_a)[:, :n])[:, frames]
+    want_lsd = float(np.mean(np.sqrt(np.mean(diff**2, axis=0))))
+    shown = compare.summary.distance_label.text().split(": ")[1].split(" ")[0]
+    assert float(shown) == pytest.approx(want_lsd, rel=1e-3)  # from the difference pass
+
 
 def test_selection_narrows_the_summary(qtbot, compare, takes):
     compare.a.document.set_selection((1.0, 2.5))

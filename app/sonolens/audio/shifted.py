@@ -24,6 +24,12 @@ class ShiftedSource:
         self.source = source
         self.shift = int(shift)
 
+    @classmethod
+    def by_offset(cls, source, offset: float):
+        """``source`` whose audio starts ``offset`` s later than the reference's, moved so
+        that it lines up with it (the shift rounded to ``source``'s own samples)."""
+        return cls(source, round(offset * source.samplerate))
+
     @property
     def samplerate(self) -> int:
         return self.source.samplerate

@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
         if start >= end:
             reporter.error(f"at offset {offset:.6f} s {args.a} and {args.b} do not overlap")
             return 1
-        moved = ShiftedSource(b, round(offset * b.samplerate))
+        moved = ShiftedSource.by_offset(b, offset)
         if image:
             return _write_difference(args, reporter, a, moved, params, start, end)
         table = progress_bar(comparison_table(a, b, offset, params, features),
@@ -115,10 +115,9 @@ def run(args: argparse.Namespace, reporter: Reporter) -> int:
 
 def _frames(params, sr: int, start: float, end: float) -> tuple[int, int]:
     """Frames [first, stop) whose centre lies in [start, end] s."""
-    import math
+    from sonolens.dsp.compare import centred_frames
 
-    dt = params.hop_length / float(sr)
-    return math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
+    return centred_frames(start, end, hop_length=params.hop_length, sr=sr)
 
 
 def print_summary(table, lsd: float) -> None:

@@ -8,6 +8,8 @@ both files have audio.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from sonolens.dsp.table import FeatureTable
@@ -20,6 +22,13 @@ def overlap_seconds(offset: float, duration_a: float, duration_b: float
     """[start, end) in A's time (s) where both files have audio; B's shared audio starts
     ``offset`` s later than A's. Empty (start >= end) when they do not overlap."""
     return max(0.0, -offset), min(duration_a, duration_b - offset)
+
+
+def centred_frames(start: float, end: float, *, hop_length: int, sr: int) -> tuple[int, int]:
+    """Frames [first, stop) whose centre (frame * hop_length / sr s) lies in [start, end]
+    (the rows :func:`side_by_side` keeps)."""
+    dt = hop_length / float(sr)
+    return math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
 
 
 def side_by_side(a: FeatureTable, b: FeatureTable, start: float, end: float) -> FeatureTable:

@@ -33,7 +33,7 @@ def comparison_table(a: AudioSource, b: AudioSource, offset: float, params: Anal
                                   "analysing A" if k == 0 else "analysing B")
 
     table_a = yield from relay(extract_with_pitch(a, params, names), half(0))
-    moved = ShiftedSource(b, round(offset * b.samplerate))
+    moved = ShiftedSource.by_offset(b, offset)
     params_b = replace(params, sr=table_a.sr)  # B at A's analysis rate
     table_b = yield from relay(extract_with_pitch(moved, params_b, names), half(1))
     return side_by_side(table_a, table_b, start, end)

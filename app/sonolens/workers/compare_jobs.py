@@ -3,7 +3,6 @@ their difference spectrogram and the comparison summary."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Generator
 from pathlib import Path
 
@@ -29,36 +28,37 @@ def difference_window_job(path_a: str | Path, path_b: str | Path, offset: float,
     s, at A's analysis rate (``params`` as A's)."""
     from sonolens.audio import open_source
     from sonolens.audio.shifted import ShiftedSource
-    from sonolens.dsp.compare import overlap_seconds
+    from sonolens.dsp.compare import centred_frames, overlap_seconds
     from sonolens.dsp.difference import difference_job
 
     with open_source(path_a) as a, open_source(path_b) as b:
-        sr = params.sr or a.samplerate
         start, end = overlap_seconds(offset, a.frames / a.samplerate, b.frames / b.samplerate)
-        dt = params.hop_length / float(sr)
-        first, stop = math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
-        moved = ShiftedSource(b, round(offset * b.samplerate))
-        return (yield from difference_job(a, moved, params, first=first, stop=stop,
-                                          max_columns=max_columns))
+        first, stop = centred_frames(start, end, hop_length=params.hop_length,
+                                     sr=params.sr or a.samplerate)
+        return (yield from difference_job(a, ShiftedSource.by_offset(b, offset), params,
+                                          first=first, stop=stop, max_columns=max_columns))
 
 
 def summary_job(path_a: str | Path, path_b: str | Path, offset: float, params: AnalysisParams,
-                table_a, table_b, start: float, end: float):
+                table_a, table_b, start: float, end: float, lsd: float | None = None):
     """(summary rows of dsp.compare.summary, log-spectral distance dB) of the two aligned
-    tables over [start, end] s (A's time); the distance from the frames of that span."""
+    tables over [start, end] s (A's time); the distance from the frames of that span,
+    unless given (``lsd``: the difference spectrogram's, when it covers that span)."""
     from sonolens.audio import open_source
     from sonolens.audio.shifted import ShiftedSource
-    from sonolens.dsp.compare import side_by_side, summary
+    from sonolens.dsp.compare import centred_frames, side_by_side, summary
     from sonolens.dsp.difference import difference_job
 
     yield Progress(0, 2, "comparing")
     rows = summary(side_by_side(table_a, table_b, start, end))
     yield Progress(1, 2, "comparing")
+    if lsd is not None:
+        return rows, lsd
     with open_source(path_a) as a, open_source(path_b) as b:
-        dt = params.hop_length / float(params.sr or a.samplerate)
-        first, stop = math.ceil(start / dt - 1e-9), math.floor(end / dt + 1e-9) + 1
-        moved = ShiftedSource(b, round(offset * b.samplerate))
-        difference = yield from difference_job(a, moved, params, first=first, stop=stop)
+        first, stop = centred_frames(start, end, hop_length=params.hop_length,
+                                     sr=params.sr or a.samplerate)
+        difference = yield from difference_job(a, ShiftedSource.by_offset(b, offset), params,
+                                               first=first, stop=stop)
     return rows, difference.lsd
 
 

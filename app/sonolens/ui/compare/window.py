@@ -234,7 +234,7 @@ class CompareWindow(QMainWindow):
         elif key == KEY_CURVES and token == (self.paths, self.offset):
             self.curves.set_features(result)
         elif key == KEY_DIFFERENCE and token == (self.paths, self.offset):
-            self.difference = result
+            self.difference, self.difference_offset = result, self.offset
             self.difference_view.set_difference(result)
         elif key == KEY_SUMMARY and token == (self.paths, self.offset, self._summary_span()):
             rows, lsd = result
@@ -245,6 +245,7 @@ class CompareWindow(QMainWindow):
             result.close()  # a file opened for a comparison that has moved on
 
     _pending_b: tuple | None = None
+    difference_offset: float | None = None  # the offset self.difference was made for
     summary_span: tuple[float, float] | None = None  # the span the summary shows
 
     def _show_b(self, source, offset: float) -> None:
@@ -260,7 +261,7 @@ class CompareWindow(QMainWindow):
             source.close()
             return
         self._pending_b = None
-        self.b.set_source(ShiftedFile(source, round(offset * source.samplerate)), params)
+        self.b.set_source(ShiftedFile.by_offset(source, offset), params)
         self.b.document.set_cursor(self.a.document.cursor)
         self.b.document.set_selection(self.a.document.selection)
 
@@ -315,8 +316,11 @@ class CompareWindow(QMainWindow):
         a, b = self.paths
         offset, params = self.offset, self.a.document.params
         table_a, table_b = self.a.document.features, self.b.document.features
+        # over the whole overlap the difference spectrogram has the distance already
+        whole = self.a.document.selection is None and self.difference_offset == offset
+        lsd = self.difference.lsd if whole and self.difference is not None else None
         self.runner.submit(KEY_SUMMARY, lambda: compare_jobs.summary_job(
-            a, b, offset, params, table_a, table_b, *span),
+            a, b, offset, params, table_a, table_b, *span, lsd=lsd),
             token=(self.paths, offset, span))
 
     def _on_failed(self, key: str, message: str, token: object) -> None:
