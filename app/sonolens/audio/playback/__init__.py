@@ -6,7 +6,7 @@
 - :mod:`.feeder`: reading ahead from the source into the ring;
 - :mod:`.ring`: the lock-free single-producer / single-consumer sample ring;
 - :mod:`.stream`: PortAudio's callback (copy, count, nothing else) and stream helpers;
-- :mod:`.mix`: :class:`MonoMix`, mute/solo (:class:`~.mix.ChannelMix`) and the callback's
+- :mod:`.mix`: mute/solo (:class:`~.mix.ChannelMix`) and the callback's
   channel copy;
 - :mod:`.tap`: the last frames handed to PortAudio, for a level meter;
 - :mod:`.levels`: level-meter math (peak, RMS, hold, clip in dBFS), no Qt.
@@ -18,9 +18,8 @@ from sonolens.audio.playback.devices import (
     load_sounddevice,
     output_devices,
 )
-from sonolens.audio.playback.mix import MonoMix
 from sonolens.audio.playback.player import Player, State
 from sonolens.audio.protocol import Playable
 
-__all__ = ["MonoMix", "OutputDevice", "Playable", "PlaybackUnavailable", "Player", "State",
+__all__ = ["OutputDevice", "Playable", "PlaybackUnavailable", "Player", "State",
            "load_sounddevice", "output_devices"]

@@ -1,5 +1,5 @@
-"""Channel mixing for playback: a mono view of a source, per-channel mute/solo, and the
-callback's channel copy.
+"""Channel mixing for playback: per-channel mute/solo and the callback's channel copy
+(the mono mix is made there, on one output).
 
 What is played (the rule the window follows):
 
@@ -20,34 +20,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sonolens.audio.protocol import Playable
-
 Gains = tuple[np.ndarray, np.ndarray]
 """What the callback applies: float32 (channels,) 0/1 gains and the mean's weights
 (gains / number audible)."""
-
-
-class MonoMix:
-    """A Playable view of ``source`` as one channel: the mean of its channels (as librosa)."""
-
-    def __init__(self, source: Playable) -> None:
-        self._source = source
-
-    @property
-    def frames(self) -> int:
-        return self._source.frames
-
-    @property
-    def samplerate(self) -> int:
-        return self._source.samplerate
-
-    @property
-    def channels(self) -> int:
-        return 1
-
-    def read(self, start: int, stop: int) -> np.ndarray:
-        block = self._source.read(start, stop)
-        return block.mean(axis=1, keepdims=True, dtype=np.float32)
 
 
 @dataclass(frozen=True)
