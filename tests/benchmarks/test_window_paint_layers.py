@@ -23,6 +23,7 @@ checked on it). The frame drawn once a gesture rests is printed too (p95).
 
 from __future__ import annotations
 
+import cProfile
 import os
 import time
 from pathlib import Path
@@ -108,12 +109,15 @@ def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
             cases[name] = runs[0]
             best[name] = np.min(runs, axis=0)  # each frame's least time: what it costs
             if profile:
-                import cProfile
-
+                Path(profile).mkdir(parents=True, exist_ok=True)
                 with cProfile.Profile() as prof:
                     run(window, steps)
                 prof.dump_stats(str(Path(profile) / f"paint_{name.replace('+', '_')}.prof"))
             rested[name] = run(window, rest, gesture=False)
+            if profile:  # the frames drawn once a gesture rests, under cProfile
+                with cProfile.Profile() as prof:
+                    run(window, rest, gesture=False)
+                prof.dump_stats(str(Path(profile) / f"rest_{name.replace('+', '_')}.prof"))
             load.append(os.getloadavg()[0])
 
         measure("bare")
