@@ -16,7 +16,8 @@ both. Per zoom level (whole file down to 5 s): zooming into it, then panning acr
 p50/p95/p99/max wall ms of one run and GUI-thread CPU p95; the script runs REPEATS times
 per case and each frame's least wall time over the runs gives a "best" p95/p99, the
 frame's own cost without the bursts of other processes on a shared machine (the target is
-checked on it). The frame drawn once a gesture rests is printed too (p95).
+checked on it). The frame drawn once a gesture rests (full resolution) is timed the same
+way, best of REPEATS, and printed against the GUI rule (~20 ms).
 ``SONOLENS_BENCH_SHOT=DIR`` saves the window with f0 + annotations at three zooms;
 ``SONOLENS_BENCH_PROFILE=DIR`` one more scripted run per case under cProfile.
 """
@@ -113,7 +114,9 @@ def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
                 with cProfile.Profile() as prof:
                     run(window, steps)
                 prof.dump_stats(str(Path(profile) / f"paint_{name.replace('+', '_')}.prof"))
-            rested[name] = run(window, rest, gesture=False)
+            # at rest too, each frame's least wall time over REPEATS runs
+            rested[name] = np.min([run(window, rest, gesture=False) for _ in range(REPEATS)],
+                                  axis=0)
             if profile:  # the frames drawn once a gesture rests, under cProfile
                 with cProfile.Profile() as prof:
                     run(window, rest, gesture=False)
@@ -162,12 +165,12 @@ def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
           f"{' '.join(f'{v:.2f}' for v in load)}")
     print(f"ms; one run: wall p50 p95 p99 max and GUI-thread CPU p95; best of {REPEATS} (each "
           "frame's least wall time over the runs: without the other sessions' bursts): p95 "
-          "p99; and the full-resolution frame at rest: wall p95")
+          "p99; and the full-resolution frame at rest: best p95")
     print(f"{'zoom level':14s} {'case':15s} {'n':>3s} {'p50':>6s} {'p95':>6s} {'p99':>6s} "
-          f"{'max':>6s} {'cpu p95':>8s} {'best p95':>8s} {'best p99':>8s} {'rest p95':>8s}")
+          f"{'max':>6s} {'cpu p95':>8s} {'best p95':>8s} {'best p99':>8s} {'rest best p95':>14s}")
     print("CPU s of the other threads during each case's run: "
           + ", ".join(f"{name} {seconds:.2f}" for name, seconds in others.items()))
-    worst = 0.0
+    worst = rest_worst = 0.0
     rest_levels = levels[::8]
     for level in range(len(LEVELS)):
         for name, times in cases.items():
@@ -178,10 +181,13 @@ def test_paint_per_zoom_with_f0_and_annotations(qtbot, tmp_path: Path) -> None:
             b95, b99 = np.percentile(best[name][levels == level, 0], [95, 99])
             print(f"{level_name(level, duration):14s} {name:15s} {len(mine):3d} {p50:6.1f} "
                   f"{p95:6.1f} {p99:6.1f} {top:6.1f} {np.percentile(mine[:, 1], 95):8.1f} "
-                  f"{b95:8.1f} {b99:8.1f} {r95:8.1f}")
+                  f"{b95:8.1f} {b99:8.1f} {r95:14.1f}")
             if name == "f0+annotations":
                 worst = max(worst, b95)
+            rest_worst = max(rest_worst, r95)
     ok = worst <= TARGET_P95_MS
     print(f"target p95 <= {TARGET_P95_MS} ms at every zoom with f0 + annotations (best of "
           f"{REPEATS}; worst level {worst:.1f} ms): {_verdict(ok)}")
+    print(f"frames at rest (full resolution), best of {REPEATS}, every case: worst level p95 "
+          f"{rest_worst:.1f} ms (GUI rule ~20 ms): {_verdict(rest_worst <= 20.0)}")
     assert ok
