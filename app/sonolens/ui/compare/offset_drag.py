@@ -1,0 +1,120 @@
+"""Alt+drag on B's waveform or spectrogram: move B along the time axis by hand.
+
+(Plain drags select, Shift/middle drags pan, Ctrl drags mark annotations: Alt is free.)
+While the mouse moves, B's drawing follows it (ui.compare.offset_preview: items moved,
+nothing recomputed) and the offset box shows the offset the drop will set: B dragged
+right by dt seconds of the time axis starts dt later on A's axis, so its offset is dt
+smaller. The drop sets it as one undoable change (ui.compare.offset_edits); Escape during
+the drag puts B back where it was.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtWidgets import QApplication
+
+DECIMALS = 4  # a dragged offset is rounded to the offset box's 0.1 ms
+
+
+class OffsetDrag(QObject):
+    """Watches B's view widgets; ``active`` while dragging, ``proposed`` (s) the offset the
+    drop would set. ``window``: a CompareWindow, ``edits``: its OffsetEdits."""
+
+    def __init__(self, window, edits) -> None:
+        super().__init__(window)
+        self.window = window
+        self.edits = edits
+        self.views = (window.b.views.waveform, window.b.views.spectrogram)
+        for view in self.views:
+            view.viewport().installEventFilter(self)
+            view.setToolTip("Alt+drag: move B by hand (Esc cancels)")
+        window.installEventFilter(self)  # closed mid-drag: the drag ends
+        self.active = False
+        self.proposed: float | None = None
+        self._view = None
+        self._viewport = None  # the dragged view's viewport (compared by identity only)
+        self._base = 0.0  # the offset when the drag began
+        self._press_t = 0.0  # the time (s, on the axis) under the mouse at the press
+
+    def _time_at(self, view, position) -> float:
+        return float(view.viewbox.mapSceneToView(view.mapToScene(position.toPoint())).x())
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        kind = event.type()
+        if kind == QEvent.Type.MouseButtonPress and not self.active:
+            return self._maybe_start(watched, event)
+        if not self.active:
+            return False
+        if watched is self.window and kind in (QEvent.Type.Close, QEvent.Type.Hide):
+            self.cancel()
+            return False
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) \
+                and event.key() == Qt.Key.Key_Escape:
+            event.accept()
+            if kind == QEvent.Type.KeyPress:
+                self.cancel()
+            return True
+        if watched is not self._viewport:
+            return False
+        if kind == QEvent.Type.MouseMove:
+            self._move(event.position())
+            return True
+        if kind == QEvent.Type.MouseButtonRelease and event.button() == Qt.MouseButton.LeftButton:
+            self._move(event.position())
+            self._drop()
+            return True
+        return kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
+
+    def _maybe_start(self, watched: QObject, event) -> bool:
+        view = next((v for v in self.views if v.viewport() is watched), None)
+        if (view is None or event.button() != Qt.MouseButton.LeftButton
+                or event.modifiers() != Qt.KeyboardModifier.AltModifier
+                or self.window.offset is None or self.window.b.document.source is None):
+            return False
+        box = view.viewbox
+        if not box.sceneBoundingRect().contains(view.mapToScene(event.position().toPoint())):
+            return False  # on an axis, not on the plot
+        self._base = self.edits.take_pending()  # nudges not applied yet: the drag's start
+        self.active, self._view, self._viewport = True, view, view.viewport()
+        self._press_t = self._time_at(view, event.position())
+        self.proposed = self._base
+        view.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
+        QApplication.instance().installEventFilter(self)  # Escape, wherever the focus is
+        self.window.statusBar().showMessage("Moving B: release to set the offset, "
+                                            "Esc cancels")
+        return True
+
+    def _move(self, position) -> None:
+        dt = self._time_at(self._view, position) - self._press_t
+        self.proposed = round(self._base - dt, DECIMALS)
+        self._show_offset(self.proposed)
+        self.edits.refresh_preview()
+
+    def _show_offset(self, seconds: float) -> None:
+        box = self.window.offset_box
+        box.blockSignals(True)
+        box.setValue(seconds)
+        box.blockSignals(False)
+
+    def _end(self) -> None:
+        QApplication.instance().removeEventFilter(self)
+        self._viewport.unsetCursor()
+        self.active, self._view, self._viewport = False, None, None
+        self.window.statusBar().clearMessage()
+
+    def _drop(self) -> None:
+        proposed = self.proposed
+        self._end()
+        if proposed is None or proposed == self.window.offset:
+            self.edits.refresh_preview()
+            return
+        self.edits.change(proposed, None, "Drag B")
+
+    def cancel(self) -> None:
+        """Escape: B back at the offset it had before the drag."""
+        if not self.active:
+            return
+        self._end()
+        self.proposed = None
+        self._show_offset(self.window.offset)
+        self.edits.refresh_preview()
