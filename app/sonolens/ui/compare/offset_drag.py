@@ -27,7 +27,6 @@ class OffsetDrag(QObject):
         self.views = (window.b.views.waveform, window.b.views.spectrogram)
         for view in self.views:
             view.viewport().installEventFilter(self)
-            view.setToolTip("Alt+drag: move B by hand (Esc cancels)")
         window.installEventFilter(self)  # closed mid-drag: the drag ends
         self.active = False
         self.proposed: float | None = None
