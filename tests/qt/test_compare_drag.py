@@ -169,6 +169,30 @@ def test_escape_cancels_the_drag(qtbot, compare):
 EDIT_WAIT_MS = 600
 
 
+def test_a_plain_drag_on_b_caption_moves_b(qtbot, compare):
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QMouseEvent
+    from PySide6.QtWidgets import QApplication
+
+    handle = compare.b.caption
+    per_px = seconds_per_pixel(compare)
+    y = handle.height() // 2
+
+    def send(kind, x, button, buttons):
+        point = QPointF(x, y)
+        QApplication.sendEvent(handle, QMouseEvent(kind, point, handle.mapToGlobal(point),
+                                                   button, buttons, NONE))
+
+    x0 = handle.width() // 2
+    send(QEvent.Type.MouseButtonPress, x0, LEFT, LEFT)
+    send(QEvent.Type.MouseMove, x0 - 25, Qt.MouseButton.NoButton, LEFT)
+    expected = 25 * per_px  # dragged left: B earlier on A's axis, the offset larger
+    assert compare.offset_box.value() == pytest.approx(expected, abs=per_px / 2 + 1e-4)
+    send(QEvent.Type.MouseButtonRelease, x0 - 25, LEFT, Qt.MouseButton.NoButton)
+    assert compare.offset == pytest.approx(expected, abs=per_px / 2 + 1e-4)
+    assert "manual" in compare.confidence_label.text()
+
+
 def test_plain_drag_on_b_still_selects(qtbot, compare):
     b_view = compare.b.views.spectrogram
     x0 = int(plot_area(b_view).left + 200)

@@ -1,6 +1,8 @@
-"""Alt+drag on B's waveform or spectrogram: move B along the time axis by hand.
+"""Alt+drag on B's waveform or spectrogram, or a plain drag on B's caption bar (the
+handle, for desktops whose window manager takes Alt+drag): move B along the time axis.
 
-(Plain drags select, Shift/middle drags pan, Ctrl drags mark annotations: Alt is free.)
+(Plain drags on the plots select, Shift/middle drags pan, Ctrl drags mark annotations:
+Alt is free.)
 While the mouse moves, B's drawing follows it (ui.compare.offset_preview: items moved,
 nothing recomputed) and the offset box shows the offset the drop will set: B dragged
 right by dt seconds of the time axis starts dt later on A's axis, so its offset is dt
@@ -25,18 +27,28 @@ class OffsetDrag(QObject):
         self.window = window
         self.edits = edits
         self.views = (window.b.views.waveform, window.b.views.spectrogram)
-        for view in self.views:
-            view.viewport().installEventFilter(self)
-        window.installEventFilter(self)  # closed mid-drag: the drag ends
         self.active = False
         self.proposed: float | None = None
         self._view = None
-        self._viewport = None  # the dragged view's viewport (compared by identity only)
+        self._viewport = None  # the widget dragged on (compared by identity only)
         self._base = 0.0  # the offset when the drag began
         self._press_t = 0.0  # the time (s, on the axis) under the mouse at the press
+        for view in self.views:
+            view.viewport().installEventFilter(self)
+        self.handle = window.b.caption  # spans the pane: a plain drag on it moves B
+        self.handle.installEventFilter(self)
+        self.handle.setCursor(Qt.CursorShape.SizeHorCursor)
+        self.handle.setToolTip("Drag to move B along the time axis (or Alt+drag B's plots; "
+                               "Esc cancels)")
+        window.installEventFilter(self)  # closed mid-drag: the drag ends
 
-    def _time_at(self, view, position) -> float:
-        return float(view.viewbox.mapSceneToView(view.mapToScene(position.toPoint())).x())
+    def _time_at(self, view, widget, position) -> float:
+        """The time (s) on ``view``'s axis at ``position`` in ``widget`` (its viewport, or
+        the handle above it: the same x pixels hold the same times)."""
+        point = position.toPoint()
+        if widget is not view.viewport():
+            point = view.viewport().mapFromGlobal(widget.mapToGlobal(point))
+        return float(view.viewbox.mapSceneToView(view.mapToScene(point)).x())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         kind = event.type()
@@ -65,26 +77,31 @@ class OffsetDrag(QObject):
         return kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonDblClick)
 
     def _maybe_start(self, watched: QObject, event) -> bool:
-        view = next((v for v in self.views if v.viewport() is watched), None)
+        on_handle = watched is self.handle
+        view = self.views[0] if on_handle else next(
+            (v for v in self.views if v.viewport() is watched), None)
+        wanted = Qt.KeyboardModifier.NoModifier if on_handle else Qt.KeyboardModifier.AltModifier
         if (view is None or event.button() != Qt.MouseButton.LeftButton
-                or event.modifiers() != Qt.KeyboardModifier.AltModifier
+                or event.modifiers() != wanted
                 or self.window.offset is None or self.window.b.document.source is None):
             return False
         box = view.viewbox
-        if not box.sceneBoundingRect().contains(view.mapToScene(event.position().toPoint())):
+        if not on_handle and not box.sceneBoundingRect().contains(
+                view.mapToScene(event.position().toPoint())):
             return False  # on an axis, not on the plot
         self._base = self.edits.take_pending()  # nudges not applied yet: the drag's start
-        self.active, self._view, self._viewport = True, view, view.viewport()
-        self._press_t = self._time_at(view, event.position())
+        self.active, self._view, self._viewport = True, view, watched
+        self._press_t = self._time_at(view, watched, event.position())
         self.proposed = self._base
-        view.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
+        if not on_handle:
+            watched.setCursor(Qt.CursorShape.SizeHorCursor)
         QApplication.instance().installEventFilter(self)  # Escape, wherever the focus is
         self.window.statusBar().showMessage("Moving B: release to set the offset, "
                                             "Esc cancels")
         return True
 
     def _move(self, position) -> None:
-        dt = self._time_at(self._view, position) - self._press_t
+        dt = self._time_at(self._view, self._viewport, position) - self._press_t
         self.proposed = round(self._base - dt, DECIMALS)
         self._show_offset(self.proposed)
         self.edits.refresh_preview()
@@ -97,7 +114,8 @@ class OffsetDrag(QObject):
 
     def _end(self) -> None:
         QApplication.instance().removeEventFilter(self)
-        self._viewport.unsetCursor()
+        if self._viewport is not self.handle:
+            self._viewport.unsetCursor()
         self.active, self._view, self._viewport = False, None, None
         self.window.statusBar().clearMessage()
 

@@ -2,7 +2,8 @@
 
 The Align menu: Undo / Redo of offset changes (Ctrl+Z / Ctrl+Shift+Z), Move B Left / Right
 by one analysis hop (Alt+Left / Alt+Right) or by 10 ms (Shift+Alt+Left / Right), and the
-mouse gesture (Alt+drag on B's waveform or spectrogram, ui.compare.offset_drag).
+mouse gestures (Alt+drag on B's waveform or spectrogram, or a drag on B's caption bar:
+ui.compare.offset_drag).
 
 Every change goes the way a typed offset goes (``CompareWindow.set_offset``: B analysed
 again at the offset, the difference, curves and summary follow). Until B is drawn again
@@ -17,8 +18,9 @@ from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
 
 NUDGE_FINE_S = 0.010  # Shift+Alt+Left/Right
 NUDGE_DELAY_MS = 400  # nudges in a row: B is analysed again once they pause this long
-GESTURE_HINT = ("Alt+drag B's waveform or spectrogram to move B by hand (Esc cancels); "
-                "Alt+Left/Right moves it by a hop, Shift+Alt+Left/Right by 10 ms")
+GESTURE_HINT = ("Alt+drag B's waveform or spectrogram, or drag B's caption bar, to move B "
+                "by hand (Esc cancels); Alt+Left/Right moves it by a hop, "
+                "Shift+Alt+Left/Right by 10 ms")
 
 
 def confidence_text(confidence: float | None) -> str:
@@ -80,7 +82,7 @@ class OffsetEdits(QObject):
             action.triggered.connect(lambda _=False, s=sign, f=fine: self.nudge(s, fine=f))
             self.nudge_actions[keys] = action
         menu.addSeparator()
-        hint = menu.addAction("Alt+Drag on B: Move B by Hand (Esc Cancels)")
+        hint = menu.addAction("Alt+Drag on B, or Drag B's Caption: Move B (Esc Cancels)")
         hint.setEnabled(False)
         hint.setToolTip(GESTURE_HINT)
         self.undo_action, self.redo_action = undo, redo
