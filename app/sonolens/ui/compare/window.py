@@ -86,6 +86,9 @@ class CompareWindow(QMainWindow):
         from sonolens.ui.compare.exports import CompareExports
 
         self.exports = CompareExports(self)  # File > Export Comparison CSV…, image, Close
+        from sonolens.ui.compare.offset_edits import OffsetEdits
+
+        self.offset_edits = OffsetEdits(self)  # Align menu: undo, nudges; Alt+drag on B
         self.resize(1280, 900)
 
     # -- construction --------------------------------------------------------------------
@@ -197,7 +200,7 @@ class CompareWindow(QMainWindow):
         self._reopen_b(float(seconds))
 
     def _apply_offset_edit(self) -> None:
-        self._reopen_b(float(self.offset_box.value()))
+        self.offset_edits.change(float(self.offset_box.value()), None, "Type Offset")
 
     def _reopen_b(self, offset: float) -> None:
         if self.paths is None:
@@ -221,14 +224,12 @@ class CompareWindow(QMainWindow):
             if self._pending_b is not None:
                 self._show_b(*self._pending_b)
         elif key == KEY_ALIGN and token == self.paths:
-            self.confidence = result.confidence
-            self.confidence_label.setText(f" confidence {result.confidence:.2f}")
             if result.confidence < 0.3:
                 self.show_error(f"{self.paths[0].name} and {self.paths[1].name} seem to "
                                  f"share no audio (alignment confidence "
                                  f"{result.confidence:.2f}); type an offset to compare "
                                  "them anyway")
-            self.set_offset(result.offset)
+            self.offset_edits.change(result.offset, result.confidence, "Find Offset")
         elif key == KEY_OPEN_B and token == (self.paths, self.offset):
             self._show_b(result, self.offset)
         elif key == KEY_CURVES and token == (self.paths, self.offset):
