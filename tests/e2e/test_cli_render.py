@@ -289,15 +289,15 @@ def test_an_excerpts_time_axis_reads_the_files_time(tmp_path, monkeypatch, qapp)
 
     path = write_chirp(tmp_path / "long.wav", seconds=95.0)
     drawn: list[str] = []
-    original = render_module.png_bytes
+    original = render_module.grab_image
 
-    def recording(widget, fmt="PNG"):
-        data = original(widget, fmt)
+    def recording(widget):
+        data = original(widget)
         drawn.extend(text for _, _, text in widget.plot.getAxis("bottom")._specs[2])
         drawn.append(widget.plot.getAxis("bottom").labelText)
         return data
 
-    monkeypatch.setattr(render_module, "png_bytes", recording)
+    monkeypatch.setattr(render_module, "grab_image", recording)
     code = main(["render", str(path), "-o", str(tmp_path / "x.png"), "--offset", "90",
                  "--duration", "2", "-q"])
     assert code == 0

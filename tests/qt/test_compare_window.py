@@ -203,7 +203,8 @@ def test_exports_equal_the_command_line(qtbot, compare, takes, tmp_path):
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == cli_out.read_bytes()
     image = tmp_path / "d.png"
-    assert compare.exports.export_image_to(image, (400, 300))
+    assert compare.exports.export_image_to(image, (400, 300))  # encoded on a worker
+    qtbot.waitUntil(lambda: compare.exports.saved == image, timeout=20000)
     pixels = png_rgb(image)
     assert pixels.shape == (300, 400, 3)
     _index, distance = table_index(pixels, colormap_table("coolwarm"))

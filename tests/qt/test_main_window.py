@@ -162,12 +162,38 @@ def test_export_image_png_at_chosen_size(qtbot, make_main_window, rich, tmp_path
     window = make_main_window()
     _open(qtbot, window, rich)
     out = tmp_path / "spec.png"
-    assert window.exporter.export_image_to(out, (900, 420))
+    with qtbot.waitSignal(window.exporter.saved, timeout=20000):
+        assert window.exporter.export_image_to(out, (900, 420))  # encoded on a worker
     image = QImage(str(out))
     assert (image.width(), image.height()) == (900, 420)
     # not blank: the image area has many distinct colours
     pixels = {image.pixel(x, y) for x in range(100, 800, 37) for y in range(40, 380, 29)}
     assert len(pixels) > 20
+
+
+def test_export_image_is_encoded_off_the_gui_thread(qtbot, make_main_window, rich, tmp_path,
+                                                    monkeypatch):
+    """Encoding a large PNG takes up to a second: it runs on a worker, and the window
+    answers while it does."""
+    import threading
+
+    import sonolens.ui.render as render_module
+
+    window = make_main_window()
+    _open(qtbot, window, rich)
+    encoded_on: list[str] = []
+    original = render_module.encode_image
+
+    def recording(image, fmt="PNG"):
+        encoded_on.append(threading.current_thread().name)
+        return original(image, fmt)
+
+    monkeypatch.setattr(render_module, "encode_image", recording)
+    out = tmp_path / "big.png"
+    with qtbot.waitSignal(window.exporter.saved, timeout=30000):
+        assert window.exporter.export_image_to(out, (2400, 1200))
+    assert encoded_on and threading.main_thread().name not in encoded_on
+    assert QImage(str(out)).size().width() == 2400
 
 
 def test_export_image_waits_for_a_growing_spectrogram(qtbot, make_main_window, tmp_path):
@@ -182,7 +208,9 @@ def test_export_image_waits_for_a_growing_spectrogram(qtbot, make_main_window, t
         assert not window.exporter.export_image_to(out, (600, 300))
         assert "still being computed" in window.last_error and not out.exists()
     wait_settled(qtbot, window)
-    assert window.exporter.export_image_to(out, (600, 300))
+    with qtbot.waitSignal(window.exporter.saved, timeout=20000):
+        assert window.exporter.export_image_to(out, (600, 300))
+    assert QImage(str(out)).size().width() == 600
 
 
 def test_export_matrix_npz_round_trips(qtbot, make_main_window, rich, tmp_path):

@@ -33,11 +33,12 @@ from sonolens.model.results import PITCH
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
 from sonolens.ui.features_on_demand import FeaturesOnDemand
-from sonolens.ui.render import MAX_SIZE, MIN_SIZE, spectrogram_png, write_png
+from sonolens.ui.render import MAX_SIZE, MIN_SIZE, image_file_job, spectrogram_image
 from sonolens.workers import export_jobs
 from sonolens.workers.export_jobs import (
     EXPORT_KEYS,
     KEY_EXPORT_CSV,
+    KEY_EXPORT_IMAGE,
     KEY_EXPORT_NPZ,
     KEY_EXPORT_WAV,
 )
@@ -229,18 +230,21 @@ class Exporter(QObject):
             token=target)
 
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
-        """Render and write the spectrogram PNG (GUI thread: drawing needs it)."""
+        """Draw the spectrogram picture (GUI thread: drawing needs it), then encode and
+        write the PNG on a worker (``saved`` says when); False if refused."""
         doc = self.document
         if (not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays))
                 or self._over_input(Path(path))):
             return False
         try:
-            write_png(path, spectrogram_png(doc.spectrogram, doc.features, doc.view, size,
-                                            source=doc.source))
+            image = spectrogram_image(doc.spectrogram, doc.features, doc.view, size,
+                                      source=doc.source)
         except SonolensError as exc:
             self.failed.emit("Export failed", str(exc))
             return False
-        self.saved.emit(Path(path))
+        target = Path(path)
+        self.runner.submit(KEY_EXPORT_IMAGE, lambda: image_file_job(image, target),
+                           token=target)
         return True
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:

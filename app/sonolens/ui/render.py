@@ -4,19 +4,24 @@ A view widget is laid out offscreen at the requested size (never shown on screen
 drawn over the whole duration (or a fixed ``span`` of seconds from 0, so that every image
 of a run has the same seconds per pixel; data shorter than the span leaves the rest of
 the plot empty), grabbed, and written atomically. ``bare`` draws the data image alone:
-no axes, labels, colorbar, legend or margins, exactly ``size`` pixels.
+no axes, labels, colorbar, legend or margins, exactly ``size`` pixels. The window grabs
+on the GUI thread (``*_image``: a QImage), then encodes and writes on a worker
+(:func:`image_file_job`): encoding a large PNG takes up to a second.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sonolens.core.catalog import CATALOG
 from sonolens.core.errors import OutputError, ParameterError
+from sonolens.core.progress import Progress
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.atomic import atomic_write
 from sonolens.ui.views.matrix_view import MatrixView
@@ -55,6 +60,14 @@ def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, 
     the time axis shows [0, ``span``] s of the data (default: their duration), labelled
     from ``start`` s (an excerpt's offset in its file). ``fmt``: another Qt image format
     (see :func:`image_format`). ``source``: the audio, for a kind drawn from it (reassigned)."""
+    return encode_image(spectrogram_image(spectrogram, features, view, size, span=span,
+                                          start=start, bare=bare, source=source), fmt)
+
+
+def spectrogram_image(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
+                      span: float | None = None, start: float = 0.0, bare: bool = False,
+                      source=None) -> QImage:
+    """The picture of :func:`spectrogram_png`, not encoded (GUI thread)."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
@@ -65,7 +78,7 @@ def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, 
     widget.set_time_origin(start)
     # the last column ends half a hop after the last frame's centre (as matrix_png)
     duration = (spectrogram.n_frames - 0.5) * spectrogram.hop_length / float(spectrogram.sr)
-    return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
+    return _grab(widget, size, duration if span is None else span, bare=bare)
 
 
 def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *,
@@ -81,13 +94,20 @@ def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *
     times = features.times
     step = float(times[1] - times[0]) if len(times) > 1 else 0.0
     duration = float(times[-1]) + step / 2 if len(times) else 1.0
-    return _grab(widget, size, duration if span is None else span, bare=bare, fmt=fmt)
+    return encode_image(_grab(widget, size, duration if span is None else span, bare=bare),
+                        fmt)
 
 
 def difference_png(difference, range_db: float, size: tuple[int, int], *,
                    bare: bool = False, fmt: str = "PNG") -> bytes:
     """PNG bytes of a :class:`sonolens.dsp.difference.DifferenceSpectrogram` (B - A dB,
     colours over [-range_db, +range_db]) at ``size`` px, over the frames it holds."""
+    return encode_image(difference_image(difference, range_db, size, bare=bare), fmt)
+
+
+def difference_image(difference, range_db: float, size: tuple[int, int], *,
+                     bare: bool = False) -> QImage:
+    """The picture of :func:`difference_png`, not encoded (GUI thread)."""
     from sonolens.ui.views.difference_view import DifferenceView
 
     widget = DifferenceView()
@@ -97,7 +117,7 @@ def difference_png(difference, range_db: float, size: tuple[int, int], *,
     d = difference
     start = (d.first - 0.5) * d.frame_seconds
     end = start + d.values.shape[1] * d.factor * d.frame_seconds
-    return _grab(widget, size, end, bare=bare, fmt=fmt, start=start)
+    return _grab(widget, size, end, bare=bare, start=start)
 
 
 def write_png(path: str | os.PathLike[str], data: bytes) -> None:
@@ -105,8 +125,18 @@ def write_png(path: str | os.PathLike[str], data: bytes) -> None:
         handle.write(data)
 
 
+def image_file_job(image: QImage, path: str | os.PathLike[str], fmt: str = "PNG"
+                   ) -> Generator[Progress, None, Path]:
+    """Encode ``image`` as ``fmt`` and write it atomically to ``path`` (a job: run on a
+    worker; ``image`` must not be painted on meanwhile -- pass a copy)."""
+    yield Progress(0, 1, f"writing {Path(path).name}")
+    write_png(path, encode_image(image, fmt))
+    yield Progress(1, 1, f"writing {Path(path).name}")
+    return Path(path)
+
+
 def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
-          fmt: str = "PNG", start: float = 0.0) -> bytes:
+          start: float = 0.0) -> QImage:
     width, height = (int(v) for v in size)
     if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
         raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
@@ -121,7 +151,7 @@ def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
         widget.plot.setXRange(start, max(duration, start + 1e-3), padding=0)
         QApplication.processEvents()
         widget.redraw()
-        return png_bytes(widget, fmt)
+        return grab_image(widget)
     finally:
         widget.dispose()
         widget.close()
@@ -151,11 +181,20 @@ def _strip(widget) -> None:
 
 def png_bytes(widget: QWidget, fmt: str = "PNG") -> bytes:
     """The widget's pixels encoded as PNG (or another Qt image format ``fmt``)."""
-    pixmap = widget.grab()
+    return encode_image(grab_image(widget), fmt)
+
+
+def grab_image(widget: QWidget) -> QImage:
+    """The widget's pixels (GUI thread)."""
+    return widget.grab().toImage()
+
+
+def encode_image(image: QImage, fmt: str = "PNG") -> bytes:
+    """``image`` encoded as PNG (or another Qt image format ``fmt``); any thread."""
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    if not pixmap.save(buffer, fmt):
+    if not image.save(buffer, fmt):
         raise OutputError(f"could not encode the image as {fmt}")
     buffer.close()
     return bytes(data.data())

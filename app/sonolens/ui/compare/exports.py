@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QFileDialog
 
 from sonolens.core.errors import SonolensError
 
-KEY_EXPORT = "compare.export"
+KEY_EXPORT = "compare.export"  # the CSV
+KEY_EXPORT_IMAGE = f"{KEY_EXPORT}:image"
 
 
 class CompareExports(QObject):
@@ -67,26 +68,27 @@ class CompareExports(QObject):
             path, a, b, offset, params), token=Path(path))
 
     def export_image_to(self, path: str | Path, size: tuple[int, int] = (1200, 600)) -> bool:
-        """Draw the difference spectrogram at ``size`` px into ``path`` (False: refused)."""
+        """Draw the difference spectrogram at ``size`` px (GUI thread), then encode and
+        write it to ``path`` on a worker (``saved`` when done); False: refused."""
         from sonolens.export.own_input import refuse_own_inputs
-        from sonolens.ui.render import difference_png, image_format, write_png
+        from sonolens.ui.render import difference_image, image_file_job, image_format
 
         window = self.window
         if window.difference is None:
             return False
         try:
             refuse_own_inputs([path], list(window.paths))
-            data = difference_png(window.difference, window.difference_view.range_db, size,
-                                  fmt=image_format(path))
-            write_png(path, data)
+            fmt = image_format(path)
+            image = difference_image(window.difference, window.difference_view.range_db, size)
         except SonolensError as exc:
             window.show_error(str(exc))
             return False
-        self.saved = Path(path)
-        window.statusBar().showMessage(f"Saved {path}", 8000)
+        target = Path(path)
+        window.runner.submit(KEY_EXPORT_IMAGE, lambda: image_file_job(image, target, fmt),
+                             token=target)
         return True
 
     def _on_finished(self, key: str, result: object, token: object) -> None:
-        if key == KEY_EXPORT:
+        if key in (KEY_EXPORT, KEY_EXPORT_IMAGE):
             self.saved = Path(token)
             self.window.statusBar().showMessage(f"Saved {token}", 8000)
