@@ -222,6 +222,8 @@ class Run:
     processes: int = 0  # in the tree, seen
     poll_cpu_s: float = float("nan")  # this harness's own CPU time while polling
     events: dict[str, float] = field(default_factory=dict)  # trace, from the launch
+    changes: list[tuple[float, tuple[int, int, int, int]]] = field(default_factory=list)
+    # ^ the last few changes of the screen: (s from launch, box top, bottom, left, right)
     shot: np.ndarray | None = None
 
     @property
@@ -264,6 +266,9 @@ def run_app(app: str, cmd: list[str], env: dict[str, str], screen: Screen, scrat
                 raise AssertionError(f"{app} exited {proc.returncode}: "
                                      f"{(scratch / f'{app}.log').read_text()[-2000:]}")
             if not np.array_equal(frame, last):
+                if window is not None:
+                    diff = (screen.rgb(frame) != screen.rgb(last)).any(axis=2)
+                    run.changes = [*run.changes[-5:], (t - launch, _bbox(diff))]
                 changed, last = t, frame
                 rgb = screen.rgb(frame)
                 if window is None:
@@ -375,6 +380,9 @@ def test_side_by_side_with_spek(tmp_path: Path) -> None:
               + "; CPU-s " + ", ".join(f"{r.cpu_s:.1f}" for r in group)
               + f"; processes {max(r.processes for r in group)}; harness polling "
               + ", ".join(f"{r.poll_cpu_s:.1f}" for r in group) + " CPU-s")
+        print("  last changes of the screen (s: rows, columns), last round: " + "; ".join(
+            f"{t:.2f}: {top}-{bottom}, {left}-{right}"
+            for t, (top, bottom, left, right) in group[-1].changes[-4:]))
     spek, cold, reopen = runs["Spek"], runs["Sonolens cold"], runs["Sonolens reopen"]
     pairs = list(zip(spek, cold, strict=True))
     print("  per round, Sonolens cold / Spek: drawn "

@@ -225,3 +225,34 @@ def test_the_pitch_track_is_served_from_the_cache(qtbot, make_main_window, tmp_p
 
 def _refused_pitch(*_args, **_kwargs):
     raise AssertionError("pYIN ran: the pitch track was not taken from the cache")
+
+
+def test_the_cache_write_shows_no_progress_and_no_cancel(qtbot, make_main_window, tmp_path,
+                                                         monkeypatch):
+    """Once the analysis is drawn the status bar is done: the cache's write runs after it
+    in the background, with no progress bar or Cancel button appearing for it."""
+    import threading
+
+    import sonolens.workers.cached_jobs as cached_jobs
+
+    release, writing = threading.Event(), threading.Event()
+    real_store = cached_jobs.store
+
+    def slow_store(cache, identity, offers):
+        writing.set()
+        while not release.is_set():
+            yield cached_jobs.Progress(0, 1, "caching")
+            release.wait(0.005)
+        return (yield from real_store(cache, identity, offers))
+
+    monkeypatch.setattr(cached_jobs, "store", slow_store)
+    window = make_main_window()
+    window.open_path(write_rich(tmp_path / "a.wav", seconds=3.0))
+    qtbot.waitUntil(writing.is_set, timeout=30000)
+    qtbot.wait(100)  # its progress, had it been shown, would be on screen now
+    assert window.runner.is_busy() and not window.is_settled()
+    assert not window.progress.isVisible() and not window.cancel_button.isVisible()
+    assert "caching" not in window.progress.format()
+    release.set()
+    wait_settled(qtbot, window)
+    assert _entries()  # written

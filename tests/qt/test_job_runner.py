@@ -452,3 +452,30 @@ def test_invalid_thread_count():
 
 def test_sonolens_error_is_the_base_of_user_errors():
     assert issubclass(ParameterError, SonolensError)
+
+
+def test_a_quiet_job_shows_no_progress_and_no_busy_but_still_counts(qtbot, runner, recorder):
+    """Housekeeping (the cache's writes) runs under a quiet prefix: nothing for the status
+    bar to show or offer to cancel, yet the runner is not idle until it ends."""
+    runner.run_quietly("store")
+    spinner = Spinner("written")
+    runner.submit("store-1", spinner)
+    wait_event(spinner.started)
+    qtbot.wait(50)  # progress, had it been emitted, would have arrived
+    assert runner.is_busy() and not runner.is_idle()
+    assert recorder.of("progressed") == [] and recorder.of("busy_changed") == []
+    loud = Spinner()
+    runner.submit("analysis", loud)  # another job: busy shows, its progress arrives
+    wait_event(loud.started)
+    qtbot.waitUntil(lambda: recorder.of("progressed") != [], timeout=TIMEOUT_MS)
+    assert recorder.of("busy_changed") == [(True,)]
+    assert {key for key, *_ in recorder.of("progressed")} == {"analysis"}
+    with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS):
+        loud.release.set()
+    assert recorder.of("busy_changed") == [(True,), (False,)]  # the quiet one still runs
+    assert runner.is_busy("store-1")
+    with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS) as blocker:
+        spinner.release.set()
+    assert blocker.args[:2] == ["store-1", "written"]
+    qtbot.waitUntil(runner.is_idle, timeout=TIMEOUT_MS)
+    assert recorder.of("busy_changed") == [(True,), (False,)]

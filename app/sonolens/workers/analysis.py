@@ -18,7 +18,7 @@ from sonolens.core.view_settings import ViewSettings
 from sonolens.model.document import Document
 from sonolens.model.results import ENVELOPE, FEATURES, PITCH, SPECTROGRAM
 from sonolens.workers import jobs, prefetch
-from sonolens.workers.cached_jobs import CacheHook
+from sonolens.workers.cached_jobs import KEY_CACHE, CacheHook
 from sonolens.workers.registry import (
     ANALYSIS,
     ANALYSIS_KEYS,
@@ -58,6 +58,7 @@ class AnalysisCoordinator(QObject):
         super().__init__(parent)
         self.document = document
         self.runner = runner
+        runner.run_quietly(KEY_CACHE)  # the cache's writes: nothing to show or cancel
         document.audio_changed.connect(self._on_document_audio_changed)
         document.params_changed.connect(self._on_document_params_changed)
         document.view_changed.connect(self._on_document_view_changed)

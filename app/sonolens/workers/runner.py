@@ -176,6 +176,7 @@ class JobRunner(QObject):
         self._serial = 0
         self._busy = False
         self._closed = False
+        self._quiet: tuple[str, ...] = ()  # key prefixes of background jobs
         if parent is not None:
             parent.destroyed.connect(self._on_parent_destroyed)
         app = QCoreApplication.instance()
@@ -216,6 +217,13 @@ class JobRunner(QObject):
         """Cancel every queued and running job (one ``cancelled`` per key)."""
         for key in dict.fromkeys(ticket.key for ticket in self._live()):
             self.cancel(key)
+
+    def run_quietly(self, prefix: str) -> None:
+        """Jobs under keys starting with ``prefix`` are housekeeping (the cache's writes):
+        they emit no ``progressed`` and do not count in ``busy_changed`` (nothing to show
+        or cancel); :meth:`is_busy` and :meth:`is_idle` still count them."""
+        if prefix not in self._quiet:
+            self._quiet += (prefix,)
 
     def is_busy(self, key: str | None = None) -> bool:
         """Whether a job (for ``key``, or any) is queued or running and not cancelled."""
@@ -310,7 +318,7 @@ class JobRunner(QObject):
                 and self._latest.get(ticket.key) == ticket.serial)
 
     def _update_busy(self) -> None:
-        busy = self.is_busy()
+        busy = any(not ticket.key.startswith(self._quiet) for ticket in self._live())
         if busy != self._busy and not self._closed:
             self._busy = busy
             self.busy_changed.emit(busy)
@@ -318,7 +326,7 @@ class JobRunner(QObject):
     # -- worker events (queued into the GUI thread) ----------------------------------------
     @Slot(object, float, str)
     def _on_worker_progressed(self, ticket: _Ticket, fraction: float, stage: str) -> None:
-        if self._deliverable(ticket):
+        if self._deliverable(ticket) and not ticket.key.startswith(self._quiet):
             self.progressed.emit(ticket.key, fraction, stage)
 
     @Slot(object, object)
