@@ -6,16 +6,29 @@ memory flat. Closing the consuming generator cancels what has not started.
 The pool is the parallelism: BLAS (numpy's matrix products) is limited to one thread per
 process the first time a pool starts, because 2 workers x N BLAS threads oversubscribe the
 cores (measured: ~5 s lost on a 60-minute file with 2 cores).
+
+BLAS libraries loaded after numpy start with one thread (``OPENBLAS_NUM_THREADS``, set when
+this module is imported): scipy brings its own OpenBLAS, loaded with ``scipy.special`` when a
+job first imports ``scipy.fft`` or ``scipy.signal``. OpenBLAS starts its server threads when
+it loads (one per extra core); started on a job's thread, they carried that thread's name,
+outlived the window that started them (closing it cannot stop them) and escaped the limit
+above, which reaches only libraries loaded when it is set. The app does no BLAS work in
+scipy, and numpy's BLAS, loaded before, keeps its threads until a pool starts.
 """
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+import numpy  # noqa: F401  (numpy's BLAS is loaded first: the line below is for later ones)
 import threadpoolctl
+
+# read by OpenBLAS once, when it loads: scipy's, loaded later, starts no idle threads
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 T = TypeVar("T")
 R = TypeVar("R")
