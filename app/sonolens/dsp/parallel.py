@@ -8,12 +8,14 @@ process the first time a pool starts, because 2 workers x N BLAS threads oversub
 cores (measured: ~5 s lost on a 60-minute file with 2 cores).
 
 BLAS libraries loaded after numpy start with one thread (``OPENBLAS_NUM_THREADS``, set when
-this module is imported): scipy brings its own OpenBLAS, loaded with ``scipy.special`` when a
-job first imports ``scipy.fft`` or ``scipy.signal``. OpenBLAS starts its server threads when
-it loads (one per extra core); started on a job's thread, they carried that thread's name,
-outlived the window that started them (closing it cannot stop them) and escaped the limit
-above, which reaches only libraries loaded when it is set. The app does no BLAS work in
-scipy, and numpy's BLAS, loaded before, keeps its threads until a pool starts.
+this module is imported): scipy brings its own OpenBLAS, loaded with ``scipy.special`` when
+``scipy.fft`` or ``scipy.signal`` is first imported, e.g. by pass 2 on a job's thread.
+OpenBLAS starts its server threads when it loads (one per extra core); started from a job's
+thread they carried its name ("sonolens-job-th"), outlived the window (closing it cannot stop
+them) and escaped the limit above, which reaches only the libraries loaded when it is set.
+The app calls no BLAS routine through scipy (fft, signal, ndimage, stats); numpy's BLAS,
+loaded before, keeps its threads until a pool starts. Processes started later inherit the
+variable (the dataset workers limit their BLAS to one thread anyway).
 """
 
 from __future__ import annotations
