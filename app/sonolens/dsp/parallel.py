@@ -6,16 +6,31 @@ memory flat. Closing the consuming generator cancels what has not started.
 The pool is the parallelism: BLAS (numpy's matrix products) is limited to one thread per
 process the first time a pool starts, because 2 workers x N BLAS threads oversubscribe the
 cores (measured: ~5 s lost on a 60-minute file with 2 cores).
+
+BLAS libraries loaded after numpy start with one thread (``OPENBLAS_NUM_THREADS``, set when
+this module is imported): scipy brings its own OpenBLAS, loaded with ``scipy.special`` when
+``scipy.fft`` or ``scipy.signal`` is first imported, e.g. by pass 2 on a job's thread.
+OpenBLAS starts its server threads when it loads (one per extra core); started from a job's
+thread they carried its name ("sonolens-job-th"), outlived the window (closing it cannot stop
+them) and escaped the limit above, which reaches only the libraries loaded when it is set.
+The app calls no BLAS routine through scipy (fft, signal, ndimage, stats); numpy's BLAS,
+loaded before, keeps its threads until a pool starts. Processes started later inherit the
+variable (the dataset workers limit their BLAS to one thread anyway).
 """
 
 from __future__ import annotations
 
+import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TypeVar
 
+import numpy  # noqa: F401  (numpy's BLAS is loaded first: the line below is for later ones)
 import threadpoolctl
+
+# read by OpenBLAS once, when it loads: scipy's, loaded later, starts no idle threads
+os.environ["OPENBLAS_NUM_THREADS"] = "1"
 
 T = TypeVar("T")
 R = TypeVar("R")
