@@ -33,13 +33,13 @@ def write_takes(tmp_path, sr_b: int):
     return a, b
 
 
-def passes(a, b, params, first, stop, max_columns=10**6):
-    """(the whole pass unpooled, the range [first, stop) pooled to max_columns)."""
+def passes(a, b, params, first, stop, factor=1):
+    """(the whole pass unpooled, the range [first, stop), ``factor`` frames a column)."""
     with open_source(a) as sa, open_source(b) as sb:
         whole = drive(difference_job(sa, ShiftedSource.by_offset(sb, OFFSET), params,
                                      max_columns=10**6), lambda p: None)
         part = drive(difference_range_job(sa, ShiftedSource.by_offset(sb, OFFSET), params,
-                                          first=first, stop=stop, max_columns=max_columns),
+                                          first=first, stop=stop, factor=factor),
                      lambda p: None)
     assert whole.factor == 1 and whole.first == 0
     return whole, part
@@ -87,8 +87,9 @@ def test_range_equals_the_whole_pass_when_resampled(tmp_path, sr_b, sr):
 
 def test_range_pooled_to_a_width_averages_whole_pass_frames(tmp_path):
     a, b = write_takes(tmp_path, SR)
-    whole, part = passes(a, b, AnalysisParams(), 50, 250, max_columns=30)
-    assert (part.first, part.factor) == (50, 7)  # ceil(200 / 30)
+    whole, part = passes(a, b, AnalysisParams(), 50, 250, factor=7)
+    assert (part.first, part.factor) == (50, 7)
+    assert part.values.shape[1] == 29  # ceil(200 / 7): the last column holds 4 frames
     frames = whole.values[:, 50:250].astype(np.float64)
     expected = np.stack([frames[:, k : k + 7].mean(axis=1) for k in range(0, 200, 7)], axis=1)
     np.testing.assert_allclose(part.values, expected, atol=1e-4)

@@ -114,14 +114,16 @@ def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
 
 
 def difference_range_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
-                         first: int, stop: int, max_columns: int
+                         first: int, stop: int, factor: int = 1
                          ) -> Generator[Progress, None, DifferenceSpectrogram]:
-    """:func:`difference_job` over frames [first, stop) reading only their samples (random
-    access, FRAMES_PER_BLOCK frames a step): a view's visible range of a long file. The
-    same arithmetic frame by frame: at factor 1 its columns are the whole pass's unpooled
-    frames (bit for bit at the native rate; to float32 rounding where a side is
-    resampled, see :func:`~sonolens.dsp.signal.analysis_segment`)."""
-    params, sr, first, stop, factor = _extent(a, b, params, first, stop, max_columns)
+    """:func:`difference_job` over frames [first, stop), ``factor`` frames a column,
+    reading only their samples (random access, FRAMES_PER_BLOCK frames a step): a view's
+    visible range of a long file. The same arithmetic frame by frame: at factor 1 its
+    columns are the whole pass's unpooled frames (bit for bit at the native rate; to
+    float32 rounding where a side is resampled, see
+    :func:`~sonolens.dsp.signal.analysis_segment`)."""
+    params, sr, first, stop, _ = _extent(a, b, params, first, stop, 1)
+    factor = max(1, int(factor))
     sums, counts = _sums(first, stop, factor, params.n_fft)
     distance = 0.0
     window = stft_window(params.window, params.frame_length, params.n_fft)
