@@ -43,6 +43,10 @@ def pair(tmp_path):
 @pytest.fixture
 def compare(qtbot, monkeypatch, make_main_window, pair):
     monkeypatch.setattr("sonolens.ui.compare.window.DIFFERENCE_COLUMNS", COLUMNS)
+    return open_compare(qtbot, make_main_window, pair)
+
+
+def open_compare(qtbot, make_main_window, pair):
     window = make_main_window()
     window.open_path(pair[0])
     qtbot.waitUntil(window.is_settled, timeout=30000)
@@ -204,3 +208,25 @@ def test_the_detail_is_dropped_when_zoomed_out(qtbot):
     view.set_difference(coarse)
     view.redraw()
     assert withdrawn and layer.wanted == asked[-1] and len(asked) == 3
+
+
+def test_a_and_b_draw_their_detail_tiles_too(qtbot, monkeypatch, make_main_window, pair):
+    """Each side's spectrogram, stored pooled (a store budget of 200 columns here), asks
+    for its detail tiles when zoomed in, as the main window's does."""
+    from sonolens.dsp import spectrogram as spectrogram_module
+
+    monkeypatch.setattr(spectrogram_module, "STORED_BYTES", 200 * 1025 * 4)
+    compare = open_compare(qtbot, make_main_window, pair)
+    sides = (compare.a, compare.b)
+    def frames_per_drawn_column(side) -> float:
+        view, spec = side.views.spectrogram, side.document.spectrogram
+        rect = view.image.mapRectToParent(view.image.boundingRect())
+        return rect.width() / view.image.image.shape[1] / spec.frame_seconds
+
+    assert all(side.document.spectrogram.frames_per_column > 1 for side in sides)
+    assert all(frames_per_drawn_column(side) > 1.5 for side in sides)  # whole file
+    zoom(compare, 6.4, 7.9)  # ~65 frames over ~700 px
+    qtbot.waitUntil(lambda: all(side.settled and frames_per_drawn_column(side) < 1.01
+                                for side in sides), timeout=20000)
+    for side in sides:
+        assert frames_per_drawn_column(side) == pytest.approx(1.0)  # a frame a column
