@@ -230,3 +230,27 @@ def test_a_and_b_draw_their_detail_tiles_too(qtbot, monkeypatch, make_main_windo
                                 for side in sides), timeout=20000)
     for side in sides:
         assert frames_per_drawn_column(side) == pytest.approx(1.0)  # a frame a column
+
+
+def test_zooms_in_a_row_compute_one_detail_for_the_last(qtbot, monkeypatch, compare):
+    from sonolens.ui.compare.difference_detail import KEY_DETAIL
+
+    zoom(compare, 6.4, 7.9)
+    wait_detail(qtbot, compare)
+    submitted = []
+    submit = compare.runner.submit
+
+    def counting(key, make_job, *, token=None):
+        if key == KEY_DETAIL:
+            submitted.append(token[2])
+        return submit(key, make_job, token=token)
+
+    monkeypatch.setattr(compare.runner, "submit", counting)
+    for t0 in (1.0, 3.0, 12.0):  # faster than the debounce: each supersedes the last
+        zoom(compare, t0, t0 + 1.5)
+    wait_detail(qtbot, compare)
+    assert len(submitted) == 1
+    dt = 512 / SR
+    assert submitted[0].first <= math.floor(12.0 / dt + 0.5)
+    assert submitted[0].stop >= math.ceil(13.5 / dt + 0.5)
+    assert compare.difference_detail.layer.drawn == submitted[0]

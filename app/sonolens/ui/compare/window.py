@@ -375,7 +375,8 @@ class CompareWindow(QMainWindow):
     # -- state ---------------------------------------------------------------------------
     def is_settled(self) -> bool:
         return (self.a.settled and self.b.settled and not self.runner.is_busy()
-                and self.difference is not None and self.curves.features is not None
+                and self.difference is not None and not self.difference_detail.busy
+                and self.curves.features is not None
                 and not self._summary_timer.isActive()
                 and self.summary_span == self._summary_span())
 
