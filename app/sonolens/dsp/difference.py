@@ -19,8 +19,8 @@ from sonolens.audio.protocol import AudioSource
 from sonolens.core.params import AnalysisParams
 from sonolens.core.progress import Progress
 from sonolens.dsp.filterbanks import fft_frequencies
-from sonolens.dsp.framing import FrameBlock, frame_blocks, frame_count
-from sonolens.dsp.signal import analysis_chunks, check_channel
+from sonolens.dsp.framing import FRAMES_PER_BLOCK, FrameBlock, frame_blocks, frame_count
+from sonolens.dsp.signal import analysis_chunks, analysis_segment, check_channel
 from sonolens.dsp.spectrogram_kinds import db
 from sonolens.dsp.stft import magnitude_block
 from sonolens.dsp.windows import stft_window
@@ -57,11 +57,10 @@ def _blocks(source: AudioSource, params: AnalysisParams, sr: int) -> Iterator[Fr
     return frame_blocks(chunks, n_fft=params.n_fft, hop_length=params.hop_length)
 
 
-def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
-                   first: int = 0, stop: int | None = None, max_columns: int = MAX_COLUMNS
-                   ) -> Generator[Progress, None, DifferenceSpectrogram]:
-    """B - A over frames [first, stop) (default: every frame both have) at A's analysis
-    rate (``params.sr`` or A's own); ``b`` is already aligned (a ShiftedSource)."""
+def _extent(a: AudioSource, b: AudioSource, params: AnalysisParams, first: int,
+            stop: int | None, max_columns: int) -> tuple[AnalysisParams, int, int, int, int]:
+    """(validated params, analysis rate Hz, first, stop, factor): frames [first, stop)
+    clipped to the frames both have, ``factor`` frames per column for <= max_columns."""
     params = params.validate()
     check_channel(params.channel, a.channels)
     check_channel(params.channel, b.channels)
@@ -73,27 +72,78 @@ def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
     stop = min(n_a, n_b) if stop is None else min(stop, n_a, n_b)
     first = max(0, min(first, stop))
     factor = max(1, math.ceil((stop - first) / max(1, max_columns)))
+    return params, sr, first, stop, factor
+
+
+def _sums(first: int, stop: int, factor: int, n_fft: int) -> tuple[np.ndarray, np.ndarray]:
     n_cols = math.ceil((stop - first) / factor)
-    sums = np.zeros((n_cols, params.n_fft // 2 + 1), dtype=np.float64)
-    counts = np.zeros(n_cols, dtype=np.int64)
-    distance = [0.0]  # the sum over frames of each frame's RMS dB difference
-    window = stft_window(params.window, params.frame_length, params.n_fft)
-    for block_a, block_b in zip(_blocks(a, params, sr), _blocks(b, params, sr), strict=False):
-        lo = max(first, block_a.start)
-        hi = min(stop, block_a.start + block_a.n_frames, block_b.start + block_b.n_frames)
-        if hi > lo:
-            distance[0] += _add(block_a, block_b, lo, hi, window, first, factor, sums, counts)
-        yield Progress(min(max(hi, first), stop) - first, max(stop - first, 1),
-                       "difference spectrogram")
-        if block_a.start + block_a.n_frames >= stop:
-            break
+    return (np.zeros((n_cols, n_fft // 2 + 1), dtype=np.float64),
+            np.zeros(n_cols, dtype=np.int64))
+
+
+def _result(sums: np.ndarray, counts: np.ndarray, distance: float, first: int, factor: int,
+            params: AnalysisParams, sr: int) -> DifferenceSpectrogram:
     filled = counts > 0
     values = np.zeros_like(sums)
     values[filled] = sums[filled] / counts[filled, np.newaxis]
     return DifferenceSpectrogram(
         np.ascontiguousarray(values.T, dtype=np.float32), first, factor,
         params.hop_length / float(sr), fft_frequencies(sr=sr, n_fft=params.n_fft),
-        distance[0] / max(1, int(counts.sum())) if counts.any() else float("nan"))
+        distance / max(1, int(counts.sum())) if counts.any() else float("nan"))
+
+
+def difference_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
+                   first: int = 0, stop: int | None = None, max_columns: int = MAX_COLUMNS
+                   ) -> Generator[Progress, None, DifferenceSpectrogram]:
+    """B - A over frames [first, stop) (default: every frame both have) at A's analysis
+    rate (``params.sr`` or A's own); ``b`` is already aligned (a ShiftedSource)."""
+    params, sr, first, stop, factor = _extent(a, b, params, first, stop, max_columns)
+    sums, counts = _sums(first, stop, factor, params.n_fft)
+    distance = 0.0  # the sum over frames of each frame's RMS dB difference
+    window = stft_window(params.window, params.frame_length, params.n_fft)
+    for block_a, block_b in zip(_blocks(a, params, sr), _blocks(b, params, sr), strict=False):
+        lo = max(first, block_a.start)
+        hi = min(stop, block_a.start + block_a.n_frames, block_b.start + block_b.n_frames)
+        if hi > lo:
+            distance += _add(block_a, block_b, lo, hi, window, first, factor, sums, counts)
+        yield Progress(min(max(hi, first), stop) - first, max(stop - first, 1),
+                       "difference spectrogram")
+        if block_a.start + block_a.n_frames >= stop:
+            break
+    return _result(sums, counts, distance, first, factor, params, sr)
+
+
+def difference_range_job(a: AudioSource, b: AudioSource, params: AnalysisParams, *,
+                         first: int, stop: int, factor: int = 1
+                         ) -> Generator[Progress, None, DifferenceSpectrogram]:
+    """:func:`difference_job` over frames [first, stop), ``factor`` frames a column,
+    reading only their samples (random access, FRAMES_PER_BLOCK frames a step): a view's
+    visible range of a long file. The same arithmetic frame by frame: at factor 1 its
+    columns are the whole pass's unpooled frames (bit for bit at the native rate; to
+    float32 rounding where a side is resampled, see
+    :func:`~sonolens.dsp.signal.analysis_segment`)."""
+    params, sr, first, stop, _ = _extent(a, b, params, first, stop, 1)
+    factor = max(1, int(factor))
+    sums, counts = _sums(first, stop, factor, params.n_fft)
+    distance = 0.0
+    window = stft_window(params.window, params.frame_length, params.n_fft)
+    for lo in range(first, stop, FRAMES_PER_BLOCK):
+        hi = min(stop, lo + FRAMES_PER_BLOCK)
+        distance += _add(_segment_block(a, params, sr, lo, hi),
+                         _segment_block(b, params, sr, lo, hi), lo, hi, window, first,
+                         factor, sums, counts)
+        yield Progress(hi - first, stop - first, "difference detail")
+    return _result(sums, counts, distance, first, factor, params, sr)
+
+
+def _segment_block(source: AudioSource, params: AnalysisParams, sr: int, lo: int, hi: int
+                   ) -> FrameBlock:
+    """Frames [lo, hi) of ``source``'s analysis signal, read at random."""
+    pad, hop = params.n_fft // 2, params.hop_length
+    segment = analysis_segment(source, lo * hop - pad, (hi - 1) * hop - pad + params.n_fft,
+                               sr=sr, channel=params.channel)
+    return FrameBlock(start=lo, n_frames=hi - lo, segment=segment, n_fft=params.n_fft,
+                      hop_length=hop, signal_begin=pad, signal_end=None)
 
 
 def _add(block_a: FrameBlock, block_b: FrameBlock, lo: int, hi: int, window: np.ndarray,

@@ -22,21 +22,42 @@ def align_job(path_a: str | Path, path_b: str | Path) -> Generator[Progress, Non
     return alignment
 
 
+def overlap_frames(a, b, offset: float, params: AnalysisParams) -> tuple[int, int]:
+    """Frames [first, stop) (A's analysis frames) centred where A and B (the file, not
+    moved; its audio starts ``offset`` s later) both have audio."""
+    from sonolens.dsp.compare import centred_frames, overlap_seconds
+
+    start, end = overlap_seconds(offset, a.frames / a.samplerate, b.frames / b.samplerate)
+    return centred_frames(start, end, hop_length=params.hop_length,
+                          sr=params.sr or a.samplerate)
+
+
 def difference_window_job(path_a: str | Path, path_b: str | Path, offset: float,
                           params: AnalysisParams, max_columns: int):
     """The difference spectrogram B - A over the frames both cover, B moved by ``offset``
     s, at A's analysis rate (``params`` as A's)."""
     from sonolens.audio import open_source
     from sonolens.audio.shifted import ShiftedSource
-    from sonolens.dsp.compare import centred_frames, overlap_seconds
     from sonolens.dsp.difference import difference_job
 
     with open_source(path_a) as a, open_source(path_b) as b:
-        start, end = overlap_seconds(offset, a.frames / a.samplerate, b.frames / b.samplerate)
-        first, stop = centred_frames(start, end, hop_length=params.hop_length,
-                                     sr=params.sr or a.samplerate)
+        first, stop = overlap_frames(a, b, offset, params)
         return (yield from difference_job(a, ShiftedSource.by_offset(b, offset), params,
                                           first=first, stop=stop, max_columns=max_columns))
+
+
+def difference_detail_job(a, b, offset: float, params: AnalysisParams, first: int, stop: int,
+                          factor: int):
+    """The difference of frames [first, stop) within :func:`difference_window_job`'s,
+    ``factor`` frames a column, read at random from the open sources: ``a`` and ``b``
+    (the file, not moved) read on this thread (FileSource reads are locked)."""
+    from sonolens.audio.shifted import ShiftedSource
+    from sonolens.dsp.difference import difference_range_job
+
+    lo, hi = overlap_frames(a, b, offset, params)
+    return (yield from difference_range_job(
+        a, ShiftedSource.by_offset(b, offset), params, first=max(first, lo),
+        stop=min(stop, hi), factor=factor))
 
 
 def summary_job(path_a: str | Path, path_b: str | Path, offset: float, params: AnalysisParams,

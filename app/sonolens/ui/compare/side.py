@@ -41,6 +41,8 @@ class CompareSide(QObject):
         self.binder = _SideBinder(self.document, settings, self.views, parent=self)
         self.binder.apply_view()
         self.playback = PlaybackController(self.document, parent=self)
+        # zoomed in past the stored columns: detail tiles, as in the main window
+        self.views.spectrogram.detail_wanted.connect(self.coordinator.request_detail)
         self.document.audio_changed.connect(self._clear_views)
 
     def _clear_views(self) -> None:

@@ -89,6 +89,9 @@ class CompareWindow(QMainWindow):
         from sonolens.ui.compare.offset_edits import OffsetEdits
 
         self.offset_edits = OffsetEdits(self)  # Align menu: undo, nudges; Alt+drag on B
+        from sonolens.ui.compare.difference_detail import DifferenceDetail
+
+        self.difference_detail = DifferenceDetail(self)  # full resolution when zoomed in
         self.resize(1280, 900)
 
     # -- construction --------------------------------------------------------------------
@@ -206,6 +209,7 @@ class CompareWindow(QMainWindow):
         if self.paths is None:
             return
         self.offset = offset
+        self.difference_detail.invalidate()
         path = self.paths[1]
         self.runner.submit(KEY_OPEN_B, lambda: jobs.open_job(path), token=(self.paths, offset))
         self._submit_difference()
@@ -371,7 +375,8 @@ class CompareWindow(QMainWindow):
     # -- state ---------------------------------------------------------------------------
     def is_settled(self) -> bool:
         return (self.a.settled and self.b.settled and not self.runner.is_busy()
-                and self.difference is not None and self.curves.features is not None
+                and self.difference is not None and not self.difference_detail.busy
+                and self.curves.features is not None
                 and not self._summary_timer.isActive()
                 and self.summary_span == self._summary_span())
 
