@@ -156,7 +156,7 @@ class CompareWindow(QMainWindow):
         self.runner.failed.connect(self._on_failed)
         self.runner.progressed.connect(
             lambda _key, fraction, stage: self.statusBar().showMessage(
-                f"{stage} {fraction:.0%}"))
+                f"{stage} {fraction:.0%}", 2000))  # gone once the work is
         self.offset_box.valueChanged.connect(lambda _v: self._edit_timer.start())
         self.find_button.clicked.connect(self.find_offset)
         self.range_box.valueChanged.connect(self.difference_view.set_range)
