@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.qt.compare_helpers import open_compare
 from tests.qt.pixels import colormap_table, grab_rgb, plot_area, table_index, view_range
 
 SR = 22050
@@ -43,16 +44,7 @@ def pair(tmp_path):
 @pytest.fixture
 def compare(qtbot, monkeypatch, make_main_window, pair):
     monkeypatch.setattr("sonolens.ui.compare.window.DIFFERENCE_COLUMNS", COLUMNS)
-    return open_compare(qtbot, make_main_window, pair)
-
-
-def open_compare(qtbot, make_main_window, pair):
-    window = make_main_window()
-    window.open_path(pair[0])
-    qtbot.waitUntil(window.is_settled, timeout=30000)
-    compare = window.compare.compare(pair[1], offset=OFFSET)
-    qtbot.waitUntil(compare.is_settled, timeout=60000)
-    return compare
+    return open_compare(qtbot, make_main_window, *pair, offset=OFFSET)
 
 
 def burst_frames(pair, offset: float) -> tuple[np.ndarray, float]:
@@ -216,7 +208,7 @@ def test_a_and_b_draw_their_detail_tiles_too(qtbot, monkeypatch, make_main_windo
     from sonolens.dsp import spectrogram as spectrogram_module
 
     monkeypatch.setattr(spectrogram_module, "STORED_BYTES", 200 * 1025 * 4)
-    compare = open_compare(qtbot, make_main_window, pair)
+    compare = open_compare(qtbot, make_main_window, *pair, offset=OFFSET)
     sides = (compare.a, compare.b)
     def frames_per_drawn_column(side) -> float:
         view, spec = side.views.spectrogram, side.document.spectrogram

@@ -15,6 +15,7 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import QEvent, QPoint, Qt
 
+from tests.qt.compare_helpers import open_compare
 from tests.qt.mouse import _send
 from tests.qt.pixels import axis_labels, grab_rgb, parse_clock, plot_area
 
@@ -42,11 +43,7 @@ def takes(tmp_path):
 
 @pytest.fixture
 def compare(qtbot, make_main_window, takes):
-    window = make_main_window()
-    window.open_path(takes[0])
-    qtbot.waitUntil(window.is_settled, timeout=30000)
-    compare = window.compare.compare(takes[1], offset=0.0)  # not aligned: B 0.4 s late
-    qtbot.waitUntil(compare.is_settled, timeout=60000)
+    compare = open_compare(qtbot, make_main_window, *takes, offset=0.0)  # B 0.4 s late
     qtbot.wait(50)
     return compare
 

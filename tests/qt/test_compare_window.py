@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from tests.qt.compare_helpers import open_compare
 from tests.qt.pixels import colormap_table, plot_area, table_index
 from tests.unit.test_align import SR, melody, sox
 
@@ -31,13 +32,7 @@ def takes(tmp_path):
 
 @pytest.fixture
 def compare(qtbot, make_main_window, takes):
-    window = make_main_window()
-    window.open_path(takes[0])
-    qtbot.waitUntil(window.is_settled, timeout=30000)
-    assert window.compare.action.isEnabled()
-    compare = window.compare.compare(takes[1])
-    qtbot.waitUntil(compare.is_settled, timeout=60000)
-    return compare
+    return open_compare(qtbot, make_main_window, *takes)
 
 
 def aligned_b(path, offset: float) -> np.ndarray:
