@@ -33,12 +33,12 @@ from sonolens.model.results import PITCH
 from sonolens.model.settings import Settings
 from sonolens.ui.actions import Actions
 from sonolens.ui.features_on_demand import FeaturesOnDemand
-from sonolens.ui.render import MAX_SIZE, MIN_SIZE, image_file_job, spectrogram_image
+from sonolens.ui.image_export import ImageExport
+from sonolens.ui.render import MAX_SIZE, MIN_SIZE
 from sonolens.workers import export_jobs
 from sonolens.workers.export_jobs import (
     EXPORT_KEYS,
     KEY_EXPORT_CSV,
-    KEY_EXPORT_IMAGE,
     KEY_EXPORT_NPZ,
     KEY_EXPORT_WAV,
 )
@@ -62,6 +62,9 @@ class Exporter(QObject):
         self._parent = parent
         self._image_size = image_size
         self.on_demand = FeaturesOnDemand(document, self, runner)
+        self.image_export = ImageExport(document, runner, self)
+        self.image_export.failed.connect(lambda message: self.failed.emit("Export failed",
+                                                                          message))
         runner.finished.connect(self._on_runner_finished)
         runner.failed.connect(self._on_runner_failed)
 
@@ -230,21 +233,18 @@ class Exporter(QObject):
             token=target)
 
     def export_image_to(self, path: str | Path, size: tuple[int, int]) -> bool:
-        """Draw the spectrogram picture (GUI thread: drawing needs it), then encode and
-        write the PNG on a worker (``saved`` says when); False if refused."""
+        """Draw the spectrogram picture (GUI thread: drawing needs it; a reassigned image
+        is computed on a worker first), then encode and write the PNG on a worker
+        (``saved`` says when); False if refused."""
         doc = self.document
         if (not self._ready(need_spectrogram=True, need_features=bool(doc.view.overlays))
                 or self._over_input(Path(path))):
             return False
         try:
-            image = spectrogram_image(doc.spectrogram, doc.features, doc.view, size,
-                                      source=doc.source)
+            self.image_export.start(Path(path), size)
         except SonolensError as exc:
             self.failed.emit("Export failed", str(exc))
             return False
-        target = Path(path)
-        self.runner.submit(KEY_EXPORT_IMAGE, lambda: image_file_job(image, target),
-                           token=target)
         return True
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:

@@ -12,7 +12,8 @@ on the GUI thread (``*_image``: a QImage), then encodes and writes on a worker
 from __future__ import annotations
 
 import os
-from collections.abc import Generator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
@@ -25,7 +26,7 @@ from sonolens.core.progress import Progress
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.atomic import atomic_write
 from sonolens.ui.views.matrix_view import MatrixView
-from sonolens.ui.views.reassigned_layer import add_computing_layer
+from sonolens.ui.views.reassigned_layer import ImageRequest, ReassignedLayer, add_computing_layer
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 
 MIN_SIZE, MAX_SIZE = 64, 16384
@@ -67,18 +68,68 @@ def spectrogram_png(spectrogram, features, view: ViewSettings, size: tuple[int, 
 def spectrogram_image(spectrogram, features, view: ViewSettings, size: tuple[int, int], *,
                       span: float | None = None, start: float = 0.0, bare: bool = False,
                       source=None) -> QImage:
-    """The picture of :func:`spectrogram_png`, not encoded (GUI thread)."""
+    """The picture of :func:`spectrogram_png`, not encoded (GUI thread; a kind drawn
+    from the audio is computed here too: see :func:`spectrogram_picture`)."""
+    def computing(widget) -> None:
+        if source is not None and CATALOG.kind(spectrogram.kind).image:
+            add_computing_layer(widget, source, colormap_name=view.colormap,
+                                db_range=view.db_range)
+
+    widget, duration = _spectrogram_widget(spectrogram, features, view, start, computing)
+    return _grab(widget, size, duration if span is None else span, bare=bare)
+
+
+@dataclass
+class Picture:
+    """A spectrogram picture laid out offscreen whose layer (a kind drawn from the
+    audio: reassigned) waits for its image: ``requests`` holds what it asked for; give
+    the image to ``layer.set_image``, then :meth:`finish` grabs it (or :meth:`discard`)."""
+
+    widget: SpectrogramView
+    layer: ReassignedLayer
+    requests: list[ImageRequest]
+
+    def finish(self) -> QImage:
+        return _taken(self.widget)
+
+    def discard(self) -> None:
+        _dispose(self.widget)
+
+
+def spectrogram_picture(spectrogram, features, view: ViewSettings, size: tuple[int, int]
+                        ) -> Picture:
+    """The picture of :func:`spectrogram_image` for a kind drawn from the audio, its image
+    not computed (GUI thread: laying out only; the caller computes it on a worker)."""
+    requests: list[ImageRequest] = []
+    layers: list[ReassignedLayer] = []
+
+    def waiting(widget) -> None:
+        layer = ReassignedLayer(lambda: widget.spectrogram, widget.plot_height,
+                                requests.append)
+        layer.set_look(view.colormap, view.db_range)
+        layer.set_scale(widget.scale)
+        widget.add_layer(layer, index=widget.layers.index(widget.image_layer) + 1)
+        layers.append(layer)
+
+    widget, duration = _spectrogram_widget(spectrogram, features, view, 0.0, waiting)
+    return Picture(_laid_out(widget, size, duration), layers[0], requests)
+
+
+def _spectrogram_widget(spectrogram, features, view: ViewSettings, start: float,
+                        add_layers: Callable[[SpectrogramView], None]
+                        ) -> tuple[SpectrogramView, float]:
+    """(the view, the data's duration in s): ``add_layers(view)`` adds layers over the
+    image before the overlays are set."""
     widget = SpectrogramView()
     widget.set_view(view)
     widget.set_spectrogram(spectrogram)
-    if source is not None and CATALOG.kind(spectrogram.kind).image:
-        add_computing_layer(widget, source, colormap_name=view.colormap, db_range=view.db_range)
+    add_layers(widget)
     widget.set_features(features)
     widget.show_time_label(True)
     widget.set_time_origin(start)
     # the last column ends half a hop after the last frame's centre (as matrix_png)
     duration = (spectrogram.n_frames - 0.5) * spectrogram.hop_length / float(spectrogram.sr)
-    return _grab(widget, size, duration if span is None else span, bare=bare)
+    return widget, duration
 
 
 def matrix_png(features, kind: str, view: ViewSettings, size: tuple[int, int], *,
@@ -137,25 +188,46 @@ def image_file_job(image: QImage, path: str | os.PathLike[str], fmt: str = "PNG"
 
 def _grab(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
           start: float = 0.0) -> QImage:
-    width, height = (int(v) for v in size)
-    if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
-        raise OutputError(f"image size {width}x{height} must lie in {MIN_SIZE}..{MAX_SIZE} px")
-    if bare:
-        _strip(widget)
-    widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-    widget.resize(width, height)
-    widget.show()
+    return _taken(_laid_out(widget, size, duration, bare=bare, start=start))
+
+
+def _laid_out(widget, size: tuple[int, int], duration: float, *, bare: bool = False,
+              start: float = 0.0):
+    """``widget`` shown offscreen at ``size`` px over [start, duration] s and drawn;
+    disposed if that fails (OutputError: a size out of range)."""
     try:
+        width, height = (int(v) for v in size)
+        if not (MIN_SIZE <= width <= MAX_SIZE and MIN_SIZE <= height <= MAX_SIZE):
+            raise OutputError(f"image size {width}x{height} must lie in "
+                              f"{MIN_SIZE}..{MAX_SIZE} px")
+        if bare:
+            _strip(widget)
+        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        widget.resize(width, height)
+        widget.show()
         QApplication.processEvents()
         widget.plot.getViewBox().setLimits(xMin=None, xMax=None)
         widget.plot.setXRange(start, max(duration, start + 1e-3), padding=0)
         QApplication.processEvents()
         widget.redraw()
+    except BaseException:
+        _dispose(widget)
+        raise
+    return widget
+
+
+def _taken(widget) -> QImage:
+    """The laid-out ``widget``'s pixels; the widget is disposed of."""
+    try:
         return grab_image(widget)
     finally:
-        widget.dispose()
-        widget.close()
-        widget.deleteLater()
+        _dispose(widget)
+
+
+def _dispose(widget) -> None:
+    widget.dispose()
+    widget.close()
+    widget.deleteLater()
 
 
 def _strip(widget) -> None:
