@@ -450,6 +450,55 @@ def test_callback_copies_without_allocating(monkeypatch):
         assert player.position == 0 and player.state == "playing"
 
 
+def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypatch):
+    import tracemalloc
+
+    from sonolens.audio.playback import Player
+
+    streams: list[_FakeStream] = []
+    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
+                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    data = _noise(RATE, 2)
+    ramp = _raised_cosine()
+    with Player(_ArraySource(data), blocksize=512) as player:
+        player.play(1000)  # inside the file: fades in
+        assert streams[0].started.wait(5)
+        callback = streams[0].kwargs["callback"]
+        out = np.empty((512, 2), dtype=np.float32)
+        got = np.empty((12 * 512, 2), dtype=np.float32)
+        peaks = []
+        tracemalloc.start()
+        try:
+            for step in range(12):
+                if step == 3:
+                    player.pause()  # fades out over the next 441 frames, keeps the place
+                if step == 6:
+                    player.resume()  # fades in from that place
+                if step == 9:
+                    player.stop()  # fades out, then silence until the stream is closed
+                    assert player.position == 0 and player.state == "stopped"
+                tracemalloc.reset_peak()
+                base = tracemalloc.get_traced_memory()[0]
+                callback(out, 512, None, 0)
+                peaks.append(tracemalloc.get_traced_memory()[1] - base)
+                got[step * 512:(step + 1) * 512] = out
+        finally:
+            tracemalloc.stop()
+        assert max(peaks) < 1024, f"the callback allocated {max(peaks)} bytes"
+        want = np.concatenate([
+            _faded_in(data[1000:1000 + 3 * 512], 0),
+            data[2536:2536 + FADE] * ramp[::-1, None], np.zeros((3 * 512 - FADE, 2)),
+            _faded_in(data[2536:2536 + 3 * 512], 0),
+            data[4072:4072 + FADE] * ramp[::-1, None], np.zeros((3 * 512 - FADE, 2))])
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-7)
+        assert not streams[0].closed  # the fade is still to be heard: not cut
+        for _ in range(4):  # the device's latency (0.02 s) and a block of silence after it
+            callback(out, 512, None, 0)
+        _wait(lambda: streams[0].closed, "the feeder thread to close the stream")
+        player.play()  # a new stream; the old one took no part
+        assert len(streams) == 2 and streams[1].started.wait(5)
+
+
 # -- scenarios (run in the subprocess) ---------------------------------------------------
 class _GatedSource:
     """A source that holds back frames from ``gate`` on until released (no wall clock)."""

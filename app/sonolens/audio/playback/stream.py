@@ -39,7 +39,7 @@ class Output:
         self._feeder = feeder
         self._controls = controls
         ramp = np.ones(1, dtype=np.float32) if fade is None else fade
-        self._rising = np.ascontiguousarray(ramp, dtype=np.float32)[:, None]
+        self._rising = np.ascontiguousarray(ramp, dtype=np.float32)
         self._falling = np.ascontiguousarray(self._rising[::-1])
         self.fade_length = len(ramp)
         self.gen = 0  # the generation the callback has switched to
@@ -108,13 +108,13 @@ class Output:
                 np.multiply(outdata[:n], volume, out=outdata[:n])
             if controls.paused or controls.halt:  # while copying: fade out, keep the place
                 self.fall = m = min(n, self.fade_length)
-                np.multiply(outdata[:m], self._falling[:m], out=outdata[:m])
+                _scale(outdata[:m], self._falling[:m])
                 outdata[m:].fill(0)
                 return
             rise = self.rise
             if rise < self.fade_length:
                 m = min(n, self.fade_length - rise)
-                np.multiply(outdata[:m], self._rising[rise:rise + m], out=outdata[:m])
+                _scale(outdata[:m], self._rising[rise:rise + m])
                 self.rise = rise + m
             self._advance(read, n)
             self.fall = 0
@@ -142,7 +142,7 @@ class Output:
             volume = controls.volume
             if volume != 1.0:
                 np.multiply(outdata[:k], volume, out=outdata[:k])
-            np.multiply(outdata[:k], self._falling[done:done + k], out=outdata[:k])
+            _scale(outdata[:k], self._falling[done:done + k])
             self.fall = done + k
         else:
             k = 0
@@ -152,6 +152,13 @@ class Output:
             self.quiet += frames - k
         if self.fall >= self.fade_length and controls.paused:
             self.rise = 0  # a resume fades in
+
+
+def _scale(block: np.ndarray, ramp: np.ndarray) -> None:
+    """``block`` (n, channels) times ``ramp`` (n,) in place, a channel at a time (a
+    broadcast multiply allocates a buffer; the callback must not)."""
+    for c in range(block.shape[1]):
+        np.multiply(block[:, c], ramp, out=block[:, c])
 
 
 def close_stream(stream: Any, *, drain: bool) -> None:
