@@ -499,6 +499,37 @@ def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypat
         assert len(streams) == 2 and streams[1].started.wait(5)
 
 
+def test_a_pause_during_the_fade_in_falls_from_the_gain_reached(monkeypatch):
+    from sonolens.audio.playback import Player
+
+    streams: list[_FakeStream] = []
+    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
+                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    data = _noise(RATE, 2)
+    ramp = _raised_cosine()
+    with Player(_ArraySource(data), blocksize=128) as player:
+        player.play(1000)
+        assert streams[0].started.wait(5)
+        callback = streams[0].kwargs["callback"]
+        out = np.empty((128, 2), dtype=np.float32)
+        got = np.empty((6 * 128, 2), dtype=np.float32)
+        for step in range(6):
+            if step == 1:
+                player.pause()  # 128 of the 441 frames of the fade-in were played
+            if step == 4:
+                player.resume()
+            callback(out, 128, None, 0)
+            got[step * 128:(step + 1) * 128] = out
+        assert player.position == 1128 + 2 * 128
+    # down from the gain reached (over as many frames as the rise had), no jump to full
+    # level; the resume rises again from the place the pause kept
+    want = np.concatenate([data[1000:1128] * ramp[:128, None],
+                           data[1128:1256] * ramp[::-1][FADE - 128:, None],
+                           np.zeros((2 * 128, 2)),
+                           data[1128:1384] * ramp[:256, None]])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-7)
+
+
 # -- scenarios (run in the subprocess) ---------------------------------------------------
 class _GatedSource:
     """A source that holds back frames from ``gate`` on until released (no wall clock)."""

@@ -49,12 +49,13 @@ class Output:
         self.underflows = 0
         self.xruns = 0
         self.rise = self.fade_length  # frames of the fade-in done (fade_length: none due)
-        self.fall = self.fade_length  # frames of the fade-out done (0: sounding, one due)
+        self.fall = self.fade_length  # where on the falling ramp a fade-out is (due from)
+        self.faded = 0  # frames of this fade-out handed over (after ``read``: place kept)
         self.quiet = 0  # silent frames output since a fade-out ended
 
     def reset(self, *, fade_in: bool) -> None:
         """Before a stream starts (no callback runs): counts zeroed, nothing sounding."""
-        self.played = self.underflows = self.xruns = self.quiet = 0
+        self.played = self.underflows = self.xruns = self.quiet = self.faded = 0
         self.fall = self.fade_length
         self.rise = 0 if fade_in else self.fade_length
 
@@ -84,10 +85,10 @@ class Output:
             outdata.fill(0)
             self.quiet += frames
             return
-        if 0 < self.fall < self.fade_length:  # resumed during a fade-out: rise from there
+        if self.faded:  # resumed during a fade-out: on from the faded frames, rising
             if ring_gen == self.gen:
-                self._advance(ring.read, min(self.fall, write - ring.read))
-            self.rise, self.fall = self.fade_length - self.fall, 0
+                self._advance(ring.read, min(self.faded, write - ring.read))
+            self.rise, self.faded = self.fade_length - self.fall, 0
         if ring_gen != self.gen:  # a new generation: skip the stale samples
             self._ring.read = feeder.gen_start
             self.position = feeder.gen_target
@@ -107,9 +108,8 @@ class Output:
             if volume != 1.0:
                 np.multiply(outdata[:n], volume, out=outdata[:n])
             if controls.paused or controls.halt:  # while copying: fade out, keep the place
-                self.fall = m = min(n, self.fade_length)
-                _scale(outdata[:m], self._falling[:m])
-                outdata[m:].fill(0)
+                self.fall, self.faded = self._fall_from(), 0
+                self._fade_out(outdata, n, read + n, copied=True)
                 return
             rise = self.rise
             if rise < self.fade_length:
@@ -117,7 +117,7 @@ class Output:
                 _scale(outdata[:m], self._rising[rise:rise + m])
                 self.rise = rise + m
             self._advance(read, n)
-            self.fall = 0
+            self.fall = self._fall_from()
         if n < frames:
             outdata[n:].fill(0)
             self.fall = self.fade_length  # the sound broke off here: nothing to fade
@@ -132,26 +132,34 @@ class Output:
             self.played += n
             self.position = self._ring.frame_after(read + n)
 
-    def _fade_out(self, outdata: np.ndarray, frames: int, end: int) -> None:
-        """The next frames after the place (up to ``end``) under the falling ramp."""
-        controls, ring, done = self._controls, self._ring, self.fall
-        first = ring.read + done
-        k = min(frames, self.fade_length - done, end - first)
+    def _fall_from(self) -> int:
+        """Where a fade-out would start on the falling ramp: at the gain reached (during a
+        fade-in, its gain; else full)."""
+        return self.fade_length - self.rise if self.rise < self.fade_length else 0
+
+    def _fade_out(self, outdata: np.ndarray, frames: int, end: int, *,
+                  copied: bool = False) -> None:
+        """The frames after the place and those already faded (up to ring counter ``end``)
+        under the falling ramp, then silence; ``copied``: they are in ``outdata`` already."""
+        controls, ring, at = self._controls, self._ring, self.fall
+        first = ring.read + self.faded
+        k = max(min(frames, self.fade_length - at, end - first), 0)
         if k > 0:
-            ring.copy_out(outdata, first, k, controls.channel, controls.gains)
-            volume = controls.volume
-            if volume != 1.0:
-                np.multiply(outdata[:k], volume, out=outdata[:k])
-            _scale(outdata[:k], self._falling[done:done + k])
-            self.fall = done + k
-        else:
-            k = 0
-        if k < frames:
+            if not copied:
+                ring.copy_out(outdata, first, k, controls.channel, controls.gains)
+                volume = controls.volume
+                if volume != 1.0:
+                    np.multiply(outdata[:k], volume, out=outdata[:k])
+            _scale(outdata[:k], self._falling[at:at + k])
+            self.fall, self.faded = at + k, self.faded + k
+        if k < len(outdata):
             outdata[k:].fill(0)
             self.fall = self.fade_length  # over (or the data ran out)
-            self.quiet += frames - k
-        if self.fall >= self.fade_length and controls.paused:
-            self.rise = 0  # a resume fades in
+            self.quiet += len(outdata) - k
+        if self.fall >= self.fade_length:
+            self.faded = 0
+            if controls.paused:
+                self.rise = 0  # a resume fades in (the faded frames again)
 
 
 def _scale(block: np.ndarray, ramp: np.ndarray) -> None:
