@@ -117,7 +117,7 @@ class Output:
                 _scale(outdata[:m], self._rising[rise:rise + m])
                 self.rise = rise + m
             self._advance(read, n)
-            self.fall = self._fall_from()
+            self.fall, self.quiet = self._fall_from(), 0
         if n < frames:
             outdata[n:].fill(0)
             self.fall = self.fade_length  # the sound broke off here: nothing to fade
