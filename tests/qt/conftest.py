@@ -62,6 +62,19 @@ def fail_on_unhandled_exceptions(monkeypatch) -> Iterator[list[BaseException]]:
     assert not seen, f"exception reached the event loop: {seen[0]!r}"
 
 
+def faded_in(samples: np.ndarray, sr: int, *at: int) -> np.ndarray:
+    """``samples`` as playback plays them when a play starts inside the file: the 10 ms
+    raised-cosine fade-in, 0.5 - 0.5 cos(pi n / (L + 1)) for n = 1..L, from each index in
+    ``at`` (computed here from its definition)."""
+    length = round(0.01 * sr)
+    ramp = 0.5 - 0.5 * np.cos(np.pi * np.arange(1, length + 1) / (length + 1))
+    out = np.array(samples, dtype=np.float64)
+    for first in at:
+        part = out[first:first + length]
+        part *= ramp[:len(part)].reshape((-1,) + (1,) * (part.ndim - 1))
+    return out
+
+
 def write_tone(path: Path, *, freq: float = 1000.0, seconds: float = 2.0, sr: int = 22050,
                channels: int = 1, amplitude: float = 0.5) -> Path:
     t = np.arange(int(seconds * sr)) / sr

@@ -11,9 +11,10 @@ import pytest
 import soundfile as sf
 
 from sonolens.audio.playback import PlaybackUnavailable
-from tests.qt.conftest import wait_settled, write_tone
+from tests.qt.conftest import faded_in, wait_settled, write_tone
 
 SR = 44100
+FADE = round(0.01 * SR)  # a start inside the file fades in over 10 ms
 
 
 @pytest.fixture
@@ -55,7 +56,8 @@ def test_play_selection_plays_exactly_those_samples(qtbot, window, stereo, tmp_p
     played = _captured(tap)
     expected = source[round(0.5 * SR) : round(1.0 * SR)]
     assert played.shape == expected.shape
-    np.testing.assert_array_equal(played, expected)
+    np.testing.assert_array_equal(played[FADE:], expected[FADE:])
+    np.testing.assert_allclose(played, faded_in(expected, SR, 0), rtol=0, atol=1e-7)
     # the playhead ends where the played range ends, on every view
     qtbot.waitUntil(lambda: window.markers.playheads[0].isVisible(), timeout=2000)
     for line in window.markers.playheads:
@@ -238,7 +240,9 @@ def test_play_from_the_clicked_position(qtbot, window, stereo, tmp_path, monkeyp
     qtbot.waitUntil(lambda: window.playback.state == "stopped", timeout=10000)
     source, _ = sf.read(stereo, dtype="float32")
     played = _captured(tap)
-    np.testing.assert_array_equal(played, source[start : start + len(played)])
+    np.testing.assert_array_equal(played[FADE:], source[start + FADE : start + len(played)])
+    np.testing.assert_allclose(played, faded_in(source[start : start + len(played)], SR, 0),
+                               rtol=0, atol=1e-7)
     assert len(played) == len(source) - start
 
 

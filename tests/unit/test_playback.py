@@ -78,6 +78,23 @@ def _from_first_sound(captured: np.ndarray) -> np.ndarray:
     return captured[loud[0]:]
 
 
+FADE = round(0.01 * RATE)  # frames of a stop's / pause's / start's fade (10 ms)
+
+
+def _raised_cosine(length: int = FADE) -> np.ndarray:
+    """The rising fade, from its definition: 0.5 - 0.5 cos(pi n / (length + 1)), n = 1..length."""
+    n = np.arange(1, length + 1)
+    return 0.5 - 0.5 * np.cos(np.pi * n / (length + 1))
+
+
+def _faded_in(data: np.ndarray, *at: int) -> np.ndarray:
+    """``data`` (float32) with the rising fade over FADE frames from each index in ``at``."""
+    out = data.copy()
+    for first in at:
+        out[first:first + FADE] *= _raised_cosine()[:len(out[first:first + FADE]), None]
+    return out.astype(np.float32)
+
+
 def _assert_report_clean(report: dict[str, Any]) -> None:
     assert report["error"] is None
     assert report["state"] == "stopped"
@@ -94,7 +111,9 @@ def test_selection_plays_bit_exact_and_moves_the_playhead(tmp_path):
     assert report["finished_calls"] == 1
     assert report["positions_monotonic"]
     played = _from_first_sound(captured)
-    np.testing.assert_array_equal(played[:stop - start], data[start:stop])
+    np.testing.assert_array_equal(played[FADE:stop - start], data[start + FADE:stop])
+    np.testing.assert_allclose(played[:FADE], _faded_in(data[start:start + FADE], 0),
+                               rtol=0, atol=1e-7)  # a start inside the file fades in
     assert not played[stop - start:].any()
 
 
@@ -110,8 +129,9 @@ def test_chosen_channel_goes_to_both_outputs(tmp_path):
     report, captured = _run(tmp_path, "selection", data, start=1000, stop=9000, channel=1)
     _assert_report_clean(report)
     played = _from_first_sound(captured)[:8000]
-    np.testing.assert_array_equal(played[:, 0], data[1000:9000, 1])
-    np.testing.assert_array_equal(played[:, 1], data[1000:9000, 1])
+    want = _faded_in(data[1000:9000, [1, 1]], 0)
+    np.testing.assert_array_equal(played[FADE:], want[FADE:])
+    np.testing.assert_allclose(played, want, rtol=0, atol=1e-7)
 
 
 def test_more_than_two_channels_play_their_mean_on_both_outputs(tmp_path):
@@ -144,7 +164,13 @@ def test_pause_holds_the_playhead_and_resume_continues(tmp_path):
     assert report["paused_positions"] == [gate, gate]
     assert report["position"] == stop
     assert report["played"] == stop - start
-    np.testing.assert_array_equal(_sound_of(captured), data[start:stop])
+    # the start fades in, and so does the resume (the pause came when nothing was left to
+    # fade out: the gate had already cut the sound)
+    want = _faded_in(data[start:stop], 0, gate - start)
+    played = _sound_of(captured)
+    np.testing.assert_allclose(played, want, rtol=0, atol=1e-7)
+    np.testing.assert_array_equal(played[FADE:gate - start], data[start + FADE:gate])
+    np.testing.assert_array_equal(played[gate - start + FADE:], data[gate + FADE:stop])
 
 
 def test_seek_jumps_without_playing_stale_samples(tmp_path):
@@ -155,8 +181,10 @@ def test_seek_jumps_without_playing_stale_samples(tmp_path):
     _assert_report_clean(report)
     assert report["after_seek"] == target
     assert report["position"] == stop
-    expected = np.concatenate([data[start:gate], data[target:stop]])
-    np.testing.assert_array_equal(_sound_of(captured), expected)
+    expected = np.concatenate([data[start:gate], data[target:stop]])  # a seek is not faded
+    played = _sound_of(captured)
+    np.testing.assert_array_equal(played[FADE:], expected[FADE:])
+    np.testing.assert_allclose(played[:FADE], _faded_in(expected[:FADE], 0), rtol=0, atol=1e-7)
 
 
 def test_stop_returns_to_the_selection_start(tmp_path):
@@ -177,12 +205,74 @@ def test_loop_wraps_seamlessly(tmp_path, readahead):
     assert report["error"] is None
     assert report["played"] >= 3 * length
     assert report["position"] == start  # stop() returns to the selection start
-    expected = np.tile(data[start:stop], (3, 1))
+    expected = _faded_in(np.tile(data[start:stop], (3, 1)), 0)  # the start only: wraps
     if readahead == 0.75:  # 2.5 repetitions fit the first read-ahead: no underflow gap at all
         played = _from_first_sound(captured)
         head = int(2.5 * length)
-        np.testing.assert_array_equal(played[:head], expected[:head])
-    np.testing.assert_array_equal(_sound_of(captured)[:3 * length], expected)
+        np.testing.assert_array_equal(played[FADE:head], expected[FADE:head])
+    played = _sound_of(captured)[:3 * length]
+    np.testing.assert_array_equal(played[FADE:], expected[FADE:])
+    np.testing.assert_allclose(played[:FADE], expected[:FADE], rtol=0, atol=1e-7)
+
+
+def _tone(frames: int, amplitude: float = 0.8, freq: float = 997.0) -> np.ndarray:
+    """A loud steady stereo tone (phases chosen so no sample is exactly zero)."""
+    t = np.arange(frames) / RATE
+    return np.stack([amplitude * np.sin(2 * np.pi * freq * t + 0.3),
+                     amplitude * np.sin(2 * np.pi * freq * t + 1.9)], axis=1).astype(np.float32)
+
+
+def _assert_fades_out(fade: np.ndarray, source: np.ndarray, amplitude: float,
+                      freq: float) -> None:
+    """``fade`` (what was played) is ``source`` under a falling raised cosine: the gain
+    falls monotonically from ~1 to ~0, and no step between samples is larger than the
+    tone's own steepest step plus the ramp's steepest slope allow."""
+    np.testing.assert_allclose(fade, source * _raised_cosine()[::-1, None], rtol=0, atol=1e-6)
+    loud = np.abs(source) > 0.2 * amplitude
+    for c in range(source.shape[1]):
+        gain = fade[loud[:, c], c] / source[loud[:, c], c]
+        assert gain[0] > 0.99 and gain[-1] < 0.01
+        assert np.all(np.diff(gain) <= 1e-6), "the fade's gain rises somewhere"
+    edge = np.concatenate([fade, np.zeros((1, fade.shape[1]), np.float32)])
+    steepest = amplitude * (2 * np.pi * freq / RATE + np.pi / (2 * FADE)) + 1e-6
+    assert np.abs(np.diff(edge, axis=0)).max() <= steepest
+
+
+def test_stop_fades_out_in_the_callback_and_the_playhead_stops_at_once(tmp_path):
+    data = _tone(2 * RATE)
+    start, hold = 4000, 30000  # the callback is held at the first block from 30000 on
+    report, captured = _run(tmp_path, "stop_faded", data, start=start, stop=len(data),
+                            hold=hold)
+    assert report["error"] is None and report["state"] == "stopped"
+    held = report["held_at"]
+    assert hold <= held < hold + 512 < len(data) - FADE  # stopped in the middle
+    assert report["right_after_stop"] == {"state": "stopped", "position": start}
+    assert report["closed"]  # the feeder thread closed the stream after the fade
+    played = _from_first_sound(captured)
+    k = held - start
+    np.testing.assert_array_equal(played[FADE:k], data[start + FADE:held])  # before: exact
+    _assert_fades_out(played[k:k + FADE], data[held:held + FADE], 0.8, 997.0)
+    assert not played[k + FADE:].any()  # then silence
+
+
+def test_pause_fades_out_keeps_the_place_and_resume_fades_in(tmp_path):
+    data = _tone(RATE)
+    start, hold, stop = 2000, 12000, 20000
+    report, captured = _run(tmp_path, "pause_faded", data, start=start, stop=stop, hold=hold)
+    _assert_report_clean(report)
+    held = report["held_at"]
+    assert report["paused_positions"] == [held, held]  # the playhead held where paused
+    played = _from_first_sound(captured)
+    k = held - start
+    np.testing.assert_array_equal(played[FADE:k], data[start + FADE:held])
+    _assert_fades_out(played[k:k + FADE], data[held:held + FADE], 0.8, 997.0)
+    rest = played[k + FADE:]
+    resumed = rest[np.flatnonzero(np.any(rest != 0, axis=1))[0]:]
+    # the faded frames play again, rising: the resume fades in from the place it held
+    np.testing.assert_allclose(resumed[:FADE], _faded_in(data[held:held + FADE], 0),
+                               rtol=0, atol=1e-6)
+    np.testing.assert_array_equal(resumed[FADE:stop - held], data[held + FADE:stop])
+    assert not resumed[stop - held:].any()
 
 
 # -- no device, failing devices, the callback (in-process, sounddevice stood in for) -------
@@ -360,6 +450,89 @@ def test_callback_copies_without_allocating(monkeypatch):
         assert player.position == 0 and player.state == "playing"
 
 
+def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypatch):
+    import tracemalloc
+
+    from sonolens.audio.playback import Player
+    from sonolens.audio.playback.stream import flushed
+
+    streams: list[_FakeStream] = []
+    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
+                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    data = _noise(RATE, 2)
+    ramp = _raised_cosine()
+    with Player(_ArraySource(data), blocksize=512) as player:
+        player.play(1000)  # inside the file: fades in
+        assert streams[0].started.wait(5)
+        callback = streams[0].kwargs["callback"]
+        out = np.empty((512, 2), dtype=np.float32)
+        got = np.empty((12 * 512, 2), dtype=np.float32)
+        peaks = []
+        tracemalloc.start()
+        try:
+            for step in range(12):
+                if step == 3:
+                    player.pause()  # fades out over the next 441 frames, keeps the place
+                if step == 6:
+                    player.resume()  # fades in from that place
+                if step == 9:
+                    player.stop()  # fades out, then silence until the stream is closed
+                    assert player.position == 0 and player.state == "stopped"
+                tracemalloc.reset_peak()
+                base = tracemalloc.get_traced_memory()[0]
+                callback(out, 512, None, 0)
+                peaks.append(tracemalloc.get_traced_memory()[1] - base)
+                got[step * 512:(step + 1) * 512] = out
+        finally:
+            tracemalloc.stop()
+        # (the first call also switches to the new generation, as in the test above)
+        assert max(peaks[1:]) < 1024, f"the callback allocated {peaks} bytes"
+        want = np.concatenate([
+            _faded_in(data[1000:1000 + 3 * 512], 0),
+            data[2536:2536 + FADE] * ramp[::-1, None], np.zeros((3 * 512 - FADE, 2)),
+            _faded_in(data[2536:2536 + 3 * 512], 0),
+            data[4072:4072 + FADE] * ramp[::-1, None], np.zeros((3 * 512 - FADE, 2))])
+        np.testing.assert_allclose(got, want, rtol=0, atol=1e-7)
+        # the fade is still to be heard (the pause's silence before does not count): not cut
+        assert not flushed(streams[0], player._output, RATE) and not streams[0].closed
+        for _ in range(4):  # the device's latency (0.02 s) and a block of silence after it
+            callback(out, 512, None, 0)
+        _wait(lambda: streams[0].closed, "the feeder thread to close the stream")
+        player.play()  # a new stream; the old one took no part
+        assert len(streams) == 2 and streams[1].started.wait(5)
+
+
+def test_a_pause_during_the_fade_in_falls_from_the_gain_reached(monkeypatch):
+    from sonolens.audio.playback import Player
+
+    streams: list[_FakeStream] = []
+    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
+                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    data = _noise(RATE, 2)
+    ramp = _raised_cosine()
+    with Player(_ArraySource(data), blocksize=128) as player:
+        player.play(1000)
+        assert streams[0].started.wait(5)
+        callback = streams[0].kwargs["callback"]
+        out = np.empty((128, 2), dtype=np.float32)
+        got = np.empty((6 * 128, 2), dtype=np.float32)
+        for step in range(6):
+            if step == 1:
+                player.pause()  # 128 of the 441 frames of the fade-in were played
+            if step == 4:
+                player.resume()
+            callback(out, 128, None, 0)
+            got[step * 128:(step + 1) * 128] = out
+        assert player.position == 1128 + 2 * 128
+    # down from the gain reached (over as many frames as the rise had), no jump to full
+    # level; the resume rises again from the place the pause kept
+    want = np.concatenate([data[1000:1128] * ramp[:128, None],
+                           data[1128:1256] * ramp[::-1][FADE - 128:, None],
+                           np.zeros((2 * 128, 2)),
+                           data[1128:1384] * ramp[:256, None]])
+    np.testing.assert_allclose(got, want, rtol=0, atol=1e-7)
+
+
 # -- scenarios (run in the subprocess) ---------------------------------------------------
 class _GatedSource:
     """A source that holds back frames from ``gate`` on until released (no wall clock)."""
@@ -388,6 +561,24 @@ def _wait(condition: Callable[[], bool], what: str, timeout: float = 10.0) -> No
         time.sleep(0.0005)
 
 
+def _hold_callback(player: Any, frame: int) -> tuple[threading.Event, threading.Event]:
+    """Make the stream's callback wait (before filling its block) once the playhead
+    reached ``frame``, until released: the un-paced ALSA null device then stops exactly
+    there (events: held, release)."""
+    output = player._output
+    real = type(output).callback.__get__(output)
+    held, release = threading.Event(), threading.Event()
+
+    def callback(outdata: np.ndarray, frames: int, when: Any, status: Any) -> None:
+        if not release.is_set() and output.position >= frame:
+            held.set()
+            release.wait(10)
+        real(outdata, frames, when, status)
+
+    output.callback = callback
+    return held, release
+
+
 def _scenario(name: str, wav: str, options: dict[str, Any]) -> dict[str, Any]:
     from sonolens.audio.playback import Player
     from sonolens.audio.source import open_source
@@ -406,6 +597,8 @@ def _scenario(name: str, wav: str, options: dict[str, Any]) -> dict[str, Any]:
         player.set_volume(options["volume"])
     if "channel" in options:
         player.set_channel(options["channel"])
+    if "hold" in options:
+        held, release = _hold_callback(player, options["hold"])
     player.play()
     if name in ("selection", "whole"):
         positions = [player.position]
@@ -435,6 +628,24 @@ def _scenario(name: str, wav: str, options: dict[str, Any]) -> dict[str, Any]:
         report["before_stop"] = player.position
         player.stop()
         source.released.set()
+    elif name == "stop_faded":
+        assert held.wait(10)
+        report["held_at"] = player.position
+        player.stop()
+        report["right_after_stop"] = {"state": player.state, "position": player.position}
+        release.set()
+        _wait(lambda: player._closing is None, "the stream to close after the fade")
+        report["closed"] = True
+    elif name == "pause_faded":
+        assert held.wait(10)
+        report["held_at"] = player.position
+        player.pause()
+        release.set()
+        _wait(lambda: player._output.silent, "the pause's fade")
+        report["paused_positions"] = [player.position]
+        time.sleep(0.01)
+        report["paused_positions"].append(player.position)
+        player.resume()
     elif name == "loop":
         length = options["stop"] - options["start"]
         _wait(lambda: player.played_frames >= options["repeats"] * length, "the repeats")

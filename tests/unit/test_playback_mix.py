@@ -21,12 +21,15 @@ import pytest
 from sonolens.audio.playback.mix import ChannelMix, copy_channels
 from sonolens.audio.playback.tap import OutputTap
 from tests.unit.test_playback import (
+    FADE,
     RATE,
     _ArraySource,
     _device,
+    _faded_in,
     _fake_sounddevice,
     _FakeStream,
     _noise,
+    _raised_cosine,
     _sound_of,
     _write_wav,
 )
@@ -185,6 +188,7 @@ def test_four_channels_with_channel_2_muted_play_the_mix_of_the_others(tmp_path)
     start, stop = 2000, 2000 + 12000
     played = _sound_of(_play(tmp_path, data, 2, start=start, stop=stop, mute=[1]))
     want = data[start:stop][:, [0, 2, 3]].astype(np.float64).mean(axis=1)
+    want[:FADE] *= _raised_cosine()  # a start inside the file fades in
     assert len(played) == stop - start
     np.testing.assert_allclose(played[:, 0], want, atol=1e-7)
     np.testing.assert_array_equal(played[:, 1], played[:, 0])
@@ -192,7 +196,8 @@ def test_four_channels_with_channel_2_muted_play_the_mix_of_the_others(tmp_path)
     mono = _sound_of(_play(tmp_path, data, 1, start=start, stop=stop, mute=[1], outputs=1))
     np.testing.assert_allclose(mono[:, 0], want, atol=1e-7)
     solo = _sound_of(_play(tmp_path, data, 2, start=start, stop=stop, solo=[2]))
-    np.testing.assert_array_equal(solo, data[start:stop][:, [2, 2]])
+    np.testing.assert_array_equal(solo[FADE:], data[start + FADE:stop][:, [2, 2]])
+    np.testing.assert_allclose(solo, _faded_in(data[start:stop][:, [2, 2]], 0), atol=1e-7)
 
 
 def test_stereo_with_channel_2_muted_plays_silence_on_its_output(tmp_path):

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from sonolens.audio.playback.mix import ChannelMix
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.params import AnalysisParams
 from sonolens.core.view_settings import ViewSettings
@@ -88,6 +89,10 @@ def _broken(tmp_path: Path, change) -> Path:
     (lambda d: d["annotations"][1].update(label=5), "annotations[1].label"),
     (lambda d: d.update(tiers=[{"colour": 1}]), "tiers[0]"),
     (lambda d: d["tiers"][0].update(color="red"), "tiers[0].color"),
+    (lambda d: d.update(channel_mix=[1]), "channel_mix"),
+    (lambda d: d.update(channel_mix={"channels": -1}), "channel_mix.channels"),
+    (lambda d: d.update(channel_mix={"channels": 2, "muted": [2]}), "channel_mix.muted"),
+    (lambda d: d.update(channel_mix={"channels": 2, "soloed": ["1"]}), "channel_mix.soloed"),
 ])
 def test_bad_values_name_their_key(tmp_path: Path, change, words: str) -> None:
     path = _broken(tmp_path, change)
@@ -138,3 +143,36 @@ def test_other_open_recordings_round_trip_relative_to_the_session(tmp_path: Path
     path.write_text(json.dumps(data))
     with pytest.raises(SessionError, match="others: expected a list of recordings"):
         read_session(path)
+
+
+def test_mute_and_solo_round_trip_and_old_files_mute_nothing(tmp_path: Path) -> None:
+    session = _session(tmp_path / "a.wav")
+    session.channel_mix = ChannelMix(2, frozenset({1}), frozenset({0}))
+    other = Session(audio=tmp_path / "b.wav",
+                    channel_mix=ChannelMix(4, frozenset({2, 3}), frozenset()))
+    session.others = (other, Session(audio=tmp_path / "c.wav"))
+    path = write_session(session, tmp_path / "s.sonolens")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert data["version"] == 1  # an optional key: older readers ignore it
+    assert data["channel_mix"] == {"channels": 2, "muted": [1], "soloed": [0]}
+    assert data["others"][0]["channel_mix"] == {"channels": 4, "muted": [2, 3], "soloed": []}
+    assert "channel_mix" not in data["others"][1]  # nothing muted: nothing written
+    back = read_session(path)
+    assert back.channel_mix == session.channel_mix
+    assert [o.channel_mix for o in back.others] == [other.channel_mix, None]
+    for d in (data, *data["others"]):  # a file from before mute/solo were saved
+        d.pop("channel_mix", None)
+    path.write_text(json.dumps(data), encoding="utf-8")
+    old = read_session(path)
+    assert old.channel_mix is None and all(o.channel_mix is None for o in old.others)
+    assert old.params == session.params and old.annotations.annotations
+    plain = Session(audio=tmp_path / "a.wav", channel_mix=ChannelMix(2))
+    assert "channel_mix" not in json.loads(
+        write_session(plain, tmp_path / "p.sonolens").read_text(encoding="utf-8"))
+
+
+def test_a_saved_mix_for_another_channel_count_mutes_nothing() -> None:
+    mix = ChannelMix(2, frozenset({1}), frozenset({0}))
+    assert mix.for_channels(2) is mix
+    assert mix.for_channels(3) == ChannelMix(3)  # the file changed since: every channel plays
+    assert mix.for_channels(1).audible() == (True,)

@@ -1,6 +1,10 @@
 """Session files (``.sonolens``, JSON, UTF-8): everything needed to reopen a recording as
 it was — the audio path (relative to the session's folder when possible), analysis and
-view settings, tiers and annotations, selection and view range (seconds).
+view settings, tiers and annotations, selection and view range (seconds), and the
+playback mute/solo of its channels (``channel_mix``: the channel count and the muted and
+soloed channels, 0-based as ``params.channel``; written only when a channel is muted or
+soloed, so a file without it plays every channel; no version bump: readers of version 1
+ignore keys they do not know).
 
 Qt-free. :func:`read_session` raises :class:`SessionError` (``<file>: <cause>``, one
 line): a version newer than :data:`VERSION` is refused, unknown keys are ignored, a bad
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from sonolens.audio.playback.mix import ChannelMix
 from sonolens.core.annotations import Annotation, AnnotationSet, Tier
 from sonolens.core.errors import ParameterError, SonolensError
 from sonolens.core.params import AnalysisParams
@@ -53,6 +58,8 @@ class Session:
     version: int = VERSION
     others: tuple[Session, ...] = ()
     """The other recordings open beside it (the window's other tabs), each as it was."""
+    channel_mix: ChannelMix | None = None
+    """Playback's mute/solo of its channels (None: every channel plays)."""
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -79,7 +86,15 @@ def session_dict(session: Session, folder: Path) -> dict[str, Any]:
         "view_range": list(session.view_range) if session.view_range else None,
         **({"others": [session_dict(other, folder) for other in session.others]}
            if session.others else {}),
+        **_channel_mix_json(session.channel_mix),
     }
+
+
+def _channel_mix_json(mix: ChannelMix | None) -> dict[str, Any]:
+    if mix is None or not (mix.muted or mix.soloed):
+        return {}
+    return {"channel_mix": {"channels": mix.channels, "muted": sorted(mix.muted),
+                            "soloed": sorted(mix.soloed)}}
 
 
 def _tier_json(tier: Tier) -> dict[str, Any]:
@@ -154,7 +169,28 @@ def _session_from(data: dict[str, Any], source: Path, *, nested: bool = False) -
         view_range=_span(data.get("view_range"), "view_range", source),
         version=version,
         others=() if nested else _others_from(data.get("others", []), source),
+        channel_mix=_channel_mix_from(data.get("channel_mix"), source),
     )
+
+
+def _channel_mix_from(value: Any, source: Path) -> ChannelMix | None:
+    """The ``channel_mix`` object (None when absent: every channel plays)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise SessionError(source, "channel_mix: expected an object")
+    channels = value.get("channels")
+    if not _is_number(channels) or channels != int(channels) or channels < 0:
+        raise SessionError(source, f"channel_mix.channels: {channels!r} is not a count")
+    chosen = []
+    for key in ("muted", "soloed"):
+        items = value.get(key, [])
+        if not isinstance(items, list) or not all(
+                _is_number(k) and k == int(k) and 0 <= k < channels for k in items):
+            raise SessionError(source, f"channel_mix.{key}: expected channel numbers "
+                                       f"from 0 to {int(channels) - 1}")
+        chosen.append(frozenset(int(k) for k in items))
+    return ChannelMix(int(channels), chosen[0], chosen[1])
 
 
 def _others_from(value: Any, source: Path) -> tuple[Session, ...]:

@@ -118,6 +118,7 @@ class MeterStrip(QObject):
         self.timer.stop()
         self.meter, self._tap = None, None
         self.widget.set_channels(min(max(channels, 1), 2))
+        self._on_document_channel_mix_changed()  # a restored tab's or session's mute/solo
 
     def _on_document_channel_mix_changed(self) -> None:
         mix = self.document.channel_mix

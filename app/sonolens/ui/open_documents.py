@@ -158,6 +158,8 @@ class OpenDocuments(TabSessions, QObject):
         doc.set_annotations(state.annotations, saved=not state.annotations_dirty)
         doc.set_selection(state.selection)
         doc.set_cursor(state.cursor)
+        if state.channel_mix is not None and doc.source is not None:  # the file may have
+            doc.set_channel_mix(state.channel_mix.for_channels(doc.source.channels))  # changed
         if state.x_range is not None:
             self.window.waveform.plot.setXRange(*state.x_range, padding=0)  # type: ignore
 

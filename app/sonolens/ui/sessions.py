@@ -16,6 +16,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox
 
+from sonolens.audio.playback.mix import ChannelMix
 from sonolens.core.annotations import AnnotationSet
 from sonolens.core.errors import SonolensError
 from sonolens.core.progress import Progress
@@ -90,7 +91,8 @@ class SessionFiles(QObject):
                        annotations=AnnotationSet(list(notes.tiers), list(notes.annotations),
                                                  notes.duration),
                        selection=doc.selection, view_range=self.window.navigator.visible(),
-                       others=self.window.documents.kept_sessions())
+                       others=self.window.documents.kept_sessions(),
+                       channel_mix=doc.channel_mix)
 
     def save(self) -> bool:
         """Ctrl+S: to the session file, or ask for one. Returns False if nothing is saved."""
@@ -221,14 +223,17 @@ class SessionFiles(QObject):
 
     def apply(self, session: Session, path: Path | None = None) -> None:
         """Settings (adapted to the open file, as on opening), view, annotations (saved),
-        selection and view range of ``session`` (read from ``path``); its other
-        recordings become tabs."""
+        selection, view range and mute/solo (none when saved for another channel count)
+        of ``session`` (read from ``path``); its other recordings become tabs."""
         doc, window = self.document, self.window
         doc.set_params_for_file(session.params)  # e.g. fmax past this file's Nyquist
         doc.set_view(session.view)
         window.settings_panel.set_values(doc.params, doc.view)
         doc.set_annotations(session.annotations, saved=True)
         doc.set_selection(session.selection)
+        if doc.source is not None:
+            mix = session.channel_mix or ChannelMix()
+            doc.set_channel_mix(mix.for_channels(doc.source.channels))
         if session.view_range is not None:
             window.navigator.show(*session.view_range)
         window.documents.add_kept(session.others, path)  # tabs, opened when shown

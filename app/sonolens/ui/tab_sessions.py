@@ -30,7 +30,7 @@ class TabSessions:
         return tuple(
             Session(audio=e.path, params=e.state.params, view=e.state.view,
                     annotations=e.state.annotations, selection=e.state.selection,
-                    view_range=e.state.x_range)
+                    view_range=e.state.x_range, channel_mix=e.state.channel_mix)
             for i, e in enumerate(self.entries) if i != self.shown and e.state is not None)
 
     def mark_kept_saved(self) -> list[DocumentState]:
@@ -64,7 +64,7 @@ class TabSessions:
             state = DocumentState(path=Path(session.audio), source=None, params=session.params,
                                   view=session.view, annotations=session.annotations,
                                   selection=session.selection, x_range=session.view_range,
-                                  session_path=session_path)
+                                  channel_mix=session.channel_mix, session_path=session_path)
             self.entries.append(Entry(state.path, state))
             self._switching = True
             try:

@@ -28,8 +28,8 @@ class Request:
 class Controls:
     """The controller's published state (see the module doc)."""
 
-    __slots__ = ("channel", "closed", "gains", "gen", "paused", "request", "starting",
-                 "volume")
+    __slots__ = ("channel", "closed", "gains", "gen", "halt", "paused", "request",
+                 "starting", "volume")
 
     def __init__(self, frames: int) -> None:
         self.gen = 0  # bumped by every seek: the generation the callback must play
@@ -37,6 +37,7 @@ class Controls:
         self.starting = False  # a stream is open but not started (no callback runs yet)
         self.closed = False
         self.paused = False
+        self.halt = False  # stopped: fade out, then silence until the stream is closed
         self.volume = np.float32(1.0)
         self.channel: int | None = None
         self.gains: Gains | None = None  # mute/solo (mix.ChannelMix.gains); None: all sound

@@ -48,6 +48,11 @@ class ChannelMix:
             return ChannelMix(self.channels, frozenset(flipped), self.soloed)
         return ChannelMix(self.channels, self.muted, frozenset(flipped))
 
+    def for_channels(self, channels: int) -> ChannelMix:
+        """This mix if it is for ``channels`` channels, else nothing muted (a saved mix of a
+        file whose channel count has changed since)."""
+        return self if self.channels == channels else ChannelMix(channels)
+
     def gains(self) -> Gains | None:
         """The callback's gains, or None when every channel sounds (the plain copy)."""
         audible = np.asarray(self.audible(), dtype=np.float32)

@@ -13,13 +13,15 @@ Three threads (DESIGN §5–§6):
   (mixing or picking channels), multiplies by the volume and advances integer counters.
 
 A seek bumps a generation number; the callback outputs silence until the feeder has marked
-where the new generation's samples start, then skips the stale ones.
+where the new generation's samples start, then skips the stale ones. Stop and pause fade
+out (10 ms) in the callback, resume and starts fade in (:class:`.stream.Output`).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -30,8 +32,9 @@ from sonolens.audio.playback.devices import device_channels, load_sounddevice
 from sonolens.audio.playback.feeder import Feeder
 from sonolens.audio.playback.mix import Gains
 from sonolens.audio.playback.ring import SampleRing
-from sonolens.audio.playback.stream import Output, close_stream, reason
+from sonolens.audio.playback.stream import Output, close_stream, flushed, reason
 from sonolens.audio.playback.tap import OutputTap
+from sonolens.audio.playback.transforms import FADE_S, fade_ramp
 from sonolens.audio.protocol import Playable
 from sonolens.core.errors import ParameterError
 
@@ -53,11 +56,13 @@ class Player:
     ``finished`` (if set) is called from the feeder thread, never the audio thread, when
     playback stops by itself: at the end of the file/region (not looping) or on a device
     failure (then ``error`` is set). A GUI must hop to its own thread, or poll ``state``.
+    ``fade_start``: fade in a start inside the file (default: unless the source has fades).
     """
 
     def __init__(self, source: Playable, *, device: int | str | None = None,
                  blocksize: int = 1024, readahead: float = 0.75,
-                 finished: Callable[[], None] | None = None, max_outputs: int = 2) -> None:
+                 finished: Callable[[], None] | None = None, max_outputs: int = 2,
+                 fade_start: bool | None = None) -> None:
         if blocksize <= 0:
             raise ParameterError(f"blocksize must be positive, got {blocksize}")
         if source.channels <= 0 or source.samplerate <= 0:
@@ -69,11 +74,13 @@ class Player:
         self._out_channels = min(source.channels, max(1, max_outputs),
                                  device_channels(self._sd, device))
         self.finished = finished
+        self.fade_start = not hasattr(source, "set_fades") if fade_start is None else fade_start
         capacity = max(int(source.samplerate * readahead), 4 * self._blocksize)
         self._poll = min(0.01, max(0.001, self._blocksize / source.samplerate / 4))
         # controller side (guarded by _lock); what the other threads read is in _controls
         self._lock = threading.RLock()
         self._stream: Any = None
+        self._closing: Any = None  # (a stopped stream still fading out, when to cut it)
         self._state: State = "stopped"
         self._error: str | None = None
         self._region: tuple[int, int] | None = None
@@ -84,7 +91,8 @@ class Player:
         self._feeder = Feeder(source, ring, self._controls, max(4 * self._blocksize, 4096))
         self._tap = OutputTap(max(8 * self._blocksize, int(0.8 * source.samplerate)),
                               self._out_channels)
-        self._output = Output(ring, self._feeder, self._controls, self._tap)
+        fade = fade_ramp(max(1, round(FADE_S * source.samplerate)))
+        self._output = Output(ring, self._feeder, self._controls, self._tap, fade)
         self._wake = threading.Event()
         self._thread = threading.Thread(target=self._run, name="sonolens-playback", daemon=True)
         self._thread.start()
@@ -168,11 +176,12 @@ class Player:
                 self._controls.paused = False
                 self._state = "playing"
             else:
+                self._close_faded(at_once=True)  # no old callback may outlive a new play()
                 self._open_and_request(self.position if start_frame is None else start_frame)
         self._wake.set()
 
     def pause(self) -> None:
-        """Hold the playhead; the stream keeps running and plays silence."""
+        """Hold the playhead; the stream fades out (10 ms) and keeps running silent."""
         with self._lock:
             if self._state == "playing":
                 self._controls.paused = True
@@ -189,15 +198,21 @@ class Player:
             self.play()
 
     def stop(self) -> None:
-        """Stop at once and return to the start of the region (or of the file)."""
+        """Stop, back to the region's (or file's) start at once; the sound fades out."""
         with self._lock:
-            self._controls.starting = False
+            controls = self._controls
+            fade = self._state == "playing" and not controls.starting
+            controls.starting = False
             stream, self._stream = self._stream, None
-            self._controls.paused = False
             self._state = "stopped"
+            if stream is not None and fade:
+                controls.halt = True  # before the new generation: the callback fades the old
+                self._closing = stream, time.monotonic() + 1.0  # the feeder closes it
+            controls.paused = False
             self._request_at(self._bounds()[0])
-            if stream is not None:  # under the lock: no old callback may outlive a new play()
+            if stream is not None and not fade:  # under the lock: see play()
                 close_stream(stream, drain=False)
+        self._wake.set()
 
     def seek(self, frame: int) -> None:
         """Move the playhead (clamped to the region); playing continues from there."""
@@ -253,6 +268,7 @@ class Player:
         """Stop, release the device and end the feeder thread (idempotent)."""
         self.stop()
         with self._lock:
+            self._close_faded(at_once=True)
             self._controls.closed = True
         self._wake.set()
         if threading.current_thread() is not self._thread:
@@ -287,9 +303,9 @@ class Player:
         if start >= hi:
             start = lo
         self._error = None
-        self._controls.paused = False
+        self._controls.paused = self._controls.halt = False
         output = self._output
-        output.played = output.underflows = output.xruns = 0
+        output.reset(fade_in=self.fade_start and start > 0)
         try:
             self._stream = self._sd.OutputStream(
                 samplerate=self._source.samplerate, blocksize=self._blocksize,
@@ -306,10 +322,12 @@ class Player:
     # -- feeder thread: fill the ring, start the stream, notice its end -------------
     def _run(self) -> None:
         while True:
-            self._wake.wait(None if self._state == "stopped" else self._poll)  # idle: sleep
+            idle = self._state == "stopped" and self._closing is None
+            self._wake.wait(None if idle else self._poll)  # idle: sleep
             self._wake.clear()
             if self._controls.closed:
                 return
+            self._close_faded()
             if self._state == "stopped":
                 continue
             try:
@@ -320,6 +338,16 @@ class Player:
             if ready and self._controls.starting:
                 self._start_stream()
             self._check_stream()
+
+    def _close_faded(self, *, at_once: bool = False) -> None:
+        """Close the stream a stop left fading out, once the fade and the device's latency
+        of silence after it were handed over (or after a second; ``at_once``: now)."""
+        with self._lock:
+            stream, until = self._closing or (None, 0.0)
+            if stream is not None and (at_once or time.monotonic() > until
+                                       or flushed(stream, self._output, self.samplerate)):
+                self._closing = None
+                close_stream(stream, drain=False)
 
     def _start_stream(self) -> None:
         with self._lock:
@@ -343,8 +371,7 @@ class Player:
             if self._output.done and self._output.gen == self._controls.gen:
                 self._stream = None
                 close_stream(stream, drain=True)  # the tail is heard before we say "stopped"
-                self._state = "stopped"
-                self._controls.paused = False
+                self._state, self._controls.paused = "stopped", False
             elif not stream.active:
                 stream = None
             else:
@@ -357,8 +384,7 @@ class Player:
     def _fail(self, message: str) -> None:
         with self._lock:
             stream, self._stream = self._stream, None
-            self._controls.starting = False
-            self._controls.paused = False
+            self._controls.starting = self._controls.paused = False
             self._error = message
             self._state = "stopped"
             self._request_at(self.position)
@@ -367,10 +393,8 @@ class Player:
         self._notify()
 
     def _notify(self) -> None:
-        hook = self.finished
-        if hook is None:
-            return
         try:
-            hook()
+            if self.finished is not None:
+                self.finished()
         except Exception:
             _log.exception("playback 'finished' hook failed")
