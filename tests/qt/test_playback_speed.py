@@ -208,12 +208,13 @@ def test_speed_change_while_paused_carries_on_from_the_same_file_time(
     monkeypatch.setenv("TAP_CHANNELS", "1")
     window.document.set_selection((0.5, 0.6))
     window.actions.play_pause.trigger()  # play ...
-    window.actions.play_pause.trigger()  # ... and pause before a sample is heard
-    assert window.playback.state == "paused"
-    assert window.playback.position_seconds == pytest.approx(0.5)
+    window.actions.play_pause.trigger()  # ... and pause at once (the null device may
+    assert window.playback.state == "paused"  # have taken a few blocks: a busy machine)
+    paused_at = window.playback.position_seconds
+    assert 0.5 <= paused_at < 0.55
     window.playback_speed.set_slowdown(10)
     assert window.playback.state == "paused" and window.playback.playable.slowdown == 10
-    assert window.playback.position_seconds == pytest.approx(0.5)  # file time, not frames
+    assert window.playback.position_seconds == pytest.approx(paused_at)  # file time kept
     window.playback.jump_to(0.55)  # a click in the view: carries on from there (faded in)
     assert window.playback.position_seconds == pytest.approx(0.55)
     window.actions.play_pause.trigger()  # resume: now at 1/10
