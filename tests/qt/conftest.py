@@ -75,6 +75,18 @@ def faded_in(samples: np.ndarray, sr: int, *at: int) -> np.ndarray:
     return out
 
 
+def faded_out(samples: np.ndarray, sr: int) -> np.ndarray:
+    """``samples`` as playback plays a region that ends inside the file: its last 10 ms
+    under the falling fade (:func:`faded_in`'s ramp reversed)."""
+    length = round(0.01 * sr)
+    ramp = (0.5 - 0.5 * np.cos(np.pi * np.arange(1, length + 1) / (length + 1)))[::-1]
+    out = np.array(samples, dtype=np.float64)
+    k = min(length, len(out))
+    if k:
+        out[len(out) - k:] *= ramp[length - k:].reshape((-1,) + (1,) * (out.ndim - 1))
+    return out
+
+
 def write_tone(path: Path, *, freq: float = 1000.0, seconds: float = 2.0, sr: int = 22050,
                channels: int = 1, amplitude: float = 0.5) -> Path:
     t = np.arange(int(seconds * sr)) / sr

@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit
 
 from sonolens.core.annotations import Annotation, AnnotationSet
-from tests.qt.conftest import faded_in, wait_settled, write_rich
+from tests.qt.conftest import faded_in, faded_out, wait_settled, write_rich
 
 SR = 22050
 ITEMS = (  # start, end, label, tier, low Hz, high Hz (stored out of order on purpose)
@@ -151,7 +151,7 @@ def test_space_in_the_table_plays_the_rows_annotation(qtbot, window, tmp_path, m
     assert window.playback.state == "playing"
     qtbot.waitUntil(lambda: window.playback.state == "stopped", timeout=10000)
     source, _ = sf.read(window.audio_path, dtype="float32")
-    expected = faded_in(source[round(0.9 * SR): round(1.3 * SR)], SR, 0)  # starts inside
+    expected = faded_out(faded_in(source[round(0.9 * SR): round(1.3 * SR)], SR, 0), SR)
     nonzero = np.flatnonzero(expected)
     np.testing.assert_allclose(_captured(tap), expected[nonzero[0]: nonzero[-1] + 1],
                                rtol=0, atol=1e-7)

@@ -15,7 +15,7 @@ import pytest
 import soundfile as sf
 
 from sonolens.audio.playback.stream import Output
-from tests.qt.conftest import faded_in, wait_settled
+from tests.qt.conftest import faded_in, faded_out, wait_settled
 
 SR = 44100
 FADE = round(0.01 * SR)
@@ -140,5 +140,7 @@ def test_pause_fades_out_and_resume_fades_in_where_it_held(qtbot, window, tone, 
     resumed = rest[np.flatnonzero(np.any(rest != 0, axis=1))[0]:]
     np.testing.assert_allclose(resumed[:FADE], faded_in(source[at:at + FADE], SR, 0),
                                rtol=0, atol=1e-6)
-    np.testing.assert_array_equal(resumed[FADE:HI - at], source[at + FADE:HI])
+    np.testing.assert_array_equal(resumed[FADE:HI - at - FADE], source[at + FADE:HI - FADE])
+    np.testing.assert_allclose(resumed[FADE:HI - at], faded_out(source[at + FADE:HI], SR),
+                               rtol=0, atol=1e-6)  # the selection's end fades out
     assert not resumed[HI - at:].any()

@@ -14,7 +14,7 @@ import soxr
 from scipy.signal import butter, sosfiltfilt
 
 from sonolens.core.annotations import Annotation, AnnotationSet
-from tests.qt.conftest import faded_in, wait_settled
+from tests.qt.conftest import faded_in, faded_out, wait_settled
 from tests.qt.test_annotation_mouse import click, pixel
 
 SR = 44100
@@ -101,9 +101,10 @@ def test_speed_menu_sets_the_selector_and_back_to_normal_plays_bit_exact(
     played = _play(qtbot, window, tmp_path / "normal.raw", monkeypatch)
     source, _ = sf.read(tones, dtype="float32")
     expected = source[round(0.25 * SR):round(0.3 * SR)]
-    fade = round(0.01 * SR)  # a start inside the file fades in
-    np.testing.assert_array_equal(played[fade:], expected[fade:])
-    np.testing.assert_allclose(played, faded_in(expected, SR, 0), rtol=0, atol=1e-7)
+    fade = round(0.01 * SR)  # a start and an end inside the file fade in and out
+    np.testing.assert_array_equal(played[fade:-fade], expected[fade:-fade])
+    np.testing.assert_allclose(played, faded_out(faded_in(expected, SR, 0), SR), rtol=0,
+                               atol=1e-7)
 
 
 def _box(window, low: float, high: float) -> None:
@@ -141,7 +142,9 @@ def test_selected_box_plays_its_band_and_the_toggle_plays_the_rest(
     window.playback_speed.band_stop.trigger()
     window.document.set_selection((0.0, 0.25))  # a time range selected after the box wins
     played = _play(qtbot, window, tmp_path / "plain.raw", monkeypatch)
-    np.testing.assert_array_equal(played, source[:round(0.25 * SR)].astype(np.float32))
+    plain = source[:round(0.25 * SR)].astype(np.float32)
+    np.testing.assert_array_equal(played[:-fade], plain[:-fade])  # from 0: no fade-in
+    np.testing.assert_allclose(played, faded_out(plain, SR), rtol=0, atol=1e-7)
     click(window.spectrogram_view, pixel(window.spectrogram_view, 1.0, 2250))  # the box
     assert window.document.selection is None  # a click on it cleared the range
     played = _play(qtbot, window, tmp_path / "band-again.raw", monkeypatch)

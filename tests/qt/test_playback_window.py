@@ -11,7 +11,7 @@ import pytest
 import soundfile as sf
 
 from sonolens.audio.playback import PlaybackUnavailable
-from tests.qt.conftest import faded_in, wait_settled, write_tone
+from tests.qt.conftest import faded_in, faded_out, wait_settled, write_tone
 
 SR = 44100
 FADE = round(0.01 * SR)  # a start inside the file fades in over 10 ms
@@ -56,8 +56,9 @@ def test_play_selection_plays_exactly_those_samples(qtbot, window, stereo, tmp_p
     played = _captured(tap)
     expected = source[round(0.5 * SR) : round(1.0 * SR)]
     assert played.shape == expected.shape
-    np.testing.assert_array_equal(played[FADE:], expected[FADE:])
-    np.testing.assert_allclose(played, faded_in(expected, SR, 0), rtol=0, atol=1e-7)
+    np.testing.assert_array_equal(played[FADE:-FADE], expected[FADE:-FADE])
+    np.testing.assert_allclose(played, faded_out(faded_in(expected, SR, 0), SR), rtol=0,
+                               atol=1e-7)  # a start and an end inside the file fade
     # the playhead ends where the played range ends, on every view
     qtbot.waitUntil(lambda: window.markers.playheads[0].isVisible(), timeout=2000)
     for line in window.markers.playheads:
@@ -67,7 +68,7 @@ def test_play_selection_plays_exactly_those_samples(qtbot, window, stereo, tmp_p
 def test_play_channel_and_mix_choices(qtbot, window, stereo, tmp_path, monkeypatch):
     source, _ = sf.read(stereo, dtype="float32")
     window.document.set_selection((0.0, 0.25))
-    expected = source[: round(0.25 * SR)]
+    expected = faded_out(source[: round(0.25 * SR)], SR)  # the selection's end fades out
     combo = window.play_channel
     for label, channels, want in (("Channel 2", 2, np.stack([expected[:, 1]] * 2, axis=1)),
                                   ("Mix (mean)", 1, expected.mean(axis=1, keepdims=True))):

@@ -15,7 +15,7 @@ import soundfile as sf
 from PySide6.QtCore import Qt
 
 from sonolens.audio.playback.mix import ChannelMix
-from tests.qt.conftest import faded_in
+from tests.qt.conftest import faded_in, faded_out
 
 SR = 44100
 
@@ -63,7 +63,7 @@ def _play(qtbot, window, tap: Path, monkeypatch) -> np.ndarray:
 def _expected(path: Path, gains: tuple[float, float]) -> np.ndarray:
     """What the device must receive for that selection with per-channel ``gains``."""
     source, _ = sf.read(path, dtype="float32")
-    part = faded_in(source[round(0.5 * SR):round(0.75 * SR)], SR, 0)  # starts inside
+    part = faded_out(faded_in(source[round(0.5 * SR):round(0.75 * SR)], SR, 0), SR)
     return part * np.asarray(gains)
 
 

@@ -95,6 +95,15 @@ def _faded_in(data: np.ndarray, *at: int) -> np.ndarray:
     return out.astype(np.float32)
 
 
+def _faded_out(data: np.ndarray) -> np.ndarray:
+    """``data`` (float32) with its last FADE frames under the falling fade: a region that
+    ends inside the file fades out (the same ramp, reversed)."""
+    out = data.astype(np.float64)
+    k = min(FADE, len(out))
+    out[len(out) - k:] *= _raised_cosine()[::-1][FADE - k:, None]
+    return out.astype(np.float32)
+
+
 def _assert_report_clean(report: dict[str, Any]) -> None:
     assert report["error"] is None
     assert report["state"] == "stopped"
@@ -111,17 +120,21 @@ def test_selection_plays_bit_exact_and_moves_the_playhead(tmp_path):
     assert report["finished_calls"] == 1
     assert report["positions_monotonic"]
     played = _from_first_sound(captured)
-    np.testing.assert_array_equal(played[FADE:stop - start], data[start + FADE:stop])
-    np.testing.assert_allclose(played[:FADE], _faded_in(data[start:start + FADE], 0),
-                               rtol=0, atol=1e-7)  # a start inside the file fades in
-    assert not played[stop - start:].any()
+    n = stop - start
+    np.testing.assert_array_equal(played[FADE:n - FADE], data[start + FADE:stop - FADE])
+    # a start and an end inside the file fade in and out
+    np.testing.assert_allclose(played[:n], _faded_out(_faded_in(data[start:stop], 0)),
+                               rtol=0, atol=1e-7)
+    assert not played[n:].any()
 
 
 def test_volume_half_halves_every_sample(tmp_path):
     data = _sound(RATE // 2, 2)
     report, captured = _run(tmp_path, "selection", data, start=0, stop=8000, volume=0.5)
     _assert_report_clean(report)
-    np.testing.assert_array_equal(_from_first_sound(captured)[:8000], data[:8000] * 0.5)
+    played = _from_first_sound(captured)[:8000]
+    np.testing.assert_array_equal(played[:8000 - FADE], data[:8000 - FADE] * 0.5)
+    np.testing.assert_allclose(played, _faded_out(data[:8000] * 0.5), rtol=0, atol=1e-7)
 
 
 def test_chosen_channel_goes_to_both_outputs(tmp_path):
@@ -129,8 +142,8 @@ def test_chosen_channel_goes_to_both_outputs(tmp_path):
     report, captured = _run(tmp_path, "selection", data, start=1000, stop=9000, channel=1)
     _assert_report_clean(report)
     played = _from_first_sound(captured)[:8000]
-    want = _faded_in(data[1000:9000, [1, 1]], 0)
-    np.testing.assert_array_equal(played[FADE:], want[FADE:])
+    want = _faded_out(_faded_in(data[1000:9000, [1, 1]], 0))
+    np.testing.assert_array_equal(played[FADE:-FADE], want[FADE:-FADE])
     np.testing.assert_allclose(played, want, rtol=0, atol=1e-7)
 
 
@@ -140,7 +153,7 @@ def test_more_than_two_channels_play_their_mean_on_both_outputs(tmp_path):
     _assert_report_clean(report)
     assert report["output_channels"] == 2
     played = _from_first_sound(captured)[:6000]
-    mix = data[:6000].mean(axis=1)
+    mix = _faded_out(data[:6000].mean(axis=1, keepdims=True))[:, 0]
     np.testing.assert_allclose(played[:, 0], mix, rtol=0, atol=1e-7)
     np.testing.assert_array_equal(played[:, 0], played[:, 1])
 
@@ -166,11 +179,12 @@ def test_pause_holds_the_playhead_and_resume_continues(tmp_path):
     assert report["played"] == stop - start
     # the start fades in, and so does the resume (the pause came when nothing was left to
     # fade out: the gate had already cut the sound)
-    want = _faded_in(data[start:stop], 0, gate - start)
+    want = _faded_out(_faded_in(data[start:stop], 0, gate - start))  # and the end fades out
     played = _sound_of(captured)
     np.testing.assert_allclose(played, want, rtol=0, atol=1e-7)
     np.testing.assert_array_equal(played[FADE:gate - start], data[start + FADE:gate])
-    np.testing.assert_array_equal(played[gate - start + FADE:], data[gate + FADE:stop])
+    np.testing.assert_array_equal(played[gate - start + FADE:-FADE],
+                                  data[gate + FADE:stop - FADE])
 
 
 def test_seek_jumps_without_playing_stale_samples(tmp_path):
@@ -183,8 +197,8 @@ def test_seek_jumps_without_playing_stale_samples(tmp_path):
     assert report["position"] == stop
     expected = np.concatenate([data[start:gate], data[target:stop]])  # a seek is not faded
     played = _sound_of(captured)
-    np.testing.assert_array_equal(played[FADE:], expected[FADE:])
-    np.testing.assert_allclose(played[:FADE], _faded_in(expected[:FADE], 0), rtol=0, atol=1e-7)
+    np.testing.assert_array_equal(played[FADE:-FADE], expected[FADE:-FADE])
+    np.testing.assert_allclose(played, _faded_out(_faded_in(expected, 0)), rtol=0, atol=1e-7)
 
 
 def test_stop_returns_to_the_selection_start(tmp_path):
@@ -271,7 +285,9 @@ def test_pause_fades_out_keeps_the_place_and_resume_fades_in(tmp_path):
     # the faded frames play again, rising: the resume fades in from the place it held
     np.testing.assert_allclose(resumed[:FADE], _faded_in(data[held:held + FADE], 0),
                                rtol=0, atol=1e-6)
-    np.testing.assert_array_equal(resumed[FADE:stop - held], data[held + FADE:stop])
+    np.testing.assert_array_equal(resumed[FADE:stop - held - FADE], data[held + FADE:stop - FADE])
+    np.testing.assert_allclose(resumed[FADE:stop - held], _faded_out(data[held + FADE:stop]),
+                               rtol=0, atol=1e-6)  # the region's end fades out
     assert not resumed[stop - held:].any()
 
 

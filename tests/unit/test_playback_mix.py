@@ -26,6 +26,7 @@ from tests.unit.test_playback import (
     _ArraySource,
     _device,
     _faded_in,
+    _faded_out,
     _fake_sounddevice,
     _FakeStream,
     _noise,
@@ -188,7 +189,8 @@ def test_four_channels_with_channel_2_muted_play_the_mix_of_the_others(tmp_path)
     start, stop = 2000, 2000 + 12000
     played = _sound_of(_play(tmp_path, data, 2, start=start, stop=stop, mute=[1]))
     want = data[start:stop][:, [0, 2, 3]].astype(np.float64).mean(axis=1)
-    want[:FADE] *= _raised_cosine()  # a start inside the file fades in
+    want[:FADE] *= _raised_cosine()  # a start inside the file fades in...
+    want[-FADE:] *= _raised_cosine()[::-1]  # ...and an end inside it fades out
     assert len(played) == stop - start
     np.testing.assert_allclose(played[:, 0], want, atol=1e-7)
     np.testing.assert_array_equal(played[:, 1], played[:, 0])
@@ -196,8 +198,9 @@ def test_four_channels_with_channel_2_muted_play_the_mix_of_the_others(tmp_path)
     mono = _sound_of(_play(tmp_path, data, 1, start=start, stop=stop, mute=[1], outputs=1))
     np.testing.assert_allclose(mono[:, 0], want, atol=1e-7)
     solo = _sound_of(_play(tmp_path, data, 2, start=start, stop=stop, solo=[2]))
-    np.testing.assert_array_equal(solo[FADE:], data[start + FADE:stop][:, [2, 2]])
-    np.testing.assert_allclose(solo, _faded_in(data[start:stop][:, [2, 2]], 0), atol=1e-7)
+    np.testing.assert_array_equal(solo[FADE:-FADE], data[start + FADE:stop - FADE][:, [2, 2]])
+    np.testing.assert_allclose(solo, _faded_out(_faded_in(data[start:stop][:, [2, 2]], 0)),
+                               atol=1e-7)
 
 
 def test_stereo_with_channel_2_muted_plays_silence_on_its_output(tmp_path):
@@ -205,7 +208,8 @@ def test_stereo_with_channel_2_muted_plays_silence_on_its_output(tmp_path):
     captured = _play(tmp_path, data, 2, start=0, stop=9000, mute=[1])
     assert not captured[:, 1].any()
     left = captured[np.flatnonzero(captured[:, 0])]
-    np.testing.assert_array_equal(left[:, 0], data[:9000, 0])
+    np.testing.assert_array_equal(left[:-FADE, 0], data[:9000 - FADE, 0])
+    np.testing.assert_allclose(left[:, 0], _faded_out(data[:9000])[:, 0], atol=1e-7)
 
 
 def _scenario(wav: str, options: dict[str, Any]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ class Feeder:
         self.gen_start = 0  # ring counter where that generation's samples start
         self.gen_target = 0  # source frame of its first sample
         self.eof_at = -1  # ring counter where the data ends (-1: not reached)
+        self.end_at = -1  # ring counter of the region's end inside the file (-1: none)
         # feeder only
         self._next = 0
         self._loop_cache: tuple[tuple[int, int], np.ndarray] | None = None
@@ -43,6 +44,9 @@ class Feeder:
             self._next = req.target
             self.gen_target = req.target
             self.gen_start = ring.write
+            # known before any sample is written: the callback fades out the frames before it
+            inside = not req.loop and req.hi < self._source.frames
+            self.end_at = self.gen_start + req.hi - req.target if inside else -1
             if controls.starting:  # no callback runs yet: the feeder may discard stale data
                 ring.read = ring.write
             self.gen = req.gen

@@ -8,13 +8,13 @@ Three threads (DESIGN §5–§6):
 - a feeder thread (:class:`~sonolens.audio.playback.feeder.Feeder`) reads ahead from the
   source into the float32 ring (:mod:`~sonolens.audio.playback.ring`), handling the region,
   loop wrap-around and seeks; the same thread starts the stream and notices its end;
-- PortAudio's audio thread runs the callback
-  (:class:`~sonolens.audio.playback.stream.Output`), which only copies from the ring
-  (mixing or picking channels), multiplies by the volume and advances integer counters.
+- PortAudio's audio thread runs the callback (:class:`.stream.Output`), which only copies
+  from the ring (mixing or picking channels), multiplies by the volume and advances
+  integer counters.
 
 A seek bumps a generation number; the callback outputs silence until the feeder has marked
-where the new generation's samples start, then skips the stale ones. Stop and pause fade
-out (10 ms) in the callback, resume and starts fade in (:class:`.stream.Output`).
+where the new generation's samples start, then skips the stale ones. Stop, pause and a
+region's end fade out (10 ms) in the callback, resume and starts fade in.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class Player:
     ``finished`` (if set) is called from the feeder thread, never the audio thread, when
     playback stops by itself: at the end of the file/region (not looping) or on a device
     failure (then ``error`` is set). A GUI must hop to its own thread, or poll ``state``.
-    ``fade_start``: fade in a start inside the file (default: unless the source has fades).
+    ``fade_start``: fade a start and an end inside the file (default: unless the source does).
     """
 
     def __init__(self, source: Playable, *, device: int | str | None = None,
@@ -305,7 +305,7 @@ class Player:
         self._error = None
         self._controls.paused = self._controls.halt = False
         output = self._output
-        output.reset(fade_in=self.fade_start and start > 0)
+        output.reset(fade_in=self.fade_start and start > 0, fade_end=self.fade_start)
         try:
             self._stream = self._sd.OutputStream(
                 samplerate=self._source.samplerate, blocksize=self._blocksize,

@@ -29,7 +29,9 @@ class Output:
     under the falling ramp, then silence (``quiet`` counts the silent frames since); the
     place is kept (``read``/``position`` do not move), so a resume plays those frames
     again under the rising ramp. ``rise`` set to 0 before a stream starts fades its start
-    in. Seeks, loop wraps and underflows are not faded (a shaped source fades its own).
+    in; with ``fade_end``, the frames before the feeder's ``end_at`` (a region's end inside
+    the file) fade out. Seeks, loop wraps and underflows are not
+    faded (a shaped source fades its own).
     """
 
     def __init__(self, ring: SampleRing, feeder: Feeder, controls: Controls,
@@ -52,9 +54,12 @@ class Output:
         self.fall = self.fade_length  # where on the falling ramp a fade-out is (due from)
         self.faded = 0  # frames of this fade-out handed over (after ``read``: place kept)
         self.quiet = 0  # silent frames output since a fade-out ended
+        self.fade_end = True  # a region's end inside the file fades out (reset sets it)
 
-    def reset(self, *, fade_in: bool) -> None:
-        """Before a stream starts (no callback runs): counts zeroed, nothing sounding."""
+    def reset(self, *, fade_in: bool, fade_end: bool = True) -> None:
+        """Before a stream starts (no callback runs): counts zeroed, nothing sounding;
+        ``fade_end``: a region's end inside the file fades out."""
+        self.fade_end = fade_end
         self.played = self.underflows = self.xruns = self.quiet = self.faded = 0
         self.fall = self.fade_length
         self.rise = 0 if fade_in else self.fade_length
@@ -116,6 +121,9 @@ class Output:
                 m = min(n, self.fade_length - rise)
                 _scale(outdata[:m], self._rising[rise:rise + m])
                 self.rise = rise + m
+            end = feeder.end_at
+            if end >= 0 and self.fade_end:  # near a region's end inside the file: fade out
+                self._fade_end(outdata, read, n, end)
             self._advance(read, n)
             self.fall, self.quiet = self._fall_from(), 0
         if n < frames:
@@ -131,6 +139,14 @@ class Output:
             self._ring.read = read + n
             self.played += n
             self.position = self._ring.frame_after(read + n)
+
+    def _fade_end(self, outdata: np.ndarray, read: int, n: int, end: int) -> None:
+        """The frames of ``outdata[:n]`` (ring counters from ``read``) among the last
+        fade_length before ``end`` under the falling ramp."""
+        start = end - self.fade_length
+        lo, hi = max(read, start), min(read + n, end)
+        if hi > lo:
+            _scale(outdata[lo - read:hi - read], self._falling[lo - start:hi - start])
 
     def _fall_from(self) -> int:
         """Where a fade-out would start on the falling ramp: at the gain reached (during a
