@@ -9,6 +9,7 @@ The no-device paths run in-process with a stand-in for the sounddevice module.
 from __future__ import annotations
 
 import builtins
+import contextlib
 import json
 import os
 import subprocess
@@ -466,21 +467,30 @@ def test_callback_copies_without_allocating(monkeypatch):
         assert player.position == 0 and player.state == "playing"
 
 
-def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypatch):
-    import tracemalloc
-
+@contextlib.contextmanager
+def _played_from(monkeypatch, data: np.ndarray, frame: int, blocksize: int):
+    """A Player of ``data`` on a stood-in device, playing from ``frame``: (player, its
+    stream's callback, the streams opened); the test calls the callback itself."""
     from sonolens.audio.playback import Player
-    from sonolens.audio.playback.stream import flushed
 
     streams: list[_FakeStream] = []
     _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
                       stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    with Player(_ArraySource(data), blocksize=blocksize) as player:
+        player.play(frame)
+        assert streams[0].started.wait(5)
+        yield player, streams[0].kwargs["callback"], streams
+
+
+def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypatch):
+    import tracemalloc
+
+    from sonolens.audio.playback.stream import flushed
+
     data = _noise(RATE, 2)
     ramp = _raised_cosine()
-    with Player(_ArraySource(data), blocksize=512) as player:
-        player.play(1000)  # inside the file: fades in
-        assert streams[0].started.wait(5)
-        callback = streams[0].kwargs["callback"]
+    with _played_from(monkeypatch, data, 1000, 512) as (player, callback, streams):
+        # (a start inside the file: fades in)
         out = np.empty((512, 2), dtype=np.float32)
         got = np.empty((12 * 512, 2), dtype=np.float32)
         peaks = []
@@ -519,17 +529,9 @@ def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypat
 
 
 def test_a_pause_during_the_fade_in_falls_from_the_gain_reached(monkeypatch):
-    from sonolens.audio.playback import Player
-
-    streams: list[_FakeStream] = []
-    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
-                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
     data = _noise(RATE, 2)
     ramp = _raised_cosine()
-    with Player(_ArraySource(data), blocksize=128) as player:
-        player.play(1000)
-        assert streams[0].started.wait(5)
-        callback = streams[0].kwargs["callback"]
+    with _played_from(monkeypatch, data, 1000, 128) as (player, callback, _streams):
         out = np.empty((128, 2), dtype=np.float32)
         got = np.empty((6 * 128, 2), dtype=np.float32)
         for step in range(6):
