@@ -26,7 +26,12 @@ from sonolens.core.progress import Progress
 from sonolens.core.view_settings import ViewSettings
 from sonolens.export.atomic import atomic_write
 from sonolens.ui.views.matrix_view import MatrixView
-from sonolens.ui.views.reassigned_layer import ImageRequest, ReassignedLayer, add_computing_layer
+from sonolens.ui.views.reassigned_layer import (
+    ImageRequest,
+    ReassignedLayer,
+    add_computing_layer,
+    add_layer,
+)
 from sonolens.ui.views.spectrogram_view import SpectrogramView
 
 MIN_SIZE, MAX_SIZE = 64, 16384
@@ -104,12 +109,8 @@ def spectrogram_picture(spectrogram, features, view: ViewSettings, size: tuple[i
     layers: list[ReassignedLayer] = []
 
     def waiting(widget) -> None:
-        layer = ReassignedLayer(lambda: widget.spectrogram, widget.plot_height,
-                                requests.append)
-        layer.set_look(view.colormap, view.db_range)
-        layer.set_scale(widget.scale)
-        widget.add_layer(layer, index=widget.layers.index(widget.image_layer) + 1)
-        layers.append(layer)
+        layers.append(add_layer(widget, requests.append, colormap_name=view.colormap,
+                                db_range=view.db_range))
 
     widget, duration = _spectrogram_widget(spectrogram, features, view, 0.0, waiting)
     return Picture(_laid_out(widget, size, duration), layers[0], requests)

@@ -184,7 +184,8 @@ class ReassignedLayer(BaseLayer):
 def add_computing_layer(view, source, *, colormap_name: str, db_range: float
                         ) -> ReassignedLayer:
     """Add to SpectrogramView ``view`` a layer that computes its images on the calling
-    thread from ``source`` (PNG export, ``sonolens render``: nothing else runs)."""
+    thread from ``source`` (``sonolens render``: nothing else runs; the window computes
+    an exported picture's image as a job, ui.image_export)."""
     from sonolens.core.progress import run_to_end
     from sonolens.dsp.reassigned_image import range_image
 
@@ -193,7 +194,15 @@ def add_computing_layer(view, source, *, colormap_name: str, db_range: float
         layer.set_image(request, run_to_end(range_image(
             source, request.params, request.sr, request.grid, n_samples)))
 
-    layer = ReassignedLayer(lambda: view.spectrogram, view.plot_height, compute)
+    layer = add_layer(view, compute, colormap_name=colormap_name, db_range=db_range)
+    return layer
+
+
+def add_layer(view, request: Callable[[ImageRequest], None], *, colormap_name: str,
+              db_range: float) -> ReassignedLayer:
+    """Add to SpectrogramView ``view``, over its image, a layer that hands the images it
+    wants to ``request``."""
+    layer = ReassignedLayer(lambda: view.spectrogram, view.plot_height, request)
     layer.set_look(colormap_name, db_range)
     layer.set_scale(view.scale)
     view.add_layer(layer, index=view.layers.index(view.image_layer) + 1)
