@@ -470,9 +470,10 @@ def test_a_quiet_job_shows_no_progress_and_no_busy_but_still_counts(qtbot, runne
     qtbot.waitUntil(lambda: recorder.of("progressed") != [], timeout=TIMEOUT_MS)
     assert recorder.of("busy_changed") == [(True,)]
     assert {key for key, *_ in recorder.of("progressed")} == {"analysis"}
-    with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS):
-        loud.release.set()
+    runner.cancel_all()  # the user's Cancel: what they were shown, not the housekeeping
+    assert recorder.of("cancelled") == [("analysis",)]
     assert recorder.of("busy_changed") == [(True,), (False,)]  # the quiet one still runs
+    loud.release.set()
     assert runner.is_busy("store-1")
     with qtbot.waitSignal(runner.finished, timeout=TIMEOUT_MS) as blocker:
         spinner.release.set()

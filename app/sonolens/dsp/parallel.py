@@ -30,7 +30,7 @@ import numpy  # noqa: F401  (numpy's BLAS is loaded first: the line below is for
 import threadpoolctl
 
 # read by OpenBLAS once, when it loads: scipy's, loaded later, starts no idle threads
-os.environ["OPENBLAS_NUM_THREADS"] = "1"
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # a value the user set is kept
 
 T = TypeVar("T")
 R = TypeVar("R")

@@ -214,8 +214,10 @@ class JobRunner(QObject):
             self._update_busy()
 
     def cancel_all(self) -> None:
-        """Cancel every queued and running job (one ``cancelled`` per key)."""
-        for key in dict.fromkeys(ticket.key for ticket in self._live()):
+        """Cancel every queued and running job (one ``cancelled`` per key) but the quiet
+        ones (:meth:`run_quietly`): housekeeping the user was not shown."""
+        for key in dict.fromkeys(ticket.key for ticket in self._live()
+                                 if not ticket.key.startswith(self._quiet)):
             self.cancel(key)
 
     def run_quietly(self, prefix: str) -> None:
