@@ -93,4 +93,30 @@ def test_a_failed_reassigned_image_says_so_and_writes_nothing(qtbot, make_main_w
     assert "could not be computed" in blocker.args[1]
     assert not out.exists()
     qtbot.waitUntil(lambda: not window.runner.is_busy(), timeout=10000)
-    assert window.exporter.image_export._waiting is None  # the laid-out picture let go
+    assert window.exporter.image_export.waiting == 0  # the laid-out picture let go
+
+
+def test_two_exports_in_a_row_write_both_files(qtbot, make_main_window, tmp_path):
+    """A second export while the first still computes its image (or encodes) does not
+    drop the first: each file is written and said saved."""
+    t = np.arange(int(2.0 * SR)) / SR
+    path = tmp_path / "chirp.wav"
+    sf.write(path, (0.5 * np.sin(2 * np.pi * (500 * t + 1000 * t**2))).astype(np.float32),
+             SR, subtype="FLOAT")
+    window = make_main_window()
+    window.open_path(path)
+    wait_settled(qtbot, window)
+    doc = window.document
+    for kind in ("reassigned", "db"):
+        doc.set_view(doc.view.replace(kind=kind))
+        wait_settled(qtbot, window)
+        saved: list = []
+        window.exporter.saved.connect(saved.append)
+        targets = [tmp_path / f"{kind}-{k}.png" for k in range(3)]
+        for target in targets:  # one after the other, none waited for
+            assert window.exporter.export_image_to(target, (480, 240))
+        qtbot.waitUntil(lambda s=saved, t=targets: len(s) == len(t), timeout=30000)
+        window.exporter.saved.disconnect(saved.append)
+        assert sorted(saved) == sorted(targets)
+        assert all(QImage(str(target)).height() == 240 for target in targets)
+        assert window.exporter.image_export.waiting == 0

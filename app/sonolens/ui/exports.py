@@ -39,6 +39,7 @@ from sonolens.workers import export_jobs
 from sonolens.workers.export_jobs import (
     EXPORT_KEYS,
     KEY_EXPORT_CSV,
+    KEY_EXPORT_IMAGE,
     KEY_EXPORT_NPZ,
     KEY_EXPORT_WAV,
 )
@@ -248,12 +249,17 @@ class Exporter(QObject):
         return True
 
     def _on_runner_finished(self, key: str, result: object, token: object) -> None:
-        if key in EXPORT_KEYS and isinstance(token, Path):
+        if _is_export(key) and isinstance(token, Path):
             self.saved.emit(token)
 
     def _on_runner_failed(self, key: str, message: str, token: object) -> None:
-        if key in EXPORT_KEYS:
+        if _is_export(key):
             self.failed.emit("Export failed", message)
+
+
+def _is_export(key: str) -> bool:
+    """A key of an export job: a kind's own, or a picture's (one per file)."""
+    return key in EXPORT_KEYS or key.startswith(f"{KEY_EXPORT_IMAGE}:")
 
 
 def ask_image_size(parent, default: tuple[int, int]) -> tuple[int, int] | None:

@@ -19,10 +19,16 @@ from sonolens.workers.runner import JobRunner
 KEY_PICTURE_IMAGE = f"{KEY_EXPORT}-picture"  # the reassigned image of a picture
 
 
+def file_key(path: Path) -> str:
+    """The runner key of the job writing the picture at ``path`` (one per file: exports
+    to other files run side by side, a newer one to the same file replaces the older)."""
+    return f"{KEY_EXPORT_IMAGE}:{path}"
+
+
 class ImageExport(QObject):
     """Draws ``document``'s spectrogram picture and has ``runner`` write it. A failed
     image job emits ``failed(message)``; the written file comes as the runner's
-    ``finished`` under ``KEY_EXPORT_IMAGE`` (the exporter says it was saved)."""
+    ``finished`` under :func:`file_key` (the exporter says it was saved)."""
 
     failed = Signal(str)
 
@@ -30,7 +36,7 @@ class ImageExport(QObject):
         super().__init__(parent)
         self.document = document
         self.runner = runner
-        self._waiting: tuple[Picture, Path] | None = None  # a picture for its image
+        self._waiting: dict[str, Picture] = {}  # image job key -> picture waiting for it
         runner.finished.connect(self._on_finished)
         runner.failed.connect(self._on_failed)
         runner.cancelled.connect(self._on_cancelled)
@@ -39,7 +45,8 @@ class ImageExport(QObject):
         """Draw the picture at ``size`` px; raises SonolensError (a bad size)."""
         doc = self.document
         spec = doc.spectrogram
-        self._discard()  # a newer export replaces one still waiting for its image
+        key = f"{KEY_PICTURE_IMAGE}:{path}"
+        self._discard(key)  # a newer export to the same file replaces one still waiting
         if not CATALOG.kind(spec.kind).image or doc.source is None:
             self._write(spectrogram_image(spec, doc.features, doc.view, size), path)
             return
@@ -49,36 +56,40 @@ class ImageExport(QObject):
             return
         request, source = picture.requests[-1], doc.source
         n_samples = round(source.frames * request.sr / source.samplerate)
-        self._waiting = (picture, path)
+        self._waiting[key] = picture
 
         def image_job():
             from sonolens.dsp.reassigned_image import range_image
 
             return range_image(source, request.params, request.sr, request.grid, n_samples)
 
-        self.runner.submit(KEY_PICTURE_IMAGE, image_job, token=request)
+        self.runner.submit(key, image_job, token=(request, path))
+
+    @property
+    def waiting(self) -> int:
+        """Pictures still waiting for their image."""
+        return len(self._waiting)
 
     def _write(self, image, path: Path) -> None:
-        self.runner.submit(KEY_EXPORT_IMAGE, lambda: image_file_job(image, path), token=path)
+        self.runner.submit(file_key(path), lambda: image_file_job(image, path), token=path)
 
     def _on_finished(self, key: str, result: object, token: object) -> None:
-        if key != KEY_PICTURE_IMAGE or self._waiting is None:
+        picture = self._waiting.pop(key, None)
+        if picture is None:
             return
-        picture, path = self._waiting
-        self._waiting = None
-        picture.layer.set_image(token, result)  # type: ignore[arg-type]
+        request, path = token  # type: ignore[misc]
+        picture.layer.set_image(request, result)  # type: ignore[arg-type]
         self._write(picture.finish(), path)
 
     def _on_failed(self, key: str, message: str, _token: object) -> None:
-        if key == KEY_PICTURE_IMAGE:
-            self._discard()
+        if key in self._waiting:
+            self._discard(key)
             self.failed.emit(message)
 
     def _on_cancelled(self, key: str) -> None:
-        if key == KEY_PICTURE_IMAGE:
-            self._discard()
+        self._discard(key)
 
-    def _discard(self) -> None:
-        if self._waiting is not None:
-            self._waiting[0].discard()
-            self._waiting = None
+    def _discard(self, key: str) -> None:
+        picture = self._waiting.pop(key, None)
+        if picture is not None:
+            picture.discard()

@@ -204,6 +204,7 @@ def _laid_out(widget, size: tuple[int, int], duration: float, *, bare: bool = Fa
         if bare:
             _strip(widget)
         widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        widget.setAttribute(Qt.WidgetAttribute.WA_QuitOnClose, False)  # may wait: not a window
         widget.resize(width, height)
         widget.show()
         QApplication.processEvents()

@@ -17,8 +17,8 @@ KEY_EXPORT = "export"  # prefix: each kind of export has its own key
 KEY_EXPORT_CSV = f"{KEY_EXPORT}:csv"
 KEY_EXPORT_NPZ = f"{KEY_EXPORT}:npz"
 KEY_EXPORT_WAV = f"{KEY_EXPORT}:wav"
-KEY_EXPORT_IMAGE = f"{KEY_EXPORT}:image"  # the job: ui.render.image_file_job
-EXPORT_KEYS = (KEY_EXPORT_CSV, KEY_EXPORT_NPZ, KEY_EXPORT_WAV, KEY_EXPORT_IMAGE)
+KEY_EXPORT_IMAGE = f"{KEY_EXPORT}:image"  # + ":PATH", one per file (ui.image_export)
+EXPORT_KEYS = (KEY_EXPORT_CSV, KEY_EXPORT_NPZ, KEY_EXPORT_WAV)
 
 
 def features_csv_job(path: Path, label: str, table: Any) -> Generator[Progress, None, Path]:
