@@ -528,6 +528,42 @@ def test_fades_allocate_nothing_and_the_feeder_closes_a_stopped_stream(monkeypat
         assert len(streams) == 2 and streams[1].started.wait(5)
 
 
+@pytest.mark.parametrize("before_end", [1000, 300, 150, 40])
+@pytest.mark.parametrize("action", ["pause", "stop"])
+def test_a_pause_or_stop_in_a_selections_end_fade_does_not_click(monkeypatch, action,
+                                                                   before_end):
+    """Pausing or stopping as a selection ends: the two fades multiply, so the sound falls
+    from the gain it had reached, never back up or cut (a steady full-scale signal: any
+    step between samples is a click)."""
+    data = np.ones((RATE, 2), dtype=np.float32)
+    lo, hi = 10000, 20000
+    ramp = _raised_cosine()
+    steepest = np.abs(np.diff(ramp)).max()
+    from sonolens.audio.playback import Player
+
+    streams: list[_FakeStream] = []
+    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
+                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
+    with Player(_ArraySource(data), blocksize=100) as player:
+        player.set_region(lo, hi)
+        player.play(lo)
+        assert streams[0].started.wait(5)
+        callback, ring, feeder = streams[0].kwargs["callback"], player._ring, player._feeder
+        out = np.empty((100, 2), dtype=np.float32)
+        got = []
+        for step in range(150):
+            _wait(lambda: ring.write - ring.read >= 100 or feeder.eof_at >= 0, "the feeder")
+            if step * 100 == hi - lo - before_end:
+                getattr(player, action)()
+            callback(out, 100, None, 0)
+            got.append(out[:, 0].copy())
+    y = np.concatenate(got)
+    sounding = np.flatnonzero(y)
+    assert len(sounding) >= hi - lo - before_end  # it played up to the action
+    y = y[: sounding[-1] + 2]
+    assert np.abs(np.diff(y[sounding[0] + FADE:])).max() <= 2 * steepest + 1e-6
+
+
 def test_a_pause_during_the_fade_in_falls_from_the_gain_reached(monkeypatch):
     data = _noise(RATE, 2)
     ramp = _raised_cosine()

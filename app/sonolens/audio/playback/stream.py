@@ -82,11 +82,12 @@ class Output:
         feeder, ring, controls = self._feeder, self._ring, self._controls
         write = ring.write  # before the generation: a new one's samples come after it
         ring_gen = feeder.gen
-        if (controls.paused or controls.halt) and self.fall < self.fade_length:
+        halt = controls.halt  # read once: a stop landing between two reads would cut
+        if (controls.paused or halt) and self.fall < self.fade_length:
             self._fade_out(outdata, frames, write if ring_gen == self.gen
                            else feeder.gen_start)
             return
-        if controls.halt:  # stopped: silence until the stream is closed
+        if halt:  # stopped: silence until the stream is closed
             outdata.fill(0)
             self.quiet += frames
             return
@@ -100,6 +101,9 @@ class Output:
             self.gen = ring_gen
             self.done = False
         if controls.paused or self.done or ring_gen != controls.gen:
+            if (controls.paused or controls.halt) and self.fall < self.fade_length:
+                self._fade_out(outdata, frames, ring.write)  # came in mid-callback
+                return
             outdata.fill(0)
             if controls.paused:
                 self.rise = 0  # a resume fades in
@@ -167,6 +171,9 @@ class Output:
                 if volume != 1.0:
                     np.multiply(outdata[:k], volume, out=outdata[:k])
             _scale(outdata[:k], self._falling[at:at + k])
+            end = self._feeder.end_at
+            if self.fade_end and end >= 0 and self._feeder.gen == self.gen:
+                self._fade_end(outdata, first, k, end)  # in a region's end fade: both ramps
             self.fall, self.faded = at + k, self.faded + k
         if k < len(outdata):
             outdata[k:].fill(0)
