@@ -224,3 +224,58 @@ def test_alt_arrows_nudge_b_by_a_hop_and_ctrl_z_undoes(qtbot, compare):
     assert compare.offset == pytest.approx(-4 * hop, abs=1e-9)
     qtbot.keyClick(b_view, Qt.Key.Key_Z, ctrl)
     assert compare.offset == 0.0 and compare.offset_box.value() == 0.0
+
+
+def _stack_texts(compare) -> list[str]:
+    stack = compare.offset_edits.stack
+    return [stack.text(k) for k in range(stack.count())]
+
+
+def test_ctrl_z_right_after_nudges_drops_them_not_the_step_before(qtbot, compare):
+    hop = compare.a.document.params.hop_length / SR
+    b_view = compare.b.views.spectrogram
+    compare.activateWindow()
+    qtbot.waitUntil(compare.isActiveWindow, timeout=5000)
+    compare.offset_box.setValue(0.05)  # typed, then applied once the typing pauses
+    qtbot.waitUntil(lambda: compare.offset == pytest.approx(0.05), timeout=5000)
+    qtbot.keyClick(b_view, Qt.Key.Key_Right, ALT)  # nudged, not applied yet...
+    assert compare.offset_box.value() == pytest.approx(0.05 - hop, abs=1e-4)
+    qtbot.keyClick(b_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # ...undone
+    assert compare.offset == pytest.approx(0.05) and compare.offset_box.value() == 0.05
+    qtbot.wait(EDIT_WAIT_MS)  # the nudge never lands later
+    assert compare.offset == pytest.approx(0.05)
+    assert _stack_texts(compare) == ["Type Offset"] and compare.offset_edits.stack.index() == 1
+    qtbot.keyClick(b_view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the typing
+    assert compare.offset == 0.0
+    assert compare.offset_edits.redo_action.isEnabled()
+
+
+def test_a_typed_offset_then_a_nudge_at_once_keeps_both(qtbot, compare):
+    hop = compare.a.document.params.hop_length / SR
+    b_view = compare.b.views.spectrogram
+    compare.activateWindow()
+    qtbot.waitUntil(compare.isActiveWindow, timeout=5000)
+    compare.offset_box.setValue(0.1234)  # typed; its timer has not fired yet
+    qtbot.keyClick(b_view, Qt.Key.Key_Right, ALT)  # at once: the typed offset goes first
+    assert compare.offset == pytest.approx(0.1234)
+    qtbot.waitUntil(lambda: compare.offset != pytest.approx(0.1234), timeout=5000)
+    assert compare.offset == pytest.approx(0.1234 - hop, abs=1e-9)
+    assert _stack_texts(compare) == ["Type Offset", "Move B"]
+
+
+def test_escape_on_a_drag_after_nudges_keeps_the_nudges(qtbot, compare):
+    hop = compare.a.document.params.hop_length / SR
+    b_view = compare.b.views.spectrogram
+    compare.activateWindow()
+    qtbot.waitUntil(compare.isActiveWindow, timeout=5000)
+    qtbot.keyClick(b_view, Qt.Key.Key_Right, ALT)
+    qtbot.keyClick(b_view, Qt.Key.Key_Right, ALT)
+    x0 = int(plot_area(b_view).left + 300)
+    press(b_view, x0)  # the drag starts from the nudged place
+    move(b_view, x0 + 40)
+    qtbot.keyClick(compare.offset_box, Qt.Key.Key_Escape)
+    release(b_view, x0 + 40)
+    assert compare.offset_box.value() == pytest.approx(-2 * hop, abs=1e-4)  # nudged, kept
+    qtbot.waitUntil(lambda: compare.offset != 0.0, timeout=5000)
+    assert compare.offset == pytest.approx(-2 * hop, abs=1e-9)
+    assert _stack_texts(compare) == ["Move B"]

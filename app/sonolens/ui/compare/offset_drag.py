@@ -128,10 +128,10 @@ class OffsetDrag(QObject):
         self.edits.change(proposed, None, "Drag B")
 
     def cancel(self) -> None:
-        """Escape: B back at the offset it had before the drag."""
+        """Escape: B back where it was shown before the drag (nudged or set)."""
         if not self.active:
             return
         self._end()
         self.proposed = None
         self._show_offset(self.window.offset)
-        self.edits.refresh_preview()
+        self.edits.restore_pending(self._base)  # nudges the drag took in are kept

@@ -13,8 +13,9 @@ confidence: the toolbar says "manual".
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtGui import QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
 NUDGE_FINE_S = 0.010  # Shift+Alt+Left/Right
 NUDGE_DELAY_MS = 400  # nudges in a row: B is analysed again once they pause this long
@@ -64,10 +65,12 @@ class OffsetEdits(QObject):
 
     def _build_menu(self) -> None:
         menu = self.window.menuBar().addMenu("&Align")
-        undo = self.stack.createUndoAction(self, "&Undo")
+        undo, redo = QAction("&Undo", self), QAction("&Redo", self)
         undo.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        redo = self.stack.createRedoAction(self, "&Redo")
         redo.setShortcut(QKeySequence("Ctrl+Shift+Z"))
+        undo.triggered.connect(self.undo)
+        redo.triggered.connect(self.redo)
+        self.stack.indexChanged.connect(lambda _i: self._update_actions())
         menu.addAction(undo)
         menu.addAction(redo)
         menu.addSeparator()
@@ -86,7 +89,52 @@ class OffsetEdits(QObject):
         hint.setEnabled(False)
         hint.setToolTip(GESTURE_HINT)
         self.undo_action, self.redo_action = undo, redo
+        self._update_actions()
 
+    def _update_actions(self) -> None:
+        if not shiboken6.isValid(self.stack):  # the window is being destroyed
+            return
+        pending = self.pending is not None  # nudges not applied yet: undone first
+        self.undo_action.setEnabled(pending or self.stack.canUndo())
+        self.redo_action.setEnabled(self.stack.canRedo())
+
+    def undo(self) -> None:
+        """Ctrl+Z: nudges not applied yet are dropped (they are the last change), else the
+        last step is undone."""
+        if not self.drop_pending():
+            self.stack.undo()
+
+    def redo(self) -> None:
+        self.drop_pending()
+        self.stack.redo()
+
+    def drop_pending(self) -> bool:
+        """Forget nudges not applied yet (B shown at its offset again); False if none."""
+        if self.pending is None:
+            return False
+        self._nudge_timer.stop()
+        self.pending = None
+        self._show_in_box(self.window.offset)
+        self.refresh_preview()
+        self._update_actions()
+        return True
+
+    def restore_pending(self, offset: float) -> None:
+        """Nudged to ``offset`` again (a drag that took the nudges in was cancelled)."""
+        if offset != self.window.offset:
+            self.pending = offset
+            self._show_in_box(offset)
+            self._nudge_timer.start()
+            self._update_actions()
+        self.refresh_preview()
+
+    def _show_in_box(self, offset: float | None) -> None:
+        if offset is None:
+            return
+        box = self.window.offset_box
+        box.blockSignals(True)
+        box.setValue(offset)
+        box.blockSignals(False)
     # -- changes -------------------------------------------------------------------------
     def change(self, offset: float, confidence: float | None, text: str) -> None:
         """Set B's offset (s) with ``confidence`` (None: set by hand), as one undo step
@@ -94,6 +142,7 @@ class OffsetEdits(QObject):
         window = self.window
         self._nudge_timer.stop()
         self.pending = None
+        self._update_actions()
         before = (window.offset, window.confidence)
         if window.offset is None or before == (offset, confidence):
             self.apply(offset, confidence)
@@ -121,23 +170,27 @@ class OffsetEdits(QObject):
     def nudge(self, sign: int, *, fine: bool = False) -> None:
         """Move B's drawing right (``sign`` 1: B's audio later on A's time axis, the offset
         smaller) or left by a hop or 10 ms; B is analysed again once nudges pause."""
+        if self.drag.active:
+            return
+        self.window.apply_typed_offset()  # a typed offset not applied yet goes first
         current = self.pending if self.pending is not None else self.window.offset
-        if current is None or self.drag.active:
+        if current is None:
             return
         step = NUDGE_FINE_S if fine else self.hop_seconds()
         self.pending = current - sign * step
-        self.window.offset_box.blockSignals(True)
-        self.window.offset_box.setValue(self.pending)
-        self.window.offset_box.blockSignals(False)
+        self._show_in_box(self.pending)
         self.refresh_preview()
         self._nudge_timer.start()
+        self._update_actions()
 
     def take_pending(self) -> float:
         """The offset B is shown at (nudged to, else set), the nudges' change dropped (a
         drag starting takes them in)."""
+        self.window.apply_typed_offset()  # a typed offset not applied yet goes first
         self._nudge_timer.stop()
         current = self.pending if self.pending is not None else self.window.offset
         self.pending = None
+        self._update_actions()
         return float(current)
 
     def _apply_nudges(self) -> None:

@@ -202,6 +202,12 @@ class CompareWindow(QMainWindow):
         self._edit_timer.stop()
         self._reopen_b(float(seconds))
 
+    def apply_typed_offset(self) -> None:
+        """A typed offset still waiting for the typing to pause: applied now."""
+        if self._edit_timer.isActive():
+            self._edit_timer.stop()
+            self._apply_offset_edit()
+
     def _apply_offset_edit(self) -> None:
         self.offset_edits.change(float(self.offset_box.value()), None, "Type Offset")
 
