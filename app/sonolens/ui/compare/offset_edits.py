@@ -13,7 +13,6 @@ confidence: the toolbar says "manual".
 
 from __future__ import annotations
 
-import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QUndoCommand, QUndoStack
 
@@ -92,11 +91,12 @@ class OffsetEdits(QObject):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        if not shiboken6.isValid(self.stack):  # the window is being destroyed
-            return
         pending = self.pending is not None  # nudges not applied yet: undone first
-        self.undo_action.setEnabled(pending or self.stack.canUndo())
-        self.redo_action.setEnabled(self.stack.canRedo())
+        try:
+            self.undo_action.setEnabled(pending or self.stack.canUndo())
+            self.redo_action.setEnabled(self.stack.canRedo())
+        except RuntimeError:  # the window is being destroyed (the stack went first)
+            pass
 
     def undo(self) -> None:
         """Ctrl+Z: nudges not applied yet are dropped (they are the last change), else the
