@@ -468,15 +468,18 @@ def test_callback_copies_without_allocating(monkeypatch):
 
 
 @contextlib.contextmanager
-def _played_from(monkeypatch, data: np.ndarray, frame: int, blocksize: int):
-    """A Player of ``data`` on a stood-in device, playing from ``frame``: (player, its
-    stream's callback, the streams opened); the test calls the callback itself."""
+def _played_from(monkeypatch, data: np.ndarray, frame: int, blocksize: int,
+                 region: tuple[int, int] | None = None):
+    """A Player of ``data`` on a stood-in device, playing from ``frame`` (in ``region``):
+    (player, its stream's callback, the streams opened); the test calls the callback."""
     from sonolens.audio.playback import Player
 
     streams: list[_FakeStream] = []
     _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
                       stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
     with Player(_ArraySource(data), blocksize=blocksize) as player:
+        if region is not None:
+            player.set_region(*region)
         player.play(frame)
         assert streams[0].started.wait(5)
         yield player, streams[0].kwargs["callback"], streams
@@ -539,16 +542,8 @@ def test_a_pause_or_stop_in_a_selections_end_fade_does_not_click(monkeypatch, ac
     lo, hi = 10000, 20000
     ramp = _raised_cosine()
     steepest = np.abs(np.diff(ramp)).max()
-    from sonolens.audio.playback import Player
-
-    streams: list[_FakeStream] = []
-    _fake_sounddevice(monkeypatch, [_device(0, "speakers", 2)],
-                      stream=lambda **kw: streams.append(_FakeStream(**kw)) or streams[-1])
-    with Player(_ArraySource(data), blocksize=100) as player:
-        player.set_region(lo, hi)
-        player.play(lo)
-        assert streams[0].started.wait(5)
-        callback, ring, feeder = streams[0].kwargs["callback"], player._ring, player._feeder
+    with _played_from(monkeypatch, data, lo, 100, (lo, hi)) as (player, callback, _streams):
+        ring, feeder = player._ring, player._feeder
         out = np.empty((100, 2), dtype=np.float32)
         got = []
         for step in range(150):
