@@ -15,10 +15,11 @@ import numpy as np
 from sonolens.audio.info import AudioInfo
 from sonolens.audio.protocol import BLOCK_FRAMES, AudioSource
 from sonolens.audio.source import FileSource
+from sonolens.audio.source_view import SourceView
 from sonolens.core.errors import AudioError, ParameterError
 
 
-class Excerpt:
+class Excerpt(SourceView):
     """Frames [start, stop) of ``source`` (a file source: it has ``path`` and ``info``).
 
     ``stop`` None means the end of the data. Frame 0 of the excerpt is frame ``start`` of
@@ -39,26 +40,10 @@ class Excerpt:
         return self.source.info
 
     @property
-    def samplerate(self) -> int:
-        return self.source.samplerate
-
-    @property
-    def channels(self) -> int:
-        return self.source.channels
-
-    @property
     def frames(self) -> int:
         """Frames in the excerpt, as far as the source knows its length."""
         end = self.source.frames if self.stop is None else min(self.stop, self.source.frames)
         return max(0, end - self.start)
-
-    @property
-    def length_known(self) -> bool:
-        return self.source.length_known
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.source.warnings
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) of the excerpt as float32 (n, channels); shorter at its end."""

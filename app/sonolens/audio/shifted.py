@@ -12,9 +12,10 @@ from collections.abc import Iterator
 import numpy as np
 
 from sonolens.audio.protocol import BLOCK_FRAMES, AudioSource
+from sonolens.audio.source_view import SourceView
 
 
-class ShiftedSource:
+class ShiftedSource(SourceView):
     """``source`` shifted by ``shift`` frames (see the module doc); an AudioSource.
 
     Closing it does not close ``source``.
@@ -31,24 +32,8 @@ class ShiftedSource:
         return cls(source, round(offset * source.samplerate))
 
     @property
-    def samplerate(self) -> int:
-        return self.source.samplerate
-
-    @property
-    def channels(self) -> int:
-        return self.source.channels
-
-    @property
     def frames(self) -> int:
         return max(0, self.source.frames - self.shift)
-
-    @property
-    def length_known(self) -> bool:
-        return self.source.length_known
-
-    @property
-    def warnings(self) -> list[str]:
-        return self.source.warnings
 
     def read(self, start: int, stop: int) -> np.ndarray:
         """Frames [start, stop) as float32 (n, channels): silence before the source's start,
