@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QMouseEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
@@ -25,6 +27,32 @@ def _send(view, kind: QEvent.Type, point: QPoint, button: Qt.MouseButton,
     event = QMouseEvent(kind, local, QPointF(viewport.mapToGlobal(point)), button, buttons,
                         modifiers)
     QApplication.sendEvent(viewport, event)
+
+
+MOVE_INTERVAL_S = 0.02  # pyqtgraph's GraphicsScene handles at most one move per 10 ms
+
+
+def hover_at(view, point: QPoint, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
+    """A move without a button to viewport pixel ``point``, after a pause (rate limit)."""
+    time.sleep(MOVE_INTERVAL_S)
+    none = Qt.MouseButton.NoButton
+    _send(view, QEvent.Type.MouseMove, point, none, none, modifiers)
+
+
+def drag_points(view, start: QPoint, end: QPoint, modifiers=Qt.KeyboardModifier.NoModifier,
+                steps: int = 6, *, release: bool = True) -> None:
+    """Hover, press, ``steps`` moves (apart in time: pyqtgraph drops moves faster than its
+    mouse rate limit), release (unless not): as a hand does, between viewport pixels."""
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    hover_at(view, start, modifiers)
+    time.sleep(MOVE_INTERVAL_S)
+    _send(view, QEvent.Type.MouseButtonPress, start, left, left, modifiers)
+    for k in range(1, steps + 1):
+        time.sleep(MOVE_INTERVAL_S)
+        _send(view, QEvent.Type.MouseMove, start + (end - start) * (k / steps), none, left,
+              modifiers)
+    if release:
+        _send(view, QEvent.Type.MouseButtonRelease, end, left, none, modifiers)
 
 
 def drag(view, t0: float, t1: float, y: float, *, steps: int = 6,

@@ -5,25 +5,22 @@ box's geometry and visible range (linear frequency axis: y is Hz)."""
 
 from __future__ import annotations
 
-import time
-
 import librosa
 import numpy as np
 import pytest
 import soundfile as sf
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtWidgets import QApplication
 
 from sonolens.core.annotations import Annotation, AnnotationSet
 from tests.qt.conftest import wait_settled, write_tone
+from tests.qt.mouse import _send as send
+from tests.qt.mouse import drag_points, hover_at
 from tests.qt.pixels import qimage_rgb
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 NONE = Qt.KeyboardModifier.NoModifier
 LEFT = Qt.MouseButton.LeftButton
 NOBUTTON = Qt.MouseButton.NoButton
-MOVE_INTERVAL_S = 0.02  # pyqtgraph's GraphicsScene handles at most one move per 10 ms
 
 
 # -- pixels, computed from the view box's rectangle and visible range -------------------
@@ -60,24 +57,8 @@ def pixel_size(view) -> tuple[float, float]:
 
 
 # -- real mouse events ------------------------------------------------------------------
-def send(view, kind, point: QPoint, button, buttons, modifiers=NONE) -> None:
-    viewport = view.viewport()
-    event = QMouseEvent(kind, QPointF(point), QPointF(viewport.mapToGlobal(point)), button,
-                        buttons, modifiers)
-    QApplication.sendEvent(viewport, event)
-
-
 def drag(view, start: QPoint, end: QPoint, modifiers=NONE, steps: int = 6) -> None:
-    """Hover, press, ``steps`` moves (apart in time: pyqtgraph drops moves faster than its
-    mouse rate limit), release: as a hand does (what was hovered may claim the press)."""
-    hover(view, start, modifiers)
-    time.sleep(MOVE_INTERVAL_S)
-    send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT, modifiers)
-    for k in range(1, steps + 1):
-        time.sleep(MOVE_INTERVAL_S)
-        send(view, QEvent.Type.MouseMove, start + (end - start) * (k / steps), NOBUTTON, LEFT,
-             modifiers)
-    send(view, QEvent.Type.MouseButtonRelease, end, LEFT, NOBUTTON, modifiers)
+    drag_points(view, start, end, modifiers, steps)
 
 
 def click(view, point: QPoint, modifiers=NONE) -> None:
@@ -92,8 +73,7 @@ def double_click(view, point: QPoint) -> None:
 
 
 def hover(view, point: QPoint, modifiers=NONE) -> None:
-    time.sleep(MOVE_INTERVAL_S)
-    send(view, QEvent.Type.MouseMove, point, NOBUTTON, NOBUTTON, modifiers)
+    hover_at(view, point, modifiers)
 
 
 # -- fixtures -------------------------------------------------------------------------

@@ -7,18 +7,17 @@ the app's mapping helpers."""
 from __future__ import annotations
 
 import re
-import time
 
 import librosa
 import numpy as np
 import pytest
 import soundfile as sf
-from PySide6.QtCore import QEvent, QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QMouseEvent
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 from sonolens.core.view_settings import ViewSettings
-from tests.qt.mouse import wheel
+from tests.qt.mouse import _send as send
+from tests.qt.mouse import drag_points, hover_at, wheel
 from tests.qt.pixels import (
     grab_rgb,
     open_window,
@@ -35,7 +34,6 @@ AMPS = [0.3 / k for k in range(1, 11)]  # harmonic k of 200 Hz at 0.3 / k
 LEFT, NOBUTTON = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
 NONE = Qt.KeyboardModifier.NoModifier
 FINE = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
-MOVE_INTERVAL_S = 0.02  # pyqtgraph handles at most one mouse move per 10 ms
 # the offscreen platform says so when a popup (the ruler's context menu) opens
 pytestmark = pytest.mark.qt_log_ignore("does not support grabbing", extend=True)
 
@@ -85,29 +83,13 @@ def data_at(view, point: QPoint) -> tuple[float, float]:
     return t, y
 
 
-def send(view, kind, point: QPoint, button, buttons, modifiers=NONE) -> None:
-    viewport = view.viewport()
-    event = QMouseEvent(kind, QPointF(point), QPointF(viewport.mapToGlobal(point)), button,
-                        buttons, modifiers)
-    QApplication.sendEvent(viewport, event)
-
-
 def hover(view, point: QPoint) -> None:
-    time.sleep(MOVE_INTERVAL_S)
-    send(view, QEvent.Type.MouseMove, point, NOBUTTON, NOBUTTON)
+    hover_at(view, point)
 
 
 def drag(view, start: QPoint, end: QPoint, *, steps: int = 6, release: bool = True,
          modifiers=NONE) -> None:
-    hover(view, start)
-    time.sleep(MOVE_INTERVAL_S)
-    send(view, QEvent.Type.MouseButtonPress, start, LEFT, LEFT, modifiers)
-    for k in range(1, steps + 1):
-        time.sleep(MOVE_INTERVAL_S)
-        send(view, QEvent.Type.MouseMove, start + (end - start) * (k / steps), NOBUTTON, LEFT,
-             modifiers)
-    if release:
-        send(view, QEvent.Type.MouseButtonRelease, end, LEFT, NOBUTTON, modifiers)
+    drag_points(view, start, end, modifiers, steps, release=release)
 
 
 def colour_mask(rgb: np.ndarray, colour: np.ndarray, tol: int = 40) -> np.ndarray:
